@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { randomToken } from "./lib/ids.ts";
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PARLEY_DATA_DIR: z.string().min(1).default("./data"),
+  PARLEY_PUBLIC_URL: z.string().url().optional(),
+  PARLEY_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  PARLEY_PLATFORM_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  PARLEY_SMTP_URL: z.string().url().optional(),
+  PARLEY_MAIL_FROM: z.string().min(3).default("Parley <no-reply@localhost>"),
+  PARLEY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  PARLEY_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  PARLEY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type Config = Readonly<{
+  port: number;
+  dataDir: string;
+  dbPath: string;
+  publicUrl: string;
+  secretKey: string;
+  platformToken: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  maxJsonBytes: number;
+  maxUploadBytes: number;
+  jobConcurrency: number;
+  /** Cookies get the Secure flag when the public URL is https. */
+  secureCookies: boolean;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; nothing else in Parley reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.PARLEY_DATA_DIR);
+  const publicUrl = (e.PARLEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return Object.freeze({
+    port: e.PORT,
+    dataDir,
+    dbPath: join(dataDir, "parley.db"),
+    publicUrl,
+    secretKey: e.PARLEY_SECRET_KEY ?? readOrCreateSecret(dataDir),
+    platformToken: e.PARLEY_PLATFORM_TOKEN ?? null,
+    smtpUrl: e.PARLEY_SMTP_URL ?? null,
+    mailFrom: e.PARLEY_MAIL_FROM,
+    logLevel: e.PARLEY_LOG_LEVEL,
+    maxJsonBytes: e.PARLEY_MAX_JSON_BYTES,
+    maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
+    jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
+    secureCookies: publicUrl.startsWith("https://"),
+  });
+}
+
+/** The generated secret lives beside the database so that sessions and signed links survive restarts. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, "secret.key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomToken(48);
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}

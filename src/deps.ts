@@ -1,0 +1,42 @@
+import type { Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import { runInTx, type Tx } from "./db/tx.ts";
+import { EventBus } from "./events/bus.ts";
+import type { Clock } from "./lib/clock.ts";
+import type { Log } from "./lib/log.ts";
+import type { Mailer } from "./lib/mailer.ts";
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  log: Log;
+  mailer: Mailer;
+  /** Runs fn in one write transaction; events are dispatched to the bus (durably inside, live after commit). */
+  tx<T>(fn: (tx: Tx) => T): T;
+};
+
+export function createDeps(parts: Omit<AppDeps, "tx" | "bus"> & { bus?: EventBus }): AppDeps {
+  const bus = parts.bus ?? new EventBus(parts.log);
+  const hooks = { onEmit: (tx: Tx, e: Parameters<EventBus["dispatchDurable"]>[1]) => bus.dispatchDurable(tx, e), onCommit: (events: Parameters<EventBus["publish"]>[0]) => bus.publish(events) };
+  return {
+    ...parts,
+    bus,
+    tx: (fn) => runInTx(parts.db, parts.clock.now(), hooks, fn),
+  };
+}
+
+import type { Actor } from "./domain/auth/actor.ts";
+import type { AuthLimits } from "./domain/auth/commands.ts";
+
+/** The Hono environment: what middleware puts in c.var for the handlers after it. */
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    limits: AuthLimits;
+    actor: Actor;
+    /** Per-response nonce for the Content-Security-Policy (set by hono/secure-headers). */
+    secureHeadersNonce?: string;
+  };
+};

@@ -1,0 +1,54 @@
+import type { Membership, UserRow } from "./queries.ts";
+
+export function availableName(user: Pick<UserRow, "name" | "display_name">): string {
+  return user.display_name?.trim() || user.name;
+}
+
+/** Chatwoot's AccountUser#permissions for the built-in roles. */
+export function permissionsOf(m: Pick<Membership, "role">): string[] {
+  return [m.role];
+}
+
+/**
+ * Presence-derived availability: an agent with auto_offline whose socket is gone counts as offline.
+ * Until realtime presence exists, the configured availability is the status.
+ */
+export function availabilityStatus(m: Pick<Membership, "availability">): string {
+  return m.availability;
+}
+
+/** The user as GET /api/v1/profile and the Platform API return it (api/v1/models/_user). */
+export function serializeUser(user: UserRow, memberships: Membership[], accessToken: string | null) {
+  const active = memberships[0];
+  return {
+    access_token: accessToken,
+    account_id: active?.account_id ?? null,
+    available_name: availableName(user),
+    avatar_url: user.avatar_url ?? "",
+    confirmed: user.confirmed_at !== null,
+    display_name: user.display_name,
+    message_signature: user.message_signature,
+    email: user.email,
+    id: user.id,
+    inviter_id: active?.inviter_id ?? null,
+    name: user.name,
+    provider: "email",
+    pubsub_token: user.pubsub_token,
+    ...(Object.keys(user.custom_attributes).length ? { custom_attributes: user.custom_attributes } : {}),
+    role: active?.role ?? null,
+    ui_settings: user.ui_settings,
+    uid: user.email,
+    type: user.type === "SuperAdmin" ? "SuperAdmin" : "User",
+    accounts: memberships.map((m) => ({
+      id: m.account_id,
+      name: m.account_name,
+      status: m.account_status,
+      active_at: m.active_at === null ? null : new Date(m.active_at).toISOString(),
+      role: m.role,
+      permissions: permissionsOf(m),
+      availability: m.availability,
+      availability_status: availabilityStatus(m),
+      auto_offline: m.auto_offline,
+    })),
+  };
+}

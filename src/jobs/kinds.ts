@@ -1,0 +1,11 @@
+import type { AppDeps } from "../deps.ts";
+import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
+import type { JobHandlers } from "./runner.ts";
+
+/** Every job kind Parley runs, and its handler. */
+export function createJobHandlers(deps: AppDeps): JobHandlers {
+  return {
+    [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
+      deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
+  };
+}

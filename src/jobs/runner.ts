@@ -1,0 +1,221 @@
+import type { Statement } from "bun:sqlite";
+import { hostname } from "node:os";
+import type { Db } from "../db/client.ts";
+import type { Clock } from "../lib/clock.ts";
+import { randomToken } from "../lib/ids.ts";
+import type { Log } from "../lib/log.ts";
+import { PermanentFailure, RetryLater } from "./errors.ts";
+import { jobSignal } from "./queue.ts";
+
+export type JobRow = {
+  id: number;
+  kind: string;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+  lock_token: string;
+  ordering_key: string | null;
+};
+
+export type JobContext = { job: JobRow; attempt: number };
+export type JobHandler = (payload: any, ctx: JobContext) => Promise<void> | void;
+export type JobHandlers = Record<string, JobHandler>;
+
+export type RunnerOptions = {
+  db: Db;
+  clock: Clock;
+  log: Log;
+  handlers: JobHandlers;
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+};
+
+const BOOT_ID = randomToken(8);
+
+/** Exponential backoff with jitter: between half and all of base·2^(attempt-1), capped. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * The in-process worker loop. A job is claimed with a lease (locked_until) and a fencing token; it is
+ * finished or rescheduled only while that token still matches, so a worker whose lease expired cannot
+ * overwrite the outcome of the worker that took the job over. Delivery is at-least-once.
+ */
+export class JobRunner {
+  readonly workerId = `${hostname()}:${process.pid}:${BOOT_ID}`;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private timer: Timer | null = null;
+  private readonly claimStmt: Statement;
+  private readonly finishStmt: Statement;
+  private readonly retryStmt: Statement;
+  private readonly deadStmt: Statement;
+  private readonly extendStmt: Statement;
+  private readonly onSignal = () => this.tick();
+
+  constructor(private opts: RunnerOptions) {
+    this.concurrency = opts.concurrency ?? 4;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.pollMs = opts.pollMs ?? 1_000;
+    this.backoffBaseMs = opts.backoffBaseMs ?? 2_000;
+    this.backoffMaxMs = opts.backoffMaxMs ?? 6 * 3600_000;
+    const sqlite = opts.db.$client;
+    this.claimStmt = sqlite.prepare(`
+      UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?1, lock_token = ?2,
+             locked_by = ?3, updated_at = ?4
+      WHERE id = (
+        SELECT j.id FROM jobs j
+        WHERE ((j.status = 'pending' AND j.run_at <= ?4) OR (j.status = 'running' AND j.locked_until < ?4))
+          AND (j.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM jobs p WHERE p.ordering_key = j.ordering_key AND p.id < j.id
+                  AND p.status IN ('pending', 'running')))
+        ORDER BY j.run_at, j.id LIMIT 1)
+      RETURNING id, kind, payload, attempts, max_attempts, lock_token, ordering_key`);
+    this.finishStmt = sqlite.prepare(`
+      UPDATE jobs SET status = 'done', finished_at = ?3, updated_at = ?3, locked_until = NULL, lock_token = NULL,
+             last_error = NULL
+      WHERE id = ?1 AND lock_token = ?2`);
+    this.retryStmt = sqlite.prepare(`
+      UPDATE jobs SET status = 'pending', run_at = ?3, updated_at = ?4, locked_until = NULL, lock_token = NULL,
+             last_error = ?5
+      WHERE id = ?1 AND lock_token = ?2`);
+    this.deadStmt = sqlite.prepare(`
+      UPDATE jobs SET status = 'dead', finished_at = ?3, updated_at = ?3, locked_until = NULL, lock_token = NULL,
+             last_error = ?4
+      WHERE id = ?1 AND lock_token = ?2`);
+    this.extendStmt = sqlite.prepare(`UPDATE jobs SET locked_until = ?3 WHERE id = ?1 AND lock_token = ?2`);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.recoverOrphans();
+    jobSignal.addEventListener("enqueued", this.onSignal);
+    this.schedulePoll();
+    this.tick();
+  }
+
+  /** Stops claiming new jobs and waits for the ones in flight (graceful shutdown). */
+  async stop(): Promise<void> {
+    this.running = false;
+    jobSignal.removeEventListener("enqueued", this.onSignal);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Jobs left 'running' by a process of this host that no longer exists (killed, crashed) go back to
+   * pending at once instead of waiting for their lease to expire.
+   */
+  recoverOrphans(): number {
+    const [host] = this.workerId.split(":");
+    const rows = this.opts.db.$client
+      .query("SELECT id, locked_by FROM jobs WHERE status = 'running' AND locked_by IS NOT NULL")
+      .all() as { id: number; locked_by: string }[];
+    let recovered = 0;
+    for (const row of rows) {
+      const [h, pid, boot] = row.locked_by.split(":");
+      if (h !== host || boot === BOOT_ID || isAlive(Number(pid))) continue;
+      this.opts.db.$client
+        .query("UPDATE jobs SET status = 'pending', locked_until = NULL, lock_token = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'running'")
+        .run(row.id, this.opts.clock.now());
+      recovered++;
+    }
+    if (recovered) this.opts.log.warn("recovered jobs from a stopped process", { recovered });
+    return recovered;
+  }
+
+  /** Runs every due job (including ones that become due on retry if the clock is moved) until none is left. */
+  async runUntilEmpty(maxJobs = 10_000): Promise<number> {
+    let ran = 0;
+    while (ran < maxJobs) {
+      const job = this.claim();
+      if (!job) break;
+      await this.execute(job);
+      ran++;
+    }
+    return ran;
+  }
+
+  private schedulePoll() {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.tick();
+      this.schedulePoll();
+    }, this.pollMs);
+  }
+
+  private tick(): void {
+    while (this.running && this.inFlight.size < this.concurrency) {
+      const job = this.claim();
+      if (!job) return;
+      const p = this.execute(job).finally(() => {
+        this.inFlight.delete(p);
+        this.tick();
+      });
+      this.inFlight.add(p);
+    }
+  }
+
+  private claim(): JobRow | null {
+    const now = this.opts.clock.now();
+    try {
+      return (this.claimStmt.get(now + this.leaseMs, randomToken(16), this.workerId, now) as JobRow | null) ?? null;
+    } catch (err) {
+      // SQLITE_BUSY beyond busy_timeout: another process holds the write lock; the next tick retries.
+      this.opts.log.warn("job claim failed", { err });
+      return null;
+    }
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const { log, clock, handlers } = this.opts;
+    const handler = handlers[job.kind];
+    const heartbeat = setInterval(
+      () => this.extendStmt.run(job.id, job.lock_token, clock.now() + this.leaseMs),
+      Math.max(1_000, Math.floor(this.leaseMs / 3)),
+    );
+    try {
+      if (!handler) throw new PermanentFailure(`no handler for job kind "${job.kind}"`);
+      await handler(JSON.parse(job.payload), { job, attempt: job.attempts });
+      this.finishStmt.run(job.id, job.lock_token, clock.now());
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const now = clock.now();
+      if (err instanceof PermanentFailure || job.attempts >= job.max_attempts) {
+        this.deadStmt.run(job.id, job.lock_token, now, message);
+        log.error("job dead", { id: job.id, kind: job.kind, attempts: job.attempts, error: message });
+      } else {
+        const delay =
+          err instanceof RetryLater
+            ? err.delayMs
+            : backoffDelay(job.attempts, this.backoffBaseMs, this.backoffMaxMs);
+        this.retryStmt.run(job.id, job.lock_token, now + delay, now, message);
+        log.warn("job failed, will retry", { id: job.id, kind: job.kind, attempts: job.attempts, delay, error: message });
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,25 @@
+import type { AppDeps } from "../deps.ts";
+import { pruneExpiredSessions } from "../domain/auth/sessions.ts";
+import { pruneFinishedJobs, pruneUsedTokens } from "../domain/system/maintenance.ts";
+
+type Periodic = { name: string; everyMs: number; run: (deps: AppDeps) => void | Promise<void> };
+
+/** Periodic housekeeping. Each task is idempotent, so running it twice (two processes) is harmless. */
+export const periodic: Periodic[] = [
+  { name: "prune-sessions", everyMs: 3600_000, run: (d) => void pruneExpiredSessions(d.db, d.clock.now()) },
+  { name: "prune-used-tokens", everyMs: 3600_000, run: (d) => void pruneUsedTokens(d.db, d.clock.now()) },
+  { name: "prune-finished-jobs", everyMs: 3600_000, run: (d) => void pruneFinishedJobs(d.db, d.clock.now()) },
+];
+
+export function startSchedule(deps: AppDeps): () => void {
+  const timers = periodic.map((task) =>
+    setInterval(async () => {
+      try {
+        await task.run(deps);
+      } catch (err) {
+        deps.log.error("periodic task failed", { task: task.name, err });
+      }
+    }, task.everyMs),
+  );
+  return () => timers.forEach(clearInterval);
+}

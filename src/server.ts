@@ -1,0 +1,86 @@
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { closeDatabase, openDatabase } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { createDeps, type AppDeps } from "./deps.ts";
+import { wireListeners } from "./events/wire.ts";
+import { createJobHandlers } from "./jobs/kinds.ts";
+import { JobRunner, type JobHandlers } from "./jobs/runner.ts";
+import { startSchedule } from "./jobs/schedule.ts";
+import { systemClock, type Clock } from "./lib/clock.ts";
+import { createLog, type Log } from "./lib/log.ts";
+import { createMailer } from "./lib/mailer.ts";
+
+export type StartOptions = {
+  clock?: Clock;
+  log?: Log;
+  /** Extra job kinds (tests register their own). */
+  extraHandlers?: JobHandlers;
+  /** Tests drive the job loop themselves with runner.runUntilEmpty(). */
+  startJobs?: boolean;
+  jobOptions?: { pollMs?: number; leaseMs?: number; backoffBaseMs?: number };
+};
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  runner: JobRunner;
+  stop(): Promise<void>;
+};
+
+/** Opens the database, applies migrations, serves HTTP and runs the job loop: the whole appliance. */
+export function startServer(config: Config, options: StartOptions = {}): RunningServer {
+  const log = options.log ?? createLog(config.logLevel);
+  const db = openDatabase(config.dbPath);
+  const applied = migrate(db.$client);
+  if (applied.length) log.info("migrations applied", { applied });
+
+  const deps = createDeps({
+    config,
+    db,
+    clock: options.clock ?? systemClock,
+    log,
+    mailer: createMailer(config.smtpUrl, config.mailFrom),
+  });
+  wireListeners(deps);
+  const app = createApp(deps);
+  const runner = new JobRunner({
+    db,
+    clock: deps.clock,
+    log,
+    handlers: { ...createJobHandlers(deps), ...options.extraHandlers },
+    concurrency: config.jobConcurrency,
+    ...options.jobOptions,
+  });
+
+  const server = Bun.serve({
+    port: config.port,
+    fetch: app.fetch,
+    maxRequestBodySize: config.maxUploadBytes + 1024 * 1024,
+    error(err) {
+      log.error("request failed", { err });
+      return Response.json({ message: "Internal server error" }, { status: 500 });
+    },
+  });
+  if (options.startJobs !== false) runner.start();
+  const stopSchedule = startSchedule(deps);
+  const url = `http://localhost:${server.port}`;
+  log.info("Parley is listening", { url, publicUrl: config.publicUrl, dataDir: config.dataDir });
+
+  let stopped = false;
+  return {
+    url,
+    port: server.port!,
+    deps,
+    runner,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      stopSchedule();
+      await server.stop();
+      await runner.stop();
+      closeDatabase(db);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../config.ts";
+import { startServer, type RunningServer, type StartOptions } from "../server.ts";
+
+export const TEST_PLATFORM_TOKEN = "test-platform-token-0123456789";
+
+export type TestServer = RunningServer & {
+  dataDir: string;
+  /** fetch relative to the server, with JSON helpers. */
+  api(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+};
+
+/** The real app on a free port with a fresh temporary data dir. */
+export function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): TestServer {
+  const dataDir = mkdtempSync(join(tmpdir(), "parley-test-"));
+  const config = loadConfig({
+    PORT: "0",
+    PARLEY_DATA_DIR: dataDir,
+    PARLEY_LOG_LEVEL: "silent",
+    PARLEY_PLATFORM_TOKEN: TEST_PLATFORM_TOKEN,
+    ...env,
+  });
+  const server = startServer(config, options);
+  // PARLEY_PUBLIC_URL defaults to port 0 here; links are built from config.publicUrl, so tests that follow links
+  // pass PARLEY_PUBLIC_URL explicitly or rewrite the origin.
+  return {
+    ...server,
+    dataDir,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.token) headers.set("api_access_token", init.token);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set("content-type", "application/json");
+        body = JSON.stringify(init.json);
+      }
+      return fetch(server.url + path, { ...init, headers, body, redirect: init.redirect ?? "manual" });
+    },
+    async close() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates an account and an administrator through the Platform API; returns the user's API token. */
+export async function createAdmin(server: TestServer, input: { email?: string; name?: string; accountName?: string; password?: string } = {}) {
+  const platform = { token: TEST_PLATFORM_TOKEN };
+  const account = await (await server.api("/platform/api/v1/accounts", { ...platform, method: "POST", json: { name: input.accountName ?? "Acme" } })).json();
+  const email = input.email ?? `admin-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const password = input.password ?? "Passw0rd!long";
+  const user = await (
+    await server.api("/platform/api/v1/users", { ...platform, method: "POST", json: { name: input.name ?? "Ada Admin", email, password } })
+  ).json();
+  await server.api(`/platform/api/v1/accounts/${account.id}/account_users`, { ...platform, method: "POST", json: { user_id: user.id, role: "administrator" } });
+  return { account, user, email, password, token: user.access_token as string };
+}
