@@ -9,6 +9,7 @@ import { AuthLimits } from "./domain/auth/commands.ts";
 import { databaseOk, jobCounts } from "./domain/system/queries.ts";
 import { VERSION } from "./version.ts";
 import { webRoutes } from "./web/index.ts";
+import { ssoRoutes } from "./web/sso.ts";
 
 /** Builds the HTTP application. No side effects beyond the routes: main.ts owns the process. */
 export function createApp(deps: AppDeps) {
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
 
   app.route("/api/v1/profile", profileRoutes);
   app.route("/platform/api/v1", platformRoutes);
+  app.route("/", ssoRoutes);
   app.route("/", webRoutes);
 
   app.notFound((c) => c.json({ message: "Not found" }, 404));
