@@ -23,7 +23,7 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   const type = c.req.header("content-type") ?? "";
   let raw: unknown = {};
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    raw = await c.req.parseBody({ dot: true });
+    raw = nestFormKeys(await c.req.parseBody({ all: true }));
   } else {
     const text = await c.req.text();
     if (text.trim()) {
@@ -48,4 +48,21 @@ export function idParam(c: Context, name: string): number {
   const id = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(id)) throw new NotFound();
   return id;
+}
+
+/** Form keys in Rails style (`profile[name]`, `labels[]`) become nested objects and arrays. */
+export function nestFormKeys(flat: Record<string, unknown>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const isArray = key.endsWith("[]");
+    const path = key.replace(/\[\]$/, "").replace(/\]/g, "").split("[");
+    let node = root;
+    for (const part of path.slice(0, -1)) {
+      const child = node[part];
+      if (!child || typeof child !== "object" || Array.isArray(child) || child instanceof File) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = isArray ? [value].flat() : value;
+  }
+  return root;
 }
