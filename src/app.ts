@@ -23,14 +23,15 @@ export function createApp(deps: AppDeps) {
   });
 
   // JSON bodies are small; multipart bodies carry uploads.
-  app.use("*", async (c, next) => {
+  const tooLarge = () => {
+    throw new HTTPException(413, { message: "Request body is too large" });
+  };
+  const jsonLimit = bodyLimit({ maxSize: deps.config.maxJsonBytes, onError: tooLarge });
+  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes, onError: tooLarge });
+  app.use("*", (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     const multipart = (c.req.header("content-type") ?? "").includes("multipart/form-data");
-    return bodyLimit({
-      maxSize: multipart ? deps.config.maxUploadBytes : deps.config.maxJsonBytes,
-      onError: () => {
-        throw new HTTPException(413, { message: "Request body is too large" });
-      },
-    })(c, next);
+    return (multipart ? uploadLimit : jsonLimit)(c, next);
   });
 
   app.get("/health", (c) => {
