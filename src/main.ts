@@ -14,6 +14,7 @@ Usage: parley [command]
   restore FILE       replace the database with FILE (the server must be stopped)
   migrate            apply pending migrations and exit
   jobs [--dead]      list queued (or dead) background jobs
+  healthcheck        exit 0 if the server on $PORT answers GET /health with 200, else 1 (container health checks)
   version            print the version
 `;
 
@@ -33,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrations(config);
     case "jobs":
       return listJobs(config, args.includes("--dead"));
+    case "healthcheck":
+      return healthcheck(config);
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
@@ -51,6 +54,19 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   return new Promise(() => {});
+}
+
+/** For a container HEALTHCHECK: the runtime image has no curl, so the executable asks itself. */
+async function healthcheck(config: ReturnType<typeof loadConfig>): Promise<number> {
+  const url = `http://127.0.0.1:${config.port}/health`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (res.status === 200) return 0;
+    console.error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  } catch (err) {
+    console.error(`${url}: ${(err as Error).message}`);
+  }
+  return 1;
 }
 
 main(process.argv.slice(2)).then(
