@@ -1,8 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { account_users, accounts, users, type Role } from "../../db/schema/accounts.ts";
+import { agent_bots } from "../../db/schema/agent-bots.ts";
 import type { Tx } from "../../db/tx.ts";
+import { revokeAccessToken } from "../auth/access-tokens.ts";
 import { Conflict, NotFound, Validation } from "../errors.ts";
 import { assertEmail } from "../users/rules.ts";
+import { applyFeatureSwitches, FEATURES_KEY, LIMITS_KEY } from "./features.ts";
 
 export type AccountInput = {
   name?: string;
@@ -13,11 +16,28 @@ export type AccountInput = {
   auto_resolve_duration?: number | null;
   settings?: Record<string, unknown>;
   custom_attributes?: Record<string, unknown>;
+  /** Chatwoot's account limits (e.g. { agents: 5, inboxes: 10 }); replaces the previous limits. */
+  limits?: Record<string, unknown>;
+  /** Feature switches { name: on }, applied on top of the account's current flags. */
+  features?: Record<string, unknown>;
 };
+
+const LOCALE = /^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$/;
 
 function checkAccountInput(input: AccountInput) {
   if (input.name !== undefined && !input.name.trim()) throw Validation.field("name", "can't be blank");
+  if (input.name !== undefined && input.name.length > 255) throw Validation.field("name", "is too long (maximum is 255 characters)");
+  if (input.locale !== undefined && !LOCALE.test(input.locale)) throw Validation.field("locale", "is not a supported locale");
+  if (input.domain && input.domain.length > 100) throw Validation.field("domain", "is too long (maximum is 100 characters)");
   if (input.support_email) assertEmail(input.support_email, "support_email");
+}
+
+/** The settings JSON after applying limits and feature switches (they live there until they get columns). */
+function settingsWith(current: Record<string, unknown>, input: AccountInput): Record<string, unknown> {
+  const next = { ...current, ...input.settings };
+  if (input.limits !== undefined) next[LIMITS_KEY] = input.limits;
+  if (input.features !== undefined) next[FEATURES_KEY] = applyFeatureSwitches(current, input.features);
+  return next;
 }
 
 export function createAccount(tx: Tx, input: AccountInput & { name: string }) {
@@ -31,7 +51,7 @@ export function createAccount(tx: Tx, input: AccountInput & { name: string }) {
       support_email: input.support_email ?? null,
       status: input.status ?? "active",
       auto_resolve_duration: input.auto_resolve_duration ?? null,
-      settings: input.settings ?? {},
+      settings: settingsWith({}, input),
       custom_attributes: input.custom_attributes ?? {},
       created_at: tx.now,
       updated_at: tx.now,
@@ -53,7 +73,9 @@ export function updateAccount(tx: Tx, accountId: number, input: AccountInput) {
   if (input.support_email !== undefined) set.support_email = input.support_email;
   if (input.status !== undefined) set.status = input.status;
   if (input.auto_resolve_duration !== undefined) set.auto_resolve_duration = input.auto_resolve_duration;
-  if (input.settings !== undefined) set.settings = { ...current.settings, ...input.settings };
+  if (input.settings !== undefined || input.limits !== undefined || input.features !== undefined) {
+    set.settings = settingsWith(current.settings, input);
+  }
   if (input.custom_attributes !== undefined) set.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
   const account = tx.db.update(accounts).set(set).where(eq(accounts.id, accountId)).returning().get();
   tx.emit("account.updated", { account_id: accountId, changed: Object.keys(set).filter((k) => k !== "updated_at") });
@@ -62,6 +84,10 @@ export function updateAccount(tx: Tx, accountId: number, input: AccountInput) {
 
 /** Deletes the account and, through foreign keys, everything it owns. Users stay: they may belong elsewhere. */
 export function deleteAccount(tx: Tx, accountId: number): void {
+  // The account's agent bots go with it (foreign key); their API tokens have no foreign key, so revoke them here.
+  for (const bot of tx.db.select({ id: agent_bots.id }).from(agent_bots).where(eq(agent_bots.account_id, accountId)).all()) {
+    revokeAccessToken(tx, "AgentBot", bot.id);
+  }
   const row = tx.db.delete(accounts).where(eq(accounts.id, accountId)).returning({ id: accounts.id }).get();
   if (!row) throw new NotFound("Account");
   tx.emit("account.deleted", { account_id: accountId });
@@ -103,4 +129,34 @@ export function removeAccountUser(tx: Tx, accountId: number, userId: number): vo
     .get();
   if (!row) throw new NotFound("Account user");
   tx.emit("account_user.deleted", { account_id: accountId, user_id: userId });
+}
+
+/**
+ * Chatwoot's Platform API semantics for POST account_users: adds the user to the account, or changes the
+ * role of an existing membership. A user id that does not exist is a validation error on `user_id`.
+ */
+export function setAccountUserRole(tx: Tx, input: { accountId: number; userId: number; role?: Role }) {
+  if (!tx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, input.accountId)).get()) throw new NotFound("Account");
+  if (!tx.db.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).get()) throw Validation.field("user_id", "must exist");
+  const existing = tx.db
+    .select()
+    .from(account_users)
+    .where(and(eq(account_users.account_id, input.accountId), eq(account_users.user_id, input.userId)))
+    .get();
+  if (!existing) return addAccountUser(tx, { accountId: input.accountId, userId: input.userId, role: input.role ?? "agent" });
+  if (!input.role || existing.role === input.role) return existing;
+  return tx.db.update(account_users).set({ role: input.role, updated_at: tx.now }).where(eq(account_users.id, existing.id)).returning().get();
+}
+
+/** Removes the membership when there is one (Chatwoot answers 200 either way); the account must exist. */
+export function removeAccountUserIfMember(tx: Tx, accountId: number, userId: number): boolean {
+  if (!tx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).get()) throw new NotFound("Account");
+  const member = tx.db
+    .select({ id: account_users.id })
+    .from(account_users)
+    .where(and(eq(account_users.account_id, accountId), eq(account_users.user_id, userId)))
+    .get();
+  if (!member) return false;
+  removeAccountUser(tx, accountId, userId);
+  return true;
 }

@@ -15,3 +15,7 @@ export function listAccountUsers(db: Db, accountId: number) {
   getAccount(db, accountId);
   return db.select().from(account_users).where(eq(account_users.account_id, accountId)).orderBy(asc(account_users.id)).all();
 }
+
+export function listAccounts(db: Db): AccountRow[] {
+  return db.select().from(accounts).orderBy(asc(accounts.id)).all();
+}

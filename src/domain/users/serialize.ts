@@ -52,3 +52,44 @@ export function serializeUser(user: UserRow, memberships: Membership[], accessTo
     })),
   };
 }
+
+/**
+ * The user as the Platform API returns it (platform/api/v1/models/_user): like the profile, but each
+ * account carries only id, name, active_at and role, and there is no type or inviter.
+ */
+export function serializePlatformUser(user: UserRow, memberships: Membership[], accessToken: string | null) {
+  const active = memberships[0];
+  return {
+    access_token: accessToken,
+    account_id: active?.account_id ?? null,
+    available_name: availableName(user),
+    avatar_url: user.avatar_url ?? "",
+    confirmed: user.confirmed_at !== null,
+    display_name: user.display_name,
+    message_signature: user.message_signature,
+    email: user.email,
+    id: user.id,
+    name: user.name,
+    provider: "email",
+    pubsub_token: user.pubsub_token,
+    ...(Object.keys(user.custom_attributes).length ? { custom_attributes: user.custom_attributes } : {}),
+    role: active?.role ?? null,
+    ui_settings: user.ui_settings,
+    uid: user.email,
+    accounts: memberships.map((m) => ({
+      id: m.account_id,
+      name: m.account_name,
+      active_at: m.active_at === null ? null : new Date(m.active_at).toISOString(),
+      role: m.role,
+    })),
+  };
+}
+
+/** Platform API users/{id}/token: the user's API token with a short summary of the user. */
+export function serializePlatformUserToken(user: UserRow, accessToken: string) {
+  return {
+    access_token: accessToken,
+    expiry: null,
+    user: { id: user.id, name: user.name, display_name: user.display_name, email: user.email, pubsub_token: user.pubsub_token },
+  };
+}

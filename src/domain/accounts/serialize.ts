@@ -1,0 +1,35 @@
+import { isoTime } from "../../lib/clock.ts";
+import { accountLimits, enabledFeatures } from "./features.ts";
+import type { AccountRow } from "./queries.ts";
+import type { AccountUserRow } from "../users/queries.ts";
+
+/** The account as the Platform API returns it (platform/api/v1/models/_account). */
+export function serializePlatformAccount(account: AccountRow) {
+  return {
+    id: account.id,
+    name: account.name,
+    locale: account.locale,
+    domain: account.domain,
+    support_email: account.support_email,
+    enabled_features: enabledFeatures(account),
+    custom_attributes: account.custom_attributes,
+    limits: accountLimits(account),
+    status: account.status,
+  };
+}
+
+/** An account_users row as Chatwoot renders the model itself (Platform API account_users). */
+export function serializeAccountUser(row: AccountUserRow) {
+  return {
+    id: row.id,
+    account_id: row.account_id,
+    user_id: row.user_id,
+    role: row.role,
+    inviter_id: row.inviter_id,
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
+    active_at: row.active_at === null ? null : isoTime(row.active_at),
+    availability: row.availability,
+    auto_offline: row.auto_offline,
+  };
+}
