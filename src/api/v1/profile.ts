@@ -31,7 +31,7 @@ const profileFields = z.object({
 
 /** Chatwoot nests the fields under `profile`; flat bodies are accepted too. */
 const profileBody = z
-  .object({ profile: profileFields.optional() })
+  .object({ profile: z.unknown().optional() })
   .passthrough()
   .transform((b) => parseWith(profileFields, b.profile ?? b));
 
