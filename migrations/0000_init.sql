@@ -38,6 +38,8 @@ CREATE TABLE `accounts` (
 	`auto_resolve_duration` integer,
 	`settings` text DEFAULT '{}' NOT NULL,
 	`custom_attributes` text DEFAULT '{}' NOT NULL,
+	`feature_flags` text DEFAULT '{}' NOT NULL,
+	`limits` text DEFAULT '{}' NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );

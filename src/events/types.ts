@@ -9,6 +9,7 @@ export type EventMap = {
   "user.updated": { user_id: number; changed: string[] };
   "user.deleted": { user_id: number };
   "account_user.created": { account_id: number; user_id: number; role: string };
+  "account_user.updated": { account_id: number; user_id: number; role: string };
   "account_user.deleted": { account_id: number; user_id: number };
   /** An agent's availability (online/busy/offline) changed in an account. */
   "presence.update": { account_id: number; user_id: number; availability: string };

@@ -16,6 +16,10 @@ export const accounts = sqliteTable("accounts", {
   auto_resolve_duration: integer("auto_resolve_duration"),
   settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
   custom_attributes: text("custom_attributes", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  /** Per-account feature switches that differ from the defaults ({ name: on }). */
+  feature_flags: text("feature_flags", { mode: "json" }).$type<Record<string, boolean>>().notNull().default(sql`'{}'`),
+  /** Chatwoot's account limits, e.g. { agents: 5, inboxes: 10 }. */
+  limits: text("limits", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
   ...timestamps,
 });
 

@@ -5,7 +5,7 @@ import type { Tx } from "../../db/tx.ts";
 import { revokeAccessToken } from "../auth/access-tokens.ts";
 import { Conflict, NotFound, Validation } from "../errors.ts";
 import { assertEmail } from "../users/rules.ts";
-import { applyFeatureSwitches, FEATURES_KEY, LIMITS_KEY } from "./features.ts";
+import { applyFeatureSwitches } from "./features.ts";
 
 export type AccountInput = {
   name?: string;
@@ -32,14 +32,6 @@ function checkAccountInput(input: AccountInput) {
   if (input.support_email) assertEmail(input.support_email, "support_email");
 }
 
-/** The settings JSON after applying limits and feature switches (they live there until they get columns). */
-function settingsWith(current: Record<string, unknown>, input: AccountInput): Record<string, unknown> {
-  const next = { ...current, ...input.settings };
-  if (input.limits !== undefined) next[LIMITS_KEY] = input.limits;
-  if (input.features !== undefined) next[FEATURES_KEY] = applyFeatureSwitches(current, input.features);
-  return next;
-}
-
 export function createAccount(tx: Tx, input: AccountInput & { name: string }) {
   checkAccountInput(input);
   const account = tx.db
@@ -51,7 +43,9 @@ export function createAccount(tx: Tx, input: AccountInput & { name: string }) {
       support_email: input.support_email ?? null,
       status: input.status ?? "active",
       auto_resolve_duration: input.auto_resolve_duration ?? null,
-      settings: settingsWith({}, input),
+      settings: input.settings ?? {},
+      feature_flags: input.features ? applyFeatureSwitches({}, input.features) : {},
+      limits: input.limits ?? {},
       custom_attributes: input.custom_attributes ?? {},
       created_at: tx.now,
       updated_at: tx.now,
@@ -73,9 +67,9 @@ export function updateAccount(tx: Tx, accountId: number, input: AccountInput) {
   if (input.support_email !== undefined) set.support_email = input.support_email;
   if (input.status !== undefined) set.status = input.status;
   if (input.auto_resolve_duration !== undefined) set.auto_resolve_duration = input.auto_resolve_duration;
-  if (input.settings !== undefined || input.limits !== undefined || input.features !== undefined) {
-    set.settings = settingsWith(current.settings, input);
-  }
+  if (input.settings !== undefined) set.settings = { ...current.settings, ...input.settings };
+  if (input.limits !== undefined) set.limits = input.limits;
+  if (input.features !== undefined) set.feature_flags = applyFeatureSwitches(current.feature_flags, input.features);
   if (input.custom_attributes !== undefined) set.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
   const account = tx.db.update(accounts).set(set).where(eq(accounts.id, accountId)).returning().get();
   tx.emit("account.updated", { account_id: accountId, changed: Object.keys(set).filter((k) => k !== "updated_at") });
@@ -145,7 +139,9 @@ export function setAccountUserRole(tx: Tx, input: { accountId: number; userId: n
     .get();
   if (!existing) return addAccountUser(tx, { accountId: input.accountId, userId: input.userId, role: input.role ?? "agent" });
   if (!input.role || existing.role === input.role) return existing;
-  return tx.db.update(account_users).set({ role: input.role, updated_at: tx.now }).where(eq(account_users.id, existing.id)).returning().get();
+  const updated = tx.db.update(account_users).set({ role: input.role, updated_at: tx.now }).where(eq(account_users.id, existing.id)).returning().get();
+  tx.emit("account_user.updated", { account_id: input.accountId, user_id: input.userId, role: input.role });
+  return updated;
 }
 
 /** Removes the membership when there is one (Chatwoot answers 200 either way); the account must exist. */

@@ -55,52 +55,24 @@ export const FEATURES: readonly { name: string; enabled: boolean }[] = [
 
 const KNOWN = new Set(FEATURES.map((f) => f.name));
 
-/**
- * Until accounts get their own `limits` and `feature_flags` columns, both live in the account's settings
- * JSON under these keys; serializers that expose `settings` must leave them out (see visibleSettings).
- */
-export const LIMITS_KEY = "limits";
-export const FEATURES_KEY = "features";
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** Per-account switches that differ from the defaults: { feature: true|false }. */
-export function featureOverrides(settings: Record<string, unknown>): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const [k, v] of Object.entries(asRecord(settings[FEATURES_KEY]))) if (typeof v === "boolean") out[k] = v;
-  return out;
-}
-
 /** Chatwoot's Account#enabled_features: only the enabled flags, each `true`. */
-export function enabledFeatures(account: Pick<AccountRow, "settings">): Record<string, true> {
-  const overrides = featureOverrides(account.settings);
+export function enabledFeatures(account: Pick<AccountRow, "feature_flags">): Record<string, true> {
+  const overrides = account.feature_flags;
   const out: Record<string, true> = {};
   for (const f of FEATURES) if (overrides[f.name] ?? f.enabled) out[f.name] = true;
   return out;
 }
 
-export function isFeatureEnabled(account: Pick<AccountRow, "settings">, name: string): boolean {
+export function isFeatureEnabled(account: Pick<AccountRow, "feature_flags">, name: string): boolean {
   return enabledFeatures(account)[name] === true;
-}
-
-export function accountLimits(account: Pick<AccountRow, "settings">): Record<string, unknown> {
-  return asRecord(account.settings[LIMITS_KEY]);
-}
-
-/** The settings a client may see, without the keys that stand in for dedicated columns. */
-export function visibleSettings(account: Pick<AccountRow, "settings">): Record<string, unknown> {
-  const { [LIMITS_KEY]: _limits, [FEATURES_KEY]: _features, ...rest } = account.settings;
-  return rest;
 }
 
 /**
  * Applies `{ feature: on }` switches as Chatwoot's Platform API does (a present value enables, a blank or
  * false one disables). Unknown feature names are a validation error naming `features.<name>`.
  */
-export function applyFeatureSwitches(current: Record<string, unknown>, switches: Record<string, unknown>): Record<string, boolean> {
-  const next = featureOverrides(current);
+export function applyFeatureSwitches(current: Record<string, boolean>, switches: Record<string, unknown>): Record<string, boolean> {
+  const next = { ...current };
   const unknown = Object.keys(switches).filter((k) => !KNOWN.has(k));
   if (unknown.length) throw new Validation(unknown.map((k) => ({ field: `features.${k}`, message: "is not a known feature" })));
   for (const [name, value] of Object.entries(switches)) next[name] = isOn(value);

@@ -1,5 +1,5 @@
 import { isoTime } from "../../lib/clock.ts";
-import { accountLimits, enabledFeatures } from "./features.ts";
+import { enabledFeatures } from "./features.ts";
 import type { AccountRow } from "./queries.ts";
 import type { AccountUserRow } from "../users/queries.ts";
 
@@ -13,7 +13,7 @@ export function serializePlatformAccount(account: AccountRow) {
     support_email: account.support_email,
     enabled_features: enabledFeatures(account),
     custom_attributes: account.custom_attributes,
-    limits: accountLimits(account),
+    limits: account.limits,
     status: account.status,
   };
 }
