@@ -31,25 +31,32 @@ if (check.exitCode !== 0) fail("src/db/migrations.gen.ts is stale (see above)");
 const started = performance.now();
 mkdirSync(dirname(outfile), { recursive: true });
 rmSync(outfile, { force: true });
-const result = await Bun.build({
-  entrypoints: [join(root, "src/main.ts")],
-  target: "bun",
-  format: "esm",
-  minify: true,
-  bytecode,
-  // "linked" embeds the map into the executable when compiling; the .map written beside it is removed below.
-  sourcemap: "linked",
-  define: { "process.env.NODE_ENV": JSON.stringify("production") },
-  compile: {
-    outfile,
-    // A bunfig.toml or tsconfig.json in the directory where the appliance is started must not change it.
-    autoloadBunfig: false,
-    autoloadTsconfig: false,
-    autoloadPackageJson: false,
-    // Like `bun src/main.ts`, the executable reads a .env file in its working directory.
-    autoloadDotenv: true,
-  },
-});
+let result: Awaited<ReturnType<typeof Bun.build>>;
+try {
+  result = await Bun.build({
+    entrypoints: [join(root, "src/main.ts")],
+    target: "bun",
+    format: "esm",
+    minify: true,
+    bytecode,
+    // "linked" embeds the map into the executable when compiling; the .map written beside it is removed below.
+    sourcemap: "linked",
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    compile: {
+      outfile,
+      // A bunfig.toml or tsconfig.json in the directory where the appliance is started must not change it.
+      autoloadBunfig: false,
+      autoloadTsconfig: false,
+      autoloadPackageJson: false,
+      // Like `bun src/main.ts`, the executable reads a .env file in its working directory.
+      autoloadDotenv: true,
+    },
+  });
+} catch (err) {
+  // Bun.build throws an AggregateError listing the unresolved imports and syntax errors.
+  for (const e of (err as AggregateError).errors ?? [err]) console.error(e);
+  fail("bun build --compile reported errors (see above)");
+}
 for (const log of result.logs) console.error(log);
 if (!result.success) fail("bun build --compile reported errors (see above)");
 rmSync(`${outfile}.map`, { force: true });
