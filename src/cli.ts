@@ -48,6 +48,13 @@ export function restoreDatabase(config: Config, file: string | undefined): numbe
     console.error(`${source} is not a usable Parley backup: ${problem}`);
     return 1;
   }
+  if (existsSync(config.dbPath)) {
+    const busy = detachDatabase(config.dbPath);
+    if (busy) {
+      console.error(`${config.dbPath} is still open in another process (${busy}). Stop it before restoring.`);
+      return 1;
+    }
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const staging = `${config.dbPath}.restoring`;
   copyFileSync(source, staging);
@@ -55,17 +62,36 @@ export function restoreDatabase(config: Config, file: string | undefined): numbe
     const backups = join(config.dataDir, "backups");
     mkdirSync(backups, { recursive: true });
     const aside = join(backups, `parley-before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}.db`);
-    // Fold the WAL into the old file first, so the copy kept aside is complete.
-    const old = new Database(config.dbPath);
-    old.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    old.close();
-    renameSync(config.dbPath, aside);
+    // After detachDatabase no WAL is left; a damaged database keeps whatever it had beside it.
+    for (const suffix of ["-wal", "-shm", ""]) {
+      if (existsSync(config.dbPath + suffix)) renameSync(config.dbPath + suffix, aside + suffix);
+    }
     console.log(`Previous database kept at ${aside}`);
   }
   for (const suffix of ["-wal", "-shm"]) rmSync(config.dbPath + suffix, { force: true });
   renameSync(staging, config.dbPath);
   console.log(`Restored ${source} into ${config.dbPath}`);
   return 0;
+}
+
+/**
+ * Folds the WAL into the database file and leaves it a standalone single file, so the copy kept aside is complete.
+ * Leaving WAL mode needs the only connection to the file: if any other process (a server without a pid file, a
+ * `parley jobs`, a sqlite3 shell) still has it open, this fails and the restore stops before changing anything.
+ */
+function detachDatabase(path: string): string | null {
+  let db: Database | null = null;
+  try {
+    db = new Database(path);
+    const { journal_mode } = db.query("PRAGMA journal_mode = DELETE").get() as { journal_mode: string };
+    return journal_mode === "delete" ? null : `journal mode is still ${journal_mode}`;
+  } catch (err) {
+    // Busy or locked: another process has it open. Any other error (a damaged file) is no reason to refuse.
+    const code = (err as { code?: string }).code ?? "";
+    return /^SQLITE_(BUSY|LOCKED)/.test(code) ? (err as Error).message : null;
+  } finally {
+    db?.close();
+  }
 }
 
 function checkBackup(path: string): string | null {

@@ -4,17 +4,36 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import * as schema from "./schema/index.ts";
 
+const BUSY_TIMEOUT_MS = 5000;
+
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
 export function openDatabase(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
   // busy_timeout first, so that a second process opening the file waits instead of failing.
-  sqlite.exec("PRAGMA busy_timeout = 5000");
-  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  enableWal(sqlite);
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   return drizzle({ client: sqlite, schema });
+}
+
+/**
+ * Switching a file to WAL needs an exclusive lock. When two processes open a fresh file at once, SQLite
+ * answers SQLITE_BUSY immediately (busy_timeout is not consulted, as waiting could deadlock), so retry briefly.
+ */
+function enableWal(sqlite: Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      sqlite.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (err) {
+      if (!String((err as { code?: string }).code).startsWith("SQLITE_BUSY") || Date.now() > deadline) throw err;
+      Bun.sleepSync(5 + Math.random() * 20);
+    }
+  }
 }
 
 export function closeDatabase(db: Db): void {

@@ -126,11 +126,16 @@ export class JobRunner {
     let recovered = 0;
     for (const row of rows) {
       const [h, pid, boot] = row.locked_by.split(":");
-      if (h !== host || boot === BOOT_ID || isAlive(Number(pid))) continue;
-      this.opts.db.$client
-        .query("UPDATE jobs SET status = 'pending', locked_until = NULL, lock_token = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'running'")
-        .run(row.id, this.opts.clock.now());
-      recovered++;
+      if (h !== host || boot === BOOT_ID) continue;
+      // Our own pid with another boot id is an earlier incarnation (a restarted container where Parley is pid 1).
+      if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
+      // Only if still held by that dead worker: another runner may have taken the job over meanwhile.
+      const { changes } = this.opts.db.$client
+        .query(
+          "UPDATE jobs SET status = 'pending', locked_until = NULL, lock_token = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'running' AND locked_by = ?3",
+        )
+        .run(row.id, this.opts.clock.now(), row.locked_by);
+      recovered += changes;
     }
     if (recovered) this.opts.log.warn("recovered jobs from a stopped process", { recovered });
     return recovered;
