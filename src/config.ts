@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomToken } from "./lib/ids.ts";
 
@@ -69,9 +69,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The generated secret lives beside the database so that sessions and signed links survive restarts. */
 function readOrCreateSecret(dataDir: string): string {
   const file = join(dataDir, "secret.key");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomToken(48);
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  try {
+    // Written to a private temp file and linked into place: a process starting at the same moment either
+    // wins the link or reads the winner's complete file, never a half-written one.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, randomToken(48) + "\n", { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < 32) throw new ConfigError(`${file} holds no usable secret; delete it or set PARLEY_SECRET_KEY`);
   return secret;
 }

@@ -1,5 +1,5 @@
 // The only module with side effects: reads the configuration and runs one command.
-import { loadConfig, ConfigError } from "./config.ts";
+import { loadConfig, ConfigError, type Config } from "./config.ts";
 import { backupDatabase, restoreDatabase, listJobs, runMigrations } from "./cli.ts";
 import { claimPidFile, releasePidFile } from "./lib/pid-file.ts";
 import { startServer } from "./server.ts";
@@ -18,31 +18,28 @@ Usage: parley [command]
   version            print the version
 `;
 
+const COMMANDS: Record<string, (config: Config, args: string[]) => number | Promise<number>> = {
+  serve: (config) => serve(config),
+  backup: (config, args) => backupDatabase(config, args[0]),
+  restore: (config, args) => restoreDatabase(config, args[0]),
+  migrate: (config) => runMigrations(config),
+  jobs: (config, args) => listJobs(config, args.includes("--dead")),
+  healthcheck: (config) => healthcheck(config),
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...args] = argv;
   if (command === "version" || command === "--version") return void console.log(VERSION), 0;
   if (command === "help" || command === "--help" || command === "-h") return void console.log(USAGE), 0;
-  const config = loadConfig();
-  switch (command) {
-    case "serve":
-      return serve(config);
-    case "backup":
-      return backupDatabase(config, args[0]);
-    case "restore":
-      return restoreDatabase(config, args[0]);
-    case "migrate":
-      return runMigrations(config);
-    case "jobs":
-      return listJobs(config, args.includes("--dead"));
-    case "healthcheck":
-      return healthcheck(config);
-    default:
-      console.error(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
   }
+  return run(loadConfig(), args);
 }
 
-async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
+async function serve(config: Config): Promise<number> {
   claimPidFile(config.dataDir);
   const server = startServer(config);
   const shutdown = async (signal: string) => {

@@ -24,7 +24,8 @@ export class EventBus {
     push(this.live, name, fn as LiveListener);
     return () => {
       const list = this.live.get(name);
-      if (list) list.splice(list.indexOf(fn as LiveListener), 1);
+      const at = list ? list.indexOf(fn as LiveListener) : -1;
+      if (at >= 0) list!.splice(at, 1);
     };
   }
 
