@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { AVAILABILITIES } from "../db/schema/accounts.ts";
+import type { AppEnv } from "../deps.ts";
+import { switchSessionAccount } from "../domain/auth/sessions.ts";
+import { markAccountActive, setAvailability } from "../domain/users/commands.ts";
+import { membershipsOf } from "../domain/users/queries.ts";
+import { UserMenu, accountPath } from "../../views/layouts/app.tsx";
+import { ContactsPage } from "../../views/pages/contacts/index.tsx";
+import { ConversationsPage } from "../../views/pages/conversations/index.tsx";
+import { ErrorPage } from "../../views/pages/errors/error.tsx";
+import { HelpCenterPage } from "../../views/pages/help-center/index.tsx";
+import { ReportsPage } from "../../views/pages/reports/index.tsx";
+import { currentSessionId, currentUser, fragment, isHtmx, loadAccount, pageDoc, render, requireLogin, shellOf, type WebContext } from "./context.ts";
+import { readForm } from "./forms.ts";
+import { settingsRoutes } from "./settings.tsx";
+
+const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
+
+/** Where a no-JS form post returns to: the page it came from when that is one of ours, else the dashboard. */
+function backTo(c: WebContext, fallback: string): string {
+  try {
+    const referer = new URL(c.req.header("referer") ?? "");
+    if (referer.origin === new URL(c.req.url).origin && referer.pathname.startsWith("/app/")) return referer.pathname + referer.search;
+  } catch {
+    // no usable Referer
+  }
+  return fallback;
+}
+
+/** Pages under /app/accounts/:accountId — the viewer is a member of that account (loadAccount). */
+const accountRoutes = new Hono<AppEnv>()
+  .use("*", requireLogin, loadAccount)
+  .get("/", (c) => c.redirect(accountPath(c.var.membership.account_id, "dashboard"), 302))
+  .get("/dashboard", (c) => render(c, <ConversationsPage shell={shellOf(c, "conversations", "Conversations")} />))
+  .get("/contacts", (c) => render(c, <ContactsPage shell={shellOf(c, "contacts", "Contacts")} />))
+  .get("/reports", (c) => render(c, <ReportsPage shell={shellOf(c, "reports", "Reports")} />))
+  .get("/portals", (c) => render(c, <HelpCenterPage shell={shellOf(c, "help-center", "Help Center")} />))
+  .post("/switch", (c) => {
+    const { account_id: accountId, user_id: userId } = c.var.membership;
+    c.var.deps.tx((tx) => {
+      switchSessionAccount(tx, currentSessionId(c)!, accountId);
+      markAccountActive(tx, userId, accountId);
+    });
+    return c.redirect(accountPath(accountId, "dashboard"), 302);
+  })
+  .post("/availability", async (c) => {
+    const { availability } = await readForm(c, availabilityForm);
+    const { account_id: accountId, user_id: userId } = c.var.membership;
+    c.var.deps.tx((tx) => setAvailability(tx, userId, accountId, availability));
+    if (!isHtmx(c)) return c.redirect(backTo(c, accountPath(accountId, "dashboard")), 303);
+    c.set("membership", { ...c.var.membership, availability });
+    return fragment(c, <UserMenu shell={shellOf(c, "conversations", "")} />);
+  })
+  .route("/settings", settingsRoutes);
+
+export const dashboardRoutes = new Hono<AppEnv>()
+  .get("/", (c) => c.redirect("/app", 302))
+  .get("/app", requireLogin, (c) => {
+    const memberships = membershipsOf(c.var.deps.db, currentUser(c)!.id);
+    const target = memberships.find((m) => m.account_id === c.get("sessionAccountId")) ?? memberships[0];
+    if (target) return c.redirect(accountPath(target.account_id, "dashboard"), 302);
+    const text = "Your user is not a member of any account yet. Ask an administrator to add you to their account.";
+    return render(c, <ErrorPage doc={pageDoc(c, "No account")} status={403} title="No account yet" text={text} withLogout />, 403);
+  })
+  .route("/app/accounts/:accountId", accountRoutes);

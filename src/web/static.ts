@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import alpinePath from "@alpinejs/csp/dist/cdn.min.js" with { type: "file" };
+import htmxPath from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import cssPath from "../../static/css/app.css" with { type: "file" };
+import logoPath from "../../static/img/logo.svg" with { type: "file" };
+import appJsPath from "../../static/js/app.js" with { type: "file" };
+import type { AppEnv } from "../deps.ts";
+import { AVATAR_DIR } from "../domain/users/avatars.ts";
+import { sha256Hex } from "../lib/crypto.ts";
+import type { Assets } from "../../views/layouts/document.tsx";
+
+const TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+};
+
+type Asset = { path: string; type: string };
+
+/**
+ * Every static file is embedded (imported `with { type: "file" }`, so `bun build --compile` carries it) and
+ * served under a URL holding a hash of its content: the URL changes whenever the file does, so browsers
+ * may cache it for a year.
+ */
+function register(table: Map<string, Asset>, path: string, base: string, ext: string): string {
+  const hash = sha256Hex(readFileSync(path).toString("latin1")).slice(0, 12);
+  const name = `${base}.${hash}.${ext}`;
+  table.set(name, { path, type: TYPES[ext] });
+  return `/static/${name}`;
+}
+
+const table = new Map<string, Asset>();
+
+/** The hashed URLs the views link to. */
+export const assets: Assets = Object.freeze({
+  css: register(table, cssPath, "app", "css"),
+  appJs: register(table, appJsPath, "app", "js"),
+  htmx: register(table, htmxPath, "htmx", "js"),
+  alpine: register(table, alpinePath, "alpine-csp", "js"),
+  logo: register(table, logoPath, "logo", "svg"),
+});
+
+const AVATAR_NAME = /^[A-Za-z0-9]+\.(png|jpg|gif|webp)$/;
+
+function notFound(c: Context) {
+  return c.body("Not found", 404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+}
+
+export const staticRoutes = new Hono<AppEnv>()
+  .get("/static/:name", (c) => {
+    const asset = table.get(c.req.param("name"));
+    if (!asset) return notFound(c);
+    return new Response(Bun.file(asset.path), {
+      headers: {
+        "Content-Type": asset.type,
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Resource-Policy": "same-origin",
+      },
+    });
+  })
+  .get("/uploads/avatars/:name", async (c) => {
+    const name = c.req.param("name");
+    const match = AVATAR_NAME.exec(name);
+    if (!match) return notFound(c);
+    const file = Bun.file(join(c.var.deps.config.dataDir, AVATAR_DIR, name));
+    if (!(await file.exists())) return notFound(c);
+    return new Response(file, {
+      headers: {
+        "Content-Type": TYPES[match[1]],
+        "Cache-Control": "public, max-age=86400",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+      },
+    });
+  });

@@ -1,0 +1,74 @@
+import type { Child } from "hono/jsx";
+import { Icon } from "./icon.tsx";
+
+/** Field name → message, as the routes collect them from domain Validation errors. */
+export type FieldErrors = Record<string, string>;
+
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export function Field(props: {
+  label: string;
+  name: string;
+  type?: string;
+  value?: string | null;
+  errors?: FieldErrors;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  autofocus?: boolean;
+  placeholder?: string;
+  minlength?: number;
+  trailing?: Child;
+}) {
+  const id = `f-${props.name}`;
+  const error = props.errors?.[props.name];
+  const describedBy = error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
+  return (
+    <div class={error ? "field has-error" : "field"}>
+      <div class="field-label-row">
+        <label for={id}>{props.label}</label>
+        {props.trailing}
+      </div>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        autofocus={props.autofocus}
+        placeholder={props.placeholder}
+        minlength={props.minlength}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : props.hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export type AlertKind = "error" | "success" | "info" | "warning";
+
+const ALERT_ICON = { error: "alert", success: "checkCircle", info: "info", warning: "alert" } as const;
+
+export function Alert(props: { kind: AlertKind; title?: string; children?: Child; id?: string }) {
+  return (
+    <div class={`alert alert-${props.kind}`} role={props.kind === "error" ? "alert" : "status"} id={props.id}>
+      <Icon name={ALERT_ICON[props.kind]} size={18} class="alert-icon" />
+      <div class="alert-body">
+        {props.title ? <p class="alert-title">{props.title}</p> : null}
+        {props.children ? <div class="alert-text">{props.children}</div> : null}
+      </div>
+    </div>
+  );
+}
