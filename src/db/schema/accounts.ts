@@ -60,10 +60,36 @@ export const account_users = sqliteTable(
     availability: text("availability", { enum: AVAILABILITIES }).notNull().default("offline"),
     auto_offline: integer("auto_offline", { mode: "boolean" }).notNull().default(true),
     inviter_id: integer("inviter_id").references(() => users.id, { onDelete: "set null" }),
+    /** When set, the custom role's permissions replace the built-in role's. */
+    custom_role_id: integer("custom_role_id").references(() => custom_roles.id, { onDelete: "set null" }),
     active_at: integer("active_at"),
     ...timestamps,
   },
   (t) => [uniqueIndex("account_users_account_user_unique").on(t.account_id, t.user_id), index("account_users_user_idx").on(t.user_id)],
+);
+
+export const PERMISSIONS = [
+  "conversation_manage",
+  "conversation_unassigned_manage",
+  "conversation_participating_manage",
+  "contact_manage",
+  "report_manage",
+  "knowledge_base_manage",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const custom_roles = sqliteTable(
+  "custom_roles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    permissions: text("permissions", { mode: "json" }).$type<Permission[]>().notNull(),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("custom_roles_account_name_unique").on(t.account_id, t.name)],
 );
 
 /** API tokens, as in Chatwoot: owned by a User or an AgentBot. */

@@ -1,0 +1,35 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { accounts, users } from "./accounts.ts";
+
+export const NOTIFICATION_TYPES = [
+  "conversation_creation",
+  "conversation_assignment",
+  "assigned_conversation_new_message",
+  "conversation_mention",
+  "participating_conversation_new_message",
+  "sla_missed_first_response",
+  "sla_missed_next_response",
+  "sla_missed_resolution",
+] as const;
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    user_id: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    notification_type: text("notification_type", { enum: NOTIFICATION_TYPES }).notNull(),
+    primary_actor_type: text("primary_actor_type").notNull(),
+    primary_actor_id: integer("primary_actor_id").notNull(),
+    secondary_actor_type: text("secondary_actor_type"),
+    secondary_actor_id: integer("secondary_actor_id"),
+    meta: text("meta", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    read_at: integer("read_at"),
+    snoozed_until: integer("snoozed_until"),
+    last_activity_at: integer("last_activity_at").notNull(),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [index("notifications_user_idx").on(t.account_id, t.user_id, t.last_activity_at)],
+);
