@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { jsonError } from "./api/errors.ts";
 import { platformRoutes } from "./api/platform/index.ts";
+import { accountRoutes } from "./api/v1/accounts/index.ts";
 import { profileRoutes } from "./api/v1/profile.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { AuthLimits } from "./domain/auth/commands.ts";
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route("/api/v1/profile", profileRoutes);
+  app.route("/api/v1/accounts/:account_id", accountRoutes);
   app.route("/platform/api/v1", platformRoutes);
   app.route("/", ssoRoutes);
   app.route("/", webRoutes);

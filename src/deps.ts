@@ -29,6 +29,7 @@ export function createDeps(parts: Omit<AppDeps, "tx" | "bus"> & { bus?: EventBus
 
 import type { Actor } from "./domain/auth/actor.ts";
 import type { AuthLimits } from "./domain/auth/commands.ts";
+import type { AccountScope } from "./domain/accounts/access.ts";
 
 /** The Hono environment: what middleware puts in c.var for the handlers after it. */
 export type AppEnv = {
@@ -36,6 +37,8 @@ export type AppEnv = {
     deps: AppDeps;
     limits: AuthLimits;
     actor: Actor;
+    /** Set by the account middleware on /api/v1/accounts/:account_id routes. */
+    scope: AccountScope;
     /** Per-response nonce for the Content-Security-Policy (set by hono/secure-headers). */
     secureHeadersNonce?: string;
   };

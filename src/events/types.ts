@@ -16,7 +16,41 @@ export type EventMap = {
   "agent_bot.created": { agent_bot_id: number; account_id: number | null };
   "agent_bot.updated": { agent_bot_id: number; account_id: number | null };
   "agent_bot.deleted": { agent_bot_id: number; account_id: number | null };
+
+  // The shared inbox. Payloads carry ids (and what changed); listeners that need the records read them
+  // inside the emitting transaction, so what they serialize is the state the event describes.
+  "inbox.created": { account_id: number; inbox_id: number };
+  "inbox.updated": { account_id: number; inbox_id: number };
+  "inbox.deleted": { account_id: number; inbox_id: number };
+  "team.created": { account_id: number; team_id: number };
+  "team.updated": { account_id: number; team_id: number };
+  "team.deleted": { account_id: number; team_id: number };
+  /** An agent was removed from the account; the cleanup job strips teams, inboxes and assignments. */
+  "agent.removed": { account_id: number; user_id: number };
+  "contact.created": { account_id: number; contact_id: number };
+  "contact.updated": { account_id: number; contact_id: number; changed_attributes: ChangedAttributes };
+  "contact.deleted": { account_id: number; contact_id: number; snapshot: Record<string, unknown> };
+  "contact.merged": { account_id: number; contact_id: number; merged_contact_id: number };
+  "conversation.created": { account_id: number; conversation_id: number };
+  /** Any change of conversation attributes, with Chatwoot's changed_attributes (current/previous values). */
+  "conversation.updated": { account_id: number; conversation_id: number; changed_attributes: ChangedAttributes };
+  "conversation.status_changed": { account_id: number; conversation_id: number; previous: string; status: string };
+  "conversation.read": { account_id: number; conversation_id: number; by: "agent" | "contact"; user_id: number | null };
+  "conversation.contact_changed": { account_id: number; conversation_id: number; previous_contact_id: number };
+  "conversation.typing_on": { account_id: number; conversation_id: number; user_id: number | null; contact_id: number | null; is_private: boolean };
+  "conversation.typing_off": { account_id: number; conversation_id: number; user_id: number | null; contact_id: number | null; is_private: boolean };
+  "conversation.mentioned": { account_id: number; conversation_id: number; user_id: number; message_id: number };
+  "assignee.changed": { account_id: number; conversation_id: number; previous_assignee_id: number | null; assignee_id: number | null };
+  "team.changed": { account_id: number; conversation_id: number; previous_team_id: number | null; team_id: number | null };
+  "message.created": { account_id: number; conversation_id: number; message_id: number };
+  "message.updated": { account_id: number; conversation_id: number; message_id: number; changed_attributes: ChangedAttributes };
+  "notification.created": { account_id: number; user_id: number; notification_id: number };
+  "notification.updated": { account_id: number; user_id: number; notification_id: number };
+  "notification.deleted": { account_id: number; user_id: number; notification_id: number };
 };
+
+/** Chatwoot's changed_attributes: for each changed attribute, its current and previous value. */
+export type ChangedAttributes = Record<string, { current_value: unknown; previous_value: unknown }>;
 
 export type EventName = keyof EventMap;
 
