@@ -21,6 +21,8 @@ export function startTestServer(env: Record<string, string> = {}, options: Start
     PARLEY_DATA_DIR: dataDir,
     PARLEY_LOG_LEVEL: "silent",
     PARLEY_PLATFORM_TOKEN: TEST_PLATFORM_TOKEN,
+    // Test receivers listen on 127.0.0.1.
+    PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "true",
     ...env,
   });
   const server = startServer(config, options);
