@@ -8,7 +8,7 @@ import { saveAvatar } from "../../domain/users/avatars.ts";
 import { markAccountActive, resetAccessToken, setAutoOffline, setAvailability, updateUser } from "../../domain/users/commands.ts";
 import { accessTokenOf, getUser, membershipsOf } from "../../domain/users/queries.ts";
 import { serializeUser } from "../../domain/users/serialize.ts";
-import { requireApiActor, requireUser } from "../middleware/auth.ts";
+import { requireApiActor, requireUser, tokenFromHeaders } from "../middleware/auth.ts";
 import { parseWith, readBody } from "../validate.ts";
 
 const accountId = z.coerce.number().int().positive();
@@ -37,7 +37,12 @@ const profileBody = z
 
 export const profileRoutes = new Hono<AppEnv>()
   .use(requireApiActor)
-  .get("/", (c) => c.json(profileJson(c.var.deps, requireUser(c.var.actor).id)))
+  .get("/", (c) => {
+    const user = requireUser(c.var.actor);
+    // The actor was authenticated by its own API token, so that is the token to show.
+    const token = tokenFromHeaders((name) => c.req.header(name));
+    return c.json(serializeUser(user, membershipsOf(c.var.deps.db, user.id), token));
+  })
   .on(["PUT", "PATCH"], "/", async (c) => {
     const deps = c.var.deps;
     const user = requireUser(c.var.actor);

@@ -1,5 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { access_tokens, account_users, accounts, users } from "../../db/schema/accounts.ts";
 import { NotFound } from "../errors.ts";
 import { normalizeEmail } from "./rules.ts";
@@ -8,8 +9,10 @@ export type UserRow = typeof users.$inferSelect;
 export type AccountUserRow = typeof account_users.$inferSelect;
 export type Membership = AccountUserRow & { account_name: string; account_status: "active" | "suspended" };
 
+const userById = preparedFor((db) => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare());
+
 export function findUser(db: Db, id: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return userById(db).get({ id });
 }
 
 export function getUser(db: Db, id: number): UserRow {
@@ -22,25 +25,37 @@ export function findUserByEmail(db: Db, email: string): UserRow | undefined {
   return db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
 }
 
-export function accessTokenOf(db: Db, userId: number): string | null {
-  const row = db
+const userToken = preparedFor((db) =>
+  db
     .select({ token: access_tokens.token })
     .from(access_tokens)
-    .where(and(eq(access_tokens.owner_type, "User"), eq(access_tokens.owner_id, userId)))
-    .get();
-  return row?.token ?? null;
+    .where(and(eq(access_tokens.owner_type, "User"), eq(access_tokens.owner_id, sql.placeholder("userId"))))
+    .prepare(),
+);
+
+export function accessTokenOf(db: Db, userId: number): string | null {
+  return userToken(db).get({ userId })?.token ?? null;
 }
+
+// Two raw single-table queries sorted in JS: this runs on every profile read and dashboard page, and a
+// join, an SQL sort (temp b-tree) and Drizzle's nested-row mapping each cost more than the lookups.
+const membershipRows = preparedFor((db) =>
+  db.$client.prepare<Omit<AccountUserRow, "auto_offline"> & { auto_offline: number }, [number]>(
+    "SELECT * FROM account_users WHERE user_id = ?",
+  ),
+);
+const accountNameStatus = preparedFor((db) =>
+  db.$client.prepare<{ name: string; status: "active" | "suspended" }, [number]>("SELECT name, status FROM accounts WHERE id = ?"),
+);
 
 /** The user's accounts, most recently active first (Chatwoot's order for the account switcher). */
 export function membershipsOf(db: Db, userId: number): Membership[] {
-  return db
-    .select({ au: account_users, account_name: accounts.name, account_status: accounts.status })
-    .from(account_users)
-    .innerJoin(accounts, eq(accounts.id, account_users.account_id))
-    .where(eq(account_users.user_id, userId))
-    .orderBy(asc(account_users.id))
-    .all()
-    .map((r) => ({ ...r.au, account_name: r.account_name, account_status: r.account_status }))
+  return membershipRows(db)
+    .all(userId)
+    .map((m) => {
+      const account = accountNameStatus(db).get(m.account_id)!;
+      return { ...m, auto_offline: Boolean(m.auto_offline), account_name: account.name, account_status: account.status };
+    })
     .sort((a, b) => (b.active_at ?? 0) - (a.active_at ?? 0) || a.id - b.id);
 }
 
