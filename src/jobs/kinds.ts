@@ -1,5 +1,6 @@
 import type { AppDeps } from "../deps.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
+import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
 import type { JobHandlers } from "./runner.ts";
 
 /** Every job kind Parley runs, and its handler. */
@@ -7,5 +8,6 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
   return {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
+    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps),
   };
 }

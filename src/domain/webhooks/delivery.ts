@@ -1,0 +1,149 @@
+// The durable `http.deliver` job: one signed JSON POST to a user-given URL (API-channel callbacks now; account
+// webhooks and agent bots reuse it). The body is serialized when the job is enqueued, inside the transaction
+// that made the change, so the receiver gets the state the event describes, byte for byte on every retry.
+import { z } from "zod";
+import type { Tx } from "../../db/tx.ts";
+import type { AppDeps } from "../../deps.ts";
+import { PermanentFailure, RetryLater } from "../../jobs/errors.ts";
+import { enqueue } from "../../jobs/queue.ts";
+import type { JobContext } from "../../jobs/runner.ts";
+import { unixSeconds } from "../../lib/clock.ts";
+import { OutboundError, outboundFetch, parseRetryAfter } from "../../lib/http.ts";
+import { uuid } from "../../lib/ids.ts";
+import { webhookHeaders } from "./signing.ts";
+
+export const HTTP_DELIVER_JOB = "http.deliver";
+export const DELIVERY_MAX_ATTEMPTS = 8;
+
+/** Waits after attempts 1..7: the 8 attempts span about 23 hours. */
+export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 50_400_000];
+/** A Retry-After longer than this is cut to it. */
+export const MAX_RETRY_AFTER_MS = 24 * 3600_000;
+
+const payloadSchema = z.object({
+  url: z.string().min(1),
+  /** The exact JSON text to POST. */
+  body: z.string(),
+  secret: z.string().nullable(),
+  /** X-Chatwoot-Delivery: chosen at enqueue time, the same on every attempt. */
+  delivery_id: z.string().min(1),
+  /** Chatwoot's event name (message_created, …), for logs and the delivery record. */
+  event: z.string(),
+  /** Who the delivery is for; the delivery log (issue #4) keys its rows by this. */
+  target: z.object({ type: z.enum(["api_inbox", "account_webhook", "agent_bot"]), id: z.number().int() }).optional(),
+});
+
+export type HttpDeliveryPayload = z.infer<typeof payloadSchema>;
+
+export type EnqueueDeliveryInput = {
+  url: string;
+  /** Serialized here, once: every attempt sends the same bytes. */
+  payload: Record<string, unknown>;
+  secret: string | null;
+  event: string;
+  /** Deliveries sharing a key arrive in enqueue order (a failing one holds back those after it). */
+  orderingKey: string;
+  target?: HttpDeliveryPayload["target"];
+};
+
+/** Writes the delivery job in the caller's transaction. Returns the job id. */
+export function enqueueHttpDelivery(tx: Tx, input: EnqueueDeliveryInput): number | null {
+  const job: HttpDeliveryPayload = {
+    url: input.url,
+    body: JSON.stringify(input.payload),
+    secret: input.secret,
+    delivery_id: uuid(),
+    event: input.event,
+    ...(input.target ? { target: input.target } : {}),
+  };
+  return enqueue(tx, { kind: HTTP_DELIVER_JOB, payload: job, orderingKey: input.orderingKey, maxAttempts: DELIVERY_MAX_ATTEMPTS });
+}
+
+/** The wait after a failed attempt (1-based), with ±10 % jitter so many failing deliveries do not retry in lockstep. */
+export function retryDelay(attempt: number, random = Math.random): number {
+  const base = RETRY_DELAYS_MS[Math.min(Math.max(attempt, 1), RETRY_DELAYS_MS.length) - 1];
+  return Math.round(base * (0.9 + random() * 0.2));
+}
+
+/** What happened on one attempt: the seam where issue #4's delivery log records rows. */
+export type DeliveryAttempt = {
+  delivery_id: string;
+  event: string;
+  url: string;
+  target: HttpDeliveryPayload["target"] | null;
+  attempt: number;
+  at: number;
+  /** HTTP status, or null when no answer came (timeout, network, blocked). */
+  status: number | null;
+  /** delivered; retry (another attempt is scheduled); failed (no further attempt). */
+  outcome: "delivered" | "retry" | "failed";
+  error: string | null;
+  /** The start of the response body (at most 64 KiB). */
+  response_body: string | null;
+  duration_ms: number;
+};
+
+export type DeliveryOptions = {
+  /** Called once per attempt, outside any transaction. */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
+};
+
+/** The job handler. Retries: network errors, timeouts, 408, 429 and 5xx (Retry-After honoured). Other answers are final. */
+export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOptions = {}) {
+  return async (raw: unknown, ctx: JobContext): Promise<void> => {
+    const parsed = payloadSchema.safeParse(raw);
+    if (!parsed.success) throw new PermanentFailure(`invalid http.deliver payload: ${parsed.error.issues[0]?.message}`);
+    const job = parsed.data;
+    const at = deps.clock.now();
+    const last = ctx.attempt >= ctx.job.max_attempts;
+    const report = (r: Pick<DeliveryAttempt, "status" | "outcome" | "error" | "response_body" | "duration_ms">) => {
+      if (!options.onAttempt) return;
+      try {
+        options.onAttempt({ delivery_id: job.delivery_id, event: job.event, url: job.url, target: job.target ?? null, attempt: ctx.attempt, at, ...r });
+      } catch (err) {
+        deps.log.error("delivery observer failed", { err });
+      }
+    };
+    const retry = (message: string, delayMs: number, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
+      report({ ...r, outcome: last ? "failed" : "retry", error: message });
+      return new RetryLater(message, delayMs);
+    };
+    const fail = (message: string, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
+      report({ ...r, outcome: "failed", error: message });
+      return new PermanentFailure(message);
+    };
+
+    const started = performance.now();
+    let res;
+    try {
+      res = await outboundFetch(job.url, {
+        method: "POST",
+        headers: webhookHeaders({ body: job.body, secret: job.secret, deliveryId: job.delivery_id, timestampSec: unixSeconds(at) }),
+        body: job.body,
+        timeoutMs: deps.config.webhookTimeoutMs,
+        allowPrivate: deps.config.allowPrivateNetworkTargets,
+      });
+    } catch (err) {
+      const duration_ms = Math.round(performance.now() - started);
+      const none = { status: null, response_body: null, duration_ms };
+      if (err instanceof OutboundError && (err.kind === "timeout" || err.kind === "network")) {
+        throw retry(`${job.event} to ${job.url}: ${err.message}`, retryDelay(ctx.attempt), none);
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      throw fail(`${job.event} to ${job.url}: ${message}`, none);
+    }
+
+    const r = { status: res.status, response_body: res.body, duration_ms: res.durationMs };
+    if (res.ok) {
+      report({ ...r, outcome: "delivered", error: null });
+      return;
+    }
+    const summary = `${job.event} to ${job.url}: HTTP ${res.status}${res.body ? ` ${res.body.slice(0, 200)}` : ""}`;
+    if (res.status === 408 || res.status === 429 || res.status >= 500) {
+      const asked = parseRetryAfter(res.headers.get("retry-after"), deps.clock.now());
+      const delay = asked === null ? retryDelay(ctx.attempt) : Math.min(asked, MAX_RETRY_AFTER_MS);
+      throw retry(summary, delay, r);
+    }
+    throw fail(summary, r);
+  };
+}
