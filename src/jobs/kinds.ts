@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.ts";
+import { AGENT_CLEANUP_JOB, cleanupRemovedAgent } from "../domain/agents/commands.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
 import type { JobHandlers } from "./runner.ts";
@@ -9,5 +10,6 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps),
+    [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
   };
 }

@@ -60,3 +60,28 @@ export async function createAdmin(server: TestServer, input: { email?: string; n
   await server.api(`/platform/api/v1/accounts/${account.id}/account_users`, { ...platform, method: "POST", json: { user_id: user.id, role: "administrator" } });
   return { account, user, email, password, token: user.access_token as string };
 }
+
+/**
+ * A verified user who joins the admin's account through the agents API (POST /agents as the administrator),
+ * with the given role or custom role. The user is provisioned through the Platform API first, so they have a
+ * password and an API token without going through the invitation email.
+ */
+export async function createAgent(
+  server: TestServer,
+  admin: { account: { id: number }; token: string },
+  input: { role?: "agent" | "administrator"; customRoleId?: number; name?: string; email?: string; password?: string } = {},
+) {
+  const email = input.email ?? `agent-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const password = input.password ?? "Passw0rd!long";
+  const name = input.name ?? "Alan Agent";
+  const userRes = await server.api("/platform/api/v1/users", { token: TEST_PLATFORM_TOKEN, method: "POST", json: { name, email, password } });
+  if (userRes.status !== 200) throw new Error(`createAgent: platform user ${userRes.status} ${await userRes.text()}`);
+  const user = await userRes.json();
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}/agents`, {
+    token: admin.token,
+    method: "POST",
+    json: { name, email, role: input.role ?? "agent", ...(input.customRoleId ? { custom_role_id: input.customRoleId } : {}) },
+  });
+  if (res.status !== 200) throw new Error(`createAgent: ${res.status} ${await res.text()}`);
+  return { user: { ...user, ...(await res.json()) }, token: user.access_token as string, email, password };
+}

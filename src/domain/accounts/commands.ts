@@ -5,6 +5,7 @@ import type { Tx } from "../../db/tx.ts";
 import { revokeAccessToken } from "../auth/access-tokens.ts";
 import { Conflict, NotFound, Validation } from "../errors.ts";
 import { assertEmail } from "../users/rules.ts";
+import { requireAdministrator, type AccountScope } from "./access.ts";
 import { applyFeatureSwitches } from "./features.ts";
 
 export type AccountInput = {
@@ -155,4 +156,18 @@ export function removeAccountUserIfMember(tx: Tx, accountId: number, userId: num
   if (!member) return false;
   removeAccountUser(tx, accountId, userId);
   return true;
+}
+
+/** Account settings an administrator edits through the Application API (Chatwoot's accounts#update). */
+export type AccountSettingsInput = Pick<AccountInput, "name" | "locale" | "domain" | "support_email" | "auto_resolve_duration" | "settings" | "custom_attributes">;
+
+/** PATCH /api/v1/accounts/{id}: administrators only; settings and custom attributes merge into the current ones. */
+export function updateAccountSettings(tx: Tx, scope: AccountScope, input: AccountSettingsInput) {
+  requireAdministrator(scope);
+  if (input.auto_resolve_duration !== undefined && input.auto_resolve_duration !== null) {
+    if (input.auto_resolve_duration < 10 || input.auto_resolve_duration > 1_439_856) {
+      throw Validation.field("auto_resolve_duration", "must be between 10 and 1439856 minutes");
+    }
+  }
+  return updateAccount(tx, scope.account.id, input);
 }

@@ -33,3 +33,21 @@ export function serializeAccountUser(row: AccountUserRow) {
     auto_offline: row.auto_offline,
   };
 }
+
+/** The account as GET/PATCH /api/v1/accounts/{id} return it (Chatwoot's api/v1/models/_account partial). */
+export function serializeAccountDetails(account: AccountRow) {
+  return {
+    id: account.id,
+    name: account.name,
+    locale: account.locale,
+    domain: account.domain,
+    support_email: account.support_email,
+    status: account.status,
+    auto_resolve_duration: account.auto_resolve_duration,
+    created_at: isoTime(account.created_at),
+    custom_attributes: account.custom_attributes,
+    settings: account.settings,
+    features: enabledFeatures(account),
+    latest_chatwoot_version: null,
+  };
+}

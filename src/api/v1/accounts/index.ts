@@ -2,9 +2,22 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../../deps.ts";
 import { accountScope } from "../../middleware/account.ts";
 import { requireApiActor } from "../../middleware/auth.ts";
+import { accountDetailRoutes } from "./account.ts";
+import { agentRoutes } from "./agents.ts";
+import { customRoleRoutes } from "./custom-roles.ts";
+import { assignableAgentRoutes, inboxMemberRoutes } from "./inbox-members.ts";
+import { teamRoutes } from "./teams.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
  * Each resource is its own router in this folder, mounted here.
  */
-export const accountRoutes = new Hono<AppEnv>().use(requireApiActor).use(accountScope);
+export const accountRoutes = new Hono<AppEnv>()
+  .use(requireApiActor)
+  .use(accountScope)
+  .route("/", accountDetailRoutes)
+  .route("/agents", agentRoutes)
+  .route("/custom_roles", customRoleRoutes)
+  .route("/teams", teamRoutes)
+  .route("/inbox_members", inboxMemberRoutes)
+  .route("/assignable_agents", assignableAgentRoutes);
