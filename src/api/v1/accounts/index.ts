@@ -7,6 +7,7 @@ import { agentRoutes } from "./agents.ts";
 import { customRoleRoutes } from "./custom-roles.ts";
 import { assignableAgentRoutes, inboxMemberRoutes } from "./inbox-members.ts";
 import { teamRoutes } from "./teams.ts";
+import { inboxRoutes } from "./inboxes.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -16,6 +17,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .use(requireApiActor)
   .use(accountScope)
   .route("/", accountDetailRoutes)
+  .route("/inboxes", inboxRoutes)
   .route("/agents", agentRoutes)
   .route("/custom_roles", customRoleRoutes)
   .route("/teams", teamRoutes)

@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../../deps.ts";
+import { isAdministrator } from "../../../domain/accounts/access.ts";
+import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/commands.ts";
+import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
+import { serializeInbox } from "../../../domain/inboxes/serialize.ts";
+import { jsonObject, requiredString } from "../../platform/fields.ts";
+import { idParam, readBody } from "../../validate.ts";
+
+const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
+const text = (max: number) => z.string({ error: "must be a string" }).max(max, `is too long (maximum is ${max} characters)`);
+
+const fields = {
+  avatar_url: z.union([text(2048).url("is not a valid URL"), z.literal(""), z.null()]).optional(),
+  greeting_enabled: bool.optional(),
+  greeting_message: text(10_000).nullable().optional(),
+  enable_email_collect: bool.optional(),
+  csat_survey_enabled: bool.optional(),
+  enable_auto_assignment: bool.optional(),
+  auto_assignment_config: jsonObject.optional(),
+  working_hours_enabled: bool.optional(),
+  out_of_office_message: text(10_000).nullable().optional(),
+  timezone: text(64).optional(),
+  allow_messages_after_resolved: bool.optional(),
+  lock_to_single_conversation: bool.optional(),
+  sender_name_type: z.enum(["friendly", "professional"], { error: "must be friendly or professional" }).optional(),
+  business_name: text(255).nullable().optional(),
+  channel: jsonObject.optional(),
+};
+const createBody = z.object({ name: requiredString(255), ...fields });
+const updateBody = z.object({ name: text(255).optional(), ...fields });
+
+/** /api/v1/accounts/:account_id/inboxes */
+export const inboxRoutes = new Hono<AppEnv>()
+  .get("/", (c) => {
+    const { db } = c.var.deps;
+    const viewer = { administrator: isAdministrator(c.var.scope) };
+    return c.json({ payload: listInboxes(db, c.var.scope).map((row) => serializeInbox(row, viewer)) });
+  })
+  .post("/", async (c) => {
+    const body = await readBody(c, createBody);
+    const row = c.var.deps.tx((tx) => createInbox(tx, c.var.scope, body));
+    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+  })
+  .get("/:id", (c) => {
+    const row = getVisibleInbox(c.var.deps.db, c.var.scope, idParam(c, "id"));
+    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+  })
+  .on(["PATCH", "PUT"], "/:id", async (c) => {
+    const id = idParam(c, "id");
+    const body = await readBody(c, updateBody);
+    const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body));
+    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+  })
+  .delete("/:id", (c) => {
+    const id = idParam(c, "id");
+    c.var.deps.tx((tx) => deleteInbox(tx, c.var.scope, id));
+    return c.body(null, 200);
+  });
