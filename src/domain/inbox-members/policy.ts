@@ -1,6 +1,6 @@
 import { accessibleInboxIds, isAdministrator, type AccountScope } from "../accounts/access.ts";
 import type { Db } from "../../db/client.ts";
-import { Forbidden, NotFound } from "../errors.ts";
+import { Forbidden } from "../errors.ts";
 
 // Chatwoot's InboxPolicy as it applies to inbox_members: seeing an inbox's agents needs access to the inbox
 // (administrators, or members of it); changing them is for administrators.
@@ -15,9 +15,9 @@ export function canManageInboxMembers(scope: AccountScope): boolean {
   return isAdministrator(scope);
 }
 
-/** An inbox the agent cannot see is "not found" to them, like any record outside their reach. */
+/** An inbox of the account that the agent is not a member of is forbidden (as the inboxes API answers). */
 export function authorizeSeeInboxMembers(db: Db, scope: AccountScope, inboxId: number): void {
-  if (!canSeeInboxMembers(db, scope, inboxId)) throw new NotFound("Inbox");
+  if (!canSeeInboxMembers(db, scope, inboxId)) throw new Forbidden("You are not a member of this inbox");
 }
 
 export function authorizeManageInboxMembers(scope: AccountScope): void {
