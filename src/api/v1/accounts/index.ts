@@ -8,6 +8,10 @@ import { customRoleRoutes } from "./custom-roles.ts";
 import { assignableAgentRoutes, inboxMemberRoutes } from "./inbox-members.ts";
 import { teamRoutes } from "./teams.ts";
 import { inboxRoutes } from "./inboxes.ts";
+import { conversationRoutes } from "./conversations.ts";
+import { labelRoutes } from "./labels.ts";
+import { notificationRoutes } from "./notifications.ts";
+import { attachmentRoutes } from "./attachments.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -22,4 +26,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/custom_roles", customRoleRoutes)
   .route("/teams", teamRoutes)
   .route("/inbox_members", inboxMemberRoutes)
-  .route("/assignable_agents", assignableAgentRoutes);
+  .route("/assignable_agents", assignableAgentRoutes)
+  .route("/conversations", conversationRoutes)
+  .route("/labels", labelRoutes)
+  .route("/notifications", notificationRoutes)
+  .route("/attachments", attachmentRoutes);

@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { CONTENT_TYPES, MESSAGE_STATUSES } from "../../../db/schema/conversations.ts";
+import type { AppEnv } from "../../../deps.ts";
+import { removeStored, storeUploads } from "../../../domain/attachments/storage.ts";
+import { contactPushData, userPushData } from "../../../domain/messages/push.ts";
+import { createMessage, deleteMessage, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, updateMessageStatus } from "../../../domain/messages/commands.ts";
+import { listMessages } from "../../../domain/messages/queries.ts";
+import { messagesJson } from "../../../domain/messages/serialize.ts";
+import { labelList } from "../../../domain/conversations/serialize.ts";
+import { idParam, parseWith, readBody } from "../../validate.ts";
+import { bool, id, objectOrJson, pathConversation, recordsFor } from "./conversation-params.ts";
+
+const createBody = z.object({
+  content: z.string().max(MAX_CONTENT_LENGTH, `is too long (maximum is ${MAX_CONTENT_LENGTH} characters)`).nullable().optional(),
+  message_type: z.enum(["incoming", "outgoing", "activity", "template"]).optional(),
+  private: bool.optional(),
+  content_type: z.enum(CONTENT_TYPES).optional(),
+  content_attributes: objectOrJson.optional(),
+  template_params: objectOrJson.optional(),
+  source_id: z.string().max(255).nullable().optional(),
+  echo_id: z.union([z.string().max(255), z.number().transform(String)]).optional(),
+  attachments: z
+    .array(z.instanceof(File, { error: "must be files (multipart/form-data)" }))
+    .max(MAX_ATTACHMENTS, "exceeded maximum allowed")
+    .optional(),
+});
+
+const pageQuery = z.object({ before: id.optional(), after: id.optional(), filter_internal_messages: bool.optional() });
+
+const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+/** /api/v1/accounts/:account_id/conversations/:conversation_id/messages */
+export const messageRoutes = new Hono<AppEnv>()
+  .get("/", (c) => {
+    const conversation = pathConversation(c);
+    const rows = listMessages(c.var.deps.db, conversation, parseWith(pageQuery, c.req.query()));
+    const records = recordsFor(c);
+    const contact = records.contact(conversation.contact_id);
+    const assignee = records.user(conversation.assignee_id);
+    return c.json({
+      meta: {
+        labels: labelList(conversation),
+        additional_attributes: conversation.additional_attributes,
+        contact: contact ? contactPushData(contact) : null,
+        ...(assignee ? { assignee: userPushData(assignee) } : {}),
+        assignee_type: conversation.assignee_agent_bot_id != null ? "AgentBot" : conversation.assignee_id != null ? "User" : null,
+        agent_last_seen_at: iso(conversation.agent_last_seen_at),
+        assignee_last_seen_at: iso(conversation.assignee_last_seen_at),
+      },
+      payload: messagesJson(records, conversation, rows),
+    });
+  })
+  .post("/", async (c) => {
+    const { deps, scope } = c.var;
+    const conversation = pathConversation(c);
+    const { attachments = [], echo_id, ...input } = await readBody(c, createBody);
+    const files = await storeUploads(deps.config.dataDir, attachments, deps.config.maxUploadBytes);
+    let message;
+    try {
+      message = deps.tx((tx) => createMessage(tx, scope, pathConversation(c, tx.db), input, files));
+    } catch (err) {
+      await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));
+      throw err;
+    }
+    const fresh = pathConversation(c);
+    return c.json(messagesJson(recordsFor(c), fresh ?? conversation, [message], new Map([[message.id, { echo_id }]]))[0]);
+  })
+  .on(["PATCH", "PUT"], "/:message_id", async (c) => {
+    const messageId = idParam(c, "message_id");
+    const body = await readBody(c, z.object({ status: z.enum(MESSAGE_STATUSES), external_error: z.string().max(10_000).nullable().optional() }));
+    const message = c.var.deps.tx((tx) => updateMessageStatus(tx, pathConversation(c, tx.db), messageId, body));
+    return c.json(messagesJson(recordsFor(c), pathConversation(c), [message])[0]);
+  })
+  .delete("/:message_id", async (c) => {
+    const messageId = idParam(c, "message_id");
+    const { message, removedKeys } = c.var.deps.tx((tx) => deleteMessage(tx, pathConversation(c, tx.db), messageId));
+    await removeStored(c.var.deps.config.dataDir, removedKeys);
+    return c.json(messagesJson(recordsFor(c), pathConversation(c), [message])[0]);
+  });

@@ -1,0 +1,102 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { notifications, type NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
+import { contacts } from "../../db/schema/contacts.ts";
+import type { Tx } from "../../db/tx.ts";
+import type { AccountScope } from "../accounts/access.ts";
+import type { ConversationRow } from "../conversations/records.ts";
+import { Forbidden } from "../errors.ts";
+import { getOwnNotification, type NotificationRow } from "./queries.ts";
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/**
+ * Chatwoot's NotificationBuilder: a notification for one agent about a conversation, with the message or
+ * user that caused it as secondary actor. Blocked contacts' conversations notify only on mentions.
+ */
+export function notify(
+  tx: Tx,
+  input: { userId: number; type: NotificationType; conversation: ConversationRow; secondary: { type: "Message" | "User" | "AgentBot"; id: number } | null },
+): NotificationRow | null {
+  const c = input.conversation;
+  if (input.type !== "conversation_mention") {
+    const contact = tx.db.select({ blocked: contacts.blocked }).from(contacts).where(eq(contacts.id, c.contact_id)).get();
+    if (contact?.blocked) return null;
+  }
+  const row = tx.db
+    .insert(notifications)
+    .values({
+      account_id: c.account_id,
+      user_id: input.userId,
+      notification_type: input.type,
+      primary_actor_type: "Conversation",
+      primary_actor_id: c.id,
+      secondary_actor_type: input.secondary?.type ?? null,
+      secondary_actor_id: input.secondary?.id ?? null,
+      meta: {},
+      last_activity_at: tx.now,
+      created_at: tx.now,
+      updated_at: tx.now,
+    })
+    .returning()
+    .get();
+  tx.emit("notification.created", { account_id: c.account_id, user_id: input.userId, notification_id: row.id });
+  return row;
+}
+
+function requireUserScope(scope: AccountScope): number {
+  if (scope.userId === null) throw new Forbidden();
+  return scope.userId;
+}
+
+function touch(tx: Tx, n: NotificationRow, patch: Partial<NotificationRow>): NotificationRow {
+  const row = tx.db
+    .update(notifications)
+    .set({ ...patch, updated_at: tx.now })
+    .where(eq(notifications.id, n.id))
+    .returning()
+    .get();
+  tx.emit("notification.updated", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id });
+  return row;
+}
+
+/** PATCH /notifications/{id}: read (and no longer snoozed). */
+export function markNotificationRead(tx: Tx, scope: AccountScope, id: number): NotificationRow {
+  const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
+  return touch(tx, n, { read_at: tx.now, snoozed_until: null });
+}
+
+export function markNotificationUnread(tx: Tx, scope: AccountScope, id: number): NotificationRow {
+  const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
+  return touch(tx, n, { read_at: null });
+}
+
+export function snoozeNotification(tx: Tx, scope: AccountScope, id: number, until: number): NotificationRow {
+  const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
+  return touch(tx, n, { snoozed_until: until });
+}
+
+export function deleteNotification(tx: Tx, scope: AccountScope, id: number): void {
+  const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
+  tx.db.delete(notifications).where(eq(notifications.id, n.id)).run();
+  tx.emit("notification.deleted", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id });
+}
+
+/** POST /notifications/read_all, optionally only those about one conversation. */
+export function readAllNotifications(tx: Tx, scope: AccountScope, conversationId?: number): number {
+  const userId = requireUserScope(scope);
+  const rows = tx.db
+    .update(notifications)
+    .set({ read_at: tx.now, updated_at: tx.now })
+    .where(
+      and(
+        eq(notifications.account_id, scope.account.id),
+        eq(notifications.user_id, userId),
+        isNull(notifications.read_at),
+        conversationId !== undefined ? and(eq(notifications.primary_actor_type, "Conversation"), eq(notifications.primary_actor_id, conversationId)) : undefined,
+      ),
+    )
+    .returning({ id: notifications.id })
+    .all();
+  for (const r of rows) tx.emit("notification.updated", { account_id: scope.account.id, user_id: userId, notification_id: r.id });
+  return rows.length;
+}
