@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ChannelKind } from "../registry.ts";
+import { optionalHttpUrl } from "../url.ts";
 
 /**
  * The API channel (Chatwoot's Channel::Api): conversations arrive through the Application or Client API,
@@ -11,24 +12,7 @@ import type { ChannelKind } from "../registry.ts";
 const MAX_URL = 2048;
 
 /** An http(s) URL, or empty/null for "no callback". */
-const webhookUrl = z
-  .union([z.string().max(MAX_URL, `is too long (maximum is ${MAX_URL} characters)`), z.null()])
-  .transform((v, ctx) => {
-    const value = v?.trim() ?? "";
-    if (!value) return null;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not a valid URL" });
-      return z.NEVER;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "must be an http or https URL" });
-      return z.NEVER;
-    }
-    return value;
-  });
+const webhookUrl = optionalHttpUrl(MAX_URL);
 
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
 const attributes = z.record(z.string(), z.unknown(), { error: "must be an object" });

@@ -200,12 +200,32 @@ describe("PATCH /inboxes/:id", () => {
 });
 
 describe("DELETE /inboxes/:id", () => {
-  test("removes the inbox; agents may not", async () => {
+  test("removes the inbox with its conversations and contact sessions in one go; contacts stay; agents may not", async () => {
     const a = await createApiInbox("Doomed");
+    const keep = await createApiInbox("Kept");
+    const contact = await call(admin.token, "POST", `/api/v1/accounts/${admin.account.id}/contacts`, { name: "Carla", email: "carla@example.com", inbox_id: a.id });
+    expect(contact.status).toBe(200);
+    const contactId = contact.body.payload.contact.id;
+    await call(admin.token, "POST", `/api/v1/accounts/${admin.account.id}/contacts/${contactId}/contact_inboxes`, { inbox_id: keep.id });
+    const db = server.deps.db.$client;
+    const now = Date.now();
+    const insert = db.query(
+      "INSERT INTO conversations (account_id, display_id, uuid, inbox_id, contact_id, status, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+    );
+    const doomed = (insert.get(admin.account.id, 5001, crypto.randomUUID(), a.id, contactId, now, now, now) as { id: number }).id;
+    const kept = (insert.get(admin.account.id, 5002, crypto.randomUUID(), keep.id, contactId, now, now, now) as { id: number }).id;
+    db.query("INSERT INTO taggings (account_id, taggable_type, taggable_id, label, created_at) VALUES (?, 'Conversation', ?, 'gone', ?)").run(admin.account.id, doomed, now);
+
     expect((await call(agent.token, "DELETE", `${base()}/${a.id}`)).status).toBe(403);
     const res = await call(admin.token, "DELETE", `${base()}/${a.id}`);
     expect(res.status).toBe(200);
     expect((await call(admin.token, "GET", `${base()}/${a.id}`)).status).toBe(404);
+    const after = await call(admin.token, "GET", `/api/v1/accounts/${admin.account.id}/contacts/${contactId}`);
+    expect(after.status).toBe(200);
+    expect(after.body.payload.contact_inboxes.map((s: { inbox: { id: number } }) => s.inbox.id)).toEqual([keep.id]);
+    expect(db.query("SELECT id FROM conversations WHERE id IN (?, ?)").all(doomed, kept)).toEqual([{ id: kept }]);
+    expect(db.query("SELECT count(*) n FROM taggings WHERE taggable_type = 'Conversation' AND taggable_id = ?").get(doomed)).toEqual({ n: 0 });
+    expect(db.query("SELECT count(*) n FROM channels WHERE id = ?").get(a.channel_id)).toEqual({ n: 0 });
     expect((await call(admin.token, "DELETE", `${base()}/${a.id}`)).status).toBe(404);
   });
 });

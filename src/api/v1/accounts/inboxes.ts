@@ -6,13 +6,14 @@ import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/c
 import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
 import { serializeInbox } from "../../../domain/inboxes/serialize.ts";
 import { jsonObject, requiredString } from "../../platform/fields.ts";
+import { optionalHttpUrl } from "../../../channels/url.ts";
 import { idParam, readBody } from "../../validate.ts";
 
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
 const text = (max: number) => z.string({ error: "must be a string" }).max(max, `is too long (maximum is ${max} characters)`);
 
 const fields = {
-  avatar_url: z.union([text(2048).url("is not a valid URL"), z.literal(""), z.null()]).optional(),
+  avatar_url: optionalHttpUrl().optional(),
   greeting_enabled: bool.optional(),
   greeting_message: text(10_000).nullable().optional(),
   enable_email_collect: bool.optional(),

@@ -12,6 +12,9 @@ import { conversationRoutes } from "./conversations.ts";
 import { labelRoutes } from "./labels.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { attachmentRoutes } from "./attachments.ts";
+import { contactRoutes } from "./contacts.ts";
+import { contactNoteRoutes } from "./contact-notes.ts";
+import { contactMergeRoutes } from "./contact-merge.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -21,6 +24,9 @@ export const accountRoutes = new Hono<AppEnv>()
   .use(requireApiActor)
   .use(accountScope)
   .route("/", accountDetailRoutes)
+  .route("/contacts/:contact_id/notes", contactNoteRoutes)
+  .route("/contacts", contactRoutes)
+  .route("/actions/contact_merge", contactMergeRoutes)
   .route("/inboxes", inboxRoutes)
   .route("/agents", agentRoutes)
   .route("/custom_roles", customRoleRoutes)
