@@ -1,5 +1,7 @@
 import type { AppDeps } from "../deps.ts";
 import { AGENT_CLEANUP_JOB, cleanupRemovedAgent } from "../domain/agents/commands.ts";
+import { reopenSnoozed } from "../domain/conversations/commands.ts";
+import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
 import type { JobHandlers } from "./runner.ts";
@@ -11,5 +13,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
+    [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
+      void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),
   };
 }
