@@ -52,6 +52,25 @@ async function staffAccount(client: Client, admin: Admin, agentId: number) {
   return { teams, inboxes };
 }
 
+/** A conversation in the inbox, with a new contact, assigned to the given agent. Returns its display id. */
+async function openConversation(client: Client, admin: Admin, inboxId: number, assigneeId: number): Promise<number> {
+  const base = `/api/v1/accounts/${admin.account.id}`;
+  const contact = (await json(client, admin.token, "POST", `${base}/contacts`, { name: "Carla Customer", inbox_id: inboxId })).payload;
+  const conversation = await json(client, admin.token, "POST", `${base}/conversations`, {
+    source_id: contact.contact_inbox.source_id,
+    inbox_id: inboxId,
+    contact_id: contact.contact.id,
+    assignee_id: assigneeId,
+  });
+  expect(conversation.meta.assignee.id).toBe(assigneeId);
+  return conversation.id;
+}
+
+async function assigneeOf(client: Client, admin: Admin, displayId: number): Promise<{ assignee: number | null; status: string }> {
+  const c = await json(client, admin.token, "GET", `/api/v1/accounts/${admin.account.id}/conversations/${displayId}`);
+  return { assignee: c.meta.assignee?.id ?? null, status: c.status };
+}
+
 async function membership(client: Client, admin: Admin, staff: { teams: number[]; inboxes: number[] }) {
   const base = `/api/v1/accounts/${admin.account.id}`;
   const teams = await Promise.all(staff.teams.map(async (id) => (await json(client, admin.token, "GET", `${base}/teams/${id}/team_members`)).map((a: { id: number }) => a.id)));
@@ -76,6 +95,16 @@ describe("agent deletion cleanup (in process)", () => {
     const elsewhere = await createAdmin(server);
     await json(server, elsewhere.token, "POST", `/api/v1/accounts/${elsewhere.account.id}/agents`, { name: "Alan", email: agent.email, role: "agent" });
     const otherStaff = await staffAccount(server, elsewhere, agent.user.id);
+    // Their conversations: two here (one resolved), one in the other account. A teammate is online in the
+    // inbox (auto-assignment is on), yet nothing may be re-assigned.
+    const teammate = await createAgent(server, admin);
+    await json(server, admin.token, "POST", `/api/v1/accounts/${admin.account.id}/inbox_members`, { inbox_id: staff.inboxes[0], user_ids: [teammate.user.id] });
+    await json(server, teammate.token, "POST", "/api/v1/profile/availability", { profile: { availability: "online", account_id: admin.account.id } });
+    const open = await openConversation(server, admin, staff.inboxes[0], agent.user.id);
+    const resolved = await openConversation(server, admin, staff.inboxes[1], agent.user.id);
+    await json(server, admin.token, "POST", `/api/v1/accounts/${admin.account.id}/conversations/${resolved}/toggle_status`, { status: "resolved" });
+    const teammates = await openConversation(server, admin, staff.inboxes[0], teammate.user.id);
+    const foreign = await openConversation(server, elsewhere, otherStaff.inboxes[0], agent.user.id);
 
     const sqlite = server.deps.db.$client;
     expect(rowsOf(sqlite, agent.user.id)).toEqual({ teams: [...staff.teams, ...otherStaff.teams], inboxes: [...staff.inboxes, ...otherStaff.inboxes] });
@@ -86,14 +115,22 @@ describe("agent deletion cleanup (in process)", () => {
     // Then it leaves only the other account's teams and inboxes.
     await waitFor("the cleanup", async () => rowsOf(sqlite, agent.user.id).teams.length === 2);
     expect(rowsOf(sqlite, agent.user.id)).toEqual({ teams: otherStaff.teams, inboxes: otherStaff.inboxes });
+    // Their conversations sit unassigned, with their status, in the unassigned queue; others' stay as they were.
+    expect(await assigneeOf(server, admin, open)).toEqual({ assignee: null, status: "open" });
+    expect(await assigneeOf(server, admin, resolved)).toEqual({ assignee: null, status: "resolved" });
+    expect(await assigneeOf(server, admin, teammates)).toEqual({ assignee: teammate.user.id, status: "open" });
+    expect(await assigneeOf(server, elsewhere, foreign)).toEqual({ assignee: agent.user.id, status: "open" });
+    const queue = await json(server, admin.token, "GET", `/api/v1/accounts/${admin.account.id}/conversations?assignee_type=unassigned`);
+    expect(queue.data.payload.map((c: { id: number }) => c.id)).toEqual([open]);
+    const everybodyElse = { teams: [[admin.user.id], [admin.user.id]], inboxes: [[admin.user.id, teammate.user.id], [admin.user.id]] };
     // Everybody else stays.
-    expect(await membership(server, admin, staff)).toEqual({ teams: [[admin.user.id], [admin.user.id]], inboxes: [[admin.user.id], [admin.user.id]] });
+    expect(await membership(server, admin, staff)).toEqual(everybodyElse);
     const untouched = await membership(server, elsewhere, otherStaff);
     for (const ids of [...untouched.teams, ...untouched.inboxes]) expect(ids).toContain(agent.user.id);
     // The agent still works in the other account; invited back here, they start with no team and no inbox.
     expect((await server.api(`/api/v1/accounts/${elsewhere.account.id}/agents`, { token: agent.token })).status).toBe(200);
     await json(server, admin.token, "POST", `/api/v1/accounts/${admin.account.id}/agents`, { name: "Alan", email: agent.email, role: "agent" });
-    expect(await membership(server, admin, staff)).toEqual({ teams: [[admin.user.id], [admin.user.id]], inboxes: [[admin.user.id], [admin.user.id]] });
+    expect(await membership(server, admin, staff)).toEqual(everybodyElse);
   });
 
   test("removal through the Platform API cleans up the same way", async () => {
@@ -171,6 +208,7 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
     const admin = await createAdmin(client as TestServer);
     const agent = await createAgent(client as TestServer, admin);
     const staff = await staffAccount(client, admin, agent.user.id);
+    const conversation = await openConversation(client, admin, staff.inboxes[0], agent.user.id);
 
     const del = await client.api(`/api/v1/accounts/${admin.account.id}/agents/${agent.user.id}`, { token: admin.token, method: "DELETE" });
     expect(del.status).toBe(200);
@@ -181,6 +219,7 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
     // The deletion and its job committed together; the job had not run, the rows are still there.
     expect(cleanupJobs()).toEqual([{ status: "pending", attempts: 0 }]);
     expect(withDb((db) => rowsOf(db, agent.user.id))).toEqual(staff);
+    expect(withDb((db) => db.query("SELECT assignee_id FROM conversations").all())).toEqual([{ assignee_id: agent.user.id }]);
 
     const second = await startParleyServer(env);
     servers.push(second);
@@ -192,6 +231,8 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
     expect(cleanupJobs()).toEqual([{ status: "done", attempts: 1 }]);
     expect(withDb((db) => rowsOf(db, agent.user.id))).toEqual({ teams: [], inboxes: [] });
     expect(await membership(again, admin, staff)).toEqual({ teams: [[admin.user.id], [admin.user.id]], inboxes: [[admin.user.id], [admin.user.id]] });
+    expect(await assigneeOf(again, admin, conversation)).toEqual({ assignee: null, status: "open" });
+    expect(withDb((db) => db.query("SELECT assignee_id, status FROM conversations").all())).toEqual([{ assignee_id: null, status: "open" }]);
     expect(await second.stop("SIGTERM")).toBe(0);
   }, 30_000);
 });
