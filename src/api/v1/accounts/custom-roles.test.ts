@@ -145,3 +145,61 @@ describe("custom roles on agents", () => {
     expect((await res.json()).errors[0].field).toBe("custom_role_id");
   });
 });
+
+describe("custom role permissions are enforced by the areas' policies", () => {
+  async function inboxWith(admin: Admin, userIds: number[]) {
+    const base = `/api/v1/accounts/${admin.account.id}`;
+    const inbox = await (await server.api(`${base}/inboxes`, { token: admin.token, method: "POST", json: { name: "Roles", channel: { type: "api" } } })).json();
+    await server.api(`${base}/inbox_members`, { token: admin.token, method: "POST", json: { inbox_id: inbox.id, user_ids: userIds } });
+    return inbox.id as number;
+  }
+
+  async function conversation(admin: Admin, inboxId: number, assigneeId: number | null) {
+    const base = `/api/v1/accounts/${admin.account.id}`;
+    const contact = (await (await server.api(`${base}/contacts`, { token: admin.token, method: "POST", json: { name: "C", inbox_id: inboxId } })).json()).payload;
+    const res = await server.api(`${base}/conversations`, {
+      token: admin.token,
+      method: "POST",
+      json: { source_id: contact.contact_inbox.source_id, inbox_id: inboxId, contact_id: contact.contact.id, assignee_id: assigneeId },
+    });
+    expect(res.status).toBe(200);
+    return { id: (await res.json()).id as number, contactId: contact.contact.id as number };
+  }
+
+  test("contact_manage lets a custom-role agent change contacts; without it they cannot, from the next request on", async () => {
+    const admin = await createAdmin(server);
+    const role = await createRole(admin, { name: "Reports only", permissions: ["report_manage"] });
+    const agent = await createAgent(server, admin, { customRoleId: role.id });
+    const inboxId = await inboxWith(admin, [agent.user.id]);
+    const { contactId } = await conversation(admin, inboxId, null);
+    const rename = (name: string) => server.api(`/api/v1/accounts/${admin.account.id}/contacts/${contactId}`, { token: agent.token, method: "PATCH", json: { name } });
+    expect((await rename("Not allowed")).status).toBe(403);
+    await server.api(`${rolesPath(admin)}/${role.id}`, { token: admin.token, method: "PATCH", json: { permissions: ["report_manage", "contact_manage"] } });
+    expect((await rename("Allowed")).status).toBe(200);
+    // A plain agent (built-in role) may change contacts, as in Chatwoot.
+    const plain = await createAgent(server, admin);
+    expect((await server.api(`/api/v1/accounts/${admin.account.id}/contacts/${contactId}`, { token: plain.token, method: "PATCH", json: { name: "Plain" } })).status).toBe(200);
+  });
+
+  test("conversation_unassigned_manage narrows the agent to unassigned and own conversations of their inboxes", async () => {
+    const admin = await createAdmin(server);
+    const role = await createRole(admin, { name: "Triage", permissions: ["conversation_unassigned_manage"] });
+    const triage = await createAgent(server, admin, { customRoleId: role.id });
+    const colleague = await createAgent(server, admin);
+    const inboxId = await inboxWith(admin, [triage.user.id, colleague.user.id]);
+    const unassigned = await conversation(admin, inboxId, null);
+    const mine = await conversation(admin, inboxId, triage.user.id);
+    const theirs = await conversation(admin, inboxId, colleague.user.id);
+    const visible = async (token: string) =>
+      ((await (await server.api(`/api/v1/accounts/${admin.account.id}/conversations?assignee_type=all`, { token })).json()).data.payload as { id: number }[])
+        .map((c) => c.id)
+        .sort((a, b) => a - b);
+    expect(await visible(triage.token)).toEqual([unassigned.id, mine.id]);
+    expect((await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${theirs.id}`, { token: triage.token })).status).not.toBe(200);
+    // The colleague (built-in agent role) sees every conversation of the inbox.
+    expect(await visible(colleague.token)).toEqual([unassigned.id, mine.id, theirs.id]);
+    // Replacing the custom role by the built-in agent role widens the triage agent's view at once.
+    await server.api(`/api/v1/accounts/${admin.account.id}/agents/${triage.user.id}`, { token: admin.token, method: "PATCH", json: { role: "agent" } });
+    expect(await visible(triage.token)).toEqual([unassigned.id, mine.id, theirs.id]);
+  });
+});
