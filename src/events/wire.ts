@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps.ts";
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
+import { sendConversationCallback, sendMessageCallback, sendTypingCallback } from "../domain/webhooks/callbacks.ts";
 
 /**
  * The one list of who hears which event. Durable reactions (webhooks, bots, channel sends, automation)
@@ -17,4 +18,13 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("conversation.updated", (tx, e) => {
     if ("snoozed_until" in e.data.changed_attributes) scheduleSnoozeReopen(tx, e.data.conversation_id);
   });
+  // API-channel inboxes: the channel's webhook_url gets every webhook event of the inbox (signed, durable, retried).
+  const url = deps.config.publicUrl;
+  deps.bus.onDurable("message.created", (tx, e) => sendMessageCallback(tx, url, e));
+  deps.bus.onDurable("message.updated", (tx, e) => sendMessageCallback(tx, url, e));
+  deps.bus.onDurable("conversation.created", (tx, e) => sendConversationCallback(tx, url, e));
+  deps.bus.onDurable("conversation.updated", (tx, e) => sendConversationCallback(tx, url, e));
+  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendConversationCallback(tx, url, e));
+  deps.bus.onDurable("conversation.typing_on", (tx, e) => sendTypingCallback(tx, url, e));
+  deps.bus.onDurable("conversation.typing_off", (tx, e) => sendTypingCallback(tx, url, e));
 }

@@ -18,7 +18,10 @@ export type ReceivedRequest = {
 
 export type Reply = (req: ReceivedRequest) => Response | Promise<Response>;
 
-type Behaviour = { kind: "reply"; reply: Reply } | { kind: "hang" };
+/** Which requests a queued behaviour applies to (default: any). */
+export type Match = (req: ReceivedRequest) => boolean;
+
+type Behaviour = ({ kind: "reply"; reply: Reply } | { kind: "hang" }) & { when?: Match };
 
 export type Receiver = {
   /** http://127.0.0.1:<port> */
@@ -26,16 +29,16 @@ export type Receiver = {
   port: number;
   /** Every request so far, in arrival order. */
   requests: ReceivedRequest[];
-  /** The next n requests get `status` (with Retry-After when given). */
-  failNext(n: number, status: number, opts?: { retryAfter?: string | number; body?: string }): void;
-  /** The next n requests never get an answer (until close), so the client's timeout fires. */
-  hangNext(n?: number): void;
-  /** The next request gets this reply (e.g. a redirect). */
-  replyNext(reply: Reply): void;
+  /** The next n requests (matching `when`) get `status` (with Retry-After when given). */
+  failNext(n: number, status: number, opts?: { retryAfter?: string | number; body?: string; when?: Match }): void;
+  /** The next n requests (matching `when`) never get an answer (until close), so the client's timeout fires. */
+  hangNext(n?: number, when?: Match): void;
+  /** The next request (matching `when`) gets this reply (e.g. a redirect). */
+  replyNext(reply: Reply, when?: Match): void;
   /** Answers requests to this path with `reply` whenever no queued behaviour applies. */
   route(path: string, reply: Reply): void;
-  /** Resolves once at least n requests have arrived; rejects after timeoutMs. */
-  waitFor(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** Resolves with the requests (matching `when`) once at least n have arrived; rejects after timeoutMs. */
+  waitFor(n: number, timeoutMs?: number, when?: Match): Promise<ReceivedRequest[]>;
   /** Forgets recorded requests and queued behaviours. */
   reset(): void;
   close(): Promise<void>;
@@ -69,7 +72,8 @@ export function startReceiver(): Receiver {
       };
       requests.push(received);
       for (const w of [...waiters]) w();
-      const next = queue.shift();
+      const at = queue.findIndex((b) => !b.when || b.when(received));
+      const next = at >= 0 ? queue.splice(at, 1)[0] : undefined;
       if (next?.kind === "hang") {
         await new Promise<void>((resolve) => hanging.add(resolve));
         return new Response("receiver closed", { status: 503 });
@@ -89,6 +93,7 @@ export function startReceiver(): Receiver {
       for (let i = 0; i < n; i++) {
         queue.push({
           kind: "reply",
+          when: opts.when,
           reply: () => {
             const headers = new Headers();
             if (opts.retryAfter !== undefined) headers.set("retry-after", String(opts.retryAfter));
@@ -97,26 +102,28 @@ export function startReceiver(): Receiver {
         });
       }
     },
-    hangNext(n = 1) {
-      for (let i = 0; i < n; i++) queue.push({ kind: "hang" });
+    hangNext(n = 1, when) {
+      for (let i = 0; i < n; i++) queue.push({ kind: "hang", when });
     },
-    replyNext(reply) {
-      queue.push({ kind: "reply", reply });
+    replyNext(reply, when) {
+      queue.push({ kind: "reply", reply, when });
     },
     route(path, reply) {
       routes.set(path, reply);
     },
-    waitFor(n, timeoutMs = 5_000) {
-      if (requests.length >= n) return Promise.resolve(requests.slice());
+    waitFor(n, timeoutMs = 5_000, when) {
+      const matching = () => (when ? requests.filter(when) : requests.slice());
+      if (matching().length >= n) return Promise.resolve(matching());
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (requests.length < n) return;
+          const found = matching();
+          if (found.length < n) return;
           cleanup();
-          resolve(requests.slice());
+          resolve(found);
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`receiver: expected ${n} request(s) within ${timeoutMs} ms, got ${requests.length}`));
+          reject(new Error(`receiver: expected ${n} matching request(s) within ${timeoutMs} ms, got ${matching().length} of ${requests.length}`));
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -137,4 +144,15 @@ export function startReceiver(): Receiver {
     },
   };
   return receiver;
+}
+
+/** Matches webhook bodies by their "event" (e.g. "message_created"). */
+export function forEvent(event: string): Match {
+  return (req) => {
+    try {
+      return JSON.parse(req.body)?.event === event;
+    } catch {
+      return false;
+    }
+  };
 }
