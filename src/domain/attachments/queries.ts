@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { attachments, conversations, messages } from "../../db/schema/conversations.ts";
 import type { AccountScope } from "../accounts/access.ts";
@@ -17,4 +17,27 @@ export function getVisibleAttachment(db: Db, scope: AccountScope, id: number): A
     .get();
   if (!row || !row.attachment.storage_key || !canSeeConversation(db, conversationAccess(db, scope), row.conversation)) throw new NotFound("Attachment");
   return row.attachment;
+}
+
+export const ATTACHMENTS_PER_PAGE = 100;
+
+/** GET /conversations/{id}/attachments: the conversation's files, newest first, with their messages. */
+export function listConversationAttachments(db: Db, conversationId: number, accountId: number, page: number) {
+  const where = and(eq(messages.conversation_id, conversationId), eq(attachments.account_id, accountId));
+  const rows = db
+    .select({ attachment: attachments, message: messages })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.message_id))
+    .where(where)
+    .orderBy(desc(attachments.id))
+    .limit(ATTACHMENTS_PER_PAGE)
+    .offset((page - 1) * ATTACHMENTS_PER_PAGE)
+    .all();
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.message_id))
+    .where(where)
+    .get()!.n;
+  return { rows, total };
 }

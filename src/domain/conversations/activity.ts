@@ -21,6 +21,8 @@ export const ACTIVITY = {
     added: "%{user_name} added %{labels}",
     removed: "%{user_name} removed %{labels}",
   },
+  muted: "%{user_name} has muted the conversation",
+  unmuted: "%{user_name} has unmuted the conversation",
   priority: {
     added: "%{user_name} set the priority to %{new_priority}",
     updated: "%{user_name} changed the priority from %{old_priority} to %{new_priority}",

@@ -10,7 +10,8 @@ import { uuid } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { isAssignable } from "../assignment/round-robin.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
-import { createMessage, performerOf, type MessageInput } from "../messages/commands.ts";
+import { addActivityMessage, createMessage, performerOf, type MessageInput } from "../messages/commands.ts";
+import { ACTIVITY, fill } from "./activity.ts";
 import { changeConversation, type Performer } from "./changes.ts";
 import { findContactInboxBySource, findOrCreateContactInbox } from "./contact-inbox.ts";
 import { canDeleteConversation, canSeeConversation, conversationAccess } from "./policy.ts";
@@ -324,6 +325,34 @@ function removeParticipant(tx: Tx, c: ConversationRow, userId: number): void {
 /** Whether the acting user may see the conversation (for callers holding a row from elsewhere). */
 export function assertVisible(tx: Tx, scope: AccountScope, c: ConversationRow): void {
   if (!canSeeConversation(tx.db, conversationAccess(tx.db, scope), c)) throw new NotFound("Conversation");
+}
+
+/**
+ * POST /conversations/{id}/mute (ConversationMuteHelpers#mute!): resolves the conversation and blocks the
+ * contact, so new messages neither reopen it nor notify anyone; unmute unblocks the contact.
+ */
+export function setMuted(tx: Tx, scope: AccountScope, c: ConversationRow, muted: boolean): ConversationRow {
+  const by = performerOf(scope);
+  const contact = tx.db.select({ blocked: contacts.blocked }).from(contacts).where(eq(contacts.id, c.contact_id)).get();
+  if (muted && c.status !== "resolved") changeConversation(tx, by, c, { status: "resolved" });
+  if (contact && contact.blocked !== muted) {
+    tx.db.update(contacts).set({ blocked: muted, updated_at: tx.now }).where(and(eq(contacts.id, c.contact_id), eq(contacts.account_id, c.account_id))).run();
+    tx.emit("contact.updated", { account_id: c.account_id, contact_id: c.contact_id, changed_attributes: { blocked: { previous_value: contact.blocked, current_value: muted } } });
+  }
+  const fresh = reload(tx, c);
+  if (by) addActivityMessage(tx, fresh, fill(muted ? ACTIVITY.muted : ACTIVITY.unmuted, { user_name: by.name }));
+  return reload(tx, c);
+}
+
+/** POST /conversations/{id}/toggle_typing_status: announces an agent typing (realtime only, nothing stored). */
+export function toggleTyping(tx: Tx, scope: AccountScope, c: ConversationRow, on: boolean, isPrivate: boolean): void {
+  tx.emit(on ? "conversation.typing_on" : "conversation.typing_off", {
+    account_id: c.account_id,
+    conversation_id: c.id,
+    user_id: scope.userId,
+    contact_id: null,
+    is_private: isPrivate,
+  });
 }
 
 export type { Performer };

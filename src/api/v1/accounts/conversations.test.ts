@@ -354,3 +354,59 @@ describe("POST /conversations/filter", () => {
     expect(badOp.status).toBe(422);
   });
 });
+
+describe("mute, typing, attachments, conversation types", () => {
+  test("mute resolves and blocks the contact (new messages no longer reopen); unmute lifts it", async () => {
+    const c = await startConversation(server, admin, inbox.id);
+    expect((await call(admin.token, "POST", conv(`/${c.id}/mute`))).status).toBe(200);
+    const muted = (await call(admin.token, "GET", conv(`/${c.id}`))).body;
+    expect(muted).toMatchObject({ muted: true, status: "resolved" });
+    await call(admin.token, "POST", conv(`/${c.id}/messages`), { content: "still there?", message_type: "incoming" });
+    expect((await call(admin.token, "GET", conv(`/${c.id}`))).body.status).toBe("resolved");
+    expect((await call(admin.token, "POST", conv(`/${c.id}/unmute`))).status).toBe(200);
+    expect((await call(admin.token, "GET", conv(`/${c.id}`))).body.muted).toBe(false);
+    const texts = (await call(admin.token, "GET", conv(`/${c.id}/messages`))).body.payload.filter((m: { message_type: number }) => m.message_type === 2).map((m: { content: string }) => m.content);
+    expect(texts).toContain("Ada Admin has muted the conversation");
+    expect(texts).toContain("Ada Admin has unmuted the conversation");
+  });
+
+  test("toggle_typing_status announces typing on the event bus", async () => {
+    const c = await startConversation(server, admin, inbox.id);
+    const seen: string[] = [];
+    const off = server.deps.bus.onCommitted("*", (e) => {
+      if (e.name.startsWith("conversation.typing")) seen.push(`${e.name}:${(e.data as { is_private: boolean }).is_private}`);
+    });
+    await call(admin.token, "POST", conv(`/${c.id}/toggle_typing_status`), { typing_status: "on", is_private: true });
+    await call(admin.token, "POST", conv(`/${c.id}/toggle_typing_status`), { typing_status: "off" });
+    off();
+    expect(seen).toEqual(["conversation.typing_on:true", "conversation.typing_off:false"]);
+    expect((await call(admin.token, "POST", conv(`/${c.id}/toggle_typing_status`), { typing_status: "maybe" })).status).toBe(422);
+  });
+
+  test("GET …/attachments lists the conversation's files, newest first, with their sender", async () => {
+    const c = await startConversation(server, admin, inbox.id);
+    for (const name of ["a.txt", "b.txt"]) {
+      const form = new FormData();
+      form.append("attachments[]", new File(["hello"], name, { type: "text/plain" }));
+      expect((await server.api(conv(`/${c.id}/messages`), { token: admin.token, method: "POST", body: form })).status).toBe(200);
+    }
+    const res = await call(admin.token, "GET", conv(`/${c.id}/attachments`));
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toEqual({ total_count: 2 });
+    expect(res.body.payload.map((a: { extension: string }) => a.extension)).toEqual(["txt", "txt"]);
+    expect(res.body.payload[0].id).toBeGreaterThan(res.body.payload[1].id);
+    expect(res.body.payload[0]).toMatchObject({ file_type: "file", sender: { id: admin.user.id, type: "user" } });
+  });
+
+  test("conversation_type participating and unattended", async () => {
+    const acct = await createAdmin(server, { accountName: "Types" });
+    const box = await createApiInbox(server, acct, { enable_auto_assignment: false });
+    const answered = await startConversation(server, acct, box.id, { message: { content: "first reply" } });
+    const waiting = await startConversation(server, acct, box.id);
+    await call(acct.token, "POST", accountPath(acct.account.id, `/conversations/${waiting.id}/participants`), { user_ids: [acct.user.id] });
+    const list = async (q: string) => (await call(acct.token, "GET", accountPath(acct.account.id, `/conversations?${q}`))).body.data.payload.map((c: { id: number }) => c.id);
+    expect(await list("conversation_type=participating")).toEqual([waiting.id]);
+    expect(await list("conversation_type=unattended")).toEqual([waiting.id]);
+    expect((await list("")).sort()).toEqual([answered.id, waiting.id].sort());
+  });
+});

@@ -8,6 +8,8 @@ import {
   deleteConversation,
   markUnread,
   setCustomAttributes,
+  setMuted,
+  toggleTyping,
   setPriority,
   toggleStatus,
   updateConversation,
@@ -17,6 +19,9 @@ import { conversationFilterResource } from "../../../domain/conversations/filter
 import { conversationMeta, filterConversations, listConversations, SORTS, type SortKey } from "../../../domain/conversations/queries.ts";
 import { conversationJson, conversationsJson, labelList } from "../../../domain/conversations/serialize.ts";
 import { compileFilter } from "../../../domain/filters/engine.ts";
+import { listConversationAttachments } from "../../../domain/attachments/queries.ts";
+import { attachmentPushData } from "../../../domain/attachments/serialize.ts";
+import { senderPushData } from "../../../domain/messages/push.ts";
 import { setConversationLabels } from "../../../domain/labels/commands.ts";
 import { parseWith, readBody } from "../../validate.ts";
 import { assignmentRoutes } from "./assignments.ts";
@@ -123,6 +128,30 @@ export const conversationRoutes = new Hono<AppEnv>()
   .post("/:conversation_id/unread", (c) => {
     const row = c.var.deps.tx((tx) => markUnread(tx, pathConversation(c, tx.db)));
     return c.json(conversationJson(recordsFor(c), row, c.var.scope.userId));
+  })
+  .post("/:conversation_id/mute", (c) => {
+    c.var.deps.tx((tx) => setMuted(tx, c.var.scope, pathConversation(c, tx.db), true));
+    return c.body(null, 200);
+  })
+  .post("/:conversation_id/unmute", (c) => {
+    c.var.deps.tx((tx) => setMuted(tx, c.var.scope, pathConversation(c, tx.db), false));
+    return c.body(null, 200);
+  })
+  .post("/:conversation_id/toggle_typing_status", async (c) => {
+    const body = await readBody(c, z.object({ typing_status: z.enum(["on", "off", "recording"]), is_private: bool.optional() }));
+    c.var.deps.tx((tx) => toggleTyping(tx, c.var.scope, pathConversation(c, tx.db), body.typing_status !== "off", body.is_private ?? false));
+    return c.body(null, 200);
+  })
+  .get("/:conversation_id/attachments", (c) => {
+    const conversation = pathConversation(c);
+    const pageNo = parseWith(z.object({ page: page.optional() }), c.req.query()).page ?? 1;
+    const { rows, total } = listConversationAttachments(c.var.deps.db, conversation.id, conversation.account_id, pageNo);
+    const records = recordsFor(c);
+    const payload = rows.map(({ attachment, message }) => {
+      const sender = senderPushData(records, message);
+      return { ...attachmentPushData(attachment, records.publicUrl), created_at: Math.floor(message.created_at / 1000), ...(sender ? { sender } : {}) };
+    });
+    return c.json({ meta: { total_count: total }, payload });
   })
   .get("/:conversation_id/labels", (c) => c.json({ payload: labelList(pathConversation(c)) }))
   .post("/:conversation_id/labels", async (c) => {
