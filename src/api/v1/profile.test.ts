@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
+import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
 
 let server: TestServer;
 beforeAll(() => {
@@ -43,6 +43,25 @@ describe("GET /api/v1/profile", () => {
     expect((await server.api("/api/v1/profile", { headers: { authorization: `Bearer ${admin.token}` } })).status).toBe(200);
     expect((await server.api("/api/v1/profile", { token: admin.token + "x" })).status).toBe(401);
     expect((await server.api("/api/v1/profile")).status).toBe(401);
+  });
+});
+
+describe("permissions in the profile", () => {
+  test("an agent with a custom role gets the role's keys plus custom_role, as Chatwoot does", async () => {
+    const admin = await createAdmin(server);
+    const role = await (
+      await server.api(`/api/v1/accounts/${admin.account.id}/custom_roles`, {
+        token: admin.token,
+        method: "POST",
+        json: { name: "Contacts only", permissions: ["contact_manage", "report_manage"] },
+      })
+    ).json();
+    const agent = await createAgent(server, admin, { customRoleId: role.id });
+    const plain = await createAgent(server, admin);
+    const withRole = await (await server.api("/api/v1/profile", { token: agent.token })).json();
+    expect(withRole.accounts[0].permissions).toEqual(["contact_manage", "report_manage", "custom_role"]);
+    const withoutRole = await (await server.api("/api/v1/profile", { token: plain.token })).json();
+    expect(withoutRole.accounts[0].permissions).toEqual(["agent"]);
   });
 });
 

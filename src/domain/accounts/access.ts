@@ -40,8 +40,7 @@ export function resolveAccountScope(db: Db, actor: Actor, accountId: number): Ac
   if (!row) throw new NotFound("Account");
   const { membership, custom } = row;
   if (account.status === "suspended") throw new Forbidden("This account is suspended");
-  const permissions =
-    membership.role === "administrator" ? ["administrator"] : custom ? [...custom.permissions, "custom_role"] : ["agent"];
+  const permissions = effectivePermissions(membership.role, custom?.permissions ?? null);
   return {
     account,
     actor,
@@ -50,6 +49,12 @@ export function resolveAccountScope(db: Db, actor: Actor, accountId: number): Ac
     customRoleId: custom?.id ?? null,
     permissions: new Set(permissions),
   };
+}
+
+/** Chatwoot's AccountUser#permissions: a custom role replaces the built-in agent role. */
+export function effectivePermissions(role: "administrator" | "agent", customRolePermissions: readonly string[] | null): string[] {
+  if (role === "administrator") return ["administrator"];
+  return customRolePermissions ? [...customRolePermissions, "custom_role"] : ["agent"];
 }
 
 export function isAdministrator(scope: AccountScope): boolean {

@@ -7,7 +7,12 @@ import { normalizeEmail } from "./rules.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type AccountUserRow = typeof account_users.$inferSelect;
-export type Membership = AccountUserRow & { account_name: string; account_status: "active" | "suspended" };
+export type Membership = AccountUserRow & {
+  account_name: string;
+  account_status: "active" | "suspended";
+  /** The custom role's permission keys when the membership has one. */
+  custom_role_permissions: string[] | null;
+};
 
 const userById = preparedFor((db) => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare());
 
@@ -48,13 +53,24 @@ const accountNameStatus = preparedFor((db) =>
   db.$client.prepare<{ name: string; status: "active" | "suspended" }, [number]>("SELECT name, status FROM accounts WHERE id = ?"),
 );
 
+const customRolePermissions = preparedFor((db) =>
+  db.$client.prepare<{ permissions: string }, [number]>("SELECT permissions FROM custom_roles WHERE id = ?"),
+);
+
 /** The user's accounts, most recently active first (Chatwoot's order for the account switcher). */
 export function membershipsOf(db: Db, userId: number): Membership[] {
   return membershipRows(db)
     .all(userId)
     .map((m) => {
       const account = accountNameStatus(db).get(m.account_id)!;
-      return { ...m, auto_offline: Boolean(m.auto_offline), account_name: account.name, account_status: account.status };
+      const role = m.custom_role_id === null ? null : customRolePermissions(db).get(m.custom_role_id);
+      return {
+        ...m,
+        auto_offline: Boolean(m.auto_offline),
+        account_name: account.name,
+        account_status: account.status,
+        custom_role_permissions: role ? (JSON.parse(role.permissions) as string[]) : null,
+      };
     })
     .sort((a, b) => (b.active_at ?? 0) - (a.active_at ?? 0) || a.id - b.id);
 }

@@ -1,13 +1,10 @@
+import { effectivePermissions } from "../accounts/access.ts";
 import type { Membership, UserRow } from "./queries.ts";
 
 export function availableName(user: Pick<UserRow, "name" | "display_name">): string {
   return user.display_name?.trim() || user.name;
 }
 
-/** Chatwoot's AccountUser#permissions for the built-in roles. */
-export function permissionsOf(m: Pick<Membership, "role">): string[] {
-  return [m.role];
-}
 
 /**
  * Presence-derived availability: an agent with auto_offline whose socket is gone counts as offline.
@@ -45,7 +42,7 @@ export function serializeUser(user: UserRow, memberships: Membership[], accessTo
       status: m.account_status,
       active_at: m.active_at === null ? null : new Date(m.active_at).toISOString(),
       role: m.role,
-      permissions: permissionsOf(m),
+      permissions: effectivePermissions(m.role, m.custom_role_permissions),
       availability: m.availability,
       availability_status: availabilityStatus(m),
       auto_offline: m.auto_offline,
