@@ -245,6 +245,7 @@ CREATE TABLE `conversations` (
 CREATE UNIQUE INDEX `conversations_account_display_unique` ON `conversations` (`account_id`,`display_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `conversations_uuid_unique` ON `conversations` (`uuid`);--> statement-breakpoint
 CREATE INDEX `conversations_account_status_activity_idx` ON `conversations` (`account_id`,`status`,`last_activity_at`);--> statement-breakpoint
+CREATE INDEX `conversations_account_activity_idx` ON `conversations` (`account_id`,`last_activity_at`);--> statement-breakpoint
 CREATE INDEX `conversations_inbox_status_activity_idx` ON `conversations` (`inbox_id`,`status`,`last_activity_at`);--> statement-breakpoint
 CREATE INDEX `conversations_assignee_status_idx` ON `conversations` (`account_id`,`assignee_id`,`status`);--> statement-breakpoint
 CREATE INDEX `conversations_team_idx` ON `conversations` (`team_id`);--> statement-breakpoint

@@ -47,6 +47,8 @@ export const conversations = sqliteTable(
     uniqueIndex("conversations_account_display_unique").on(t.account_id, t.display_id),
     uniqueIndex("conversations_uuid_unique").on(t.uuid),
     index("conversations_account_status_activity_idx").on(t.account_id, t.status, t.last_activity_at),
+    // The list with status=all, newest activity first.
+    index("conversations_account_activity_idx").on(t.account_id, t.last_activity_at),
     index("conversations_inbox_status_activity_idx").on(t.inbox_id, t.status, t.last_activity_at),
     index("conversations_assignee_status_idx").on(t.account_id, t.assignee_id, t.status),
     index("conversations_team_idx").on(t.team_id),
