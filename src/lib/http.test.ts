@@ -254,3 +254,23 @@ test("parseRetryAfter: seconds or an HTTP date", () => {
   expect(parseRetryAfter("soon", now)).toBeNull();
   expect(parseRetryAfter(null, now)).toBeNull();
 });
+
+describe("configuration", () => {
+  const base = { PARLEY_SECRET_KEY: "s".repeat(40), PARLEY_DATA_DIR: "/tmp/parley-config-test-unused" };
+  test("PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS is off unless set to true", async () => {
+    const { loadConfig, ConfigError } = await import("../config.ts");
+    expect(loadConfig(base).allowPrivateNetworkTargets).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "" }).allowPrivateNetworkTargets).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "false" }).allowPrivateNetworkTargets).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "true" }).allowPrivateNetworkTargets).toBe(true);
+    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "1" }).allowPrivateNetworkTargets).toBe(true);
+    expect(() => loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "yes please" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "yes please" })).toThrow("PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS");
+  });
+  test("PARLEY_WEBHOOK_TIMEOUT_MS defaults to 10 s", async () => {
+    const { loadConfig } = await import("../config.ts");
+    expect(loadConfig(base).webhookTimeoutMs).toBe(10_000);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_TIMEOUT_MS: "2500" }).webhookTimeoutMs).toBe(2_500);
+    expect(() => loadConfig({ ...base, PARLEY_WEBHOOK_TIMEOUT_MS: "0" })).toThrow("PARLEY_WEBHOOK_TIMEOUT_MS");
+  });
+});

@@ -194,6 +194,23 @@ describe("http.deliver", () => {
     expect(job(id).last_error).toContain("destination blocked: 169.254.169.254 is a link-local / cloud metadata address");
   });
 
+  test("with private targets not allowed (the production default), a loopback receiver is never called", async () => {
+    const strictServer = startTestServer({ PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "false" }, { startJobs: false });
+    try {
+      expect(strictServer.deps.config.allowPrivateNetworkTargets).toBe(false);
+      const id = strictServer.deps.tx((tx) =>
+        enqueueHttpDelivery(tx, { url: `${receiver.url}/callback`, payload: { n: 1 }, secret: SECRET, event: "message_created", orderingKey: "k" }),
+      )!;
+      await strictServer.runner.runUntilEmpty();
+      const row = strictServer.deps.db.$client.query("SELECT status, attempts, last_error FROM jobs WHERE id = ?").get(id) as JobView;
+      expect(row).toMatchObject({ status: "dead", attempts: 1 });
+      expect(row.last_error).toContain("destination blocked: 127.0.0.1 is a loopback address");
+      expect(receiver.requests.length).toBe(0);
+    } finally {
+      await strictServer.close();
+    }
+  });
+
   test("after 8 failed attempts the delivery is dead", async () => {
     receiver.route("/down", () => new Response("down", { status: 500 }));
     const id = deliver({ url: `${receiver.url}/down` });
