@@ -274,3 +274,41 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...base, PARLEY_WEBHOOK_TIMEOUT_MS: "0" })).toThrow("PARLEY_WEBHOOK_TIMEOUT_MS");
   });
 });
+
+describe("https through a pinned address", () => {
+  test("the certificate is checked against the URL's name, not the address connected to", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "parley-tls-"));
+    try {
+      const gen = Bun.spawnSync(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=hooks.parley.test", "-addext", "subjectAltName=DNS:hooks.parley.test"],
+        { cwd: dir, stderr: "pipe" },
+      );
+      expect(gen.exitCode).toBe(0);
+      // A child process trusts the self-signed certificate (NODE_EXTRA_CA_CERTS is read at start-up).
+      writeFileSync(
+        join(dir, "child.ts"),
+        `import { outboundFetch } from ${JSON.stringify(join(import.meta.dir, "http.ts"))};
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, tls: { cert: Bun.file("cert.pem"), key: Bun.file("key.pem") },
+  fetch: (req) => new Response(req.headers.get("host")) });
+const resolve = async () => [{ address: "127.0.0.1", family: 4 }];
+const out = [];
+for (const host of ["hooks.parley.test", "other.parley.test"]) {
+  try { const r = await outboundFetch("https://" + host + ":" + server.port + "/x", { allowPrivate: true, resolve }); out.push("ok " + r.body.split(":")[0]); }
+  catch (e) { out.push(e.kind); }
+}
+console.log(JSON.stringify(out));
+server.stop(true);
+`,
+      );
+      const child = Bun.spawnSync([process.execPath, "child.ts"], { cwd: dir, env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") }, stderr: "pipe" });
+      expect(child.stderr.toString()).toBe("");
+      // The right name verifies (and is sent as Host); a name the certificate does not cover is refused.
+      expect(JSON.parse(child.stdout.toString())).toEqual(["ok hooks.parley.test", "network"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
