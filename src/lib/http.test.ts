@@ -42,6 +42,8 @@ describe("classifyIp", () => {
     ["::ffff:10.1.2.3", "private"],
     ["::ffff:8.8.8.8", "public"],
     ["64:ff9b::169.254.169.254", "forbidden"],
+    ["::ffff:0:a9fe:a9fe", "forbidden"],
+    ["::ffff:0:127.0.0.1", "private"],
     ["2002:a9fe:a9fe::1", "forbidden"],
     ["2002:0a00:0001::1", "private"],
     ["2001:4860:4860::8888", "public"],

@@ -142,10 +142,13 @@ function classifyV6(b: number[]): Classification {
   const embeddedV4 = (at: number) => ((b[at] * 256 + b[at + 1]) * 256 + b[at + 2]) * 256 + b[at + 3];
   if (zeros(0, 16)) return { class: "private", reason: "unspecified address" };
   if (zeros(0, 15) && b[15] === 1) return { class: "private", reason: "loopback address" };
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:aabb:ccdd::):
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), NAT64
+  // (64:ff9b::a.b.c.d), 6to4 (2002:aabb:ccdd::):
   // the IPv4 address inside decides.
   if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return embedded(classifyV4(embeddedV4(12)));
   if (zeros(0, 12)) return embedded(classifyV4(embeddedV4(12)));
+  // IPv4-translated (::ffff:0:a.b.c.d, SIIT).
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && b[10] === 0 && b[11] === 0) return embedded(classifyV4(embeddedV4(12)));
   if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12)) return embedded(classifyV4(embeddedV4(12)));
   if (b[0] === 0x20 && b[1] === 0x02) return embedded(classifyV4(embeddedV4(2)));
   if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return { class: "forbidden", reason: "link-local address" };
