@@ -120,17 +120,21 @@ function assigneeCondition(p: ConversationListParams, userId: number | null): SQ
   }
 }
 
+/**
+ * The meta counts, as three counts that each walk one index ((account, status, activity) for all,
+ * (account, assignee, status) for unassigned and mine) instead of reading every row.
+ */
 function countsFor(db: Db, where: SQL[], userId: number | null): ConversationCounts {
-  const row = db
-    .select({
-      all: sql<number>`count(*)`,
-      unassigned: sql<number>`coalesce(sum(${conversations.assignee_id} IS NULL), 0)`,
-      mine: sql<number>`coalesce(sum(${conversations.assignee_id} = ${userId ?? -1}), 0)`,
-    })
-    .from(conversations)
-    .where(and(...where))
-    .get()!;
-  return { mine_count: row.mine, assigned_count: row.all - row.unassigned, unassigned_count: row.unassigned, all_count: row.all };
+  const count = (extra?: SQL) =>
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(conversations)
+      .where(and(...where, extra))
+      .get()!.n;
+  const all = count();
+  const unassigned = all === 0 ? 0 : count(isNull(conversations.assignee_id));
+  const mine = all === 0 || userId === null ? 0 : count(eq(conversations.assignee_id, userId));
+  return { mine_count: mine, assigned_count: all - unassigned, unassigned_count: unassigned, all_count: all };
 }
 
 /** ConversationFinder#perform: one page of conversations and Chatwoot's meta counts. */

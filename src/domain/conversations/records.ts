@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, eq, isNull, or, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { account_users, accounts, users } from "../../db/schema/accounts.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
@@ -22,6 +22,49 @@ export type UserRecord = {
 };
 export type InboxRecord = { inbox: InboxRow; channel: ChannelRow };
 
+/** `column IN (ids)` for a prepared statement: the ids arrive as one JSON array parameter. */
+function inIds(column: SQLWrapper) {
+  return sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
+}
+const account = sql.placeholder("account");
+
+function buildStatements(db: Db) {
+  return {
+    users: db
+      .select({ user: users, membership: account_users })
+      .from(users)
+      .leftJoin(account_users, and(eq(account_users.user_id, users.id), eq(account_users.account_id, account)))
+      .where(inIds(users.id))
+      .prepare(),
+    contacts: db.select().from(contacts).where(and(eq(contacts.account_id, account), inIds(contacts.id))).prepare(),
+    teams: db.select().from(teams).where(and(eq(teams.account_id, account), inIds(teams.id))).prepare(),
+    inboxes: db
+      .select({ inbox: inboxes, channel: channels })
+      .from(inboxes)
+      .innerJoin(channels, eq(channels.id, inboxes.channel_id))
+      .where(and(eq(inboxes.account_id, account), inIds(inboxes.id)))
+      .prepare(),
+    contactInboxes: db.select().from(contact_inboxes).where(inIds(contact_inboxes.id)).prepare(),
+    bot: db
+      .select()
+      .from(agent_bots)
+      .where(and(eq(agent_bots.id, sql.placeholder("id")), or(eq(agent_bots.account_id, account), isNull(agent_bots.account_id))))
+      .prepare(),
+    account: db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, account)).prepare(),
+  };
+}
+const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
+
+/** Prepared once per database connection: building and compiling SQL per call costs more than running it. */
+export function recordStatements(db: Db): ReturnType<typeof buildStatements> {
+  let st = statementCache.get(db);
+  if (!st) {
+    st = buildStatements(db);
+    statementCache.set(db, st);
+  }
+  return st;
+}
+
 /**
  * The records a batch of conversations or messages refers to, loaded once per id for one rendering
  * (a list page reads each contact, agent, team and inbox a single time). Always scoped to one account.
@@ -43,7 +86,7 @@ export class Records {
 
   account(): { id: number; name: string } {
     if (!this.accountRow) {
-      const row = this.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, this.accountId)).get();
+      const row = recordStatements(this.db).account.get({ account: this.accountId });
       this.accountRow = row ?? { id: this.accountId, name: "" };
     }
     return this.accountRow;
@@ -58,12 +101,7 @@ export class Records {
   loadUsers(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.userCache);
     if (!missing.length) return;
-    const rows = this.db
-      .select({ user: users, membership: account_users })
-      .from(users)
-      .leftJoin(account_users, and(eq(account_users.user_id, users.id), eq(account_users.account_id, this.accountId)))
-      .where(inArray(users.id, missing))
-      .all();
+    const rows = recordStatements(this.db).users.all({ account: this.accountId, ids: JSON.stringify(missing) });
     for (const id of missing) this.userCache.set(id, null);
     for (const r of rows) this.userCache.set(r.user.id, r);
   }
@@ -77,11 +115,7 @@ export class Records {
   loadContacts(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.contactCache);
     if (!missing.length) return;
-    const rows = this.db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.account_id, this.accountId), inArray(contacts.id, missing)))
-      .all();
+    const rows = recordStatements(this.db).contacts.all({ account: this.accountId, ids: JSON.stringify(missing) });
     for (const id of missing) this.contactCache.set(id, null);
     for (const r of rows) this.contactCache.set(r.id, r);
   }
@@ -89,11 +123,7 @@ export class Records {
   bot(id: number | null | undefined): BotRow | null {
     if (id == null) return null;
     if (!this.botCache.has(id)) {
-      const row = this.db
-        .select()
-        .from(agent_bots)
-        .where(and(eq(agent_bots.id, id), or(eq(agent_bots.account_id, this.accountId), isNull(agent_bots.account_id))))
-        .get();
+      const row = recordStatements(this.db).bot.get({ id, account: this.accountId });
       this.botCache.set(id, row ?? null);
     }
     return this.botCache.get(id) ?? null;
@@ -108,11 +138,7 @@ export class Records {
   loadTeams(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.teamCache);
     if (!missing.length) return;
-    const rows = this.db
-      .select()
-      .from(teams)
-      .where(and(eq(teams.account_id, this.accountId), inArray(teams.id, missing)))
-      .all();
+    const rows = recordStatements(this.db).teams.all({ account: this.accountId, ids: JSON.stringify(missing) });
     for (const id of missing) this.teamCache.set(id, null);
     for (const r of rows) this.teamCache.set(r.id, r);
   }
@@ -126,12 +152,7 @@ export class Records {
   loadInboxes(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.inboxCache);
     if (!missing.length) return;
-    const rows = this.db
-      .select({ inbox: inboxes, channel: channels })
-      .from(inboxes)
-      .innerJoin(channels, eq(channels.id, inboxes.channel_id))
-      .where(and(eq(inboxes.account_id, this.accountId), inArray(inboxes.id, missing)))
-      .all();
+    const rows = recordStatements(this.db).inboxes.all({ account: this.accountId, ids: JSON.stringify(missing) });
     for (const id of missing) this.inboxCache.set(id, null);
     for (const r of rows) this.inboxCache.set(r.inbox.id, r);
   }
@@ -145,7 +166,7 @@ export class Records {
   loadContactInboxes(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.contactInboxCache);
     if (!missing.length) return;
-    const rows = this.db.select().from(contact_inboxes).where(inArray(contact_inboxes.id, missing)).all();
+    const rows = recordStatements(this.db).contactInboxes.all({ ids: JSON.stringify(missing) });
     for (const id of missing) this.contactInboxCache.set(id, null);
     for (const r of rows) this.contactInboxCache.set(r.id, r);
   }

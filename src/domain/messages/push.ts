@@ -1,4 +1,5 @@
-import { asc, inArray } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
 import { attachments } from "../../db/schema/conversations.ts";
 import { isoTime, unixSeconds } from "../../lib/clock.ts";
 import { attachmentPushData, type AttachmentRow } from "../attachments/serialize.ts";
@@ -58,11 +59,29 @@ export function senderPushData(records: Records, m: Pick<MessageRow, "sender_typ
   return undefined;
 }
 
+const attachmentStatements = new WeakMap<Db, ReturnType<typeof buildAttachmentStatement>>();
+function buildAttachmentStatement(db: Db) {
+  return db
+    .select()
+    .from(attachments)
+    .where(sql`${attachments.message_id} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+    .orderBy(asc(attachments.id))
+    .prepare();
+}
+function attachmentStatement(db: Db) {
+  let st = attachmentStatements.get(db);
+  if (!st) {
+    st = buildAttachmentStatement(db);
+    attachmentStatements.set(db, st);
+  }
+  return st;
+}
+
 /** Attachments of the given messages, grouped by message id. */
 export function loadAttachments(records: Records, messageIds: number[]): Map<number, AttachmentRow[]> {
   const out = new Map<number, AttachmentRow[]>();
   if (!messageIds.length) return out;
-  const rows = records.db.select().from(attachments).where(inArray(attachments.message_id, messageIds)).orderBy(asc(attachments.id)).all();
+  const rows = attachmentStatement(records.db).all({ ids: JSON.stringify(messageIds) });
   for (const row of rows) {
     if (row.account_id !== records.accountId) continue;
     const list = out.get(row.message_id) ?? [];
