@@ -72,16 +72,20 @@ function teamMemberIds(tx: Tx, teamId: number): number[] {
  * auto-assignment on.
  */
 function settleAssignment(tx: Tx, before: ConversationRow | null, next: ConversationRow): void {
+  const teamChanged = before ? before.team_id !== next.team_id : next.team_id != null;
+  const opened = next.status === "open" && (!before || before.status !== "open");
+  if (!(teamChanged && next.team_id != null) && !opened) {
+    if (next.assignee_id != null) next.assignee_agent_bot_id = null;
+    return;
+  }
   const inbox = tx.db.select().from(inboxes).where(eq(inboxes.id, next.inbox_id)).get();
   if (!inbox) return;
-  const teamChanged = before ? before.team_id !== next.team_id : next.team_id != null;
   if (teamChanged && next.team_id != null) {
     const team = tx.db.select().from(teams).where(eq(teams.id, next.team_id)).get();
     const members = team ? teamMemberIds(tx, team.id) : [];
     if (next.assignee_id != null && !members.includes(next.assignee_id)) next.assignee_id = null;
     if (next.assignee_id == null && team?.allow_auto_assign) next.assignee_id = pickRoundRobinAssignee(tx, inbox, members);
   }
-  const opened = next.status === "open" && (!before || before.status !== "open");
   if (opened && inbox.enable_auto_assignment && (next.assignee_id == null || !isInboxMember(tx, inbox.id, next.assignee_id))) {
     const picked = pickRoundRobinAssignee(tx, inbox);
     if (picked != null) next.assignee_id = picked;
@@ -165,7 +169,9 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
   }
 
   // Activity messages, as Chatwoot writes them when someone (a user or a bot) made the change.
-  if (by && by.type !== "Contact") {
+  let wroteActivity = false;
+  if (by && by.type !== "Contact" && (teamChanged || assigneeChanged || statusChanged || (before && base.priority !== next.priority))) {
+    wroteActivity = true;
     const name = by.name;
     if (teamChanged) {
       const content =
@@ -195,5 +201,5 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
       addActivityMessage(tx, next, content);
     }
   }
-  return tx.db.select().from(conversations).where(eq(conversations.id, next.id)).get()!;
+  return wroteActivity ? tx.db.select().from(conversations).where(eq(conversations.id, next.id)).get()! : next;
 }

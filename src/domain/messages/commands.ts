@@ -2,7 +2,6 @@ import { and, eq, inArray } from "drizzle-orm";
 import { account_users } from "../../db/schema/accounts.ts";
 import { attachments, conversation_participants, conversations, mentions, messages, type CONTENT_TYPES, type MESSAGE_STATUSES } from "../../db/schema/conversations.ts";
 import { channels, inbox_members, inboxes } from "../../db/schema/inboxes.ts";
-import { notifications } from "../../db/schema/notifications.ts";
 import { team_members, teams } from "../../db/schema/teams.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AccountScope } from "../accounts/access.ts";
@@ -102,8 +101,8 @@ export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow,
   const contactBy: Performer = row.message_type === 0 ? (by?.type === "Contact" ? by : null) : by;
   const updated = changeConversation(tx, row.message_type === 0 ? contactBy : by, conversation, patch);
 
-  if (row.private && row.content) handleMentions(tx, updated, row);
-  if (row.message_type === 0 || row.message_type === 1) notifyNewMessage(tx, updated, row);
+  const mentioned = row.private && row.content ? handleMentions(tx, updated, row) : [];
+  if (row.message_type === 0 || row.message_type === 1) notifyNewMessage(tx, updated, row, new Set(mentioned));
   tx.emit("message.created", { account_id: row.account_id, conversation_id: row.conversation_id, message_id: row.id });
   return row;
 }
@@ -132,7 +131,7 @@ export function addActivityMessage(tx: Tx, conversation: ConversationRow, conten
  * Messages::MentionService: agents mentioned in a private note (directly or through a team) who can
  * see the inbox (its members and the administrators) get a mention, become participants and are notified.
  */
-function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageRow): void {
+function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageRow): number[] {
   const { userIds, teamIds } = mentionedIds(message.content ?? "");
   const candidates = new Set(userIds);
   if (teamIds.length) {
@@ -144,7 +143,7 @@ function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageR
       .all();
     for (const r of rows) candidates.add(r.id);
   }
-  if (!candidates.size) return;
+  if (!candidates.size) return [];
   const ids = [...candidates];
   const admins = tx.db
     .select({ id: account_users.user_id })
@@ -172,19 +171,15 @@ function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageR
       .onConflictDoNothing()
       .run();
   }
+  return valid;
 }
 
-/** Messages::NewMessageNotificationService: the assignee and the participants hear of new messages. */
-function notifyNewMessage(tx: Tx, conversation: ConversationRow, message: MessageRow): void {
+/**
+ * Messages::NewMessageNotificationService: the assignee and the participants hear of new messages
+ * (those just notified of a mention in it are not notified twice).
+ */
+function notifyNewMessage(tx: Tx, conversation: ConversationRow, message: MessageRow, notified: Set<number>): void {
   const senderUser = message.sender_type === "User" ? message.sender_id : null;
-  const notified = new Set(
-    tx.db
-      .select({ user: notifications.user_id })
-      .from(notifications)
-      .where(and(eq(notifications.secondary_actor_type, "Message"), eq(notifications.secondary_actor_id, message.id)))
-      .all()
-      .map((r) => r.user),
-  );
   const secondary = { type: "Message" as const, id: message.id };
   if (conversation.assignee_id != null && conversation.assignee_id !== senderUser && !notified.has(conversation.assignee_id)) {
     notify(tx, { userId: conversation.assignee_id, type: "assigned_conversation_new_message", conversation, secondary });

@@ -63,8 +63,7 @@ export const messageRoutes = new Hono<AppEnv>()
       await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));
       throw err;
     }
-    const fresh = pathConversation(c);
-    return c.json(messagesJson(recordsFor(c), fresh ?? conversation, [message], new Map([[message.id, { echo_id }]]))[0]);
+    return c.json(messagesJson(recordsFor(c), conversation, [message], new Map([[message.id, { echo_id }]]))[0]);
   })
   .on(["PATCH", "PUT"], "/:message_id", async (c) => {
     const messageId = idParam(c, "message_id");
