@@ -313,24 +313,20 @@ describe("API-channel callback with a manual clock and runner", () => {
   });
 
   test("typing events of an API inbox are sent with the agent and is_private", async () => {
-    const { conversation } = await setUp(server, admin, `${receiver.url}/cb`);
+    const { call, conversation } = await setUp(server, admin, `${receiver.url}/cb`);
     await run();
     receiver.reset();
-    const row = server.deps.db
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.account_id, admin.account.id), eq(conversations.display_id, conversation.id)))
-      .get()!;
-    server.deps.tx((tx) =>
-      tx.emit("conversation.typing_on", { account_id: admin.account.id, conversation_id: row.id, user_id: admin.user.id, contact_id: null, is_private: true }),
-    );
+    expect((await call("POST", `/conversations/${conversation.id}/toggle_typing_status`, { typing_status: "on", is_private: true })).status).toBe(200);
+    expect((await call("POST", `/conversations/${conversation.id}/toggle_typing_status`, { typing_status: "off" })).status).toBe(200);
     await run();
-    const [typing] = receiver.requests.map((r) => r.json());
-    expect(typing).toMatchObject({
+    const [on, off] = receiver.requests.map((r) => r.json());
+    expect(on).toMatchObject({
       event: "conversation_typing_on",
       user: { id: admin.user.id, name: admin.user.name, email: admin.email, type: "user" },
       conversation: { id: conversation.id, channel: "Channel::Api" },
       is_private: true,
     });
+    expect(off).toMatchObject({ event: "conversation_typing_off", user: { id: admin.user.id }, is_private: false });
   });
+
 });
