@@ -104,6 +104,26 @@ export function updateContact(tx: Tx, scope: AccountScope, contactId: number, in
   const next: Partial<typeof contacts.$inferInsert> = { ...values };
   if (input.additional_attributes !== undefined) next.additional_attributes = { ...current.additional_attributes, ...input.additional_attributes };
   if (input.custom_attributes !== undefined) next.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
+  return writeChanges(tx, scope, current, next);
+}
+
+/** POST /contacts/:id/destroy_custom_attributes { custom_attributes: [keys] }: removes those keys. */
+export function removeCustomAttributes(tx: Tx, scope: AccountScope, contactId: number, keys: string[]): ContactRow {
+  const current = getContact(tx.db, scope.account.id, contactId);
+  assertCanWriteContacts(scope);
+  const next = Object.fromEntries(Object.entries(current.custom_attributes).filter(([k]) => !keys.includes(k)));
+  return writeChanges(tx, scope, current, { custom_attributes: next });
+}
+
+/** DELETE /contacts/:id/avatar: forgets the contact's avatar. */
+export function removeContactAvatar(tx: Tx, scope: AccountScope, contactId: number): ContactRow {
+  const current = getContact(tx.db, scope.account.id, contactId);
+  assertCanWriteContacts(scope);
+  return writeChanges(tx, scope, current, { avatar_url: null });
+}
+
+/** Writes the changed attributes and emits contact.updated with them; nothing changed, nothing written. */
+function writeChanges(tx: Tx, scope: AccountScope, current: ContactRow, next: Partial<typeof contacts.$inferInsert>): ContactRow {
   const changed = changedAttributes(current, next);
   if (Object.keys(changed).length === 0) return current;
   const updated = tx.db

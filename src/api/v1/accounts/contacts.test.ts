@@ -154,6 +154,24 @@ describe("GET/PUT/PATCH/DELETE /contacts/:id", () => {
     expect((await call(other.token, "PATCH", path(`/${c.id}`, other.account), { name: "stolen" })).status).toBe(404);
   });
 
+  test("destroy_custom_attributes removes keys; DELETE avatar forgets it; include_contact_inboxes=false", async () => {
+    const c = await newContact({ name: "Attrs", avatar_url: "https://cdn.example.com/a.png", custom_attributes: { a: 1, b: 2, c: 3 }, inbox_id: apiInbox.id });
+    expect(c.thumbnail).toBe("https://cdn.example.com/a.png");
+    const res = await call(agent.token, "POST", path(`/${c.id}/destroy_custom_attributes`), { custom_attributes: ["a", "c", "missing"] });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.custom_attributes).toEqual({ b: 2 });
+    expect(res.body.payload.contact_inboxes).toHaveLength(1);
+    const bad = await call(admin.token, "POST", path(`/${c.id}/destroy_custom_attributes`), { custom_attributes: "a" });
+    expect(fields(bad.body)).toEqual(["custom_attributes"]);
+    const avatar = await call(admin.token, "DELETE", path(`/${c.id}/avatar`));
+    expect(avatar.status).toBe(200);
+    expect(avatar.body.payload.thumbnail).toBe("");
+    expect(avatar.body.payload).not.toHaveProperty("contact_inboxes");
+    const slim = await call(admin.token, "GET", path(`/${c.id}?include_contact_inboxes=false`));
+    expect(slim.body.payload).not.toHaveProperty("contact_inboxes");
+    expect((await call(other.token, "POST", path(`/${c.id}/destroy_custom_attributes`, other.account), { custom_attributes: ["b"] })).status).toBe(404);
+  });
+
   test("only administrators delete; the contact's sessions and conversations go with it", async () => {
     const c = await newContact({ name: "Leaving", email: "leaving@example.com", inbox_id: apiInbox.id });
     const conversationId = seedConversation(admin.account.id, apiInbox.id, c.id, 9001);

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
 import { isAdministrator } from "../../../domain/accounts/access.ts";
-import { createContact, createContactInbox, deleteContact, setContactLabels, updateContact } from "../../../domain/contacts/commands.ts";
+import { createContact, createContactInbox, deleteContact, removeContactAvatar, removeCustomAttributes, setContactLabels, updateContact } from "../../../domain/contacts/commands.ts";
 import {
   contactableInboxes,
   contactConversations,
@@ -56,10 +56,12 @@ function render(c: Context<AppEnv>, result: ContactPage) {
   return c.json({ meta: { count: result.count, current_page: result.page }, payload });
 }
 
-function renderOne(c: Context<AppEnv>, contactId: number) {
+/** One contact as show/update render it; `withSessions` false or ?include_contact_inboxes=false leave sessions out. */
+function renderOne(c: Context<AppEnv>, contactId: number, withSessions = true) {
   const { db } = c.var.deps;
   const contact = getVisibleContact(db, c.var.scope, contactId);
-  const sessions = contactInboxesFor(db, c.var.scope.account.id, [contact.id]).get(contact.id) ?? [];
+  const include = withSessions && c.req.query("include_contact_inboxes") !== "false";
+  const sessions = include ? (contactInboxesFor(db, c.var.scope.account.id, [contact.id]).get(contact.id) ?? []) : undefined;
   return serializeContact(contact, sessions, { administrator: isAdministrator(c.var.scope) });
 }
 
@@ -114,6 +116,17 @@ export const contactRoutes = new Hono<AppEnv>()
     const viewer = { administrator: isAdministrator(c.var.scope) };
     const rows = contactableInboxes(c.var.deps.db, c.var.scope, idParam(c, "id"));
     return c.json({ payload: rows.map((r) => ({ inbox: serializeInbox(r.inbox, viewer), source_id: r.source_id })) });
+  })
+  .post("/:id/destroy_custom_attributes", async (c) => {
+    const id = idParam(c, "id");
+    const body = await readBody(c, z.object({ custom_attributes: z.array(str(255), { error: "must be an array of attribute keys" }).max(200) }));
+    c.var.deps.tx((tx) => removeCustomAttributes(tx, c.var.scope, id, body.custom_attributes));
+    return c.json({ payload: renderOne(c, id) });
+  })
+  .delete("/:id/avatar", (c) => {
+    const id = idParam(c, "id");
+    c.var.deps.tx((tx) => removeContactAvatar(tx, c.var.scope, id));
+    return c.json({ payload: renderOne(c, id, false) });
   })
   .get("/:id/labels", (c) => c.json({ payload: contactLabels(c.var.deps.db, c.var.scope, idParam(c, "id")) }))
   .post("/:id/labels", async (c) => {
