@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { channelKindOf } from "../../channels/registry.ts";
 import { contact_inboxes, contacts, notes } from "../../db/schema/contacts.ts";
-import { conversations } from "../../db/schema/conversations.ts";
+import { attachments, conversations, messages } from "../../db/schema/conversations.ts";
 import { taggings } from "../../db/schema/labels.ts";
 import { notifications } from "../../db/schema/notifications.ts";
 import type { Tx } from "../../db/tx.ts";
@@ -148,12 +148,22 @@ function changedAttributes(current: ContactRow, next: Partial<typeof contacts.$i
 /**
  * DELETE /contacts/:id (administrators). The contact's conversations (with their messages), sessions and
  * notes go with it by foreign key; labels and notifications, which point at them polymorphically, are
- * removed here.
+ * removed here. Returns the storage keys of the attachments that went with it (removed from disk by the
+ * caller after the commit).
  */
-export function deleteContact(tx: Tx, scope: AccountScope, contactId: number): void {
+export function deleteContact(tx: Tx, scope: AccountScope, contactId: number): string[] {
   const contact = getContact(tx.db, scope.account.id, contactId);
   assertCanDeleteContacts(scope);
+  const keys = tx.db
+    .select({ key: attachments.storage_key })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.message_id))
+    .innerJoin(conversations, eq(conversations.id, messages.conversation_id))
+    .where(and(eq(conversations.account_id, scope.account.id), eq(conversations.contact_id, contact.id)))
+    .all()
+    .flatMap((r) => (r.key ? [r.key] : []));
   removeContact(tx, scope, contact);
+  return keys;
 }
 
 /** Deletes a contact already authorized for deletion (also the mergee of a merge). */

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { channelKindForParam, channelKindOf, parseChannelSettings } from "../../channels/registry.ts";
 import { contact_inboxes } from "../../db/schema/contacts.ts";
-import { conversations } from "../../db/schema/conversations.ts";
+import { attachments, conversations, messages } from "../../db/schema/conversations.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
 import { taggings } from "../../db/schema/labels.ts";
 import { notifications } from "../../db/schema/notifications.ts";
@@ -134,12 +134,20 @@ export function updateInbox(tx: Tx, scope: AccountScope, inboxId: number, input:
  * DELETE /inboxes/:id. Chatwoot destroys the inbox's conversations and contact sessions in a background job;
  * Parley does it in the one transaction: conversations (their messages, attachments, participants and
  * mentions go by foreign key), the labels and notifications that point at them, the contact_inboxes, the
- * members, the inbox and its channel. Contacts stay.
+ * members, the inbox and its channel. Contacts stay. Returns the storage keys of the attachments that went
+ * with it, for the caller to remove from disk after the commit.
  */
-export function deleteInbox(tx: Tx, scope: AccountScope, inboxId: number): void {
+export function deleteInbox(tx: Tx, scope: AccountScope, inboxId: number): string[] {
   const { inbox, channel } = getInbox(tx.db, scope.account.id, inboxId);
   assertCanManageInboxes(scope);
   const accountId = scope.account.id;
+  const keys = tx.db
+    .select({ key: attachments.storage_key })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.message_id))
+    .where(and(eq(messages.account_id, accountId), eq(messages.inbox_id, inbox.id)))
+    .all()
+    .flatMap((r) => (r.key ? [r.key] : []));
   const conversationIds = tx.db
     .select({ id: conversations.id })
     .from(conversations)
@@ -162,4 +170,5 @@ export function deleteInbox(tx: Tx, scope: AccountScope, inboxId: number): void 
   tx.db.delete(inboxes).where(and(eq(inboxes.id, inbox.id), eq(inboxes.account_id, accountId))).run();
   tx.db.delete(channels).where(and(eq(channels.id, channel.id), eq(channels.account_id, accountId))).run();
   tx.emit("inbox.deleted", { account_id: accountId, inbox_id: inbox.id });
+  return keys;
 }

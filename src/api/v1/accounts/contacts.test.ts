@@ -44,15 +44,25 @@ async function createRole(permissions: string[]) {
   return res.body.id as number;
 }
 
-/** Seeds a conversation row for a contact (the conversations API belongs to another area). */
-function seedConversation(accountId: number, inboxId: number, contactId: number, displayId: number): number {
-  const now = Date.now();
-  const row = server.deps.db.$client
-    .query(
-      "INSERT INTO conversations (account_id, display_id, uuid, inbox_id, contact_id, status, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-    )
-    .get(accountId, displayId, crypto.randomUUID(), inboxId, contactId, now, now, now) as { id: number };
-  return row.id;
+/** A conversation through the conversations API; returns its display id. */
+async function createConversation(contactId: number, inboxId: number = apiInbox.id, as: Admin = admin): Promise<number> {
+  const res = await call(as.token, "POST", `/api/v1/accounts/${as.account.id}/conversations`, { contact_id: contactId, inbox_id: inboxId });
+  if (res.status !== 200) throw new Error(`createConversation ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** A message with one attachment in a conversation; returns the attachment's file path under the data dir. */
+async function attachFile(displayId: number): Promise<string> {
+  const form = new FormData();
+  form.append("content", "file attached");
+  form.append("attachments[]", new File(["%PDF-1.4 test"], "doc.pdf", { type: "application/pdf" }));
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${displayId}/messages`, { token: admin.token, method: "POST", body: form });
+  expect(res.status).toBe(200);
+  const { id } = (await res.json()).attachments[0];
+  const row = server.deps.db.$client.query("SELECT storage_key FROM attachments WHERE id = ?").get(id) as { storage_key: string };
+  const file = `${server.dataDir}/uploads/${row.storage_key}`;
+  expect(await Bun.file(file).exists()).toBe(true);
+  return file;
 }
 
 describe("API-channel article, step 1: create a contact with the inbox id", () => {
@@ -174,7 +184,8 @@ describe("GET/PUT/PATCH/DELETE /contacts/:id", () => {
 
   test("only administrators delete; the contact's sessions and conversations go with it", async () => {
     const c = await newContact({ name: "Leaving", email: "leaving@example.com", inbox_id: apiInbox.id });
-    const conversationId = seedConversation(admin.account.id, apiInbox.id, c.id, 9001);
+    const displayId = await createConversation(c.id);
+    const file = await attachFile(displayId);
     await call(admin.token, "POST", path(`/${c.id}/labels`), { labels: ["vip"] });
     expect((await call(agent.token, "DELETE", path(`/${c.id}`))).status).toBe(403);
     expect((await call(other.token, "DELETE", path(`/${c.id}`, other.account))).status).toBe(404);
@@ -182,7 +193,8 @@ describe("GET/PUT/PATCH/DELETE /contacts/:id", () => {
     expect(res.status).toBe(200);
     expect((await call(admin.token, "GET", path(`/${c.id}`))).status).toBe(404);
     const db = server.deps.db.$client;
-    expect(db.query("SELECT count(*) n FROM conversations WHERE id = ?").get(conversationId)).toEqual({ n: 0 });
+    expect((await call(admin.token, "GET", `/api/v1/accounts/${admin.account.id}/conversations/${displayId}`)).status).toBe(404);
+    expect(await Bun.file(file).exists()).toBe(false);
     expect(db.query("SELECT count(*) n FROM contact_inboxes WHERE contact_id = ?").get(c.id)).toEqual({ n: 0 });
     expect(db.query("SELECT count(*) n FROM taggings WHERE taggable_type = 'Contact' AND taggable_id = ?").get(c.id)).toEqual({ n: 0 });
     expect((await call(admin.token, "DELETE", path(`/${c.id}`))).status).toBe(404);
@@ -488,14 +500,16 @@ describe("contact_inboxes, contactable_inboxes, conversations", () => {
   test("conversations: the contact's conversations the actor may see", async () => {
     const c = await newContact({ name: "Talkative", inbox_id: apiInbox.id });
     expect((await call(admin.token, "GET", path(`/${c.id}/conversations`))).body).toEqual({ payload: [] });
-    seedConversation(admin.account.id, apiInbox.id, c.id, 7001);
-    seedConversation(admin.account.id, apiInbox.id, c.id, 7002);
+    const first = await createConversation(c.id);
+    const second = await createConversation(c.id);
     const res = await call(admin.token, "GET", path(`/${c.id}/conversations`));
     expect(res.status).toBe(200);
-    expect(res.body.payload.map((x: { id: number }) => x.id).sort()).toEqual([7001, 7002]);
+    expect(res.body.payload.map((x: { id: number }) => x.id).sort((a: number, b: number) => a - b)).toEqual([first, second]);
     expect(res.body.payload[0]).toMatchObject({ inbox_id: apiInbox.id, status: "open", meta: { sender: { id: c.id } } });
     const lonely = await createAgent(server, admin);
     expect((await call(lonely.token, "GET", path(`/${c.id}/conversations`))).body.payload).toEqual([]);
+    await addMember(apiInbox.id, lonely.user.id);
+    expect((await call(lonely.token, "GET", path(`/${c.id}/conversations`))).body.payload).toHaveLength(2);
     expect((await call(other.token, "GET", path(`/${c.id}/conversations`, other.account))).status).toBe(404);
   });
 });
@@ -556,7 +570,7 @@ describe("POST /actions/contact_merge", () => {
       inbox_id: apiInbox.id,
       source_id: "mergee-s",
     });
-    const conversationId = seedConversation(admin.account.id, apiInbox.id, mergee.id, 8001);
+    const displayId = await createConversation(mergee.id);
     await call(admin.token, "POST", path(`/${mergee.id}/notes`), { content: "about mergee" });
     await call(admin.token, "POST", path(`/${base.id}/labels`), { labels: ["a"] });
     await call(admin.token, "POST", path(`/${mergee.id}/labels`), { labels: ["a", "b"] });
@@ -577,7 +591,9 @@ describe("POST /actions/contact_merge", () => {
     expect(shown.body.payload.contact_inboxes.map((s: { source_id: string }) => s.source_id).sort()).toEqual(["base-s", "mergee-s"]);
     expect((await call(admin.token, "GET", path(`/${base.id}/notes`))).body.map((n: { content: string }) => n.content)).toEqual(["about mergee"]);
     expect((await call(admin.token, "GET", path(`/${base.id}/labels`))).body.payload.sort()).toEqual(["a", "b"]);
-    expect(server.deps.db.$client.query("SELECT contact_id FROM conversations WHERE id = ?").get(conversationId)).toEqual({ contact_id: base.id });
+    const moved = await call(admin.token, "GET", `/api/v1/accounts/${admin.account.id}/conversations/${displayId}`);
+    expect(moved.body.meta.sender.id).toBe(base.id);
+    expect((await call(admin.token, "GET", path(`/${base.id}/conversations`))).body.payload.map((x: { id: number }) => x.id)).toEqual([displayId]);
     expect((await call(admin.token, "GET", path(`/search?q=mergee-ext`))).body.payload.map((c: { id: number }) => c.id)).toEqual([base.id]);
   });
 

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
+import { removeStored } from "../../../domain/attachments/storage.ts";
 import { isAdministrator } from "../../../domain/accounts/access.ts";
 import { createContact, createContactInbox, deleteContact, removeContactAvatar, removeCustomAttributes, setContactLabels, updateContact } from "../../../domain/contacts/commands.ts";
 import {
@@ -95,9 +96,10 @@ export const contactRoutes = new Hono<AppEnv>()
     c.var.deps.tx((tx) => updateContact(tx, c.var.scope, id, body));
     return c.json({ payload: renderOne(c, id) });
   })
-  .delete("/:id", (c) => {
+  .delete("/:id", async (c) => {
     const id = idParam(c, "id");
-    c.var.deps.tx((tx) => deleteContact(tx, c.var.scope, id));
+    const files = c.var.deps.tx((tx) => deleteContact(tx, c.var.scope, id));
+    await removeStored(c.var.deps.config.dataDir, files);
     return c.body(null, 200);
   })
   .get("/:id/conversations", (c) => {

@@ -200,31 +200,41 @@ describe("PATCH /inboxes/:id", () => {
 });
 
 describe("DELETE /inboxes/:id", () => {
-  test("removes the inbox with its conversations and contact sessions in one go; contacts stay; agents may not", async () => {
+  test("removes the inbox with its conversations, attachments and contact sessions; contacts stay; agents may not", async () => {
     const a = await createApiInbox("Doomed");
     const keep = await createApiInbox("Kept");
-    const contact = await call(admin.token, "POST", `/api/v1/accounts/${admin.account.id}/contacts`, { name: "Carla", email: "carla@example.com", inbox_id: a.id });
+    const accountPath = `/api/v1/accounts/${admin.account.id}`;
+    const contact = await call(admin.token, "POST", `${accountPath}/contacts`, { name: "Carla", email: "carla@example.com", inbox_id: a.id });
     expect(contact.status).toBe(200);
     const contactId = contact.body.payload.contact.id;
-    await call(admin.token, "POST", `/api/v1/accounts/${admin.account.id}/contacts/${contactId}/contact_inboxes`, { inbox_id: keep.id });
+    const sourceId = contact.body.payload.contact_inbox.source_id;
+    await call(admin.token, "POST", `${accountPath}/contacts/${contactId}/contact_inboxes`, { inbox_id: keep.id });
+    const doomed = await call(admin.token, "POST", `${accountPath}/conversations`, { source_id: sourceId, inbox_id: a.id });
+    expect(doomed.status).toBe(200);
+    const kept = await call(admin.token, "POST", `${accountPath}/conversations`, { contact_id: contactId, inbox_id: keep.id });
+    expect(kept.status).toBe(200);
+    await call(admin.token, "POST", `${accountPath}/conversations/${doomed.body.id}/labels`, { labels: ["gone"] });
+    const form = new FormData();
+    form.append("content", "with a file");
+    form.append("attachments[]", new File(["%PDF-1.4 x"], "x.pdf", { type: "application/pdf" }));
+    const message = await server.api(`${accountPath}/conversations/${doomed.body.id}/messages`, { token: admin.token, method: "POST", body: form });
+    expect(message.status).toBe(200);
     const db = server.deps.db.$client;
-    const now = Date.now();
-    const insert = db.query(
-      "INSERT INTO conversations (account_id, display_id, uuid, inbox_id, contact_id, status, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-    );
-    const doomed = (insert.get(admin.account.id, 5001, crypto.randomUUID(), a.id, contactId, now, now, now) as { id: number }).id;
-    const kept = (insert.get(admin.account.id, 5002, crypto.randomUUID(), keep.id, contactId, now, now, now) as { id: number }).id;
-    db.query("INSERT INTO taggings (account_id, taggable_type, taggable_id, label, created_at) VALUES (?, 'Conversation', ?, 'gone', ?)").run(admin.account.id, doomed, now);
+    const { storage_key } = db.query("SELECT storage_key FROM attachments WHERE id = ?").get((await message.json()).attachments[0].id) as { storage_key: string };
+    const file = `${server.dataDir}/uploads/${storage_key}`;
+    expect(await Bun.file(file).exists()).toBe(true);
 
     expect((await call(agent.token, "DELETE", `${base()}/${a.id}`)).status).toBe(403);
     const res = await call(admin.token, "DELETE", `${base()}/${a.id}`);
     expect(res.status).toBe(200);
     expect((await call(admin.token, "GET", `${base()}/${a.id}`)).status).toBe(404);
-    const after = await call(admin.token, "GET", `/api/v1/accounts/${admin.account.id}/contacts/${contactId}`);
+    const after = await call(admin.token, "GET", `${accountPath}/contacts/${contactId}`);
     expect(after.status).toBe(200);
     expect(after.body.payload.contact_inboxes.map((s: { inbox: { id: number } }) => s.inbox.id)).toEqual([keep.id]);
-    expect(db.query("SELECT id FROM conversations WHERE id IN (?, ?)").all(doomed, kept)).toEqual([{ id: kept }]);
-    expect(db.query("SELECT count(*) n FROM taggings WHERE taggable_type = 'Conversation' AND taggable_id = ?").get(doomed)).toEqual({ n: 0 });
+    expect((await call(admin.token, "GET", `${accountPath}/conversations/${doomed.body.id}`)).status).toBe(404);
+    expect((await call(admin.token, "GET", `${accountPath}/conversations/${kept.body.id}`)).status).toBe(200);
+    expect(await Bun.file(file).exists()).toBe(false);
+    expect(db.query("SELECT count(*) n FROM taggings WHERE taggable_type = 'Conversation' AND label = 'gone'").get()).toEqual({ n: 0 });
     expect(db.query("SELECT count(*) n FROM channels WHERE id = ?").get(a.channel_id)).toEqual({ n: 0 });
     expect((await call(admin.token, "DELETE", `${base()}/${a.id}`)).status).toBe(404);
   });

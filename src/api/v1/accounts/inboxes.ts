@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
+import { removeStored } from "../../../domain/attachments/storage.ts";
 import { isAdministrator } from "../../../domain/accounts/access.ts";
 import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/commands.ts";
 import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
@@ -54,8 +55,9 @@ export const inboxRoutes = new Hono<AppEnv>()
     const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body));
     return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
   })
-  .delete("/:id", (c) => {
+  .delete("/:id", async (c) => {
     const id = idParam(c, "id");
-    c.var.deps.tx((tx) => deleteInbox(tx, c.var.scope, id));
+    const files = c.var.deps.tx((tx) => deleteInbox(tx, c.var.scope, id));
+    await removeStored(c.var.deps.config.dataDir, files);
     return c.body(null, 200);
   });
