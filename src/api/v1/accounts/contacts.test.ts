@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
+import { createAdmin, createAgent, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../../testing/server.ts";
 
 let server: TestServer;
 type Admin = Awaited<ReturnType<typeof createAdmin>>;
@@ -635,6 +635,26 @@ describe("permissions by role", () => {
     expect((await call(manager.token, "PATCH", path(`/${c.id}`), { name: "Managed too" })).status).toBe(200);
     expect((await call(manager.token, "DELETE", path(`/${c.id}`))).status).toBe(403);
     expect((await call(admin.token, "DELETE", path(`/${c.id}`))).status).toBe(200);
+  });
+
+  test("agent-bot tokens reach no contact or inbox endpoint (403)", async () => {
+    const bot = await server.api("/platform/api/v1/agent_bots", { token: TEST_PLATFORM_TOKEN, method: "POST", json: { name: "Bot", account_id: admin.account.id } });
+    const token = (await bot.json()).access_token.token as string;
+    const c = await newContact({ name: "Bot target" });
+    for (const [method, url, json] of [
+      ["GET", path(), undefined],
+      ["POST", path(), { name: "From bot" }],
+      ["GET", path(`/${c.id}`), undefined],
+      ["GET", path("/search?q=bot"), undefined],
+      ["POST", path("/filter"), { payload: [] }],
+      ["POST", path(`/${c.id}/notes`), { content: "x" }],
+      ["POST", `/api/v1/accounts/${admin.account.id}/actions/contact_merge`, { base_contact_id: c.id, mergee_contact_id: c.id }],
+      ["GET", `/api/v1/accounts/${admin.account.id}/inboxes`, undefined],
+      ["POST", `/api/v1/accounts/${admin.account.id}/inboxes`, { name: "x", channel: { type: "api" } }],
+    ] as [string, string, unknown][]) {
+      const res = await call(token, method, url, json);
+      expect({ method, url, status: res.status }).toEqual({ method, url, status: 403 });
+    }
   });
 
   test("no token is 401; another account's member gets 404 on this account", async () => {
