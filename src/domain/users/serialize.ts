@@ -14,9 +14,8 @@ export function availabilityStatus(m: Pick<Membership, "availability">): string 
   return m.availability;
 }
 
-/** The user as GET /api/v1/profile and the Platform API return it (api/v1/models/_user). */
-export function serializeUser(user: UserRow, memberships: Membership[], accessToken: string | null) {
-  const active = memberships[0];
+/** The fields the profile and the Platform API share (api/v1/models/_user and platform/api/v1/models/_user). */
+function userFields(user: UserRow, active: Membership | undefined, accessToken: string | null) {
   return {
     access_token: accessToken,
     account_id: active?.account_id ?? null,
@@ -27,7 +26,6 @@ export function serializeUser(user: UserRow, memberships: Membership[], accessTo
     message_signature: user.message_signature,
     email: user.email,
     id: user.id,
-    inviter_id: active?.inviter_id ?? null,
     name: user.name,
     provider: "email",
     pubsub_token: user.pubsub_token,
@@ -35,12 +33,25 @@ export function serializeUser(user: UserRow, memberships: Membership[], accessTo
     role: active?.role ?? null,
     ui_settings: user.ui_settings,
     uid: user.email,
+  };
+}
+
+function activeAt(m: Membership): string | null {
+  return m.active_at === null ? null : new Date(m.active_at).toISOString();
+}
+
+/** The user as GET /api/v1/profile returns it (api/v1/models/_user). */
+export function serializeUser(user: UserRow, memberships: Membership[], accessToken: string | null) {
+  const active = memberships[0];
+  return {
+    ...userFields(user, active, accessToken),
+    inviter_id: active?.inviter_id ?? null,
     type: user.type === "SuperAdmin" ? "SuperAdmin" : "User",
     accounts: memberships.map((m) => ({
       id: m.account_id,
       name: m.account_name,
       status: m.account_status,
-      active_at: m.active_at === null ? null : new Date(m.active_at).toISOString(),
+      active_at: activeAt(m),
       role: m.role,
       permissions: effectivePermissions(m.role, m.custom_role_permissions),
       availability: m.availability,
@@ -55,30 +66,9 @@ export function serializeUser(user: UserRow, memberships: Membership[], accessTo
  * account carries only id, name, active_at and role, and there is no type or inviter.
  */
 export function serializePlatformUser(user: UserRow, memberships: Membership[], accessToken: string | null) {
-  const active = memberships[0];
   return {
-    access_token: accessToken,
-    account_id: active?.account_id ?? null,
-    available_name: availableName(user),
-    avatar_url: user.avatar_url ?? "",
-    confirmed: user.confirmed_at !== null,
-    display_name: user.display_name,
-    message_signature: user.message_signature,
-    email: user.email,
-    id: user.id,
-    name: user.name,
-    provider: "email",
-    pubsub_token: user.pubsub_token,
-    ...(Object.keys(user.custom_attributes).length ? { custom_attributes: user.custom_attributes } : {}),
-    role: active?.role ?? null,
-    ui_settings: user.ui_settings,
-    uid: user.email,
-    accounts: memberships.map((m) => ({
-      id: m.account_id,
-      name: m.account_name,
-      active_at: m.active_at === null ? null : new Date(m.active_at).toISOString(),
-      role: m.role,
-    })),
+    ...userFields(user, memberships[0], accessToken),
+    accounts: memberships.map((m) => ({ id: m.account_id, name: m.account_name, active_at: activeAt(m), role: m.role })),
   };
 }
 
