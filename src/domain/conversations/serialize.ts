@@ -1,9 +1,10 @@
+import { contactPushEventData } from "../contacts/serialize.ts";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
 import { PRIORITIES } from "../../db/schema/conversations.ts";
 import { isoTime, unixSeconds } from "../../lib/clock.ts";
-import { botPushData, contactPushData, loadAttachments, messagePushData, userPushData } from "../messages/push.ts";
+import { botPushData, loadAttachments, messagePushData, userPushData } from "../messages/push.ts";
 import { NotFound } from "../errors.ts";
 import { Records, unreadIncomingCount, type ContactRow, type ConversationRow, type MessageRow, type TeamRow, type UserRecord } from "./records.ts";
 
@@ -233,7 +234,7 @@ export function conversationPushData(records: Records, c: ConversationRow) {
     messages: pushMessages(records, c, [lastChat]),
     labels: labelList(c),
     meta: {
-      sender: contact ? contactPushData(contact) : null,
+      sender: contact ? contactPushEventData(contact) : null,
       assignee: assignee ? botPushData(assignee) : assigneeUser ? userPushData(assigneeUser) : null,
       assignee_type: assignee ? "AgentBot" : assigneeUser ? "User" : null,
       team: team ? { id: team.id, name: team.name } : null,

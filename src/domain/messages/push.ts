@@ -1,9 +1,10 @@
+import { contactPushEventData } from "../contacts/serialize.ts";
 import { asc, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { attachments } from "../../db/schema/conversations.ts";
 import { isoTime, unixSeconds } from "../../lib/clock.ts";
 import { attachmentPushData, type AttachmentRow } from "../attachments/serialize.ts";
-import { unreadIncomingCount, type ContactRow, type ConversationRow, type MessageRow, type Records, type UserRecord } from "../conversations/records.ts";
+import { unreadIncomingCount, type ConversationRow, type MessageRow, type Records, type UserRecord } from "../conversations/records.ts";
 
 // Payload pieces shared by conversations and messages: how users, contacts and bots appear as senders,
 // and Chatwoot's Message#push_event_data and api/v1/models/_message.
@@ -22,21 +23,6 @@ export function userPushData(r: UserRecord) {
   };
 }
 
-export function contactPushData(c: ContactRow) {
-  return {
-    additional_attributes: c.additional_attributes,
-    custom_attributes: c.custom_attributes,
-    email: c.email,
-    id: c.id,
-    identifier: c.identifier,
-    name: c.name,
-    phone_number: c.phone_number,
-    thumbnail: c.avatar_url ?? "",
-    blocked: c.blocked,
-    type: "contact" as const,
-  };
-}
-
 export function botPushData(b: { id: number; name: string; avatar_url: string | null }) {
   return { id: b.id, name: b.name, avatar_url: b.avatar_url ?? "", type: "agent_bot" as const };
 }
@@ -50,7 +36,7 @@ export function senderPushData(records: Records, m: Pick<MessageRow, "sender_typ
   }
   if (m.sender_type === "Contact") {
     const c = records.contact(m.sender_id);
-    return c ? contactPushData(c) : undefined;
+    return c ? contactPushEventData(c) : undefined;
   }
   if (m.sender_type === "AgentBot") {
     const b = records.bot(m.sender_id);

@@ -1,9 +1,10 @@
+import { contactPushEventData } from "../../../domain/contacts/serialize.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import { CONTENT_TYPES, MESSAGE_STATUSES } from "../../../db/schema/conversations.ts";
 import type { AppEnv } from "../../../deps.ts";
 import { removeStored, storeUploads } from "../../../domain/attachments/storage.ts";
-import { contactPushData, userPushData } from "../../../domain/messages/push.ts";
+import { userPushData } from "../../../domain/messages/push.ts";
 import { createMessage, deleteMessage, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, updateMessageStatus } from "../../../domain/messages/commands.ts";
 import { listMessages } from "../../../domain/messages/queries.ts";
 import { messagesJson } from "../../../domain/messages/serialize.ts";
@@ -42,7 +43,7 @@ export const messageRoutes = new Hono<AppEnv>()
       meta: {
         labels: labelList(conversation),
         additional_attributes: conversation.additional_attributes,
-        contact: contact ? contactPushData(contact) : null,
+        contact: contact ? contactPushEventData(contact) : null,
         ...(assignee ? { assignee: userPushData(assignee) } : {}),
         assignee_type: conversation.assignee_agent_bot_id != null ? "AgentBot" : conversation.assignee_id != null ? "User" : null,
         agent_last_seen_at: iso(conversation.agent_last_seen_at),
