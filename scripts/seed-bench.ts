@@ -12,15 +12,14 @@
 // account in creation order, uuid, contact_inboxes with a UUID source_id and a pubsub_token, last_activity_at =
 // the last message, waiting_since / first_reply_created_at as addMessage and changeConversation keep them,
 // cached_label_list in step with taggings, the assignee as a participant, access tokens with their SHA-256
-// digest, activity messages worded as Chatwoot's. The contact search index is built by the domain's own
-// ensureContactSearchIndex. Not seeded: notifications and mentions (nothing listed here reads them) and
+// digest, activity messages worded as Chatwoot's. The contact search index fills itself through the
+// triggers of migrations/0001_contact_search.sql. Not seeded: notifications and mentions (nothing listed here reads them) and
 // snooze jobs (snoozed conversations are snoozed until the next reply, snoozed_until null, which needs no job).
 // Everything random comes from a seeded PRNG except tokens and UUIDs (the app's own generators).
 import type { Database, Statement } from "bun:sqlite";
 import { join } from "node:path";
 import { closeDatabase, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { ensureContactSearchIndex } from "../src/domain/contacts/search-index.ts";
 import { ACTIVITY, fill } from "../src/domain/conversations/activity.ts";
 import { hashPassword, sha256Hex } from "../src/lib/crypto.ts";
 import { randomToken, uuid } from "../src/lib/ids.ts";
@@ -272,9 +271,6 @@ export async function seedBench(dataDir: string, options: Partial<SeedOptions> =
     }
   });
   phase(`${o.contacts} contacts`);
-  // The search index exactly as the app builds it on first search (table, triggers, rebuild from contacts).
-  ensureContactSearchIndex(sqlite);
-  phase("contact search index");
 
   // The conversations' timelines first (their derived columns depend on the messages), as typed arrays.
   const n = o.conversations;
@@ -525,6 +521,11 @@ function count1(c: StatusCounts, status: Status, assignee: number, me: number) {
     if (!assignee) c[key].unassigned++;
     if (assignee === me) c[key].mine++;
   }
+}
+
+/** Whether the migrations created a full-text search table over contacts (its triggers then fill it). */
+function hasSearchIndex(sqlite: Database): boolean {
+  return Boolean(sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts' AND sql LIKE '%fts%' OR (type = 'table' AND sql LIKE '%VIRTUAL TABLE%fts5%')").get());
 }
 
 /** For callers holding a Database (tests): the row count of a table. */

@@ -11,7 +11,7 @@ import { compileFilter } from "../filters/engine.ts";
 import { inboxesByIds, listInboxes, type InboxWithChannel } from "../inboxes/queries.ts";
 import { contactFilterResource } from "./filter.ts";
 import { assertCanViewContacts } from "./policy.ts";
-import { accountMatch, CONTACT_SEARCH_TABLE, ensureContactSearchIndex } from "./search-index.ts";
+import { accountMatch, CONTACT_SEARCH_TABLE } from "./search-index.ts";
 import type { ContactInboxView, ContactRow, NoteRow } from "./serialize.ts";
 
 /** Chatwoot's RESULTS_PER_PAGE for contacts. */
@@ -112,7 +112,6 @@ export function searchContacts(db: Db, scope: AccountScope, q: string, p: PagePa
   const numericId = /^\d{1,15}$/.test(term) ? Number(term) : null;
   if ([...term].length < 3) return page(db, accountId, likeAny(term, numericId), p, "condition");
 
-  ensureContactSearchIndex(db.$client);
   const table = sql.identifier(CONTACT_SEARCH_TABLE);
   const matched = sql`SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ${accountMatch(accountId, term)}${
     numericId !== null ? sql` UNION SELECT ${contacts.id} FROM ${contacts} WHERE ${contacts.id} = ${numericId} AND ${contacts.account_id} = ${accountId}` : sql``
