@@ -44,8 +44,12 @@ type Stat = { calls: number; ms: number; params: unknown[] };
 let stats = new Map<string, Stat>();
 let recording = false;
 
-/** Wraps a statement's run methods so each call is timed under its SQL text. */
+const instrumented = new WeakSet<Statement>();
+
+/** Wraps a statement's run methods so each call is timed under its SQL text (once: query() returns cached statements). */
 function instrument(sql: string, st: Statement): Statement {
+  if (instrumented.has(st)) return st;
+  instrumented.add(st);
   for (const method of ["all", "get", "run", "values"] as const) {
     const original = st[method].bind(st) as (...a: unknown[]) => unknown;
     (st as unknown as Record<string, unknown>)[method] = (...params: unknown[]) => {

@@ -435,8 +435,11 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 const ms = (n: number) => `${fmt(n, n < 10 ? 1 : 0)} ms`;
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
+const loadAverage = async () => (await Bun.file("/proc/loadavg").text().catch(() => "? ? ?")).split(" ").slice(0, 3).join(" / ");
+
 async function main() {
   const started = performance.now();
+  const loadAtStart = await loadAverage();
   const binary = ensureBinary();
   const commit = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: ROOT }).stdout.toString().trim() || "unknown";
   const dirty = Bun.spawnSync(["git", "status", "--porcelain", "src"], { cwd: ROOT }).stdout.toString().trim() !== "";
@@ -665,6 +668,7 @@ async function main() {
     `- vs (a) / vs (b): req/s divided by baseline (a) and by baseline (b) at ${CONNECTIONS} connections; the message-create target compares with (b) at the same ${WRITE_CONNECTIONS} connections. CPU/req: the server process's user + system CPU time per response during the measured seconds (what the request costs, whatever else the machine is doing).`,
     `- The list and search rows run at ${READ_CONNECTIONS.join(" and ")} connection(s); their p95 target is judged at ${READ_CONNECTIONS[0]}. Parley serves from one thread, so once it is saturated a closed loop of c connections only adds queueing (latency ≈ c ÷ req/s): the latency target is about the request's own cost, the req/s column is the capacity.`,
     `- The agent (built-in agent role) sees the conversations of inboxes ${s.agent.inboxIds.join(", ")} and team ${s.agent.teamIds.join(", ")}: ${fmt(s.expected.agent.open.all)} open of ${fmt(s.expected.admin.open.all)}. Message create writes to ${s.openConversations.length} open conversations assigned to agents (a notification per message), spread over the inboxes; API inboxes without a webhook_url, so no callback jobs.`,
+    `- Load average (1 / 5 / 15 min) of the ${cpus().length}-CPU machine: ${loadAtStart} at the start, ${await loadAverage()} at the end. Other processes competing for the CPUs lower req/s and inflate latencies (and their spread) of every row alike; CPU/req is not affected.`,
     ...notes.map((n) => `- ${n}`),
     ``,
     `Whole run: ${fmt((performance.now() - started) / 1000)} s.`,

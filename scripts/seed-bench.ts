@@ -13,8 +13,8 @@
 // the last message, waiting_since / first_reply_created_at as addMessage and changeConversation keep them,
 // cached_label_list in step with taggings, the assignee as a participant, access tokens with their SHA-256
 // digest, activity messages worded as Chatwoot's. The contact search index fills itself through the
-// triggers of migrations/0001_contact_search.sql. Not seeded: notifications and mentions (nothing listed here reads them) and
-// snooze jobs (snoozed conversations are snoozed until the next reply, snoozed_until null, which needs no job).
+// triggers of migrations/0001_contact_search.sql. Not seeded: notifications and mentions (nothing listed here
+// reads them) and snooze jobs (snoozed conversations are snoozed until the next reply, snoozed_until null, which needs no job).
 // Everything random comes from a seeded PRNG except tokens and UUIDs (the app's own generators).
 import type { Database, Statement } from "bun:sqlite";
 import { join } from "node:path";
@@ -270,7 +270,7 @@ export async function seedBench(dataDir: string, options: Partial<SeedOptions> =
       phones[i] = phone;
     }
   });
-  phase(`${o.contacts} contacts`);
+  phase(`${o.contacts} contacts (with their search index)`);
 
   // The conversations' timelines first (their derived columns depend on the messages), as typed arrays.
   const n = o.conversations;
@@ -521,11 +521,6 @@ function count1(c: StatusCounts, status: Status, assignee: number, me: number) {
     if (!assignee) c[key].unassigned++;
     if (assignee === me) c[key].mine++;
   }
-}
-
-/** Whether the migrations created a full-text search table over contacts (its triggers then fill it). */
-function hasSearchIndex(sqlite: Database): boolean {
-  return Boolean(sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts' AND sql LIKE '%fts%' OR (type = 'table' AND sql LIKE '%VIRTUAL TABLE%fts5%')").get());
 }
 
 /** For callers holding a Database (tests): the row count of a table. */
