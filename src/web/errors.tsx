@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import { errorResponse } from "../api/errors.ts";
 import type { AppEnv } from "../deps.ts";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { NONCE, secureHeaders } from "hono/secure-headers";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 export type Availability = "online" | "busy" | "offline";
 
 export const AVAILABILITY_LABELS: Record<Availability, string> = { online: "Online", busy: "Busy", offline: "Offline" };

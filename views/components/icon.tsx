@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 
 /** Stroke icons (24×24, drawn in currentColor), inline so they need no extra request. */

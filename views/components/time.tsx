@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** "just now", "5 min ago", "3 h ago", "2 d ago", then the date; the exact UTC time is in the tooltip. */
 export function relativeTime(at: number, now: number): string {
   const s = Math.max(0, Math.round((now - at) / 1000));

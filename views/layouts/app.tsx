@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { AVAILABILITY_LABELS, Avatar, type Availability } from "../components/avatar.tsx";
 import { CsrfField } from "../components/form.tsx";

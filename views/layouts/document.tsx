@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 /** Hashed URLs of the embedded static files (src/web/static.ts). */

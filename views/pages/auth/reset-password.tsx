@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import type { Doc } from "../../layouts/document.tsx";

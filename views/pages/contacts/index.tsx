@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
 import { AppLayout, PageHeader, type Shell } from "../../layouts/app.tsx";
 

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { AppLayout, PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { CsrfField } from "../../components/form.tsx";
 import type { Doc } from "../../layouts/document.tsx";
 import { Document } from "../../layouts/document.tsx";

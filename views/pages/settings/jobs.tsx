@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
 import { Alert, CsrfField } from "../../components/form.tsx";
 import { Icon, type IconName } from "../../components/icon.tsx";

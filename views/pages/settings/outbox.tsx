@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
 import { Alert } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Avatar } from "../../components/avatar.tsx";
 import { Alert, CsrfField, Field, type AlertKind, type FieldErrors } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
