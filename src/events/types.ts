@@ -25,8 +25,6 @@ export type EventMap = {
   "team.created": { account_id: number; team_id: number };
   "team.updated": { account_id: number; team_id: number };
   "team.deleted": { account_id: number; team_id: number };
-  /** An agent was removed from the account; the cleanup job strips teams, inboxes and assignments. */
-  "agent.removed": { account_id: number; user_id: number };
   "contact.created": { account_id: number; contact_id: number };
   "contact.updated": { account_id: number; contact_id: number; changed_attributes: ChangedAttributes };
   "contact.deleted": { account_id: number; contact_id: number; snapshot: Record<string, unknown> };

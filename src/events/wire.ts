@@ -10,7 +10,6 @@ import { sendConversationCallback, sendMessageCallback, sendTypingCallback } fro
  */
 export function wireListeners(deps: AppDeps): void {
   // A membership removed (agents API or Platform API): strip teams, inboxes and assignments in a job.
-  deps.bus.onDurable("agent.removed", (tx, e) => enqueueAgentCleanup(tx, e.data));
   deps.bus.onDurable("account_user.deleted", (tx, e) => enqueueAgentCleanup(tx, e.data));
   // Snoozed until a time: a job reopens the conversation then.
   deps.bus.onDurable("conversation.created", (tx, e) => scheduleSnoozeReopen(tx, e.data.conversation_id));

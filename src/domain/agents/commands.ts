@@ -128,7 +128,6 @@ export function removeAgent(tx: Tx, scope: AccountScope, userId: number): void {
   if (userId === scope.userId) throw Validation.field("id", "is you: you cannot delete yourself");
   assertNotLastVerifiedAdministrator(tx, agent, "id", "deleted");
   removeAccountUser(tx, scope.account.id, userId);
-  tx.emit("agent.removed", { account_id: scope.account.id, user_id: userId });
 }
 
 function assertNotLastVerifiedAdministrator(tx: Tx, agent: AgentRow, field: string, verb: string) {
@@ -155,16 +154,12 @@ export async function sendAgentPasswordReset(deps: AppDeps, scope: AccountScope,
   return agent;
 }
 
-/**
- * The durable reaction to a removed membership: one cleanup job per removal. Keyed by the removal's
- * transaction time, so the account_user.deleted and agent.removed events of one deletion enqueue it once.
- */
+/** The durable reaction to a removed membership (agents API or Platform API): one cleanup job per removal. */
 export function enqueueAgentCleanup(tx: Tx, data: { account_id: number; user_id: number }): void {
   enqueue(tx, {
     kind: AGENT_CLEANUP_JOB,
     payload: { account_id: data.account_id, user_id: data.user_id },
     delayMs: AGENT_CLEANUP_DELAY_MS,
-    idempotencyKey: `${AGENT_CLEANUP_JOB}:${data.account_id}:${data.user_id}:${tx.now}`,
     orderingKey: `${AGENT_CLEANUP_JOB}:${data.account_id}:${data.user_id}`,
   });
 }
