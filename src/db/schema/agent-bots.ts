@@ -13,6 +13,8 @@ export const agent_bots = sqliteTable(
     outgoing_url: text("outgoing_url"),
     avatar_url: text("avatar_url"),
     bot_type: text("bot_type").notNull().default("webhook"),
+    /** Signs the events POSTed to outgoing_url (X-Chatwoot-Signature), like a webhook secret. */
+    secret: text("secret").notNull().default(""),
     bot_config: text("bot_config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     created_at: integer("created_at").notNull(),
     updated_at: integer("updated_at").notNull(),

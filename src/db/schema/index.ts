@@ -8,3 +8,4 @@ export * from "./labels.ts";
 export * from "./mail.ts";
 export * from "./notifications.ts";
 export * from "./teams.ts";
+export * from "./webhooks.ts";
