@@ -17,10 +17,11 @@ const envSchema = z.object({
   PARLEY_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   PARLEY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: z
+  PARLEY_WEBHOOK_BLOCK_PRIVATE: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  PARLEY_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
@@ -37,8 +38,11 @@ export type Config = Readonly<{
   maxJsonBytes: number;
   maxUploadBytes: number;
   jobConcurrency: number;
-  /** Outbound HTTP (webhooks, callbacks, bots) may reach private, loopback and CGNAT addresses. Link-local and cloud metadata stay blocked. */
-  allowPrivateNetworkTargets: boolean;
+  /** Outbound HTTP (webhooks, callbacks, bots) refuses private, loopback and CGNAT addresses. Off by default (self-hosters
+   * run receivers next door); link-local and cloud metadata stay blocked either way. */
+  webhookBlockPrivate: boolean;
+  /** Days the webhook delivery log (deliveries and their attempts) is kept. */
+  webhookLogRetentionDays: number;
   /** Deadline for one webhook / callback delivery attempt. */
   webhookTimeoutMs: number;
   /** Cookies get the Secure flag when the public URL is https. */
@@ -71,7 +75,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxJsonBytes: e.PARLEY_MAX_JSON_BYTES,
     maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
     jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
-    allowPrivateNetworkTargets: e.PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS,
+    webhookBlockPrivate: e.PARLEY_WEBHOOK_BLOCK_PRIVATE,
+    webhookLogRetentionDays: e.PARLEY_WEBHOOK_LOG_RETENTION_DAYS,
     webhookTimeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
     secureCookies: publicUrl.startsWith("https://"),
   });

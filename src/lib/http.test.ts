@@ -116,7 +116,7 @@ describe("checkDestination", () => {
     for (const url of ["http://127.0.0.1:3000/", "http://localhost/", "http://10.0.0.5/", "http://[::1]:8080/", "http://0.0.0.0/", "http://192.168.0.1/"]) {
       const err = await rejection(checkDestination(url, { allowPrivate: false }));
       expect(err.kind).toBe("blocked");
-      expect(err.message).toContain("PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS");
+      expect(err.message).toContain("PARLEY_WEBHOOK_BLOCK_PRIVATE");
       expect((await checkDestination(url, { allowPrivate: true })).addresses.length).toBe(1);
     }
   });
@@ -259,15 +259,21 @@ test("parseRetryAfter: seconds or an HTTP date", () => {
 
 describe("configuration", () => {
   const base = { PARLEY_SECRET_KEY: "s".repeat(40), PARLEY_DATA_DIR: "/tmp/parley-config-test-unused" };
-  test("PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS is off unless set to true", async () => {
+  test("PARLEY_WEBHOOK_BLOCK_PRIVATE is off (private targets allowed) unless set to true", async () => {
     const { loadConfig, ConfigError } = await import("../config.ts");
-    expect(loadConfig(base).allowPrivateNetworkTargets).toBe(false);
-    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "" }).allowPrivateNetworkTargets).toBe(false);
-    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "false" }).allowPrivateNetworkTargets).toBe(false);
-    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "true" }).allowPrivateNetworkTargets).toBe(true);
-    expect(loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "1" }).allowPrivateNetworkTargets).toBe(true);
-    expect(() => loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "yes please" })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...base, PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "yes please" })).toThrow("PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS");
+    expect(loadConfig(base).webhookBlockPrivate).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "" }).webhookBlockPrivate).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "false" }).webhookBlockPrivate).toBe(false);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "true" }).webhookBlockPrivate).toBe(true);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "1" }).webhookBlockPrivate).toBe(true);
+    expect(() => loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "yes please" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, PARLEY_WEBHOOK_BLOCK_PRIVATE: "yes please" })).toThrow("PARLEY_WEBHOOK_BLOCK_PRIVATE");
+  });
+  test("PARLEY_WEBHOOK_LOG_RETENTION_DAYS defaults to 14", async () => {
+    const { loadConfig, ConfigError } = await import("../config.ts");
+    expect(loadConfig(base).webhookLogRetentionDays).toBe(14);
+    expect(loadConfig({ ...base, PARLEY_WEBHOOK_LOG_RETENTION_DAYS: "3" }).webhookLogRetentionDays).toBe(3);
+    expect(() => loadConfig({ ...base, PARLEY_WEBHOOK_LOG_RETENTION_DAYS: "0" })).toThrow(ConfigError);
   });
   test("PARLEY_WEBHOOK_TIMEOUT_MS defaults to 10 s", async () => {
     const { loadConfig } = await import("../config.ts");

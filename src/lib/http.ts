@@ -35,7 +35,7 @@ export type OutboundRequest = {
   maxResponseBytes?: number;
   /** Redirects followed by hand, each hop checked again. Default 3. */
   maxRedirects?: number;
-  /** Private, loopback and carrier-grade NAT targets (config PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS). */
+  /** Private, loopback and carrier-grade NAT targets (allowed unless PARLEY_WEBHOOK_BLOCK_PRIVATE is set). */
   allowPrivate: boolean;
   /** DNS resolution; tests may substitute a fixed table. Defaults to the system resolver (all addresses). */
   resolve?: Resolver;
@@ -244,7 +244,7 @@ export async function checkDestination(
 
 function blocked(host: string, address: string, c: Classification): OutboundError {
   const what = host === address ? address : `${host} (${address})`;
-  const hint = c.class === "private" ? "; set PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS=true to allow private networks" : "";
+  const hint = c.class === "private" ? "; private networks are blocked by PARLEY_WEBHOOK_BLOCK_PRIVATE" : "";
   return new OutboundError("blocked", `destination blocked: ${what} is a ${c.reason}${hint}`);
 }
 

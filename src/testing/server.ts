@@ -21,8 +21,7 @@ export function startTestServer(env: Record<string, string> = {}, options: Start
     PARLEY_DATA_DIR: dataDir,
     PARLEY_LOG_LEVEL: "silent",
     PARLEY_PLATFORM_TOKEN: TEST_PLATFORM_TOKEN,
-    // Test receivers listen on 127.0.0.1.
-    PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "true",
+    // Test receivers listen on 127.0.0.1 (allowed by default; PARLEY_WEBHOOK_BLOCK_PRIVATE=1 refuses it).
     ...env,
   });
   const server = startServer(config, options);

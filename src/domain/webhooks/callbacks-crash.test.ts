@@ -16,7 +16,6 @@ const servers: ParleyServer[] = [];
 const env = {
   PARLEY_DATA_DIR: dataDir,
   PARLEY_PLATFORM_TOKEN: TEST_PLATFORM_TOKEN,
-  PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "true",
   // Long enough that the hanging delivery is still in flight when the process dies.
   PARLEY_WEBHOOK_TIMEOUT_MS: "60000",
 };

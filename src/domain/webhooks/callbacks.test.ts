@@ -301,7 +301,7 @@ describe("API-channel callback with a manual clock and runner", () => {
   });
 
   test("a callback URL pointing at the cloud metadata address is refused: the delivery goes dead with a clear error", async () => {
-    expect(server.deps.config.allowPrivateNetworkTargets).toBe(true);
+    expect(server.deps.config.webhookBlockPrivate).toBe(false);
     const { call, conversation } = await setUp(server, admin, "http://169.254.169.254/latest/meta-data/iam/security-credentials/");
     await call("POST", `/conversations/${conversation.id}/messages`, { content: "steal credentials", message_type: "outgoing" });
     await run();

@@ -187,7 +187,7 @@ describe("http.deliver", () => {
   });
 
   test("a callback to the cloud metadata address goes dead at once with a clear error, even with private targets allowed", async () => {
-    expect(server.deps.config.allowPrivateNetworkTargets).toBe(true);
+    expect(server.deps.config.webhookBlockPrivate).toBe(false);
     const id = deliver({ url: "http://169.254.169.254/latest/meta-data/" });
     await run();
     expect(job(id)).toMatchObject({ status: "dead", attempts: 1 });
@@ -195,9 +195,9 @@ describe("http.deliver", () => {
   });
 
   test("with private targets not allowed (the production default), a loopback receiver is never called", async () => {
-    const strictServer = startTestServer({ PARLEY_ALLOW_PRIVATE_NETWORK_TARGETS: "false" }, { startJobs: false });
+    const strictServer = startTestServer({ PARLEY_WEBHOOK_BLOCK_PRIVATE: "1" }, { startJobs: false });
     try {
-      expect(strictServer.deps.config.allowPrivateNetworkTargets).toBe(false);
+      expect(strictServer.deps.config.webhookBlockPrivate).toBe(true);
       const id = strictServer.deps.tx((tx) =>
         enqueueHttpDelivery(tx, { url: `${receiver.url}/callback`, payload: { n: 1 }, secret: SECRET, event: "message_created", orderingKey: "k" }),
       )!;

@@ -121,7 +121,7 @@ export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOption
         headers: webhookHeaders({ body: job.body, secret: job.secret, deliveryId: job.delivery_id, timestampSec: unixSeconds(at) }),
         body: job.body,
         timeoutMs: deps.config.webhookTimeoutMs,
-        allowPrivate: deps.config.allowPrivateNetworkTargets,
+        allowPrivate: !deps.config.webhookBlockPrivate,
       });
     } catch (err) {
       const duration_ms = Math.round(performance.now() - started);
