@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.ts";
+import { sendMessageToBot, sendStatusToBot } from "../domain/agent-bots/events.ts";
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
 import { sendConversationCallback, sendMessageCallback, sendTypingCallback } from "../domain/webhooks/callbacks.ts";
@@ -26,4 +27,8 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendConversationCallback(tx, url, e));
   deps.bus.onDurable("conversation.typing_on", (tx, e) => sendTypingCallback(tx, url, e));
   deps.bus.onDurable("conversation.typing_off", (tx, e) => sendTypingCallback(tx, url, e));
+  // Agent bots: the inbox's active bot gets its events on outgoing_url (signed with the bot's secret).
+  deps.bus.onDurable("message.created", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
+  deps.bus.onDurable("message.updated", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
+  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendStatusToBot(tx, deps.config.publicUrl, e));
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { accounts } from "../../db/schema/accounts.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
@@ -45,6 +46,11 @@ function checkInput(tx: Tx, input: AgentBotInput, creating: boolean) {
   if (errors.length) throw new Validation(errors);
 }
 
+/** A random signing secret for X-Chatwoot-Signature on the bot's outgoing_url deliveries. */
+export function newBotSecret(): string {
+  return randomBytes(24).toString("base64url");
+}
+
 /** Creates a bot with its API access token (Chatwoot's AccessTokenable). */
 export function createAgentBot(tx: Tx, input: AgentBotInput & { name: string }): AgentBotRow {
   checkInput(tx, input, true);
@@ -58,6 +64,8 @@ export function createAgentBot(tx: Tx, input: AgentBotInput & { name: string }):
       avatar_url: input.avatar_url || null,
       bot_type: input.bot_type ?? "webhook",
       bot_config: input.bot_config ?? {},
+      // The webhook signing secret (the help center: "we automatically generate a secret").
+      secret: newBotSecret(),
       created_at: tx.now,
       updated_at: tx.now,
     })
@@ -101,4 +109,13 @@ export function resetAgentBotAccessToken(tx: Tx, botId: number, scope?: AgentBot
   const token = issueAccessToken(tx, "AgentBot", botId);
   tx.emit("agent_bot.updated", { agent_bot_id: botId, account_id: bot.account_id });
   return token;
+}
+
+/** Replaces the bot's signing secret; deliveries enqueued from now on are signed with the new one. */
+export function resetAgentBotSecret(tx: Tx, botId: number, scope?: AgentBotScope): AgentBotRow {
+  getAgentBot(tx.db, botId, scope);
+  const bot = tx.db.update(agent_bots).set({ secret: newBotSecret(), updated_at: tx.now }).where(eq(agent_bots.id, botId)).returning().get();
+  forgetCachedActors(tx);
+  tx.emit("agent_bot.updated", { agent_bot_id: botId, account_id: bot.account_id });
+  return bot;
 }

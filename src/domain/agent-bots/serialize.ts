@@ -30,3 +30,26 @@ export function serializeAgentBot(bot: AgentBotRow, token: AccessTokenRow | null
     ...(token ? { access_token: serializeAccessToken(token) } : {}),
   };
 }
+
+/**
+ * The bot as the account API returns it (api/v1/models/_agent_bot): system (global) bots hide their
+ * outgoing_url; the access token and signing secret are shown only to administrators, and only for the
+ * account's own bots (a global bot's credentials belong to the installation).
+ */
+export function serializeAccountAgentBot(bot: AgentBotRow, token: AccessTokenRow | null, administrator: boolean) {
+  const systemBot = bot.account_id === null;
+  const showSecrets = administrator && !systemBot;
+  return {
+    id: bot.id,
+    name: bot.name,
+    description: bot.description,
+    thumbnail: bot.avatar_url ?? "",
+    ...(systemBot ? {} : { outgoing_url: bot.outgoing_url }),
+    bot_type: bot.bot_type,
+    bot_config: bot.bot_config,
+    account_id: bot.account_id,
+    ...(showSecrets && token ? { access_token: serializeAccessToken(token) } : {}),
+    ...(showSecrets ? { secret: bot.secret } : {}),
+    system_bot: systemBot,
+  };
+}

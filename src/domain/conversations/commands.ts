@@ -8,6 +8,7 @@ import { teams } from "../../db/schema/teams.ts";
 import type { Tx } from "../../db/tx.ts";
 import { uuid } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
+import { activeInboxBot } from "../agent-bots/inboxes.ts";
 import { isAssignable } from "../assignment/round-robin.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
 import { addActivityMessage, createMessage, performerOf, type MessageInput } from "../messages/commands.ts";
@@ -113,7 +114,9 @@ export function createConversation(tx: Tx, scope: AccountScope, input: CreateCon
   if (input.assignee_id != null) assertAssignee(tx, accountId, inbox, input.assignee_id);
   if (input.team_id != null) assertTeam(tx, accountId, input.team_id);
   const contact = tx.db.select({ blocked: contacts.blocked }).from(contacts).where(eq(contacts.id, contactInbox.contact_id)).get();
-  const status: Status = contact?.blocked ? "resolved" : (input.status ?? "open");
+  // Conversation#determine_conversation_status: blocked contacts start resolved; an inbox with an active agent
+  // bot starts every new conversation pending (the bot triages it; no auto-assignment until it hands off).
+  const status: Status = contact?.blocked ? "resolved" : activeInboxBot(tx.db, accountId, inbox.id) ? "pending" : (input.status ?? "open");
   if (status === "snoozed" && input.snoozed_until != null && input.snoozed_until <= tx.now) throw Validation.field("snoozed_until", "must be in the future");
 
   const next = tx.db

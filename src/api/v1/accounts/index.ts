@@ -8,6 +8,8 @@ import { customRoleRoutes } from "./custom-roles.ts";
 import { assignableAgentRoutes, inboxMemberRoutes } from "./inbox-members.ts";
 import { teamRoutes } from "./teams.ts";
 import { inboxRoutes } from "./inboxes.ts";
+import { agentBotRoutes } from "./agent-bots.ts";
+import { inboxAgentBotRoutes } from "./inbox-agent-bot.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { labelRoutes } from "./labels.ts";
 import { notificationRoutes } from "./notifications.ts";
@@ -27,7 +29,9 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/contacts/:contact_id/notes", contactNoteRoutes)
   .route("/contacts", contactRoutes)
   .route("/actions/contact_merge", contactMergeRoutes)
+  .route("/inboxes", inboxAgentBotRoutes)
   .route("/inboxes", inboxRoutes)
+  .route("/agent_bots", agentBotRoutes)
   .route("/agents", agentRoutes)
   .route("/custom_roles", customRoleRoutes)
   .route("/teams", teamRoutes)

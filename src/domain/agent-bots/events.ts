@@ -1,0 +1,63 @@
+// What an inbox's agent bot hears (Chatwoot's AgentBotListener): while a bot is connected and active on the
+// conversation's inbox, its outgoing_url receives message_created / message_updated (incoming, outgoing and
+// template messages, the bot's own included) and conversation_opened / conversation_resolved, whatever the
+// conversation's status — a bot decides itself what to do with an open conversation. Payloads are the webhook
+// payloads (the same serializers the API-channel callback and account webhooks use), signed with the bot's
+// secret and sent by the durable http.deliver job. These run inside the emitting transaction.
+import { and, eq } from "drizzle-orm";
+import { conversations, messages } from "../../db/schema/conversations.ts";
+import type { Tx } from "../../db/tx.ts";
+import type { DomainEvent } from "../../events/types.ts";
+import { conversationWebhookData } from "../conversations/serialize.ts";
+import { isWebhookSendable, messageWebhookData } from "../messages/serialize.ts";
+import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
+import { activeInboxBot } from "./inboxes.ts";
+import type { AgentBotRow } from "./queries.ts";
+
+function botOfConversation(tx: Tx, accountId: number, conversationId: number): AgentBotRow | null {
+  const c = tx.db
+    .select({ inbox_id: conversations.inbox_id })
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.account_id, accountId)))
+    .get();
+  if (!c) return null;
+  const bot = activeInboxBot(tx.db, accountId, c.inbox_id);
+  return bot?.outgoing_url?.trim() ? bot : null;
+}
+
+function deliver(tx: Tx, bot: AgentBotRow, conversationId: number, event: string, payload: Record<string, unknown>) {
+  enqueueHttpDelivery(tx, {
+    url: bot.outgoing_url!.trim(),
+    payload,
+    secret: bot.secret || null,
+    event,
+    // One conversation's bot events arrive in order.
+    orderingKey: `agent_bot:${bot.id}:${conversationId}`,
+    target: { type: "agent_bot", id: bot.id },
+  });
+}
+
+/** message_created / message_updated to the inbox's bot. */
+export function sendMessageToBot(tx: Tx, publicUrl: string, e: DomainEvent<"message.created" | "message.updated">): void {
+  const { account_id, conversation_id, message_id } = e.data;
+  const bot = botOfConversation(tx, account_id, conversation_id);
+  if (!bot) return;
+  const m = tx.db
+    .select({ message_type: messages.message_type })
+    .from(messages)
+    .where(and(eq(messages.id, message_id), eq(messages.account_id, account_id)))
+    .get();
+  if (!m || !isWebhookSendable(m)) return;
+  const event = e.name === "message.created" ? "message_created" : "message_updated";
+  deliver(tx, bot, conversation_id, event, { ...messageWebhookData(tx.db, message_id, publicUrl), event });
+}
+
+/** conversation_opened / conversation_resolved to the inbox's bot when the status becomes open / resolved. */
+export function sendStatusToBot(tx: Tx, publicUrl: string, e: DomainEvent<"conversation.status_changed">): void {
+  const { account_id, conversation_id, status } = e.data;
+  const event = status === "open" ? "conversation_opened" : status === "resolved" ? "conversation_resolved" : null;
+  if (!event) return;
+  const bot = botOfConversation(tx, account_id, conversation_id);
+  if (!bot) return;
+  deliver(tx, bot, conversation_id, event, { ...conversationWebhookData(tx.db, conversation_id, publicUrl), event });
+}
