@@ -2,7 +2,8 @@ import type { AppDeps } from "../deps.ts";
 import { sendMessageToBot, sendStatusToBot } from "../domain/agent-bots/events.ts";
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
-import { sendConversationCallback, sendMessageCallback, sendTypingCallback } from "../domain/webhooks/callbacks.ts";
+import { dispatchWebhookEvent } from "../domain/webhooks/dispatch.ts";
+import { WEBHOOK_SOURCE_EVENTS } from "../domain/webhooks/payloads.ts";
 
 /**
  * The one list of who hears which event. Durable reactions (webhooks, bots, channel sends, automation)
@@ -18,17 +19,8 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("conversation.updated", (tx, e) => {
     if ("snoozed_until" in e.data.changed_attributes) scheduleSnoozeReopen(tx, e.data.conversation_id);
   });
-  // API-channel inboxes: the channel's webhook_url gets every webhook event of the inbox (signed, durable, retried).
+  // Webhook events: the API channel's webhook_url (every event of its inbox) and the account's subscribed webhooks
+  // (signed, durable, retried, logged). One payload per event, built in the transaction.
   const url = deps.config.publicUrl;
-  deps.bus.onDurable("message.created", (tx, e) => sendMessageCallback(tx, url, e));
-  deps.bus.onDurable("message.updated", (tx, e) => sendMessageCallback(tx, url, e));
-  deps.bus.onDurable("conversation.created", (tx, e) => sendConversationCallback(tx, url, e));
-  deps.bus.onDurable("conversation.updated", (tx, e) => sendConversationCallback(tx, url, e));
-  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendConversationCallback(tx, url, e));
-  deps.bus.onDurable("conversation.typing_on", (tx, e) => sendTypingCallback(tx, url, e));
-  deps.bus.onDurable("conversation.typing_off", (tx, e) => sendTypingCallback(tx, url, e));
-  // Agent bots: the inbox's active bot gets its events on outgoing_url (signed with the bot's secret).
-  deps.bus.onDurable("message.created", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
-  deps.bus.onDurable("message.updated", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
-  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendStatusToBot(tx, deps.config.publicUrl, e));
+  for (const name of WEBHOOK_SOURCE_EVENTS) deps.bus.onDurable(name, (tx, e) => dispatchWebhookEvent(tx, url, e));
 }

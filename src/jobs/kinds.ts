@@ -4,6 +4,7 @@ import { reopenSnoozed } from "../domain/conversations/commands.ts";
 import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
+import { recordWebhookAttempt, webhookDeliverySkip } from "../domain/webhooks/log.ts";
 import type { JobHandlers } from "./runner.ts";
 
 /** Every job kind Parley runs, and its handler. */
@@ -11,7 +12,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
   return {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
-    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps),
+    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => recordWebhookAttempt(deps, a), skip: (job) => webhookDeliverySkip(deps.db, job) }),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
       void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),

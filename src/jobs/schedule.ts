@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps.ts";
 import { pruneExpiredSessions } from "../domain/auth/sessions.ts";
 import { pruneFinishedJobs, pruneUsedTokens } from "../domain/system/maintenance.ts";
+import { pruneWebhookLog } from "../domain/webhooks/log.ts";
 
 type Periodic = { name: string; everyMs: number; run: (deps: AppDeps) => void | Promise<void> };
 
@@ -9,6 +10,7 @@ export const periodic: Periodic[] = [
   { name: "prune-sessions", everyMs: 3600_000, run: (d) => void pruneExpiredSessions(d.db, d.clock.now()) },
   { name: "prune-used-tokens", everyMs: 3600_000, run: (d) => void pruneUsedTokens(d.db, d.clock.now()) },
   { name: "prune-finished-jobs", everyMs: 3600_000, run: (d) => void pruneFinishedJobs(d.db, d.clock.now()) },
+  { name: "prune-webhook-log", everyMs: 3600_000, run: (d) => void pruneWebhookLog(d.db, d.clock.now(), d.config.webhookLogRetentionDays) },
 ];
 
 export function startSchedule(deps: AppDeps): () => void {

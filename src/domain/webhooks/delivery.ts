@@ -39,6 +39,10 @@ export type EnqueueDeliveryInput = {
   url: string;
   /** Serialized here, once: every attempt sends the same bytes. */
   payload: Record<string, unknown>;
+  /** The exact body to send instead of serializing payload (a redelivery of a logged body). */
+  body?: string;
+  /** X-Chatwoot-Delivery; a fresh uuid unless given (a delivery log row chose it, or a redelivery reuses it). */
+  deliveryId?: string;
   secret: string | null;
   event: string;
   /** Deliveries sharing a key arrive in enqueue order (a failing one holds back those after it). */
@@ -50,9 +54,9 @@ export type EnqueueDeliveryInput = {
 export function enqueueHttpDelivery(tx: Tx, input: EnqueueDeliveryInput): number | null {
   const job: HttpDeliveryPayload = {
     url: input.url,
-    body: JSON.stringify(input.payload),
+    body: input.body ?? JSON.stringify(input.payload),
     secret: input.secret,
-    delivery_id: uuid(),
+    delivery_id: input.deliveryId ?? uuid(),
     event: input.event,
     ...(input.target ? { target: input.target } : {}),
   };
@@ -86,6 +90,8 @@ export type DeliveryAttempt = {
 export type DeliveryOptions = {
   /** Called once per attempt, outside any transaction. */
   onAttempt?: (attempt: DeliveryAttempt) => void;
+  /** Asked before each attempt: a reason string drops the delivery unsent (its webhook was deleted or disabled). */
+  skip?: (job: HttpDeliveryPayload) => string | null;
 };
 
 /** The job handler. Retries: network errors, timeouts, 408, 429 and 5xx (Retry-After honoured). Other answers are final. */
@@ -112,6 +118,9 @@ export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOption
       report({ ...r, outcome: "failed", error: message });
       return new PermanentFailure(message);
     };
+
+    const skipped = options.skip?.(job) ?? null;
+    if (skipped) throw fail(`${job.event} to ${job.url}: ${skipped}`, { status: null, response_body: null, duration_ms: 0 });
 
     const started = performance.now();
     let res;

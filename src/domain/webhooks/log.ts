@@ -1,0 +1,179 @@
+// Account webhook deliveries and their log: a webhook_deliveries row per (event, webhook), written with the
+// http.deliver job in the emitting transaction; one webhook_delivery_attempts row per attempt (the delivery job's
+// onAttempt seam); the webhook's health (failing_since → auto-disable after days of failures, administrators
+// mailed); manual redelivery; pruning of old log rows.
+import type { Statement } from "bun:sqlite";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { account_users, accounts, users } from "../../db/schema/accounts.ts";
+import { webhook_deliveries, webhook_delivery_attempts, webhooks } from "../../db/schema/webhooks.ts";
+import type { Tx } from "../../db/tx.ts";
+import type { AppDeps } from "../../deps.ts";
+import { uuid } from "../../lib/ids.ts";
+import { queueMail } from "../mail/commands.ts";
+import { enqueueHttpDelivery, type DeliveryAttempt, type HttpDeliveryPayload } from "./delivery.ts";
+import type { WebhookSourceEvent } from "./payloads.ts";
+
+/** A webhook whose deliveries keep failing this long (failing_since older than this at a failure) is disabled. */
+export const AUTO_DISABLE_AFTER_MS = 3 * 24 * 3600_000;
+/** The stored start of each attempt's response. */
+export const RESPONSE_SNIPPET_BYTES = 1024;
+
+export type WebhookTarget = { id: number; account_id: number; url: string; secret: string };
+
+type Statements = { hooks: Statement; conversationInbox: Statement };
+const statements = new WeakMap<Db, Statements>();
+
+function prepared(db: Db): Statements {
+  let st = statements.get(db);
+  if (!st) {
+    st = {
+      // Runs inside every webhook-worthy write: one indexed lookup by account.
+      hooks: db.$client.prepare(`
+        SELECT w.id, w.account_id, w.url, w.secret, w.inbox_id FROM webhooks w
+        WHERE w.account_id = ?1 AND w.disabled_at IS NULL
+          AND EXISTS (SELECT 1 FROM json_each(w.subscriptions) WHERE json_each.value = ?2)
+        ORDER BY w.id`),
+      conversationInbox: db.$client.prepare("SELECT inbox_id FROM conversations WHERE id = ?1 AND account_id = ?2"),
+    };
+    statements.set(db, st);
+  }
+  return st;
+}
+
+/** The account's enabled webhooks subscribed to the event; inbox webhooks only for events of their inbox. */
+export function subscribedWebhooks(tx: Tx, accountId: number, event: string, e: WebhookSourceEvent): WebhookTarget[] {
+  const st = prepared(tx.db);
+  const rows = st.hooks.all(accountId, event) as (WebhookTarget & { inbox_id: number | null })[];
+  if (!rows.length || rows.every((r) => r.inbox_id == null)) return rows;
+  let inboxId: number | null = null;
+  if ("conversation_id" in e.data) inboxId = (st.conversationInbox.get(e.data.conversation_id, accountId) as { inbox_id: number } | null)?.inbox_id ?? null;
+  else if ("inbox_id" in e.data) inboxId = e.data.inbox_id;
+  return rows.filter((r) => r.inbox_id == null || r.inbox_id === inboxId);
+}
+
+/** The delivery row and its job, in the caller's transaction. Per webhook, one subject's events arrive in order. */
+export function enqueueWebhookDelivery(tx: Tx, hook: WebhookTarget, event: string, payload: Record<string, unknown>, subjectKey: string): void {
+  const body = JSON.stringify(payload);
+  const delivery_uuid = uuid();
+  tx.db
+    .insert(webhook_deliveries)
+    .values({ account_id: hook.account_id, webhook_id: hook.id, delivery_uuid, event, body, status: "pending", created_at: tx.now, updated_at: tx.now })
+    .run();
+  sendDelivery(tx, hook, event, body, delivery_uuid, subjectKey);
+}
+
+function sendDelivery(tx: Tx, hook: WebhookTarget, event: string, body: string, deliveryId: string, subjectKey: string) {
+  enqueueHttpDelivery(tx, {
+    url: hook.url,
+    payload: {},
+    body,
+    deliveryId,
+    secret: hook.secret,
+    event,
+    orderingKey: `webhook:${hook.id}:${subjectKey}`,
+    target: { type: "account_webhook", id: hook.id },
+  });
+}
+
+/** The start of a response, cut at a character boundary to at most `bytes` UTF-8 bytes. */
+export function snippet(text: string | null, bytes = RESPONSE_SNIPPET_BYTES): string | null {
+  if (text == null) return null;
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length <= bytes) return text;
+  return new TextDecoder().decode(encoded.slice(0, bytes)).replace(/\uFFFD$/, "");
+}
+
+/** http.deliver's skip hook: a delivery of a deleted or disabled webhook is dropped unsent. */
+export function webhookDeliverySkip(db: Db, job: HttpDeliveryPayload): string | null {
+  if (job.target?.type !== "account_webhook") return null;
+  const hook = db.select({ disabled_at: webhooks.disabled_at }).from(webhooks).where(eq(webhooks.id, job.target.id)).get();
+  if (!hook) return "webhook deleted";
+  if (hook.disabled_at != null) return "webhook disabled";
+  return null;
+}
+
+/**
+ * http.deliver's onAttempt hook for account webhooks: the attempt row, the delivery's status, the webhook's health.
+ * Attempts are numbered by the delivery (a manual redelivery continues the count).
+ */
+export function recordWebhookAttempt(deps: AppDeps, a: DeliveryAttempt, autoDisableAfterMs = AUTO_DISABLE_AFTER_MS): void {
+  if (a.target?.type !== "account_webhook") return;
+  deps.tx((tx) => {
+    const d = tx.db.select().from(webhook_deliveries).where(eq(webhook_deliveries.delivery_uuid, a.delivery_id)).get();
+    if (!d) return;
+    const attempt = d.attempts + 1;
+    tx.db
+      .insert(webhook_delivery_attempts)
+      .values({
+        delivery_id: d.id,
+        attempt,
+        status_code: a.status,
+        duration_ms: Math.max(0, Math.round(a.duration_ms)),
+        response_snippet: snippet(a.response_body),
+        error: a.error,
+        created_at: a.at,
+      })
+      .run();
+    const status = a.outcome === "delivered" ? "succeeded" : a.outcome === "failed" ? "failed" : "pending";
+    tx.db
+      .update(webhook_deliveries)
+      .set({ attempts: attempt, status, last_status_code: a.status, last_error: a.error, updated_at: tx.now })
+      .where(eq(webhook_deliveries.id, d.id))
+      .run();
+    if (a.error?.endsWith(": webhook deleted") || a.error?.endsWith(": webhook disabled")) return;
+    updateHealth(tx, d.webhook_id, a.outcome === "delivered", a.at, autoDisableAfterMs);
+  });
+}
+
+function updateHealth(tx: Tx, webhookId: number, ok: boolean, at: number, autoDisableAfterMs: number) {
+  const hook = tx.db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
+  if (!hook) return;
+  if (ok) {
+    if (hook.failing_since != null) tx.db.update(webhooks).set({ failing_since: null }).where(eq(webhooks.id, webhookId)).run();
+    return;
+  }
+  if (hook.failing_since == null) {
+    tx.db.update(webhooks).set({ failing_since: at }).where(eq(webhooks.id, webhookId)).run();
+    return;
+  }
+  if (hook.disabled_at != null || at - hook.failing_since < autoDisableAfterMs) return;
+  const days = Math.round(autoDisableAfterMs / 86_400_000);
+  const reason = `Deliveries failed for ${days} days (since ${new Date(hook.failing_since).toISOString()})`;
+  tx.db.update(webhooks).set({ disabled_at: tx.now, disabled_reason: reason, updated_at: tx.now }).where(eq(webhooks.id, webhookId)).run();
+  const account = tx.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, hook.account_id)).get();
+  const admins = tx.db
+    .select({ email: users.email })
+    .from(account_users)
+    .innerJoin(users, eq(users.id, account_users.user_id))
+    .where(and(eq(account_users.account_id, hook.account_id), eq(account_users.role, "administrator")))
+    .all();
+  for (const admin of admins) {
+    queueMail(tx, {
+      to: admin.email,
+      subject: `Webhook disabled: ${hook.name || hook.url}`,
+      text:
+        `The webhook ${hook.name ? `"${hook.name}" ` : ""}(${hook.url}) of ${account?.name ?? "your account"} was disabled.\n` +
+        `${reason}.\n\nFix the receiver, then enable the webhook again in Settings → Webhooks (or PATCH it with enabled: true).\n`,
+    });
+  }
+}
+
+/** Deliveries (and, by cascade, their attempts) created before the retention window. Returns how many went. */
+export function pruneWebhookLog(db: Db, now: number, retentionDays: number): number {
+  const cutoff = now - retentionDays * 86_400_000;
+  return db.$client.prepare("DELETE FROM webhook_deliveries WHERE created_at < ?1").run(cutoff).changes;
+}
+
+/** A manual redelivery: the same body and the same X-Chatwoot-Delivery (receivers dedupe by it), a new job. */
+export function redeliver(tx: Tx, hook: typeof webhooks.$inferSelect, deliveryId: number): typeof webhook_deliveries.$inferSelect | null {
+  const d = tx.db
+    .select()
+    .from(webhook_deliveries)
+    .where(and(eq(webhook_deliveries.id, deliveryId), eq(webhook_deliveries.webhook_id, hook.id), eq(webhook_deliveries.account_id, hook.account_id)))
+    .get();
+  if (!d) return null;
+  // Its own ordering key: a manual redelivery does not wait behind (or hold up) the live stream.
+  sendDelivery(tx, hook, d.event, d.body, d.delivery_uuid, `redeliver:${d.id}:${tx.now}`);
+  return tx.db.update(webhook_deliveries).set({ status: "pending", updated_at: tx.now }).where(eq(webhook_deliveries.id, d.id)).returning().get();
+}
