@@ -23,4 +23,8 @@ export function wireListeners(deps: AppDeps): void {
   // (signed, durable, retried, logged). One payload per event, built in the transaction.
   const url = deps.config.publicUrl;
   for (const name of WEBHOOK_SOURCE_EVENTS) deps.bus.onDurable(name, (tx, e) => dispatchWebhookEvent(tx, url, e));
+  // Agent bots: the inbox's active bot gets its events on outgoing_url (signed with the bot's secret).
+  deps.bus.onDurable("message.created", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
+  deps.bus.onDurable("message.updated", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
+  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendStatusToBot(tx, deps.config.publicUrl, e));
 }
