@@ -46,9 +46,11 @@ export const conversations = sqliteTable(
   (t) => [
     uniqueIndex("conversations_account_display_unique").on(t.account_id, t.display_id),
     uniqueIndex("conversations_uuid_unique").on(t.uuid),
-    index("conversations_account_status_activity_idx").on(t.account_id, t.status, t.last_activity_at),
+    // The list indexes also carry the columns the meta counts and access checks read, so an agent's counts
+    // (inbox IN … OR team IN …) are answered from the index; id follows the sort key so pages need no sort.
+    index("conversations_account_status_activity_idx").on(t.account_id, t.status, t.last_activity_at, t.id, t.assignee_id, t.inbox_id, t.team_id),
     // The list with status=all, newest activity first.
-    index("conversations_account_activity_idx").on(t.account_id, t.last_activity_at),
+    index("conversations_account_activity_idx").on(t.account_id, t.last_activity_at, t.id, t.assignee_id, t.inbox_id, t.team_id),
     index("conversations_inbox_status_activity_idx").on(t.inbox_id, t.status, t.last_activity_at),
     index("conversations_assignee_status_idx").on(t.account_id, t.assignee_id, t.status),
     index("conversations_team_idx").on(t.team_id),
@@ -103,7 +105,7 @@ export const messages = sqliteTable(
   (t) => [
     index("messages_conversation_idx").on(t.conversation_id, t.id),
     index("messages_account_created_idx").on(t.account_id, t.created_at),
-    index("messages_source_idx").on(t.inbox_id, t.source_id),
+    index("messages_source_idx").on(t.inbox_id, t.source_id).where(sql`source_id IS NOT NULL`),
   ],
 );
 

@@ -85,6 +85,7 @@ function imageSize(bytes: Uint8Array, type: string): { width?: number; height?: 
 
 /** Writes uploaded files under <dataDir>/uploads/attachments/ with random names; call before the transaction. */
 export async function storeUploads(dataDir: string, files: File[], maxBytes: number): Promise<StoredFile[]> {
+  if (!files.length) return [];
   const dir = join(dataDir, "uploads", "attachments");
   await mkdir(dir, { recursive: true });
   const stored: StoredFile[] = [];

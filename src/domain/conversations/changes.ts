@@ -121,7 +121,9 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
   const changed = Object.keys(next).filter((k) => !same((next as Record<string, unknown>)[k], (current as Record<string, unknown>)[k]));
   if (changed.length || !before) {
     next.updated_at = tx.now;
-    const { id: _id, account_id: _a, display_id: _d, uuid: _u, created_at: _c, ...values } = next;
+    // Only the columns that changed: SQLite rewrites the entries of every index whose columns are SET.
+    const values: Record<string, unknown> = { updated_at: tx.now };
+    for (const k of changed) if (!["id", "account_id", "display_id", "uuid", "created_at"].includes(k)) values[k] = (next as Record<string, unknown>)[k];
     tx.db
       .update(conversations)
       .set(values)

@@ -124,7 +124,20 @@ function assigneeCondition(p: ConversationListParams, userId: number | null): SQ
  * The meta counts, as three counts that each walk one index ((account, status, activity) for all,
  * (account, assignee, status) for unassigned and mine) instead of reading every row.
  */
-function countsFor(db: Db, where: SQL[], userId: number | null): ConversationCounts {
+function countsFor(db: Db, where: SQL[], userId: number | null, onePass = false): ConversationCounts {
+  if (onePass) {
+    // An agent's access condition (inbox IN … OR team IN …) is evaluated per index entry: one pass for all three.
+    const row = db
+      .select({
+        all: sql<number>`count(*)`,
+        unassigned: sql<number>`coalesce(sum(${conversations.assignee_id} IS NULL), 0)`,
+        mine: sql<number>`coalesce(sum(${conversations.assignee_id} = ${userId ?? -1}), 0)`,
+      })
+      .from(conversations)
+      .where(and(...where))
+      .get()!;
+    return { mine_count: row.mine, assigned_count: row.all - row.unassigned, unassigned_count: row.unassigned, all_count: row.all };
+  }
   const count = (extra?: SQL) =>
     db
       .select({ n: sql<number>`count(*)` })
@@ -141,7 +154,7 @@ function countsFor(db: Db, where: SQL[], userId: number | null): ConversationCou
 export function listConversations(db: Db, scope: AccountScope, p: ConversationListParams): { rows: ConversationRow[]; counts: ConversationCounts } {
   const access = conversationAccess(db, scope);
   const where = baseConditions(db, scope, access, p, scope.userId);
-  const counts = countsFor(db, where, scope.userId);
+  const counts = countsFor(db, where, scope.userId, access.kind === "limited");
   const assignee = assigneeCondition(p, scope.userId);
   const page = p.page ?? 1;
   const rows = db
@@ -158,14 +171,14 @@ export function listConversations(db: Db, scope: AccountScope, p: ConversationLi
 /** ConversationFinder#perform_meta_only. */
 export function conversationMeta(db: Db, scope: AccountScope, p: ConversationListParams): ConversationCounts {
   const access = conversationAccess(db, scope);
-  return countsFor(db, baseConditions(db, scope, access, p, scope.userId), scope.userId);
+  return countsFor(db, baseConditions(db, scope, access, p, scope.userId), scope.userId, access.kind === "limited");
 }
 
 /** Conversations matching a filter condition built by the filter engine, with the same paging and counts. */
 export function filterConversations(db: Db, scope: AccountScope, condition: SQL | undefined, page: number) {
   const access = conversationAccess(db, scope);
   const where = [eq(conversations.account_id, scope.account.id), accessCondition(access), condition].filter((w): w is SQL => !!w);
-  const counts = countsFor(db, where, scope.userId);
+  const counts = countsFor(db, where, scope.userId, access.kind === "limited");
   const rows = db
     .select()
     .from(conversations)
