@@ -17,6 +17,7 @@ import { attachmentRoutes } from "./attachments.ts";
 import { contactRoutes } from "./contacts.ts";
 import { contactNoteRoutes } from "./contact-notes.ts";
 import { contactMergeRoutes } from "./contact-merge.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -40,4 +41,5 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/conversations", conversationRoutes)
   .route("/labels", labelRoutes)
   .route("/notifications", notificationRoutes)
-  .route("/attachments", attachmentRoutes);
+  .route("/attachments", attachmentRoutes)
+  .route("/webhooks", webhookRoutes);
