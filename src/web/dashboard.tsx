@@ -15,6 +15,7 @@ import { ReportsPage } from "../../views/pages/reports/index.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, loadAccount, pageDoc, render, requireLogin, shellOf, type WebContext } from "./context.ts";
 import { readForm } from "./forms.ts";
 import { settingsRoutes } from "./settings.tsx";
+import { botSettingsRoutes } from "./bots.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
 
@@ -53,6 +54,7 @@ const accountRoutes = new Hono<AppEnv>()
     c.set("membership", { ...c.var.membership, availability });
     return fragment(c, <UserMenu shell={shellOf(c, "conversations", "")} />);
   })
+  .route("/settings", botSettingsRoutes)
   .route("/settings", settingsRoutes);
 
 export const dashboardRoutes = new Hono<AppEnv>()

@@ -1,10 +1,10 @@
 // Connecting an agent bot to an inbox (Chatwoot's AgentBotInbox; inboxes#set_agent_bot). At most one bot per
 // inbox; while it is connected and active, new conversations there start pending and its outgoing_url receives
 // the inbox's bot events.
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
-import { inboxes } from "../../db/schema/inboxes.ts";
+import { channels, inboxes } from "../../db/schema/inboxes.ts";
 import { agent_bot_inboxes } from "../../db/schema/webhooks.ts";
 import type { Tx } from "../../db/tx.ts";
 import { NotFound } from "../errors.ts";
@@ -75,4 +75,17 @@ export function setInboxAgentBot(tx: Tx, accountId: number, inboxId: number, bot
     .onConflictDoUpdate({ target: agent_bot_inboxes.inbox_id, set: { agent_bot_id: bot.id, status: "active", updated_at: tx.now } })
     .run();
   return bot;
+}
+
+/** The account's inboxes with their channel type and connected bot (the dashboard's inbox bot configuration). */
+export function inboxesWithBots(db: Db, accountId: number): { id: number; name: string; channel_type: string; bot_id: number | null }[] {
+  const bots = inboxBotIds(db, accountId);
+  return db
+    .select({ id: inboxes.id, name: inboxes.name, channel_type: channels.channel_type })
+    .from(inboxes)
+    .innerJoin(channels, and(eq(channels.id, inboxes.channel_id), eq(channels.account_id, inboxes.account_id)))
+    .where(eq(inboxes.account_id, accountId))
+    .orderBy(asc(inboxes.id))
+    .all()
+    .map((r) => ({ ...r, bot_id: bots.get(r.id) ?? null }));
 }

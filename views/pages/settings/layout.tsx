@@ -3,9 +3,9 @@ import type { Child } from "hono/jsx";
 import { Icon, type IconName } from "../../components/icon.tsx";
 import { AppLayout, accountPath, type Shell } from "../../layouts/app.tsx";
 
-export type SettingsPage = "profile" | "outbox" | "jobs";
+export type SettingsPage = "profile" | "outbox" | "jobs" | "bots" | "inboxes";
 /** Which settings pages the viewer may open (administrators: outbox; SuperAdmins: jobs). */
-export type SettingsAccess = { outbox: boolean; jobs: boolean };
+export type SettingsAccess = { outbox: boolean; jobs: boolean; bots?: boolean };
 
 export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access: SettingsAccess; children: Child }) {
   const id = props.shell.accountId;
@@ -24,8 +24,10 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
           <p class="subnav-title">Settings</p>
           <p class="subnav-group">Personal</p>
           <ul>{link("profile", "Profile", "user", "settings/profile")}</ul>
-          {props.access.outbox || props.access.jobs ? <p class="subnav-group">Administration</p> : null}
+          {props.access.outbox || props.access.jobs || props.access.bots ? <p class="subnav-group">Administration</p> : null}
           <ul>
+            {props.access.bots ? link("inboxes", "Inboxes", "inbox", "settings/inboxes") : null}
+            {props.access.bots ? link("bots", "Bots", "layers", "settings/bots") : null}
             {props.access.outbox ? link("outbox", "Mail outbox", "mail", "settings/outbox") : null}
             {props.access.jobs ? link("jobs", "Background jobs", "layers", "settings/jobs") : null}
           </ul>

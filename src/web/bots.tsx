@@ -1,0 +1,103 @@
+/** @jsxImportSource hono/jsx */
+// Settings → Bots and Settings → Inboxes (bot configuration), for administrators. Same domain commands as the API.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../deps.ts";
+import { createAgentBot, deleteAgentBot } from "../domain/agent-bots/commands.ts";
+import { inboxesWithBots, setInboxAgentBot } from "../domain/agent-bots/inboxes.ts";
+import { agentBotAccessToken, listAgentBotsForAccount } from "../domain/agent-bots/queries.ts";
+import { Forbidden, NotFound } from "../domain/errors.ts";
+import { accountPath } from "../../views/layouts/app.tsx";
+import { BotsPage, type BotFormValues, type BotItem } from "../../views/pages/settings/bots.tsx";
+import { InboxBotRowView, InboxesPage } from "../../views/pages/settings/inboxes.tsx";
+import type { Notice } from "../../views/pages/settings/profile.tsx";
+import { isAdmin, isHtmx, render, fragment, shellOf, type WebContext } from "./context.ts";
+import { fieldErrorsOf, readForm, submitted, text } from "./forms.ts";
+import { access } from "./settings.tsx";
+
+const botForm = z.object({ name: text(), avatar_url: text(2048), outgoing_url: text(2048) });
+const pickForm = z.object({ agent_bot: z.string().catch("").pipe(z.string().regex(/^\d{0,15}$/, { message: "must be a bot" })) });
+
+const NOTICES: Record<string, Notice> = {
+  created: { kind: "success", title: "Bot created", text: "Connect it to an inbox under Settings → Inboxes." },
+  deleted: { kind: "success", title: "Bot deleted" },
+  saved: { kind: "success", title: "Bot configuration saved" },
+};
+
+function requireAdmin(c: WebContext) {
+  if (!isAdmin(c)) throw new Forbidden("Only administrators can configure bots");
+}
+const accountId = (c: WebContext) => c.var.membership.account_id;
+const pathTo = (c: WebContext, page: string) => accountPath(accountId(c), `settings/${page}`);
+const idOf = (raw: string) => {
+  if (!/^\d{1,15}$/.test(raw)) throw new NotFound("Agent bot");
+  return Number(raw);
+};
+
+function botItems(c: WebContext): BotItem[] {
+  const db = c.var.deps.db;
+  const inboxes = inboxesWithBots(db, accountId(c));
+  return listAgentBotsForAccount(db, accountId(c)).map((b) => {
+    const own = b.account_id !== null;
+    return {
+      id: b.id,
+      name: b.name,
+      avatarUrl: b.avatar_url,
+      outgoingUrl: own ? b.outgoing_url : null,
+      systemBot: !own,
+      token: own ? (agentBotAccessToken(db, b.id)?.token ?? null) : null,
+      secret: own ? b.secret : null,
+      inboxes: inboxes.filter((i) => i.bot_id === b.id).map((i) => i.name),
+    };
+  });
+}
+
+function botsPage(c: WebContext, status: 200 | 422, extra: { values?: BotFormValues; errors?: Record<string, string> } = {}) {
+  const notice = NOTICES[c.req.query("saved") ?? ""];
+  const page = <BotsPage shell={shellOf(c, "settings", "Bots")} access={access(c)} bots={botItems(c)} notice={notice} {...extra} />;
+  return render(c, page, status);
+}
+
+const choices = (c: WebContext) => listAgentBotsForAccount(c.var.deps.db, accountId(c)).map((b) => ({ id: b.id, name: b.name }));
+const inboxRows = (c: WebContext) => inboxesWithBots(c.var.deps.db, accountId(c)).map((i) => ({ id: i.id, name: i.name, channel: i.channel_type.replace("Channel::", ""), botId: i.bot_id }));
+
+/** Mounted at /app/accounts/:accountId/settings (next to the other settings pages). */
+export const botSettingsRoutes = new Hono<AppEnv>()
+  .use("/bots/*", async (c, next) => (requireAdmin(c), next()))
+  .use("/bots", async (c, next) => (requireAdmin(c), next()))
+  .use("/inboxes/*", async (c, next) => (requireAdmin(c), next()))
+  .use("/inboxes", async (c, next) => (requireAdmin(c), next()))
+  .get("/bots", (c) => botsPage(c, 200))
+  .post("/bots", async (c) => {
+    try {
+      const form = await readForm(c, botForm);
+      c.var.deps.tx((tx) =>
+        createAgentBot(tx, { name: form.name, avatar_url: form.avatar_url || null, outgoing_url: form.outgoing_url || null, account_id: accountId(c) }),
+      );
+      return c.redirect(`${pathTo(c, "bots")}?saved=created`, 303);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return botsPage(c, 422, { values: await submitted(c, ["name", "avatar_url", "outgoing_url"]), errors });
+    }
+  })
+  .post("/bots/:botId/delete", (c) => {
+    const botId = idOf(c.req.param("botId"));
+    c.var.deps.tx((tx) => deleteAgentBot(tx, botId, { accountId: accountId(c) }));
+    return c.redirect(`${pathTo(c, "bots")}?saved=deleted`, 303);
+  })
+  .get("/inboxes", (c) => {
+    const notice = NOTICES[c.req.query("saved") ?? ""];
+    const page = <InboxesPage shell={shellOf(c, "settings", "Inboxes")} access={access(c)} inboxes={inboxRows(c)} bots={choices(c)} notice={notice} />;
+    return render(c, page);
+  })
+  .post("/inboxes/:inboxId/bot", async (c) => {
+    const raw = c.req.param("inboxId");
+    if (!/^\d{1,15}$/.test(raw)) throw new NotFound("Inbox");
+    const inboxId = Number(raw);
+    const form = await readForm(c, pickForm);
+    c.var.deps.tx((tx) => setInboxAgentBot(tx, accountId(c), inboxId, form.agent_bot ? Number(form.agent_bot) : null));
+    if (!isHtmx(c)) return c.redirect(`${pathTo(c, "inboxes")}?saved=saved`, 303);
+    const row = inboxRows(c).find((i) => i.id === inboxId)!;
+    return fragment(c, <InboxBotRowView accountId={accountId(c)} csrf={c.get("csrfToken") ?? ""} inbox={row} bots={choices(c)} saved />);
+  });
