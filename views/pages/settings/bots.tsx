@@ -46,13 +46,14 @@ export function BotsPage(props: { shell: Shell; access: SettingsAccess; bots: Bo
                 <tr>
                   <th scope="col">Bot</th>
                   <th scope="col">Webhook URL</th>
-                  <th scope="col">Credentials</th>
                   <th scope="col">Inboxes</th>
-                  <th scope="col"></th>
+                  <th scope="col" class="col-actions">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
-                {props.bots.map((b) => (
+                {props.bots.flatMap((b) => [
                   <tr data-bot-id={b.id}>
                     <td class="cell-strong">
                       <div class="row-form">
@@ -62,22 +63,6 @@ export function BotsPage(props: { shell: Shell; access: SettingsAccess; bots: Bo
                       </div>
                     </td>
                     <td class="truncate">{b.outgoingUrl ?? <span class="muted">—</span>}</td>
-                    <td>
-                      {b.token ? (
-                        <dl class="reader-meta">
-                          <dt>Access token</dt>
-                          <dd class="bot-credential" data-testid="bot-token">
-                            {b.token}
-                          </dd>
-                          <dt>Secret</dt>
-                          <dd class="bot-credential" data-testid="bot-secret">
-                            {b.secret}
-                          </dd>
-                        </dl>
-                      ) : (
-                        <span class="muted">—</span>
-                      )}
-                    </td>
                     <td>{b.inboxes.length ? b.inboxes.join(", ") : <span class="muted">None</span>}</td>
                     <td>
                       {b.systemBot ? null : (
@@ -89,8 +74,24 @@ export function BotsPage(props: { shell: Shell; access: SettingsAccess; bots: Bo
                         </form>
                       )}
                     </td>
-                  </tr>
-                ))}
+                  </tr>,
+                  b.token ? (
+                    <tr class="bot-credentials-row" data-bot-credentials={b.id}>
+                      <td colspan={4}>
+                        <dl class="reader-meta">
+                          <dt>Access token</dt>
+                          <dd class="bot-credential" data-testid="bot-token">
+                            {b.token}
+                          </dd>
+                          <dt>Secret</dt>
+                          <dd class="bot-credential" data-testid="bot-secret">
+                            {b.secret}
+                          </dd>
+                        </dl>
+                      </td>
+                    </tr>
+                  ) : null,
+                ])}
               </tbody>
             </table>
           </section>

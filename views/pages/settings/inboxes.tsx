@@ -71,7 +71,9 @@ export function InboxesPage(props: { shell: Shell; access: SettingsAccess; inbox
                 <tr>
                   <th scope="col">Inbox</th>
                   <th scope="col">Channel</th>
-                  <th scope="col">Bot configuration</th>
+                  <th scope="col" class="col-picker">
+                    Bot configuration
+                  </th>
                 </tr>
               </thead>
               <tbody>
