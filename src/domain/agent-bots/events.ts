@@ -5,12 +5,12 @@
 // payloads (the same serializers the API-channel callback and account webhooks use), signed with the bot's
 // secret and sent by the durable http.deliver job. These run inside the emitting transaction.
 import { and, eq } from "drizzle-orm";
-import { conversations, messages } from "../../db/schema/conversations.ts";
+import { conversations } from "../../db/schema/conversations.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { DomainEvent } from "../../events/types.ts";
 import { conversationWebhookData } from "../conversations/serialize.ts";
-import { isWebhookSendable, messageWebhookData } from "../messages/serialize.ts";
 import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
+import { buildWebhookPayload, isWebhookWorthy, webhookEventName } from "../webhooks/payloads.ts";
 import { activeInboxBot } from "./inboxes.ts";
 import type { AgentBotRow } from "./queries.ts";
 
@@ -37,19 +37,12 @@ function deliver(tx: Tx, bot: AgentBotRow, conversationId: number, event: string
   });
 }
 
-/** message_created / message_updated to the inbox's bot. */
+/** message_created / message_updated to the inbox's bot: the same payload (and sendable rule) as webhooks. */
 export function sendMessageToBot(tx: Tx, publicUrl: string, e: DomainEvent<"message.created" | "message.updated">): void {
-  const { account_id, conversation_id, message_id } = e.data;
-  const bot = botOfConversation(tx, account_id, conversation_id);
-  if (!bot) return;
-  const m = tx.db
-    .select({ message_type: messages.message_type })
-    .from(messages)
-    .where(and(eq(messages.id, message_id), eq(messages.account_id, account_id)))
-    .get();
-  if (!m || !isWebhookSendable(m)) return;
-  const event = e.name === "message.created" ? "message_created" : "message_updated";
-  deliver(tx, bot, conversation_id, event, { ...messageWebhookData(tx.db, message_id, publicUrl), event });
+  const bot = botOfConversation(tx, e.data.account_id, e.data.conversation_id);
+  if (!bot || !isWebhookWorthy(tx, e)) return;
+  const payload = buildWebhookPayload(tx, publicUrl, e);
+  if (payload) deliver(tx, bot, e.data.conversation_id, webhookEventName(e.name), payload);
 }
 
 /** conversation_opened / conversation_resolved to the inbox's bot when the status becomes open / resolved. */
