@@ -16,6 +16,7 @@ import { currentSessionId, currentUser, fragment, isHtmx, loadAccount, pageDoc, 
 import { readForm } from "./forms.ts";
 import { settingsRoutes } from "./settings.tsx";
 import { botSettingsRoutes } from "./bots.tsx";
+import { webhookSettingsRoutes } from "./webhooks.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
 
@@ -55,6 +56,7 @@ const accountRoutes = new Hono<AppEnv>()
     return fragment(c, <UserMenu shell={shellOf(c, "conversations", "")} />);
   })
   .route("/settings", botSettingsRoutes)
+  .route("/settings", webhookSettingsRoutes)
   .route("/settings", settingsRoutes);
 
 export const dashboardRoutes = new Hono<AppEnv>()

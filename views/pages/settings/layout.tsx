@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import { Icon, type IconName } from "../../components/icon.tsx";
 import { AppLayout, accountPath, type Shell } from "../../layouts/app.tsx";
 
-export type SettingsPage = "profile" | "outbox" | "jobs" | "bots" | "inboxes";
+export type SettingsPage = "profile" | "outbox" | "jobs" | "bots" | "inboxes" | "webhooks";
 /** Which settings pages the viewer may open (administrators: outbox; SuperAdmins: jobs). */
 export type SettingsAccess = { outbox: boolean; jobs: boolean; bots?: boolean };
 
@@ -28,6 +28,7 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
           <ul>
             {props.access.bots ? link("inboxes", "Inboxes", "inbox", "settings/inboxes") : null}
             {props.access.bots ? link("bots", "Bots", "layers", "settings/bots") : null}
+            {props.access.bots ? link("webhooks", "Webhooks", "layers", "settings/webhooks") : null}
             {props.access.outbox ? link("outbox", "Mail outbox", "mail", "settings/outbox") : null}
             {props.access.jobs ? link("jobs", "Background jobs", "layers", "settings/jobs") : null}
           </ul>

@@ -1,0 +1,284 @@
+/** @jsxImportSource hono/jsx */
+import { EmptyState } from "../../components/empty-state.tsx";
+import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
+import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import type { Notice } from "./profile.tsx";
+
+export type WebhookItem = {
+  id: number;
+  name: string | null;
+  url: string;
+  subscriptions: string[];
+  secret: string;
+  enabled: boolean;
+  disabledReason: string | null;
+};
+export type DeliveryItem = {
+  id: number;
+  event: string;
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  statusCode: number | null;
+  durationMs: number | null;
+  error: string | null;
+  createdAt: number;
+};
+export type WebhookFormValues = { name: string; url: string; subscriptions: string[]; enabled: boolean };
+
+const STATUS_BADGE = { pending: "badge-neutral", succeeded: "badge-success", failed: "badge-danger" } as const;
+
+function WebhookForm(props: { action: string; csrf: string; events: readonly string[]; values: WebhookFormValues; errors?: FieldErrors; submit: string; showEnabled: boolean; id: string }) {
+  const v = props.values;
+  const subErr = props.errors?.subscriptions;
+  return (
+    <form method="post" action={props.action} class="card-body stack" novalidate id={props.id}>
+      <CsrfField token={props.csrf} />
+      <Field label="Name" name="name" value={v.name} errors={props.errors} hint="Optional, to tell webhooks apart." />
+      <Field label="URL" name="url" type="url" value={v.url} errors={props.errors} required placeholder="https://example.com/chatwoot-events" />
+      <fieldset class="stack-sm" aria-describedby={subErr ? `${props.id}-subscriptions-error` : undefined}>
+        <legend class="field-label">Events</legend>
+        <div class="checkbox-grid">
+          {props.events.map((e) => (
+            <label class="checkbox">
+              <input type="checkbox" name="subscriptions" value={e} checked={v.subscriptions.includes(e)} /> <code>{e}</code>
+            </label>
+          ))}
+        </div>
+        {subErr ? (
+          <p class="field-error" id={`${props.id}-subscriptions-error`}>
+            {subErr}
+          </p>
+        ) : null}
+      </fieldset>
+      {props.showEnabled ? (
+        <label class="checkbox">
+          <input type="checkbox" name="enabled" value="1" checked={v.enabled} /> Enabled
+        </label>
+      ) : null}
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary">
+          {props.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Settings → Webhooks: the account's webhooks and "Add webhook". */
+export function WebhooksPage(props: {
+  shell: Shell;
+  access: SettingsAccess;
+  webhooks: WebhookItem[];
+  events: readonly string[];
+  values?: WebhookFormValues;
+  errors?: FieldErrors;
+  notice?: Notice;
+}) {
+  const base = accountPath(props.shell.accountId, "settings/webhooks");
+  const csrf = props.shell.doc.csrfToken;
+  return (
+    <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
+      <PageHeader title="Webhooks" subtitle="Parley POSTs the events you pick to your URL, signed with the webhook's secret (X-Chatwoot-Signature)." />
+      <div class="page-body stack-lg">
+        {props.notice ? (
+          <Alert kind={props.notice.kind} title={props.notice.title} id="webhooks-notice">
+            {props.notice.text}
+          </Alert>
+        ) : null}
+        {props.webhooks.length === 0 ? (
+          <section class="card card-empty">
+            <EmptyState icon="layers" title="No webhooks yet">
+              Add one below to receive message, conversation and contact events.
+            </EmptyState>
+          </section>
+        ) : (
+          <section class="card table-card" aria-label="Webhooks">
+            <table class="table" id="webhooks-table">
+              <thead>
+                <tr>
+                  <th scope="col">Webhook</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Status</th>
+                  <th scope="col"></th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.webhooks.map((w) => (
+                  <tr data-webhook-id={w.id}>
+                    <td class="cell-strong truncate">
+                      <a href={`${base}/${w.id}`}>{w.name || w.url}</a>
+                      {w.name ? <div class="muted truncate">{w.url}</div> : null}
+                    </td>
+                    <td>{w.subscriptions.length}</td>
+                    <td>
+                      {w.enabled ? <span class="badge badge-success">Enabled</span> : <span class="badge badge-danger" title={w.disabledReason ?? ""}>Disabled</span>}
+                    </td>
+                    <td>
+                      <a class="btn btn-sm" href={`${base}/${w.id}`}>
+                        Edit &amp; log
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+        <section class="card narrow" aria-labelledby="add-webhook-heading">
+          <header class="card-header">
+            <h2 id="add-webhook-heading" class="card-title">
+              Add webhook
+            </h2>
+          </header>
+          <WebhookForm
+            action={base}
+            csrf={csrf}
+            events={props.events}
+            values={props.values ?? { name: "", url: "", subscriptions: ["message_created", "conversation_created"], enabled: true }}
+            errors={props.errors}
+            submit="Create webhook"
+            showEnabled={false}
+            id="add-webhook-form"
+          />
+        </section>
+      </div>
+    </SettingsLayout>
+  );
+}
+
+/** The delivery log of one webhook (also the htmx fragment a Redeliver click swaps in). */
+export function DeliveryLog(props: { accountId: number; csrf: string; webhookId: number; deliveries: DeliveryItem[] }) {
+  const base = accountPath(props.accountId, `settings/webhooks/${props.webhookId}`);
+  return (
+    <section class="card table-card" aria-label="Delivery log" id="delivery-log">
+      <header class="card-header">
+        <h2 class="card-title">Delivery log</h2>
+      </header>
+      {props.deliveries.length === 0 ? (
+        <p class="card-body muted">No deliveries yet.</p>
+      ) : (
+        <table class="table" id="deliveries-table">
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Status</th>
+              <th scope="col">Code</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Time</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.deliveries.map((d) => (
+              <tr data-delivery-id={d.id}>
+                <td>
+                  <code>{d.event}</code>
+                </td>
+                <td>
+                  <span class={`badge ${STATUS_BADGE[d.status]}`} title={d.error ?? ""}>
+                    {d.status}
+                  </span>
+                </td>
+                <td>{d.statusCode ?? <span class="muted">—</span>}</td>
+                <td>{d.durationMs == null ? <span class="muted">—</span> : `${d.durationMs} ms`}</td>
+                <td>{d.attempts}</td>
+                <td>
+                  <time datetime={new Date(d.createdAt).toISOString()}>{new Date(d.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+                </td>
+                <td>
+                  <form method="post" action={`${base}/deliveries/${d.id}/redeliver`} hx-post={`${base}/deliveries/${d.id}/redeliver`} hx-target="#delivery-log" hx-swap="outerHTML">
+                    <CsrfField token={props.csrf} />
+                    <button type="submit" class="btn btn-sm">
+                      Redeliver
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One webhook: edit form, secret (reveal, rotate), delete, delivery log. */
+export function WebhookPage(props: {
+  shell: Shell;
+  access: SettingsAccess;
+  webhook: WebhookItem;
+  events: readonly string[];
+  deliveries: DeliveryItem[];
+  values?: WebhookFormValues;
+  errors?: FieldErrors;
+  notice?: Notice;
+}) {
+  const w = props.webhook;
+  const base = accountPath(props.shell.accountId, `settings/webhooks/${w.id}`);
+  const csrf = props.shell.doc.csrfToken;
+  return (
+    <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
+      <PageHeader title={w.name || w.url} subtitle={w.name ? w.url : undefined} />
+      <div class="page-body stack-lg">
+        {props.notice ? (
+          <Alert kind={props.notice.kind} title={props.notice.title} id="webhooks-notice">
+            {props.notice.text}
+          </Alert>
+        ) : null}
+        {w.enabled ? null : (
+          <Alert kind="warning" title="This webhook is disabled" id="webhook-disabled">
+            {w.disabledReason ?? "Disabled."} Tick “Enabled” below and save to turn it back on.
+          </Alert>
+        )}
+        <section class="card narrow" aria-labelledby="secret-heading">
+          <header class="card-header">
+            <h2 id="secret-heading" class="card-title">
+              Secret
+            </h2>
+          </header>
+          <div class="card-body stack">
+            <details>
+              <summary>Reveal secret</summary>
+              <code class="bot-credential" data-testid="webhook-secret">
+                {w.secret}
+              </code>
+            </details>
+            <p class="muted">Verify each request: sha256=HMAC-SHA256(secret, "{"{timestamp}.{raw_body}"}") equals X-Chatwoot-Signature.</p>
+            <form method="post" action={`${base}/rotate`}>
+              <CsrfField token={csrf} />
+              <button type="submit" class="btn btn-sm" data-confirm="Issue a new secret? Receivers must be updated to verify with it.">
+                Rotate secret
+              </button>
+            </form>
+          </div>
+        </section>
+        <section class="card narrow" aria-labelledby="edit-webhook-heading">
+          <header class="card-header">
+            <h2 id="edit-webhook-heading" class="card-title">
+              Edit webhook
+            </h2>
+          </header>
+          <WebhookForm
+            action={base}
+            csrf={csrf}
+            events={props.events}
+            values={props.values ?? { name: w.name ?? "", url: w.url, subscriptions: w.subscriptions, enabled: w.enabled }}
+            errors={props.errors}
+            submit="Save"
+            showEnabled
+            id="edit-webhook-form"
+          />
+          <form method="post" action={`${base}/delete`} class="card-body">
+            <CsrfField token={csrf} />
+            <button type="submit" class="btn btn-danger-soft btn-sm" data-confirm="Delete this webhook and its delivery log?">
+              Delete webhook
+            </button>
+          </form>
+        </section>
+        <DeliveryLog accountId={props.shell.accountId} csrf={csrf} webhookId={w.id} deliveries={props.deliveries} />
+      </div>
+    </SettingsLayout>
+  );
+}
