@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.ts";
+import { openAfterBotFailure } from "../domain/agent-bots/failures.ts";
 import { AGENT_CLEANUP_JOB, cleanupRemovedAgent } from "../domain/agents/commands.ts";
 import { reopenSnoozed } from "../domain/conversations/commands.ts";
 import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
@@ -12,7 +13,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
   return {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
-    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => recordWebhookAttempt(deps, a), skip: (job) => webhookDeliverySkip(deps.db, job) }),
+    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => (recordWebhookAttempt(deps, a), openAfterBotFailure(deps, a)), skip: (job) => webhookDeliverySkip(deps.db, job) }),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
       void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),

@@ -11,6 +11,7 @@ import type { DomainEvent } from "../../events/types.ts";
 import { conversationWebhookData } from "../conversations/serialize.ts";
 import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
 import { buildWebhookPayload, isWebhookWorthy, webhookEventName } from "../webhooks/payloads.ts";
+import { BOT_DELIVERY_MAX_ATTEMPTS } from "./failures.ts";
 import { activeInboxBot } from "./inboxes.ts";
 import type { AgentBotRow } from "./queries.ts";
 
@@ -25,7 +26,7 @@ function botOfConversation(tx: Tx, accountId: number, conversationId: number): A
   return bot?.outgoing_url?.trim() ? bot : null;
 }
 
-function deliver(tx: Tx, bot: AgentBotRow, conversationId: number, event: string, payload: Record<string, unknown>) {
+function deliver(tx: Tx, bot: AgentBotRow, accountId: number, conversationId: number, event: string, payload: Record<string, unknown>) {
   enqueueHttpDelivery(tx, {
     url: bot.outgoing_url!.trim(),
     payload,
@@ -33,7 +34,8 @@ function deliver(tx: Tx, bot: AgentBotRow, conversationId: number, event: string
     event,
     // One conversation's bot events arrive in order.
     orderingKey: `agent_bot:${bot.id}:${conversationId}`,
-    target: { type: "agent_bot", id: bot.id },
+    target: { type: "agent_bot", id: bot.id, account_id: accountId, conversation_id: conversationId },
+    maxAttempts: BOT_DELIVERY_MAX_ATTEMPTS,
   });
 }
 
@@ -42,7 +44,7 @@ export function sendMessageToBot(tx: Tx, publicUrl: string, e: DomainEvent<"mess
   const bot = botOfConversation(tx, e.data.account_id, e.data.conversation_id);
   if (!bot || !isWebhookWorthy(tx, e)) return;
   const payload = buildWebhookPayload(tx, publicUrl, e);
-  if (payload) deliver(tx, bot, e.data.conversation_id, webhookEventName(e.name), payload);
+  if (payload) deliver(tx, bot, e.data.account_id, e.data.conversation_id, webhookEventName(e.name), payload);
 }
 
 /** conversation_opened / conversation_resolved to the inbox's bot when the status becomes open / resolved. */
@@ -52,5 +54,5 @@ export function sendStatusToBot(tx: Tx, publicUrl: string, e: DomainEvent<"conve
   if (!event) return;
   const bot = botOfConversation(tx, account_id, conversation_id);
   if (!bot) return;
-  deliver(tx, bot, conversation_id, event, { ...conversationWebhookData(tx.db, conversation_id, publicUrl), event });
+  deliver(tx, bot, account_id, conversation_id, event, { ...conversationWebhookData(tx.db, conversation_id, publicUrl), event });
 }

@@ -30,7 +30,15 @@ const payloadSchema = z.object({
   /** Chatwoot's event name (message_created, …), for logs and the delivery record. */
   event: z.string(),
   /** Who the delivery is for; the delivery log (issue #4) keys its rows by this. */
-  target: z.object({ type: z.enum(["api_inbox", "account_webhook", "agent_bot"]), id: z.number().int() }).optional(),
+  target: z
+    .object({
+      type: z.enum(["api_inbox", "account_webhook", "agent_bot"]),
+      id: z.number().int(),
+      /** The conversation a bot event is about (a bot's failed message delivery opens it). */
+      account_id: z.number().int().optional(),
+      conversation_id: z.number().int().optional(),
+    })
+    .optional(),
 });
 
 export type HttpDeliveryPayload = z.infer<typeof payloadSchema>;
@@ -48,6 +56,8 @@ export type EnqueueDeliveryInput = {
   /** Deliveries sharing a key arrive in enqueue order (a failing one holds back those after it). */
   orderingKey: string;
   target?: HttpDeliveryPayload["target"];
+  /** Defaults to DELIVERY_MAX_ATTEMPTS (agent bots give up sooner, as Chatwoot's bot job does). */
+  maxAttempts?: number;
 };
 
 /** Writes the delivery job in the caller's transaction. Returns the job id. */
@@ -60,7 +70,7 @@ export function enqueueHttpDelivery(tx: Tx, input: EnqueueDeliveryInput): number
     event: input.event,
     ...(input.target ? { target: input.target } : {}),
   };
-  return enqueue(tx, { kind: HTTP_DELIVER_JOB, payload: job, orderingKey: input.orderingKey, maxAttempts: DELIVERY_MAX_ATTEMPTS });
+  return enqueue(tx, { kind: HTTP_DELIVER_JOB, payload: job, orderingKey: input.orderingKey, maxAttempts: input.maxAttempts ?? DELIVERY_MAX_ATTEMPTS });
 }
 
 /** The wait after a failed attempt (1-based), with ±10 % jitter so many failing deliveries do not retry in lockstep. */

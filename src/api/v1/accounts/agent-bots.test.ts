@@ -257,4 +257,28 @@ describe("the bot flow", () => {
     const contents = receiver.requests.map((r) => r.json().content);
     expect(contents).not.toContain("after");
   });
+
+  test("a bot that fails a message delivery hands the pending conversation to the team (activity message)", async () => {
+    const { conversation } = await botInbox();
+    receiver.failNext(1, 410, { when: forEvent("message_created") });
+    await call(admin.token, "POST", path(`/conversations/${conversation.id}/messages`), { content: "anyone?", message_type: "incoming" });
+    await receiver.waitFor(1, 5_000, forEvent("message_created"));
+    const deadline = Date.now() + 5_000;
+    let current = (await call(admin.token, "GET", path(`/conversations/${conversation.id}`))).body;
+    while (current.status !== "open" && Date.now() < deadline) {
+      await Bun.sleep(25);
+      current = (await call(admin.token, "GET", path(`/conversations/${conversation.id}`))).body;
+    }
+    expect(current.status).toBe("open");
+    const messages = (await call(admin.token, "GET", path(`/conversations/${conversation.id}/messages`))).body.payload;
+    expect(messages.map((m: { content: string }) => m.content)).toContain("Conversation was marked open by system due to an error with the agent bot.");
+  });
+
+  test("a successful delivery leaves the conversation pending", async () => {
+    const { conversation } = await botInbox();
+    await call(admin.token, "POST", path(`/conversations/${conversation.id}/messages`), { content: "fine", message_type: "incoming" });
+    await receiver.waitFor(1, 5_000, forEvent("message_created"));
+    await Bun.sleep(100);
+    expect((await call(admin.token, "GET", path(`/conversations/${conversation.id}`))).body.status).toBe("pending");
+  });
 });
