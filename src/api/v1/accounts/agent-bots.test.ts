@@ -151,6 +151,17 @@ describe("inbox bot configuration", () => {
     expect((await call(admin.token, "GET", path(`/inboxes/${inbox.id}/agent_bot`))).body).toEqual({ agent_bot: null });
   });
 
+  test("deleting a connected bot disconnects it: new conversations open again", async () => {
+    const inbox = await createApiInbox(server, admin, { name: "Orphaned" });
+    const bot = await createBot({ name: "Short-lived" });
+    await call(admin.token, "POST", path(`/inboxes/${inbox.id}/set_agent_bot`), { agent_bot: bot.id });
+    const { contact } = await createContact(server, admin, inbox.id);
+    expect((await call(admin.token, "POST", path("/conversations"), { inbox_id: inbox.id, contact_id: contact.id })).body.status).toBe("pending");
+    expect((await call(admin.token, "DELETE", path(`/agent_bots/${bot.id}`))).status).toBe(200);
+    expect((await call(admin.token, "GET", path(`/inboxes/${inbox.id}/agent_bot`))).body).toEqual({ agent_bot: null });
+    expect((await call(admin.token, "POST", path("/conversations"), { inbox_id: inbox.id, contact_id: contact.id })).body.status).toBe("open");
+  });
+
   test("permissions, validation and tenant scoping", async () => {
     const inbox = await createApiInbox(server, admin, { name: "Guarded" });
     const bot = await createBot({ name: "G" });
