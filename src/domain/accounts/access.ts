@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { account_users, accounts, custom_roles, type Permission } from "../../db/schema/accounts.ts";
 import { inbox_members, inboxes } from "../../db/schema/inboxes.ts";
 import { team_members, teams } from "../../db/schema/teams.ts";
@@ -23,20 +24,26 @@ export type AccountScope = {
   permissions: ReadonlySet<string>;
 };
 
+// Prepared once per connection: every account-scoped request runs these two lookups.
+const accountById = preparedFor((db) => db.select().from(accounts).where(eq(accounts.id, sql.placeholder("accountId"))).prepare());
+const membershipWithRole = preparedFor((db) =>
+  db
+    .select({ membership: account_users, custom: custom_roles })
+    .from(account_users)
+    .leftJoin(custom_roles, eq(custom_roles.id, account_users.custom_role_id))
+    .where(and(eq(account_users.account_id, sql.placeholder("accountId")), eq(account_users.user_id, sql.placeholder("userId"))))
+    .prepare(),
+);
+
 /** Resolves the actor's standing in an account; an account they do not belong to is "not found". */
 export function resolveAccountScope(db: Db, actor: Actor, accountId: number): AccountScope {
-  const account = db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+  const account = accountById(db).get({ accountId });
   if (!account) throw new NotFound("Account");
   if (actor.type === "agent_bot") {
     if (actor.bot.account_id !== accountId) throw new NotFound("Account");
     return { account, actor, userId: null, role: "agent_bot", customRoleId: null, permissions: new Set(["agent_bot"]) };
   }
-  const row = db
-    .select({ membership: account_users, custom: custom_roles })
-    .from(account_users)
-    .leftJoin(custom_roles, eq(custom_roles.id, account_users.custom_role_id))
-    .where(and(eq(account_users.account_id, accountId), eq(account_users.user_id, actor.user.id)))
-    .get();
+  const row = membershipWithRole(db).get({ accountId, userId: actor.user.id });
   if (!row) throw new NotFound("Account");
   const { membership, custom } = row;
   if (account.status === "suspended") throw new Forbidden("This account is suspended");

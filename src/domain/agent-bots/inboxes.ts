@@ -1,8 +1,9 @@
 // Connecting an agent bot to an inbox (Chatwoot's AgentBotInbox; inboxes#set_agent_bot). At most one bot per
 // inbox; while it is connected and active, new conversations there start pending and its outgoing_url receives
 // the inbox's bot events.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
 import { agent_bot_inboxes } from "../../db/schema/webhooks.ts";
@@ -33,16 +34,24 @@ export function inboxAgentBot(db: Db, accountId: number, inboxId: number): Agent
 }
 
 /** The bot that handles the inbox now (Inbox#active_bot?): connected with status active. */
-export function activeInboxBot(db: Db, accountId: number, inboxId: number): AgentBotRow | null {
-  const row = db
+// Prepared once per connection: every message and conversation change asks it.
+const activeBotOfInbox = preparedFor((db) =>
+  db
     .select({ bot: agent_bots })
     .from(agent_bot_inboxes)
     .innerJoin(agent_bots, eq(agent_bots.id, agent_bot_inboxes.agent_bot_id))
     .where(
-      and(eq(agent_bot_inboxes.inbox_id, inboxId), eq(agent_bot_inboxes.account_id, accountId), eq(agent_bot_inboxes.status, "active")),
+      and(
+        eq(agent_bot_inboxes.inbox_id, sql.placeholder("inboxId")),
+        eq(agent_bot_inboxes.account_id, sql.placeholder("accountId")),
+        eq(agent_bot_inboxes.status, "active"),
+      ),
     )
-    .get();
-  return row?.bot ?? null;
+    .prepare(),
+);
+
+export function activeInboxBot(db: Db, accountId: number, inboxId: number): AgentBotRow | null {
+  return activeBotOfInbox(db).get({ accountId, inboxId })?.bot ?? null;
 }
 
 /** The bot id connected to each of the account's inboxes (for the dashboard's inbox list). */

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { CONVERSATION_STATUSES, conversation_participants, conversations, mentions } from "../../db/schema/conversations.ts";
 import { taggings } from "../../db/schema/labels.ts";
 import { teams } from "../../db/schema/teams.ts";
@@ -42,13 +43,17 @@ export type ConversationListParams = {
 
 export type ConversationCounts = { mine_count: number; assigned_count: number; unassigned_count: number; all_count: number };
 
-/** A conversation of the account by its display id, or undefined (no visibility check). */
-export function findConversation(db: Db, accountId: number, displayId: number): ConversationRow | undefined {
-  return db
+const conversationByDisplayId = preparedFor((db) =>
+  db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.account_id, accountId), eq(conversations.display_id, displayId)))
-    .get();
+    .where(and(eq(conversations.account_id, sql.placeholder("accountId")), eq(conversations.display_id, sql.placeholder("displayId"))))
+    .prepare(),
+);
+
+/** A conversation of the account by its display id, or undefined (no visibility check). */
+export function findConversation(db: Db, accountId: number, displayId: number): ConversationRow | undefined {
+  return conversationByDisplayId(db).get({ accountId, displayId });
 }
 
 /** The conversation if the actor may see it; otherwise (and for other accounts' ids) NotFound. */
