@@ -22,5 +22,7 @@ export function dispatchWebhookEvent(tx: Tx, publicUrl: string, e: WebhookSource
   const payload = buildWebhookPayload(tx, publicUrl, e);
   if (!payload) return;
   if (callback) sendApiCallback(tx, callback, subject.conversation_id!, event, payload);
-  for (const hook of hooks) enqueueWebhookDelivery(tx, hook, event, payload, subject.key);
+  // Serialized once: every webhook gets the same bytes.
+  const body = hooks.length ? JSON.stringify(payload) : "";
+  for (const hook of hooks) enqueueWebhookDelivery(tx, hook, event, body, subject.key);
 }

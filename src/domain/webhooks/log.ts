@@ -53,8 +53,7 @@ export function subscribedWebhooks(tx: Tx, accountId: number, event: string, e: 
 }
 
 /** The delivery row and its job, in the caller's transaction. Per webhook, one subject's events arrive in order. */
-export function enqueueWebhookDelivery(tx: Tx, hook: WebhookTarget, event: string, payload: Record<string, unknown>, subjectKey: string): void {
-  const body = JSON.stringify(payload);
+export function enqueueWebhookDelivery(tx: Tx, hook: WebhookTarget, event: string, body: string, subjectKey: string): void {
   const delivery_uuid = uuid();
   tx.db
     .insert(webhook_deliveries)

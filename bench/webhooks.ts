@@ -1,0 +1,138 @@
+// Webhook fan-out benchmark (`bun bench/webhooks.ts`, also run at the end of `npm run bench`): a real `parley serve`
+// process, 10 account webhooks subscribed to message_created pointing at a counting receiver in this process,
+// BENCH_WEBHOOK_MESSAGES (2,000) messages created through the API with BENCH_WEBHOOK_CONNECTIONS (16) in flight.
+// Measures message-create throughput without and with the webhooks, deliveries/s, create→receipt latency p50/p99,
+// and checks exactly-once per (message, webhook): no message lost, duplicates counted (at-least-once allows them;
+// a clean run should have none). Writes bench/results/webhooks.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const MESSAGES = Number(process.env.BENCH_WEBHOOK_MESSAGES) || 2_000;
+const CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS) || 16;
+const WEBHOOKS = 10;
+const PLATFORM_TOKEN = "bench-platform-token-0123456789abcdef";
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "—");
+
+export async function runWebhookBench(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-webhooks-"));
+  // The counting receiver: arrival time per (message content, webhook path).
+  const arrivals = new Map<string, number[]>();
+  let received = 0;
+  const receiver = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const body = (await req.json()) as { event?: string; content?: string };
+      if (body.event === "message_created" && body.content) {
+        const key = `${body.content}|${new URL(req.url).pathname}`;
+        const list = arrivals.get(key) ?? [];
+        list.push(performance.now());
+        arrivals.set(key, list);
+        received++;
+      }
+      return Response.json({ ok: true });
+    },
+  });
+  const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN, PARLEY_JOB_CONCURRENCY: "8" }, 20_000);
+  try {
+    const req = async (path: string, token: string, method: string, json?: unknown, platform = false) => {
+      const res = await fetch(server.url + path, {
+        method,
+        headers: { "content-type": "application/json", api_access_token: token, ...(platform ? {} : {}) },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+      if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.json() as Promise<any>;
+    };
+    const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "Bench" });
+    const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: "Bench Admin", email: "bench@example.com", password: "Passw0rd!long" });
+    await req(`/platform/api/v1/accounts/${account.id}/account_users`, PLATFORM_TOKEN, "POST", { user_id: user.id, role: "administrator" });
+    const token = user.access_token as string;
+    const call = (method: string, path: string, json?: unknown) => req(`/api/v1/accounts/${account.id}${path}`, token, method, json);
+    const inbox = await call("POST", "/inboxes", { name: "Bench API", channel: { type: "api" } });
+    const conversations: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const contact = await call("POST", "/contacts", { name: `Bench ${i}`, inbox_id: inbox.id });
+      conversations.push((await call("POST", "/conversations", { source_id: contact.payload.contact_inbox.source_id, inbox_id: inbox.id })).id);
+    }
+
+    const sentAt = new Map<string, number>();
+    async function createMessages(prefix: string) {
+      const latencies: number[] = [];
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (next < MESSAGES) {
+            const i = next++;
+            const content = `${prefix}-${i}`;
+            const t0 = performance.now();
+            sentAt.set(content, t0);
+            await call("POST", `/conversations/${conversations[i % conversations.length]}/messages`, { content, message_type: "outgoing" });
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      return { perSecond: MESSAGES / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), started };
+    }
+
+    const without = await createMessages("plain");
+    for (let w = 0; w < WEBHOOKS; w++) {
+      await call("POST", "/webhooks", { url: `http://127.0.0.1:${receiver.port}/hook/${w}`, subscriptions: ["message_created"] });
+    }
+    const withHooks = await createMessages("hooked");
+    const expected = MESSAGES * WEBHOOKS;
+    const deadline = performance.now() + 300_000;
+    while (received < expected && performance.now() < deadline) await Bun.sleep(50);
+    let lastArrival = 0;
+    const latencies: number[] = [];
+    let missing = 0;
+    let duplicates = 0;
+    for (let i = 0; i < MESSAGES; i++) {
+      for (let w = 0; w < WEBHOOKS; w++) {
+        const got = arrivals.get(`hooked-${i}|/hook/${w}`);
+        if (!got) {
+          missing++;
+          continue;
+        }
+        duplicates += got.length - 1;
+        latencies.push(got[0] - sentAt.get(`hooked-${i}`)!);
+        lastArrival = Math.max(lastArrival, got[0]);
+      }
+    }
+    const stray = [...arrivals.keys()].filter((k) => k.startsWith("plain-")).length;
+    latencies.sort((a, b) => a - b);
+    const deliverySeconds = (lastArrival - withHooks.started) / 1000;
+    const lines = [
+      `## Webhooks (${WEBHOOKS} webhooks × ${MESSAGES} messages, ${CONNECTIONS} connections)`,
+      "",
+      "| Measure | Value |",
+      "| --- | --- |",
+      `| message create without webhooks | ${fmt(without.perSecond, 0)} msg/s (p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms) |`,
+      `| message create with ${WEBHOOKS} webhooks | ${fmt(withHooks.perSecond, 0)} msg/s (p50 ${fmt(withHooks.p50)} ms, p99 ${fmt(withHooks.p99)} ms) — ${fmt((withHooks.perSecond / without.perSecond) * 100, 0)} % of without |`,
+      `| deliveries | ${expected - missing} of ${expected} in ${fmt(deliverySeconds)} s = ${fmt((expected - missing) / deliverySeconds, 0)} deliveries/s |`,
+      `| create → receipt latency | p50 ${fmt(pct(latencies, 50), 0)} ms, p99 ${fmt(pct(latencies, 99), 0)} ms |`,
+      `| exactly once per (message, webhook) | ${missing === 0 && duplicates === 0 && stray === 0 ? "yes" : "NO"} (missing ${missing}, duplicates ${duplicates}, deliveries of messages created before the webhooks ${stray}) |`,
+      "",
+    ];
+    return lines.join("\n");
+  } finally {
+    await server.stop("SIGTERM");
+    receiver.stop(true);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const md = await runWebhookBench();
+  console.log(md);
+  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+  writeFileSync(join(ROOT, "bench/results/webhooks.md"), md);
+}
