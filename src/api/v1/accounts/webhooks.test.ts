@@ -166,6 +166,7 @@ describe("deliveries", () => {
     const sent = await call("POST", `/conversations/${conversation.id}/messages`, { content: "Hi from the agent", message_type: "outgoing" });
     expect(sent.status).toBe(200);
     expect((await call("PATCH", `/contacts/${contact.id}`, { name: "Rita Renamed" })).status).toBe(200);
+    expect((await call("PATCH", `/conversations/${conversation.id}/messages/${sent.body.id}`, { status: "read" })).status).toBe(200);
     expect((await call("POST", `/conversations/${conversation.id}/toggle_status`, { status: "resolved" })).status).toBe(200);
     expect((await call("POST", `/conversations/${conversation.id}/toggle_typing_status`, { typing_status: "on", is_private: true })).status).toBe(200);
     expect((await call("POST", `/conversations/${conversation.id}/toggle_typing_status`, { typing_status: "off" })).status).toBe(200);
@@ -180,6 +181,8 @@ describe("deliveries", () => {
       "conversation_created",
       "message_created",
       "contact_updated",
+      "message_updated",
+      "conversation_updated",
       "conversation_status_changed",
       "conversation_typing_on",
       "conversation_typing_off",
@@ -210,6 +213,13 @@ describe("deliveries", () => {
       changed_attributes: expect.arrayContaining([{ name: { previous_value: "Rita Receiver", current_value: "Rita Renamed" } }]),
     });
     expect(got.find((r) => r.json().event === "conversation_status_changed")!.json()).toMatchObject({ id: conversation.id, status: "resolved" });
+    expect(got.find((r) => r.json().event === "message_updated")!.json()).toMatchObject({ id: sent.body.id, content: "Hi from the agent" });
+    const updated = got.find((r) => r.json().event === "conversation_updated")!.json();
+    expect(Array.isArray(updated.changed_attributes)).toBe(true);
+    for (const change of updated.changed_attributes) {
+      expect(Object.keys(change).length).toBe(1);
+      expect(Object.keys(Object.values(change)[0] as object).sort()).toEqual(["current_value", "previous_value"]);
+    }
     expect(got.find((r) => r.json().event === "conversation_typing_on")!.json()).toMatchObject({ is_private: true, user: { id: admin.user.id, type: "user" }, conversation: { id: conversation.id } });
     expect(got.find((r) => r.json().event === "inbox_updated")!.json()).toMatchObject({ id: inbox.id, name: "Renamed inbox" });
     // The conversation's events in order: created before the message, the message before the status change.
