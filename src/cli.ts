@@ -127,7 +127,7 @@ export function listJobs(config: Config, deadOnly: boolean): number {
     const rows = db.$client
       .query(
         `SELECT id, kind, status, attempts, max_attempts, datetime(run_at / 1000, 'unixepoch') AS run_at, last_error
-         FROM jobs WHERE ${deadOnly ? "status = 'dead'" : "status IN ('pending', 'running', 'dead')"} ORDER BY id DESC LIMIT 200`,
+         FROM jobs WHERE ${deadOnly ? "status = 'dead'" : "status IN ('pending', 'blocked', 'running', 'dead')"} ORDER BY id DESC LIMIT 200`,
       )
       .all();
     console.table(rows);

@@ -1,3 +1,5 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { preparedFor } from "../db/prepared.ts";
 import { jobs } from "../db/schema/jobs.ts";
 import type { Tx } from "../db/tx.ts";
 
@@ -18,10 +20,13 @@ export const jobSignal = new EventTarget();
 
 /** Writes the job row inside the caller's transaction: it exists exactly when the change it belongs to commits. */
 export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
+  // Behind an unfinished job of the same key it waits as 'blocked', so claiming never has to look past it.
+  const behind = opts.orderingKey ? unfinishedWithKey(tx.db).get({ key: opts.orderingKey }) !== undefined : false;
   const row = tx.db
     .insert(jobs)
     .values({
       kind: opts.kind,
+      status: behind ? "blocked" : "pending",
       payload: opts.payload ?? {},
       run_at: tx.now + (opts.delayMs ?? 0),
       ordering_key: opts.orderingKey ?? null,
@@ -36,6 +41,15 @@ export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
   tx.afterCommit(wakeRunners);
   return row?.id ?? null;
 }
+
+const unfinishedWithKey = preparedFor((db) =>
+  db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.ordering_key, sql.placeholder("key")), inArray(jobs.status, ["pending", "blocked", "running"])))
+    .limit(1)
+    .prepare(),
+);
 
 function wakeRunners() {
   jobSignal.dispatchEvent(new Event("enqueued"));

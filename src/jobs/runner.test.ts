@@ -276,6 +276,22 @@ describe("transactional enqueue", () => {
 });
 
 describe("ordering keys", () => {
+  test("a dead job lets the next of its key run, and a long blocked backlog stays out of the claim", async () => {
+    const log: string[] = [];
+    const r = runner({
+      step: (p: { name: string }) => {
+        if (p.name === "A") throw new PermanentFailure("A cannot work");
+        log.push(p.name);
+      },
+    });
+    const a = add({ kind: "step", payload: { name: "A" }, orderingKey: "k" });
+    const rest = Array.from({ length: 50 }, (_, i) => add({ kind: "step", payload: { name: `B${i}` }, orderingKey: "k" }));
+    expect(rest.map((id) => jobRow(env.deps, id).status).every((s) => s === "blocked")).toBe(true);
+    await r.runUntilEmpty();
+    expect(jobRow(env.deps, a).status).toBe("dead");
+    expect(log).toEqual(rest.map((_, i) => `B${i}`));
+  });
+
   test("the second job of a key waits while the first one is retrying", async () => {
     const log: string[] = [];
     let firstFailures = 1;
@@ -296,7 +312,7 @@ describe("ordering keys", () => {
     await r.runUntilEmpty();
     expect(log).toEqual(["A failed", "other-key", "no-key"]);
     expect(jobRow(env.deps, a).status).toBe("pending");
-    expect(jobRow(env.deps, b)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(jobRow(env.deps, b)).toMatchObject({ status: "blocked", attempts: 0 });
 
     clock.advance(BASE);
     await r.runUntilEmpty();

@@ -56,7 +56,9 @@ export class JobRunner {
   private running = false;
   private inFlight = new Set<Promise<void>>();
   private timer: Timer | null = null;
-  private readonly claimStmt: Statement;
+  private readonly claimExpiredStmt: Statement;
+  private readonly claimDueStmt: Statement;
+  private readonly promoteStmt: Statement;
   private readonly finishStmt: Statement;
   private readonly retryStmt: Statement;
   private readonly deadStmt: Statement;
@@ -70,17 +72,18 @@ export class JobRunner {
     this.backoffBaseMs = opts.backoffBaseMs ?? 2_000;
     this.backoffMaxMs = opts.backoffMaxMs ?? 6 * 3600_000;
     const sqlite = opts.db.$client;
-    this.claimStmt = sqlite.prepare(`
+    // Two cheap claims instead of one clever one: each is a single index lookup, whatever the backlog.
+    // Ordering keys need no check here: a job behind another of its key waits as 'blocked' (see queue.ts).
+    const claim = (which: string) => `
       UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?1, lock_token = ?2,
              locked_by = ?3, updated_at = ?4
-      WHERE id = (
-        SELECT j.id FROM jobs j
-        WHERE ((j.status = 'pending' AND j.run_at <= ?4) OR (j.status = 'running' AND j.locked_until < ?4))
-          AND (j.ordering_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM jobs p WHERE p.ordering_key = j.ordering_key AND p.id < j.id
-                  AND p.status IN ('pending', 'running')))
-        ORDER BY j.run_at, j.id LIMIT 1)
-      RETURNING id, kind, payload, attempts, max_attempts, lock_token, ordering_key`);
+      WHERE id = (${which})
+      RETURNING id, kind, payload, attempts, max_attempts, lock_token, ordering_key`;
+    this.claimExpiredStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE status = 'running' AND locked_until < ?4 ORDER BY locked_until LIMIT 1"));
+    this.claimDueStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ?4 ORDER BY run_at, id LIMIT 1"));
+    this.promoteStmt = sqlite.prepare(`
+      UPDATE jobs SET status = 'pending', updated_at = ?2
+      WHERE id = (SELECT id FROM jobs WHERE ordering_key = ?1 AND status = 'blocked' ORDER BY id LIMIT 1)`);
     this.finishStmt = sqlite.prepare(`
       UPDATE jobs SET status = 'done', finished_at = ?3, updated_at = ?3, locked_until = NULL, lock_token = NULL,
              last_error = NULL
@@ -176,7 +179,8 @@ export class JobRunner {
   private claim(): JobRow | null {
     const now = this.opts.clock.now();
     try {
-      return (this.claimStmt.get(now + this.leaseMs, randomToken(16), this.workerId, now) as JobRow | null) ?? null;
+      const args = [now + this.leaseMs, randomToken(16), this.workerId, now] as const;
+      return ((this.claimExpiredStmt.get(...args) ?? this.claimDueStmt.get(...args)) as JobRow | null) ?? null;
     } catch (err) {
       // SQLITE_BUSY beyond busy_timeout: another process holds the write lock; the next tick retries.
       this.opts.log.warn("job claim failed", { err });
@@ -194,12 +198,12 @@ export class JobRunner {
     try {
       if (!handler) throw new PermanentFailure(`no handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload), { job, attempt: job.attempts });
-      this.finishStmt.run(job.id, job.lock_token, clock.now());
+      this.end(job, () => this.finishStmt.run(job.id, job.lock_token, clock.now()));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const now = clock.now();
       if (err instanceof PermanentFailure || job.attempts >= job.max_attempts) {
-        this.deadStmt.run(job.id, job.lock_token, now, message);
+        this.end(job, () => this.deadStmt.run(job.id, job.lock_token, now, message));
         log.error("job dead", { id: job.id, kind: job.kind, attempts: job.attempts, error: message });
       } else {
         const delay =
@@ -212,6 +216,14 @@ export class JobRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** Records a final outcome and, in the same transaction, lets the next job of its ordering key go. */
+  private end(job: JobRow, record: () => { changes: number }): void {
+    const sqlite = this.opts.db.$client;
+    sqlite.transaction(() => {
+      if (record().changes && job.ordering_key) this.promoteStmt.run(job.ordering_key, this.opts.clock.now());
+    }).immediate();
   }
 }
 

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export const JOB_STATUSES = ["pending", "running", "done", "dead"] as const;
+/** blocked: waits behind an unfinished job with the same ordering key, promoted to pending when that one ends. */
+export const JOB_STATUSES = ["pending", "blocked", "running", "done", "dead"] as const;
 
 export const jobs = sqliteTable(
   "jobs",

@@ -5,10 +5,11 @@ import { mail_outbox } from "../../db/schema/mail.ts";
 
 export function jobCounts(db: Db): { pending: number; running: number; dead: number } {
   const rows = db.$client
-    .query("SELECT status, count(*) AS n FROM jobs WHERE status IN ('pending', 'running', 'dead') GROUP BY status")
+    .query("SELECT status, count(*) AS n FROM jobs WHERE status IN ('pending', 'blocked', 'running', 'dead') GROUP BY status")
     .all() as { status: string; n: number }[];
   const count = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-  return { pending: count("pending"), running: count("running"), dead: count("dead") };
+  // Blocked jobs (waiting behind another of their ordering key) are pending work too.
+  return { pending: count("pending") + count("blocked"), running: count("running"), dead: count("dead") };
 }
 
 export function listDeadJobs(db: Db, limit = 100) {

@@ -95,7 +95,7 @@ test("SIGKILL while a callback hangs: after a restart every message is delivered
   const atKill = deliveries().filter((d) => d.event === "message_created");
   expect(atKill).toEqual([
     { status: "running", attempts: 1, event: "message_created", content: "one" },
-    { status: "pending", attempts: 0, event: "message_created", content: "two" },
+    { status: "blocked", attempts: 0, event: "message_created", content: "two" },
   ]);
 
   const second = await startParleyServer(env);

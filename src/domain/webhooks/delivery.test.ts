@@ -166,7 +166,7 @@ describe("http.deliver", () => {
     await run();
     // The other conversation is not held back; the second message of this one is.
     expect(receiver.requests.map((r) => r.json().n)).toEqual([1, 3]);
-    expect(job(second)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(job(second)).toMatchObject({ status: "blocked", attempts: 0 });
     clock.advance(job(first).run_at - clock.now());
     await run();
     expect(receiver.requests.map((r) => r.json().n)).toEqual([1, 3, 1, 2]);
