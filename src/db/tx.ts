@@ -1,4 +1,5 @@
 import type { Db } from "./client.ts";
+import { clearReadCache } from "./read-cache.ts";
 import type { DomainEvent, EventName, EventMap } from "../events/types.ts";
 
 /** The handle every write goes through: the database inside one open transaction, plus its events. */
@@ -49,6 +50,7 @@ export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => 
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
     throw err;
   }
+  clearReadCache(db);
   hooks.onCommit(events);
   for (const cb of callbacks) cb();
   return result;

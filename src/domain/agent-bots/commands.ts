@@ -3,7 +3,6 @@ import { eq } from "drizzle-orm";
 import { accounts } from "../../db/schema/accounts.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
 import type { Tx } from "../../db/tx.ts";
-import { forgetCachedActors } from "../auth/actor-cache.ts";
 import { issueAccessToken, revokeAccessToken } from "../auth/access-tokens.ts";
 import { Validation, type FieldError } from "../errors.ts";
 import { getAgentBot, type AgentBotRow, type AgentBotScope } from "./queries.ts";
@@ -89,7 +88,6 @@ export function updateAgentBot(tx: Tx, botId: number, patch: AgentBotInput, scop
   if (patch.bot_config !== undefined) set.bot_config = patch.bot_config;
   if (patch.account_id !== undefined && !scope) set.account_id = patch.account_id;
   const bot = tx.db.update(agent_bots).set(set).where(eq(agent_bots.id, botId)).returning().get();
-  forgetCachedActors(tx);
   tx.emit("agent_bot.updated", { agent_bot_id: bot.id, account_id: bot.account_id });
   return bot;
 }
@@ -98,7 +96,6 @@ export function updateAgentBot(tx: Tx, botId: number, patch: AgentBotInput, scop
 export function deleteAgentBot(tx: Tx, botId: number, scope?: AgentBotScope): void {
   const bot = getAgentBot(tx.db, botId, scope);
   tx.db.delete(agent_bots).where(eq(agent_bots.id, botId)).run();
-  forgetCachedActors(tx);
   revokeAccessToken(tx, "AgentBot", botId);
   tx.emit("agent_bot.deleted", { agent_bot_id: botId, account_id: bot.account_id });
 }
@@ -115,7 +112,6 @@ export function resetAgentBotAccessToken(tx: Tx, botId: number, scope?: AgentBot
 export function resetAgentBotSecret(tx: Tx, botId: number, scope?: AgentBotScope): AgentBotRow {
   getAgentBot(tx.db, botId, scope);
   const bot = tx.db.update(agent_bots).set({ secret: newBotSecret(), updated_at: tx.now }).where(eq(agent_bots.id, botId)).returning().get();
-  forgetCachedActors(tx);
   tx.emit("agent_bot.updated", { agent_bot_id: botId, account_id: bot.account_id });
   return bot;
 }

@@ -5,14 +5,12 @@ import { access_tokens } from "../../db/schema/accounts.ts";
 import type { Tx } from "../../db/tx.ts";
 import { safeEqual, sha256Hex } from "../../lib/crypto.ts";
 import { randomToken } from "../../lib/ids.ts";
-import { forgetCachedActors } from "./actor-cache.ts";
 
 export type TokenOwner = "User" | "AgentBot";
 
 /** Creates or replaces the owner's API token (Chatwoot keeps one per user or bot). */
 export function issueAccessToken(tx: Tx, ownerType: TokenOwner, ownerId: number): string {
   const token = randomToken(24);
-  forgetCachedActors(tx);
   tx.db
     .insert(access_tokens)
     .values({ owner_type: ownerType, owner_id: ownerId, token, token_digest: sha256Hex(token), created_at: tx.now, updated_at: tx.now })
@@ -25,7 +23,6 @@ export function issueAccessToken(tx: Tx, ownerType: TokenOwner, ownerId: number)
 }
 
 export function revokeAccessToken(tx: Tx, ownerType: TokenOwner, ownerId: number): void {
-  forgetCachedActors(tx);
   tx.db.delete(access_tokens).where(and(eq(access_tokens.owner_type, ownerType), eq(access_tokens.owner_id, ownerId))).run();
 }
 

@@ -5,7 +5,7 @@ import type { UserRow } from "../users/queries.ts";
 import { findUser } from "../users/queries.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { findTokenOwner } from "./access-tokens.ts";
-import { cachedActor } from "./actor-cache.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 
 export type AgentBotRow = typeof agent_bots.$inferSelect;
 
@@ -14,7 +14,7 @@ export type Actor = { type: "user"; user: UserRow; sessionId: number | null } | 
 
 export function actorForAccessToken(db: Db, token: string): Actor | null {
   if (!token || token.length > 200) return null;
-  return cachedActor<Actor>(db, sha256Hex(token), () => {
+  return cachedRead<Actor>(db, `actor:${sha256Hex(token)}`, () => {
     const owner = findTokenOwner(db, token);
     if (!owner) return null;
     if (owner.ownerType === "User") {

@@ -3,7 +3,6 @@ import { account_users, sessions, users, type Availability } from "../../db/sche
 import type { Tx } from "../../db/tx.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { issueAccessToken, revokeAccessToken } from "../auth/access-tokens.ts";
-import { forgetCachedActors } from "../auth/actor-cache.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { assertEmail, normalizeEmail } from "./rules.ts";
 
@@ -83,7 +82,6 @@ export function updateUser(tx: Tx, userId: number, patch: UserPatch) {
     set.password_changed_at = tx.now;
   }
   const updated = tx.db.update(users).set(set).where(eq(users.id, userId)).returning().get();
-  forgetCachedActors(tx);
   const changed = Object.keys(set).filter((k) => k !== "updated_at" && k !== "encrypted_password");
   tx.emit("user.updated", { user_id: userId, changed });
   return updated;
@@ -100,7 +98,6 @@ export function setPassword(tx: Tx, userId: number, passwordHash: string, keepSe
 export function deleteUser(tx: Tx, userId: number): void {
   const deleted = tx.db.delete(users).where(eq(users.id, userId)).returning({ id: users.id }).get();
   if (!deleted) throw new NotFound("User");
-  forgetCachedActors(tx);
   revokeAccessToken(tx, "User", userId);
   tx.emit("user.deleted", { user_id: userId });
 }

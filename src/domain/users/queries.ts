@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 import { access_tokens, account_users, accounts, users } from "../../db/schema/accounts.ts";
 import { NotFound } from "../errors.ts";
 import { normalizeEmail } from "./rules.ts";
@@ -59,6 +60,10 @@ const customRolePermissions = preparedFor((db) =>
 
 /** The user's accounts, most recently active first (Chatwoot's order for the account switcher). */
 export function membershipsOf(db: Db, userId: number): Membership[] {
+  return cachedRead(db, `memberships:${userId}`, () => loadMemberships(db, userId))!;
+}
+
+function loadMemberships(db: Db, userId: number): Membership[] {
   return membershipRows(db)
     .all(userId)
     .map((m) => {
