@@ -1,25 +1,17 @@
 // Settings → Bots and the inbox bot picker in a real browser (Chromium under the dashboard's CSP).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
 import { startTestServer, type TestServer } from "../server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dir, "../../../.test-artifacts");
-const PASSWORD = "Passw0rd!long";
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   server = startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -27,32 +19,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-function watchForErrors(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(msg.text());
-  });
-  page.on("pageerror", (err) => problems.push(err.message));
-  return problems;
-}
-
 test("create a bot in Settings → Bots and connect it to an inbox", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
   await page.goto(server.url + "/app/onboarding");
-  await page.fill("#f-name", "Olivia Owner");
-  await page.fill("#f-account_name", "Acme Support");
-  await page.fill("#f-email", "olivia@acme.test");
-  await page.fill("#f-password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/app\/accounts\/\d+\/dashboard$/), page.click("button[type=submit]")]);
-  const accountUrl = page.url().replace(/\/dashboard$/, "");
-  const accountId = Number(accountUrl.split("/").pop());
+  const { accountBase: accountUrl, accountId } = await submitOnboarding(page, { name: "Olivia Owner", account: "Acme Support", email: "olivia@acme.test" });
 
   // An API inbox to connect (inboxes are created through the API), with the owner's token from the profile page.
-  await page.goto(`${accountUrl}/settings/profile`);
-  const token = await page.getAttribute('[data-testid="access-token"]', "data-value");
+  const token = await apiTokenFromProfile(page, accountUrl);
   const api = (method: string, path: string, json?: unknown) =>
     server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: token!, json }).then((r) => r.json());
   const inbox = await api("POST", "/inboxes", { name: "Website API", channel: { type: "api", webhook_url: "" } });

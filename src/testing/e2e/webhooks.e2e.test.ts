@@ -1,29 +1,21 @@
 // Settings → Webhooks in a real browser: create a webhook pointing at a local receiver, trigger a message through
 // the API, see the delivery in the log, redeliver it with htmx (no page load).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
 import { forEvent, startReceiver, type Receiver } from "../receiver.ts";
 import { startTestServer, type TestServer } from "../server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dir, "../../../.test-artifacts");
-const PASSWORD = "Passw0rd!long";
 
 let server: TestServer;
 let receiver: Receiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   server = startTestServer();
   receiver = startReceiver();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -32,31 +24,14 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function watchForErrors(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(msg.text());
-  });
-  page.on("pageerror", (err) => problems.push(err.message));
-  return problems;
-}
-
 test("create a webhook in the UI, a message via the API shows up in its delivery log, Redeliver sends it again", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
   await page.goto(server.url + "/");
-  await page.fill("#f-name", "Wendy Webhook");
-  await page.fill("#f-account_name", "Hooked");
-  await page.fill("#f-email", "wendy@hooked.test");
-  await page.fill("#f-password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/app\/accounts\/\d+\/dashboard$/), page.click("button[type=submit]")]);
-  const accountBase = page.url().replace(/\/dashboard$/, "");
-  const accountId = Number(accountBase.split("/").pop());
-
-  await page.goto(`${accountBase}/settings/profile`);
-  const token = (await page.locator('[data-testid="access-token"]').first().getAttribute("data-value")) ?? "";
+  const { accountBase, accountId } = await submitOnboarding(page, { name: "Wendy Webhook", account: "Hooked", email: "wendy@hooked.test" });
+  const token = await apiTokenFromProfile(page, accountBase);
   expect(token.length).toBeGreaterThan(10);
 
   await page.click('a.subnav-link[href$="/settings/webhooks"]');

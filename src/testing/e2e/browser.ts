@@ -1,0 +1,45 @@
+// Shared set-up of the browser tests: Debian's Chromium driven by playwright-core, and the first-run steps.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+export const ARTIFACTS = join(import.meta.dir, "../../../.test-artifacts");
+export const PASSWORD = "Passw0rd!long";
+
+/** No skipping: without a browser the tests fail (.ci/run installs Debian's chromium). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Collects script errors and CSP violations: the dashboard must run under its own policy. */
+export function watchForErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(msg.text());
+  });
+  page.on("pageerror", (err) => problems.push(err.message));
+  return problems;
+}
+
+/** Completes the onboarding form (the page must show it) and returns the new account's dashboard base URL. */
+export async function submitOnboarding(page: Page, input: { name: string; account: string; email: string }) {
+  await page.fill("#f-name", input.name);
+  await page.fill("#f-account_name", input.account);
+  await page.fill("#f-email", input.email);
+  await page.fill("#f-password", PASSWORD);
+  await Promise.all([page.waitForURL(/\/app\/accounts\/\d+\/dashboard$/), page.click("button[type=submit]")]);
+  const accountBase = page.url().replace(/\/dashboard$/, "");
+  return { accountBase, accountId: Number(accountBase.split("/").pop()) };
+}
+
+/** The signed-in user's API token, read from the profile settings page. */
+export async function apiTokenFromProfile(page: Page, accountBase: string): Promise<string> {
+  await page.goto(`${accountBase}/settings/profile`);
+  return (await page.locator('[data-testid="access-token"]').first().getAttribute("data-value")) ?? "";
+}
