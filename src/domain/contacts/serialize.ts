@@ -19,11 +19,8 @@ export function serializeContactInbox({ contactInbox, inbox }: ContactInboxView,
   return { source_id: contactInbox.source_id, inbox: serializeInbox(inbox, viewer) };
 }
 
-/**
- * api/v1/models/_contact.json.jbuilder. `contactInboxes` is given on the /contacts endpoints
- * (with_contact_inboxes) and left out elsewhere. Contact presence is not tracked yet: always "offline".
- */
-export function serializeContact(c: ContactRow, contactInboxes: ContactInboxView[] | undefined, viewer: Viewer) {
+/** api/v1/models/_contact.json.jbuilder (also a conversation's meta.sender). Contact presence is not tracked yet: always "offline". */
+export function contactModelJson(c: ContactRow) {
   return {
     additional_attributes: c.additional_attributes,
     availability_status: "offline",
@@ -37,6 +34,13 @@ export function serializeContact(c: ContactRow, contactInboxes: ContactInboxView
     custom_attributes: c.custom_attributes,
     ...(c.last_activity_at != null ? { last_activity_at: unixSeconds(c.last_activity_at) } : {}),
     created_at: unixSeconds(c.created_at),
+  };
+}
+
+/** The contact as the /contacts endpoints return it: with its inboxes when asked (with_contact_inboxes). */
+export function serializeContact(c: ContactRow, contactInboxes: ContactInboxView[] | undefined, viewer: Viewer) {
+  return {
+    ...contactModelJson(c),
     ...(contactInboxes ? { contact_inboxes: contactInboxes.map((ci) => serializeContactInbox(ci, viewer)) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { contactPushEventData } from "../contacts/serialize.ts";
+import { contactModelJson, contactPushEventData } from "../contacts/serialize.ts";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
@@ -43,23 +43,6 @@ export function teamJson(t: TeamRow, isMember: boolean) {
   return { id: t.id, name: t.name, description: t.description, allow_auto_assign: t.allow_auto_assign, account_id: t.account_id, is_member: isMember };
 }
 
-/** api/v1/models/_contact as the conversation's meta.sender. */
-export function contactModelJson(c: ContactRow) {
-  return {
-    additional_attributes: c.additional_attributes,
-    availability_status: "offline",
-    email: c.email,
-    id: c.id,
-    name: c.name,
-    phone_number: c.phone_number,
-    blocked: c.blocked,
-    identifier: c.identifier,
-    thumbnail: c.avatar_url ?? "",
-    custom_attributes: c.custom_attributes,
-    ...(c.last_activity_at != null ? { last_activity_at: unixSeconds(c.last_activity_at) } : {}),
-    created_at: unixSeconds(c.created_at),
-  };
-}
 
 /** Channels with a reply window (hours after the contact's last message); others can always be answered. */
 const REPLY_WINDOW_HOURS: Record<string, number> = {

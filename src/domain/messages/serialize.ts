@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { conversations, MESSAGE_TYPES, messages } from "../../db/schema/conversations.ts";
 import { isoTime } from "../../lib/clock.ts";
 import { attachmentPushData } from "../attachments/serialize.ts";
+import { contactWebhookData } from "../contacts/serialize.ts";
 import { Records, type ConversationRow, type MessageRow } from "../conversations/records.ts";
 import { conversationWebhookPayload } from "../conversations/serialize.ts";
 import { NotFound } from "../errors.ts";
@@ -41,20 +42,7 @@ function senderWebhookData(records: Records, m: MessageRow) {
   }
   const c = records.contact(m.sender_id);
   if (!c) return null;
-  return {
-    account: records.account(),
-    additional_attributes: c.additional_attributes,
-    avatar: c.avatar_url ?? "",
-    custom_attributes: c.custom_attributes,
-    email: c.email,
-    id: c.id,
-    identifier: c.identifier,
-    name: c.name,
-    phone_number: c.phone_number,
-    thumbnail: c.avatar_url ?? "",
-    blocked: c.blocked,
-    type: "contact",
-  };
+  return { ...contactWebhookData(c, records.account()), type: "contact" };
 }
 
 /** Message#webhook_data from loaded rows. */
