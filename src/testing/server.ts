@@ -6,12 +6,31 @@ import { startServer, type RunningServer, type StartOptions } from "../server.ts
 
 export const TEST_PLATFORM_TOKEN = "test-platform-token-0123456789";
 
-export type TestServer = RunningServer & {
-  dataDir: string;
-  /** fetch relative to the server, with JSON helpers. */
-  api(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
-  close(): Promise<void>;
-};
+export type ApiInit = RequestInit & { token?: string; json?: unknown };
+
+/** A client like an integrator's: paths relative to the server, the API token header, JSON bodies, no redirects followed. */
+export type ApiClient = { api(path: string, init?: ApiInit): Promise<Response> };
+
+export function apiClient(baseUrl: string): ApiClient {
+  return {
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.token) headers.set("api_access_token", init.token);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set("content-type", "application/json");
+        body = JSON.stringify(init.json);
+      }
+      return fetch(baseUrl + path, { ...init, headers, body, redirect: init.redirect ?? "manual" });
+    },
+  };
+}
+
+export type TestServer = RunningServer &
+  ApiClient & {
+    dataDir: string;
+    close(): Promise<void>;
+  };
 
 /** The real app on a free port with a fresh temporary data dir. */
 export function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): TestServer {
@@ -30,16 +49,7 @@ export function startTestServer(env: Record<string, string> = {}, options: Start
   return {
     ...server,
     dataDir,
-    api(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (init.token) headers.set("api_access_token", init.token);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("content-type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return fetch(server.url + path, { ...init, headers, body, redirect: init.redirect ?? "manual" });
-    },
+    ...apiClient(server.url),
     async close() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -48,7 +58,7 @@ export function startTestServer(env: Record<string, string> = {}, options: Start
 }
 
 /** Creates an account and an administrator through the Platform API; returns the user's API token. */
-export async function createAdmin(server: TestServer, input: { email?: string; name?: string; accountName?: string; password?: string } = {}) {
+export async function createAdmin(server: ApiClient, input: { email?: string; name?: string; accountName?: string; password?: string } = {}) {
   const platform = { token: TEST_PLATFORM_TOKEN };
   const account = await (await server.api("/platform/api/v1/accounts", { ...platform, method: "POST", json: { name: input.accountName ?? "Acme" } })).json();
   const email = input.email ?? `admin-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -66,7 +76,7 @@ export async function createAdmin(server: TestServer, input: { email?: string; n
  * password and an API token without going through the invitation email.
  */
 export async function createAgent(
-  server: TestServer,
+  server: ApiClient,
   admin: { account: { id: number }; token: string },
   input: { role?: "agent" | "administrator"; customRoleId?: number; name?: string; email?: string; password?: string } = {},
 ) {

@@ -10,7 +10,7 @@ import { Forbidden, NotFound } from "../domain/errors.ts";
 import { accountPath } from "../../views/layouts/app.tsx";
 import { BotsPage, type BotFormValues, type BotItem } from "../../views/pages/settings/bots.tsx";
 import { InboxBotRowView, InboxesPage } from "../../views/pages/settings/inboxes.tsx";
-import type { Notice } from "../../views/pages/settings/profile.tsx";
+import type { Notice } from "../../views/components/form.tsx";
 import { isAdmin, isHtmx, render, fragment, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, submitted, text } from "./forms.ts";
 import { access } from "./settings.tsx";

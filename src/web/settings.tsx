@@ -13,7 +13,8 @@ import type { FieldErrors } from "../../views/components/form.tsx";
 import { accountPath } from "../../views/layouts/app.tsx";
 import { JobsPage } from "../../views/pages/settings/jobs.tsx";
 import { OutboxPage, type OutboxItem } from "../../views/pages/settings/outbox.tsx";
-import { ProfilePage, type Notice, type ProfileValues } from "../../views/pages/settings/profile.tsx";
+import type { Notice } from "../../views/components/form.tsx";
+import { ProfilePage, type ProfileValues } from "../../views/pages/settings/profile.tsx";
 import { currentSessionId, currentUser, isAdmin, isSuperAdmin, render, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, secret, submitted, text } from "./forms.ts";
 

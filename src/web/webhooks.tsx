@@ -8,7 +8,7 @@ import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSe
 import { WEBHOOK_EVENTS } from "../domain/webhooks/payloads.ts";
 import { getWebhook, listDeliveries, listWebhooks, webhookView } from "../domain/webhooks/queries.ts";
 import { accountPath } from "../../views/layouts/app.tsx";
-import type { Notice } from "../../views/pages/settings/profile.tsx";
+import type { Notice } from "../../views/components/form.tsx";
 import { DeliveryLog, WebhookPage, WebhooksPage, type DeliveryItem, type WebhookFormValues, type WebhookItem } from "../../views/pages/settings/webhooks.tsx";
 import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf } from "./forms.ts";

@@ -62,6 +62,18 @@ export type AlertKind = "error" | "success" | "info" | "warning";
 
 const ALERT_ICON = { error: "alert", success: "checkCircle", info: "info", warning: "alert" } as const;
 
+/** The one-line outcome a page shows after a form post (saved, created, failed …). */
+export type Notice = { kind: AlertKind; title: string; text?: string };
+
+export function NoticeAlert(props: { notice?: Notice | null; id: string }) {
+  if (!props.notice) return null;
+  return (
+    <Alert kind={props.notice.kind} title={props.notice.title} id={props.id}>
+      {props.notice.text}
+    </Alert>
+  );
+}
+
 export function Alert(props: { kind: AlertKind; title?: string; children?: Child; id?: string }) {
   return (
     <div class={`alert alert-${props.kind}`} role={props.kind === "error" ? "alert" : "status"} id={props.id}>

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startParleyServer, type ParleyServer } from "../../testing/fixtures/parley-process.ts";
 import { forEvent, startReceiver } from "../../testing/receiver.ts";
-import { createAdmin, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
+import { apiClient, createAdmin, TEST_PLATFORM_TOKEN } from "../../testing/server.ts";
 import { verifyWebhookSignature } from "./signing.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parley-webhook-crash-"));
@@ -22,20 +22,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function clientOf(s: ParleyServer) {
-  return {
-    api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
-      const headers = new Headers(init.headers);
-      if (init.token) headers.set("api_access_token", init.token);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("content-type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return fetch(s.url + path, { ...init, headers, body, redirect: "manual" });
-    },
-  };
-}
 
 function log(): { delivery_uuid: string; webhook_id: number; status: string; content: string }[] {
   const db = new Database(join(dataDir, "parley.db"), { readonly: true });
@@ -50,8 +36,8 @@ function log(): { delivery_uuid: string; webhook_id: number; status: string; con
 test("SIGKILL mid-delivery: after a restart every (message, webhook) is delivered, nothing lost", async () => {
   const first = await startParleyServer(env);
   servers.push(first);
-  const client = clientOf(first);
-  const admin = await createAdmin(client as unknown as TestServer);
+  const client = apiClient(first.url);
+  const admin = await createAdmin(client);
   const call = async (method: string, path: string, json?: unknown) => {
     const res = await client.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method, json });
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
+import { CsrfField, Field, type FieldErrors, NoticeAlert } from "../../components/form.tsx";
 import type { Doc } from "../../layouts/document.tsx";
 import { AuthLayout } from "../../layouts/auth.tsx";
 
@@ -8,11 +8,7 @@ export type LoginNotice = { kind: "error" | "success" | "info"; title: string; t
 export function LoginPage(props: { doc: Doc; email?: string; notice?: LoginNotice; errors?: FieldErrors }) {
   return (
     <AuthLayout doc={props.doc} heading="Log in to Parley" lead="Welcome back. Pick up your conversations where you left them.">
-      {props.notice ? (
-        <Alert kind={props.notice.kind} title={props.notice.title} id="login-notice">
-          {props.notice.text}
-        </Alert>
-      ) : null}
+      <NoticeAlert notice={props.notice} id="login-notice" />
       <form method="post" action="/app/login" class="stack" novalidate>
         <CsrfField token={props.doc.csrfToken} />
         <Field label="Email" name="email" type="email" value={props.email} errors={props.errors} autocomplete="username" required autofocus placeholder="you@company.com" />

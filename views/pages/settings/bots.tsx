@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { Avatar } from "../../components/avatar.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
+import { CsrfField, Field, type FieldErrors, NoticeAlert } from "../../components/form.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
-import type { Notice } from "./profile.tsx";
+import type { Notice } from "../../components/form.tsx";
 
 export type BotItem = {
   id: number;
@@ -28,11 +28,7 @@ export function BotsPage(props: { shell: Shell; access: SettingsAccess; bots: Bo
     <SettingsLayout shell={props.shell} page="bots" access={props.access}>
       <PageHeader title="Bots" subtitle="Agent bots triage new conversations in the inboxes they are connected to, then hand off to your team." />
       <div class="page-body stack-lg">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="bots-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="bots-notice" />
         {props.bots.length === 0 ? (
           <section class="card card-empty">
             <EmptyState icon="layers" title="No bots yet">

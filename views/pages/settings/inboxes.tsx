@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField } from "../../components/form.tsx";
+import { CsrfField, NoticeAlert } from "../../components/form.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
-import type { Notice } from "./profile.tsx";
+import type { Notice } from "../../components/form.tsx";
 
 export type InboxBotRow = { id: number; name: string; channel: string; botId: number | null };
 export type BotChoice = { id: number; name: string };
@@ -53,11 +53,7 @@ export function InboxesPage(props: { shell: Shell; access: SettingsAccess; inbox
     <SettingsLayout shell={props.shell} page="inboxes" access={props.access}>
       <PageHeader title="Inboxes" subtitle="Bot configuration: pick the bot that handles new conversations of each inbox." />
       <div class="page-body stack-lg">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="inboxes-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="inboxes-notice" />
         {props.inboxes.length === 0 ? (
           <section class="card card-empty">
             <EmptyState icon="inbox" title="No inboxes yet">

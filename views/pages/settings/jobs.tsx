@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField } from "../../components/form.tsx";
+import { CsrfField, NoticeAlert } from "../../components/form.tsx";
 import { Icon, type IconName } from "../../components/icon.tsx";
 import { Time } from "../../components/time.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
-import type { Notice } from "./profile.tsx";
+import type { Notice } from "../../components/form.tsx";
 
 export type JobCounts = { pending: number; running: number; dead: number };
 export type DeadJob = { id: number; kind: string; attempts: number; maxAttempts: number; lastError: string | null; failedAt: number | null };
@@ -26,11 +26,7 @@ export function JobsPage(props: { shell: Shell; access: SettingsAccess; counts: 
     <SettingsLayout shell={props.shell} page="jobs" access={props.access}>
       <PageHeader title="Background jobs" subtitle="Emails, webhooks and other work Parley does outside of requests." />
       <div class="page-body stack-lg">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="jobs-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="jobs-notice" />
         <div class="metric-grid metric-grid-3">
           {stat("Pending", props.counts.pending, "clock", "neutral")}
           {stat("Running", props.counts.running, "activity", "info")}

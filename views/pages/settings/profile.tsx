@@ -1,12 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import { Avatar } from "../../components/avatar.tsx";
-import { Alert, CsrfField, Field, type AlertKind, type FieldErrors } from "../../components/form.tsx";
+import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
 
 export type ProfileValues = { name: string; display_name: string; email: string };
-export type Notice = { kind: AlertKind; title: string; text?: string };
 
 export function ProfilePage(props: {
   shell: Shell;
@@ -24,11 +23,7 @@ export function ProfilePage(props: {
     <SettingsLayout shell={shell} page="profile" access={props.access}>
       <PageHeader title="Profile" subtitle="How you appear to your team and to customers." />
       <div class="page-body stack-lg narrow">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="profile-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="profile-notice" />
 
         <section class="card" aria-labelledby="profile-heading">
           <header class="card-header">

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
+import { Alert, CsrfField, Field, type FieldErrors, NoticeAlert } from "../../components/form.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
-import type { Notice } from "./profile.tsx";
+import type { Notice } from "../../components/form.tsx";
 
 export type WebhookItem = {
   id: number;
@@ -81,11 +81,7 @@ export function WebhooksPage(props: {
     <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
       <PageHeader title="Webhooks" subtitle="Parley POSTs the events you pick to your URL, signed with the webhook's secret (X-Chatwoot-Signature)." />
       <div class="page-body stack-lg">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="webhooks-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="webhooks-notice" />
         {props.webhooks.length === 0 ? (
           <section class="card card-empty">
             <EmptyState icon="layers" title="No webhooks yet">
@@ -222,11 +218,7 @@ export function WebhookPage(props: {
     <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
       <PageHeader title={w.name || w.url} subtitle={w.name ? w.url : undefined} />
       <div class="page-body stack-lg">
-        {props.notice ? (
-          <Alert kind={props.notice.kind} title={props.notice.title} id="webhooks-notice">
-            {props.notice.text}
-          </Alert>
-        ) : null}
+        <NoticeAlert notice={props.notice} id="webhooks-notice" />
         {w.enabled ? null : (
           <Alert kind="warning" title="This webhook is disabled" id="webhook-disabled">
             {w.disabledReason ?? "Disabled."} Tick “Enabled” below and save to turn it back on.

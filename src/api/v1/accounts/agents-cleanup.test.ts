@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startParleyServer, type ParleyServer } from "../../../testing/fixtures/parley-process.ts";
-import { createAdmin, createAgent, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../../testing/server.ts";
+import { apiClient, type ApiClient, createAdmin, createAgent, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../../testing/server.ts";
 
 /** The raw membership rows of a user (the API lists only current members of the account, so it cannot show leftovers). */
 function rowsOf(db: Database, userId: number) {
@@ -16,7 +16,6 @@ function rowsOf(db: Database, userId: number) {
 // "What happens when an agent is deleted?": a background job removes them from every team and inbox of the
 // account and unassigns their conversations, atomically; it survives a crash between the delete and the job.
 
-type Client = Pick<TestServer, "api">;
 type Admin = Awaited<ReturnType<typeof createAdmin>>;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -29,7 +28,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   }
 }
 
-async function json(client: Client, token: string, method: string, path: string, body?: unknown) {
+async function json(client: ApiClient, token: string, method: string, path: string, body?: unknown) {
   const res = await client.api(path, { token, method, json: body });
   expect(res.status).toBe(200);
   const text = await res.text();
@@ -37,7 +36,7 @@ async function json(client: Client, token: string, method: string, path: string,
 }
 
 /** Two teams and two inboxes of the admin's account, with the agent (and the admin) in all of them. */
-async function staffAccount(client: Client, admin: Admin, agentId: number) {
+async function staffAccount(client: ApiClient, admin: Admin, agentId: number) {
   const base = `/api/v1/accounts/${admin.account.id}`;
   const teams = [];
   const inboxes = [];
@@ -53,7 +52,7 @@ async function staffAccount(client: Client, admin: Admin, agentId: number) {
 }
 
 /** A conversation in the inbox, with a new contact, assigned to the given agent. Returns its display id. */
-async function openConversation(client: Client, admin: Admin, inboxId: number, assigneeId: number): Promise<number> {
+async function openConversation(client: ApiClient, admin: Admin, inboxId: number, assigneeId: number): Promise<number> {
   const base = `/api/v1/accounts/${admin.account.id}`;
   const contact = (await json(client, admin.token, "POST", `${base}/contacts`, { name: "Carla Customer", inbox_id: inboxId })).payload;
   const conversation = await json(client, admin.token, "POST", `${base}/conversations`, {
@@ -66,12 +65,12 @@ async function openConversation(client: Client, admin: Admin, inboxId: number, a
   return conversation.id;
 }
 
-async function assigneeOf(client: Client, admin: Admin, displayId: number): Promise<{ assignee: number | null; status: string }> {
+async function assigneeOf(client: ApiClient, admin: Admin, displayId: number): Promise<{ assignee: number | null; status: string }> {
   const c = await json(client, admin.token, "GET", `/api/v1/accounts/${admin.account.id}/conversations/${displayId}`);
   return { assignee: c.meta.assignee?.id ?? null, status: c.status };
 }
 
-async function membership(client: Client, admin: Admin, staff: { teams: number[]; inboxes: number[] }) {
+async function membership(client: ApiClient, admin: Admin, staff: { teams: number[]; inboxes: number[] }) {
   const base = `/api/v1/accounts/${admin.account.id}`;
   const teams = await Promise.all(staff.teams.map(async (id) => (await json(client, admin.token, "GET", `${base}/teams/${id}/team_members`)).map((a: { id: number }) => a.id)));
   const inboxes = await Promise.all(
@@ -166,20 +165,6 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function clientOf(s: ParleyServer): Client {
-    return {
-      api(path, init = {}) {
-        const headers = new Headers(init.headers);
-        if (init.token) headers.set("api_access_token", init.token);
-        let body = init.body;
-        if (init.json !== undefined) {
-          headers.set("content-type", "application/json");
-          body = JSON.stringify(init.json);
-        }
-        return fetch(s.url + path, { ...init, headers, body, redirect: "manual" });
-      },
-    };
-  }
 
   function withDb<T>(fn: (db: Database) => T): T {
     const db = new Database(join(dataDir, "parley.db"), { readonly: true });
@@ -204,7 +189,7 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
   test("delete, SIGKILL at once, restart: the cleanup happens after the restart", async () => {
     const first = await startParleyServer(env);
     servers.push(first);
-    const client = clientOf(first);
+    const client = apiClient(first.url);
     const admin = await createAdmin(client as TestServer);
     const agent = await createAgent(client as TestServer, admin);
     const staff = await staffAccount(client, admin, agent.user.id);
@@ -223,7 +208,7 @@ describe("agent deletion cleanup survives SIGKILL between the delete and the job
 
     const second = await startParleyServer(env);
     servers.push(second);
-    const again = clientOf(second);
+    const again = apiClient(second.url);
     // The membership is gone (it was part of the delete's transaction)...
     expect((await again.api(`/api/v1/accounts/${admin.account.id}/agents`, { token: agent.token })).status).toBe(404);
     // ...and the job, run by the restarted server, strips every team and inbox.
