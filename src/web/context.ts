@@ -98,7 +98,7 @@ export function shellOf(c: WebContext, section: Section, title: string): Shell {
   const membership = c.var.membership;
   return {
     doc: pageDoc(c, title),
-    user: { name: availableName(user), email: user.email, avatarUrl: user.avatar_url, availability: membership.availability },
+    user: { id: user.id, name: availableName(user), email: user.email, avatarUrl: user.avatar_url, availability: membership.availability, pubsubToken: user.pubsub_token },
     accounts: c.var.memberships.map((m) => ({ id: m.account_id, name: m.account_name, role: m.role })),
     accountId: membership.account_id,
     section,

@@ -7,8 +7,6 @@ import { switchSessionAccount } from "../domain/auth/sessions.ts";
 import { markAccountActive, setAvailability } from "../domain/users/commands.ts";
 import { membershipsOf } from "../domain/users/queries.ts";
 import { UserMenu, accountPath } from "../../views/layouts/app.tsx";
-import { ContactsPage } from "../../views/pages/contacts/index.tsx";
-import { ConversationsPage } from "../../views/pages/conversations/index.tsx";
 import { ErrorPage } from "../../views/pages/errors/error.tsx";
 import { HelpCenterPage } from "../../views/pages/help-center/index.tsx";
 import { ReportsPage } from "../../views/pages/reports/index.tsx";
@@ -17,6 +15,12 @@ import { readForm } from "./forms.ts";
 import { settingsRoutes } from "./settings.tsx";
 import { botSettingsRoutes } from "./bots.tsx";
 import { webhookSettingsRoutes } from "./webhooks.tsx";
+import { workspaceRoutes } from "./workspace/index.ts";
+import { contactsRoutes } from "./contacts.tsx";
+import { searchRoutes } from "./search.tsx";
+import { accountTeamSettingsRoutes } from "./settings/account-team.tsx";
+import { cannedResponseSettingsRoutes } from "./settings/canned-responses.tsx";
+import { moreSettingsRoutes } from "./settings/inbox-label-role-profile.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
 
@@ -35,8 +39,8 @@ function backTo(c: WebContext, fallback: string): string {
 const accountRoutes = new Hono<AppEnv>()
   .use("*", requireLogin, loadAccount)
   .get("/", (c) => c.redirect(accountPath(c.var.membership.account_id, "dashboard"), 302))
-  .get("/dashboard", (c) => render(c, <ConversationsPage shell={shellOf(c, "conversations", "Conversations")} />))
-  .get("/contacts", (c) => render(c, <ContactsPage shell={shellOf(c, "contacts", "Contacts")} />))
+  .route("/contacts", contactsRoutes)
+  .route("/search", searchRoutes)
   .get("/reports", (c) => render(c, <ReportsPage shell={shellOf(c, "reports", "Reports")} />))
   .get("/portals", (c) => render(c, <HelpCenterPage shell={shellOf(c, "help-center", "Help Center")} />))
   .post("/switch", (c) => {
@@ -55,6 +59,10 @@ const accountRoutes = new Hono<AppEnv>()
     c.set("membership", { ...c.var.membership, availability });
     return fragment(c, <UserMenu shell={shellOf(c, "conversations", "")} />);
   })
+  .route("/", workspaceRoutes)
+  .route("/settings", accountTeamSettingsRoutes)
+  .route("/settings", moreSettingsRoutes)
+  .route("/settings", cannedResponseSettingsRoutes)
   .route("/settings", botSettingsRoutes)
   .route("/settings", webhookSettingsRoutes)
   .route("/settings", settingsRoutes);

@@ -107,7 +107,7 @@ describe("static files", () => {
       expect(res.headers.get("content-type")).toStartWith(expected[url.split(".").pop()!]);
       expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
     expect((await fetch(server.url + "/static/app.000000000000.css")).status).toBe(404);
     expect((await fetch(server.url + "/static/..%2Fpackage.json")).status).toBe(404);

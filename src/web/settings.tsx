@@ -27,7 +27,7 @@ const PROFILE_NOTICES: Record<string, Notice> = {
   token: { kind: "success", title: "New access token created", text: "Update your integrations with the new token." },
 };
 
-export const access = (c: WebContext) => ({ outbox: isAdmin(c) || isSuperAdmin(c), jobs: isSuperAdmin(c), bots: isAdmin(c) });
+export const access = (c: WebContext) => ({ outbox: isAdmin(c) || isSuperAdmin(c), jobs: isSuperAdmin(c), admin: isAdmin(c) });
 const settingsPath = (c: WebContext, page: string) => accountPath(c.var.membership.account_id, `settings/${page}`);
 
 function profilePage(c: WebContext, status: 200 | 422, extra: { values?: ProfileValues; profileErrors?: FieldErrors; passwordErrors?: FieldErrors } = {}) {

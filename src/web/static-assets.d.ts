@@ -15,3 +15,9 @@ declare module "@alpinejs/csp/dist/cdn.min.js" {
   const path: string;
   export default path;
 }
+
+// Imported `with { type: "file" }` by src/web/static.ts: the import is the file's path.
+declare module "*.js" {
+  const path: string;
+  export default path;
+}

@@ -7,6 +7,19 @@ import htmxPath from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import cssPath from "../../static/css/app.css" with { type: "file" };
 import logoPath from "../../static/img/logo.svg" with { type: "file" };
 import appJsPath from "../../static/js/app.js" with { type: "file" };
+import contactsCssPath from "../../static/css/contacts.css" with { type: "file" };
+import conversationCssPath from "../../static/css/conversation.css" with { type: "file" };
+import searchCssPath from "../../static/css/search.css" with { type: "file" };
+import settingsCssPath from "../../static/css/settings.css" with { type: "file" };
+import sidebarCssPath from "../../static/css/sidebar.css" with { type: "file" };
+import workspaceCssPath from "../../static/css/workspace.css" with { type: "file" };
+import contactsJsPath from "../../static/js/contacts.js" with { type: "file" };
+import conversationJsPath from "../../static/js/conversation.js" with { type: "file" };
+import realtimeJsPath from "../../static/js/realtime.js" with { type: "file" };
+import searchJsPath from "../../static/js/search.js" with { type: "file" };
+import settingsJsPath from "../../static/js/settings.js" with { type: "file" };
+import sidebarJsPath from "../../static/js/sidebar.js" with { type: "file" };
+import workspaceJsPath from "../../static/js/workspace.js" with { type: "file" };
 import type { AppEnv } from "../deps.ts";
 import { AVATAR_DIR } from "../domain/users/avatars.ts";
 import { sha256Hex } from "../lib/crypto.ts";
@@ -45,6 +58,28 @@ export const assets: Assets = Object.freeze({
   htmx: register(table, htmxPath, "htmx", "js"),
   alpine: register(table, alpinePath, "alpine-csp", "js"),
   logo: register(table, logoPath, "logo", "svg"),
+  /** One stylesheet and one script per dashboard area, each owned by that area; loaded after app.css / app.js. */
+  styles: Object.freeze(
+    [
+      [workspaceCssPath, "workspace"],
+      [conversationCssPath, "conversation"],
+      [sidebarCssPath, "sidebar"],
+      [contactsCssPath, "contacts"],
+      [settingsCssPath, "settings"],
+      [searchCssPath, "search"],
+    ].map(([path, base]) => register(table, path, base, "css")),
+  ),
+  scripts: Object.freeze(
+    [
+      [realtimeJsPath, "realtime"],
+      [workspaceJsPath, "workspace"],
+      [conversationJsPath, "conversation"],
+      [sidebarJsPath, "sidebar"],
+      [contactsJsPath, "contacts"],
+      [settingsJsPath, "settings"],
+      [searchJsPath, "search"],
+    ].map(([path, base]) => register(table, path, base, "js")),
+  ),
 });
 
 const AVATAR_NAME = /^[A-Za-z0-9]+\.(png|jpg|gif|webp)$/;

@@ -7,7 +7,7 @@ import { Document, type Doc } from "./document.tsx";
 
 export type Section = "conversations" | "contacts" | "reports" | "help-center" | "settings";
 
-export type ShellUser = { name: string; email: string; avatarUrl: string | null; availability: Availability };
+export type ShellUser = { id: number; name: string; email: string; avatarUrl: string | null; availability: Availability; pubsubToken: string };
 export type ShellAccount = { id: number; name: string; role: string };
 
 /** Everything the logged-in frame needs: who, where, and which account. */
@@ -145,6 +145,7 @@ export function AppLayout(props: { shell: Shell; children: Child }) {
   const { shell } = props;
   return (
     <Document doc={shell.doc} bodyClass="app-body">
+      <meta name="parley-realtime" data-account-id={String(shell.accountId)} data-user-id={String(shell.user.id)} data-pubsub-token={shell.user.pubsubToken} />
       <a class="skip-link" href="#main">
         Skip to content
       </a>

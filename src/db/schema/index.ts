@@ -9,3 +9,4 @@ export * from "./mail.ts";
 export * from "./notifications.ts";
 export * from "./teams.ts";
 export * from "./webhooks.ts";
+export * from "./workspace.ts";

@@ -3,9 +3,22 @@ import type { Child } from "hono/jsx";
 import { Icon, type IconName } from "../../components/icon.tsx";
 import { AppLayout, accountPath, type Shell } from "../../layouts/app.tsx";
 
-export type SettingsPage = "profile" | "outbox" | "jobs" | "bots" | "inboxes" | "webhooks";
-/** Which settings pages the viewer may open (administrators: outbox; SuperAdmins: jobs). */
-export type SettingsAccess = { outbox: boolean; jobs: boolean; bots?: boolean };
+export type SettingsPage =
+  | "profile"
+  | "account"
+  | "agents"
+  | "teams"
+  | "inboxes"
+  | "labels"
+  | "custom-roles"
+  | "canned-responses"
+  | "dashboard-apps"
+  | "bots"
+  | "webhooks"
+  | "outbox"
+  | "jobs";
+/** Which settings pages the viewer may open (administrators: the account's settings; SuperAdmins: jobs). */
+export type SettingsAccess = { outbox: boolean; jobs: boolean; admin?: boolean };
 
 export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access: SettingsAccess; children: Child }) {
   const id = props.shell.accountId;
@@ -24,11 +37,28 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
           <p class="subnav-title">Settings</p>
           <p class="subnav-group">Personal</p>
           <ul>{link("profile", "Profile", "user", "settings/profile")}</ul>
-          {props.access.outbox || props.access.jobs || props.access.bots ? <p class="subnav-group">Administration</p> : null}
+          {props.access.admin ? (
+            <>
+              <p class="subnav-group">Account</p>
+              <ul>
+                {link("account", "Account settings", "settings", "settings/account")}
+                {link("agents", "Agents", "user", "settings/agents")}
+                {link("teams", "Teams", "contacts", "settings/teams")}
+                {link("inboxes", "Inboxes", "inbox", "settings/inboxes")}
+                {link("labels", "Labels", "layers", "settings/labels")}
+                {link("custom-roles", "Custom roles", "user", "settings/custom-roles")}
+                {link("canned-responses", "Canned responses", "conversations", "settings/canned-responses")}
+              </ul>
+              <p class="subnav-group">Integrations</p>
+              <ul>
+                {link("dashboard-apps", "Dashboard apps", "layers", "settings/integrations/dashboard-apps")}
+                {link("bots", "Bots", "layers", "settings/bots")}
+                {link("webhooks", "Webhooks", "layers", "settings/webhooks")}
+              </ul>
+            </>
+          ) : null}
+          {props.access.outbox || props.access.jobs ? <p class="subnav-group">System</p> : null}
           <ul>
-            {props.access.bots ? link("inboxes", "Inboxes", "inbox", "settings/inboxes") : null}
-            {props.access.bots ? link("bots", "Bots", "layers", "settings/bots") : null}
-            {props.access.bots ? link("webhooks", "Webhooks", "layers", "settings/webhooks") : null}
             {props.access.outbox ? link("outbox", "Mail outbox", "mail", "settings/outbox") : null}
             {props.access.jobs ? link("jobs", "Background jobs", "layers", "settings/jobs") : null}
           </ul>

@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps.ts";
+import { conversationRoutes } from "./conversation.tsx";
+import { dashboardAppRoutes } from "./dashboard-apps.tsx";
+import { workspacePageRoutes } from "./page.tsx";
+import { sidebarRoutes } from "./sidebar.tsx";
+
+/**
+ * The conversation workspace under /app/accounts/:accountId: the full pages (list + conversation + sidebar),
+ * and the htmx fragments of each pane. Each pane lives in its own module.
+ */
+export const workspaceRoutes = new Hono<AppEnv>()
+  .route("/", workspacePageRoutes)
+  .route("/", conversationRoutes)
+  .route("/", sidebarRoutes)
+  .route("/", dashboardAppRoutes);

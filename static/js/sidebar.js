@@ -1,0 +1,1 @@
+// Dashboard area: sidebar. Loaded after app.js and before Alpine (components register on alpine:init).
