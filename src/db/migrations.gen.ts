@@ -4,6 +4,7 @@ import m1 from "../../migrations/0001_contact_search.sql" with { type: "text" };
 import m2 from "../../migrations/0002_webhooks_and_bots.sql" with { type: "text" };
 import m3 from "../../migrations/0003_list_indexes.sql" with { type: "text" };
 import m4 from "../../migrations/0004_workspace.sql" with { type: "text" };
+import m5 from "../../migrations/0005_notification_settings.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -11,4 +12,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0002_webhooks_and_bots", sql: m2 },
   { name: "0003_list_indexes", sql: m3 },
   { name: "0004_workspace", sql: m4 },
+  { name: "0005_notification_settings", sql: m5 },
 ];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { accounts, users } from "./accounts.ts";
 
 export const NOTIFICATION_TYPES = [
@@ -32,4 +32,22 @@ export const notifications = sqliteTable(
     updated_at: integer("updated_at").notNull(),
   },
   (t) => [index("notifications_user_idx").on(t.account_id, t.user_id, t.last_activity_at)],
+);
+
+/**
+ * Chatwoot's notification_settings: one row per user and account, the notification types the user wants by
+ * email and by push (Chatwoot keeps them as bit flags; Parley keeps the type names). No row = the defaults.
+ */
+export const notification_settings = sqliteTable(
+  "notification_settings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    user_id: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    email_flags: text("email_flags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    push_flags: text("push_flags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("notification_settings_account_user_unique").on(t.account_id, t.user_id)],
 );
