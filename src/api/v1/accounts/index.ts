@@ -13,11 +13,14 @@ import { inboxAgentBotRoutes } from "./inbox-agent-bot.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { labelRoutes } from "./labels.ts";
 import { notificationRoutes } from "./notifications.ts";
+import { notificationSettingRoutes } from "./notification-settings.ts";
 import { attachmentRoutes } from "./attachments.ts";
 import { contactRoutes } from "./contacts.ts";
 import { contactNoteRoutes } from "./contact-notes.ts";
 import { contactMergeRoutes } from "./contact-merge.ts";
 import { webhookRoutes } from "./webhooks.ts";
+import { dashboardAppRoutes } from "./dashboard-apps.ts";
+import { cannedResponseRoutes } from "./canned-responses.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -41,5 +44,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/conversations", conversationRoutes)
   .route("/labels", labelRoutes)
   .route("/notifications", notificationRoutes)
+  .route("/notification_settings", notificationSettingRoutes)
   .route("/attachments", attachmentRoutes)
-  .route("/webhooks", webhookRoutes);
+  .route("/webhooks", webhookRoutes)
+  .route("/dashboard_apps", dashboardAppRoutes)
+  .route("/canned_responses", cannedResponseRoutes);
