@@ -14,6 +14,7 @@ import { conversationRoutes } from "./conversations.ts";
 import { labelRoutes } from "./labels.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { notificationSettingRoutes } from "./notification-settings.ts";
+import { notificationSettingRoutes } from "./notification-settings.ts";
 import { attachmentRoutes } from "./attachments.ts";
 import { contactRoutes } from "./contacts.ts";
 import { contactNoteRoutes } from "./contact-notes.ts";
@@ -44,6 +45,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/conversations", conversationRoutes)
   .route("/labels", labelRoutes)
   .route("/notifications", notificationRoutes)
+  .route("/notification_settings", notificationSettingRoutes)
   .route("/notification_settings", notificationSettingRoutes)
   .route("/attachments", attachmentRoutes)
   .route("/webhooks", webhookRoutes)

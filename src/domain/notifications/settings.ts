@@ -1,0 +1,93 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { NOTIFICATION_TYPES, notification_settings } from "../../db/schema/notifications.ts";
+import type { Tx } from "../../db/tx.ts";
+import type { AccountScope } from "../accounts/access.ts";
+import { Forbidden, Validation } from "../errors.ts";
+import type { NotificationType } from "./commands.ts";
+
+/** Chatwoot's flag names: the notification type prefixed by the medium (`email_conversation_creation`). */
+export const ALL_EMAIL_FLAGS = NOTIFICATION_TYPES.map((t) => `email_${t}`);
+export const ALL_PUSH_FLAGS = NOTIFICATION_TYPES.map((t) => `push_${t}`);
+
+/** What a new member gets (Chatwoot's AccountUser#create_notification_setting): assignments, by email and push. */
+const DEFAULT_EMAIL: string[] = ["email_conversation_assignment"];
+const DEFAULT_PUSH: string[] = ["push_conversation_assignment"];
+
+export type NotificationSettings = {
+  id: number | null;
+  user_id: number;
+  account_id: number;
+  selected_email_flags: string[];
+  selected_push_flags: string[];
+};
+
+function userOf(scope: AccountScope): number {
+  if (scope.userId === null) throw new Forbidden("Only users have notification settings");
+  return scope.userId;
+}
+
+function rowOf(db: Db, accountId: number, userId: number) {
+  return db
+    .select()
+    .from(notification_settings)
+    .where(and(eq(notification_settings.account_id, accountId), eq(notification_settings.user_id, userId)))
+    .get();
+}
+
+/** The acting user's notification settings in the account (the defaults until they save their own). */
+export function getNotificationSettings(db: Db, scope: AccountScope): NotificationSettings {
+  const userId = userOf(scope);
+  const row = rowOf(db, scope.account.id, userId);
+  return {
+    id: row?.id ?? null,
+    user_id: userId,
+    account_id: scope.account.id,
+    selected_email_flags: row ? row.email_flags : DEFAULT_EMAIL,
+    selected_push_flags: row ? row.push_flags : DEFAULT_PUSH,
+  };
+}
+
+function checkFlags(field: string, flags: string[], allowed: string[]): string[] {
+  const unknown = flags.filter((f) => !allowed.includes(f));
+  if (unknown.length) throw Validation.field(field, `contains unknown flags: ${unknown.join(", ")}`);
+  return allowed.filter((f) => flags.includes(f));
+}
+
+/** PATCH /notification_settings: replaces the selected flags of each medium given; the other medium is kept. */
+export function updateNotificationSettings(
+  tx: Tx,
+  scope: AccountScope,
+  input: { selected_email_flags?: string[]; selected_push_flags?: string[] },
+): NotificationSettings {
+  const userId = userOf(scope);
+  const current = getNotificationSettings(tx.db, scope);
+  const email = input.selected_email_flags === undefined ? current.selected_email_flags : checkFlags("selected_email_flags", input.selected_email_flags, ALL_EMAIL_FLAGS);
+  const push = input.selected_push_flags === undefined ? current.selected_push_flags : checkFlags("selected_push_flags", input.selected_push_flags, ALL_PUSH_FLAGS);
+  tx.db
+    .insert(notification_settings)
+    .values({ account_id: scope.account.id, user_id: userId, email_flags: email, push_flags: push, created_at: tx.now, updated_at: tx.now })
+    .onConflictDoUpdate({ target: [notification_settings.account_id, notification_settings.user_id], set: { email_flags: email, push_flags: push, updated_at: tx.now } })
+    .run();
+  return getNotificationSettings(tx.db, scope);
+}
+
+/** Whether the user wants this notification type by the medium (for the senders of emails and pushes). */
+export function wantsNotification(db: Db, accountId: number, userId: number, medium: "email" | "push", type: NotificationType): boolean {
+  const row = rowOf(db, accountId, userId);
+  const flags = row ? (medium === "email" ? row.email_flags : row.push_flags) : medium === "email" ? DEFAULT_EMAIL : DEFAULT_PUSH;
+  return flags.includes(`${medium}_${type}`);
+}
+
+/** Chatwoot's notification_settings/show.json. */
+export function serializeNotificationSettings(s: NotificationSettings) {
+  return {
+    id: s.id,
+    user_id: s.user_id,
+    account_id: s.account_id,
+    all_email_flags: ALL_EMAIL_FLAGS,
+    selected_email_flags: s.selected_email_flags,
+    all_push_flags: ALL_PUSH_FLAGS,
+    selected_push_flags: s.selected_push_flags,
+  };
+}
