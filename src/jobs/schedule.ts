@@ -1,5 +1,6 @@
 import type { AppDeps } from "../deps.ts";
 import { pruneExpiredSessions } from "../domain/auth/sessions.ts";
+import { AUTO_RESOLVE_EVERY_MS, autoResolveConversations } from "../domain/conversations/auto-resolve.ts";
 import { pruneFinishedJobs, pruneUsedTokens } from "../domain/system/maintenance.ts";
 import { pruneWebhookLog } from "../domain/webhooks/log.ts";
 
@@ -11,6 +12,7 @@ export const periodic: Periodic[] = [
   { name: "prune-used-tokens", everyMs: 3600_000, run: (d) => void pruneUsedTokens(d.db, d.clock.now()) },
   { name: "prune-finished-jobs", everyMs: 3600_000, run: (d) => void pruneFinishedJobs(d.db, d.clock.now()) },
   { name: "prune-webhook-log", everyMs: 3600_000, run: (d) => void pruneWebhookLog(d.db, d.clock.now(), d.config.webhookLogRetentionDays) },
+  { name: "auto-resolve-conversations", everyMs: AUTO_RESOLVE_EVERY_MS, run: (d) => void autoResolveConversations(d) },
 ];
 
 export function startSchedule(deps: AppDeps): () => void {
