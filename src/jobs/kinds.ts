@@ -1,5 +1,6 @@
 import type { AppDeps } from "../deps.ts";
 import { openAfterBotFailure } from "../domain/agent-bots/failures.ts";
+import { CONTACT_IMPORT_JOB, runContactImport } from "../domain/contacts/import.ts";
 import { AGENT_CLEANUP_JOB, cleanupRemovedAgent } from "../domain/agents/commands.ts";
 import { reopenSnoozed } from "../domain/conversations/commands.ts";
 import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
@@ -15,6 +16,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => (recordWebhookAttempt(deps, a), openAfterBotFailure(deps, a)), skip: (job) => webhookDeliverySkip(deps.db, job) }),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
+    [CONTACT_IMPORT_JOB]: (payload: { import_id: number }) => runContactImport(deps, payload.import_id),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
       void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),
   };

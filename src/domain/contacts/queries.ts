@@ -47,7 +47,7 @@ function orderBy(sort: string | undefined): SQL[] {
  * through the account index would fetch every row by a random seek, which is ~10x slower than one
  * sequential pass over the table once other columns must be read.
  */
-function page(db: Db, accountId: number, condition: SQL | undefined, p: PageParams, rowsBy: "account_index" | "condition" = "account_index"): ContactPage {
+export function page(db: Db, accountId: number, condition: SQL | undefined, p: PageParams, rowsBy: "account_index" | "condition" = "account_index"): ContactPage {
   // Without a sort the order is the id: a walk of the table in rowid order stops after one page, where the
   // account index would have to collect and sort every contact of the account first.
   const viaIndex = rowsBy === "account_index" && p.sort !== undefined;
@@ -131,7 +131,7 @@ export function searchContacts(db: Db, scope: AccountScope, q: string, p: PagePa
   return { rows, count, page: p.page };
 }
 
-function likeAny(term: string, numericId: number | null): SQL {
+export function likeAny(term: string, numericId: number | null): SQL {
   const pattern = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const like = (col: SQL) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
   return or(
