@@ -5,6 +5,8 @@ import m2 from "../../migrations/0002_webhooks_and_bots.sql" with { type: "text"
 import m3 from "../../migrations/0003_list_indexes.sql" with { type: "text" };
 import m4 from "../../migrations/0004_workspace.sql" with { type: "text" };
 import m5 from "../../migrations/0005_notification_settings.sql" with { type: "text" };
+import m6 from "../../migrations/0006_message_search.sql" with { type: "text" };
+import m7 from "../../migrations/0007_config_version.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -13,4 +15,6 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0003_list_indexes", sql: m3 },
   { name: "0004_workspace", sql: m4 },
   { name: "0005_notification_settings", sql: m5 },
+  { name: "0006_message_search", sql: m6 },
+  { name: "0007_config_version", sql: m7 },
 ];
