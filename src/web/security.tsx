@@ -14,7 +14,7 @@ import { pageDoc, refreshIfHtmx, render, type WebContext } from "./context.ts";
  * Referrer-Policy same-origin keeps reset-link tokens out of other sites' logs while still letting the
  * browser send Origin/Referer on our own form posts, which the CSRF check relies on.
  */
-export const dashboardHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
+const baseDashboardHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", NONCE],
@@ -32,6 +32,20 @@ export const dashboardHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
   crossOriginEmbedderPolicy: false,
   permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
 }) as MiddlewareHandler<AppEnv>;
+
+const FRAME_SOURCES = "parleyFrameSources";
+
+/** Lets a page embed frames from these origins (dashboard apps): they are added to this response's CSP frame-src. */
+export function allowFrameSources(c: WebContext, origins: string[]): void {
+  c.set(FRAME_SOURCES as never, origins.filter((o) => /^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(o)) as never);
+}
+
+export const dashboardHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await baseDashboardHeaders(c, next);
+  const origins = c.get(FRAME_SOURCES as never) as string[] | undefined;
+  const csp = c.res.headers.get("Content-Security-Policy");
+  if (origins?.length && csp) c.res.headers.set("Content-Security-Policy", `${csp}; frame-src 'self' ${origins.join(" ")}`);
+};
 
 export const CSRF_COOKIE = "parley_csrf";
 const CSRF_FIELD = "_csrf";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps.ts";
 import { conversationRoutes } from "./conversation.tsx";
-import { dashboardAppRoutes } from "./dashboard-apps.tsx";
+import { dashboardAppFrameSources, dashboardAppRoutes } from "./dashboard-apps.tsx";
 import { workspacePageRoutes } from "./page.tsx";
 import { sidebarRoutes } from "./sidebar.tsx";
 
@@ -10,6 +10,7 @@ import { sidebarRoutes } from "./sidebar.tsx";
  * and the htmx fragments of each pane. Each pane lives in its own module.
  */
 export const workspaceRoutes = new Hono<AppEnv>()
+  .use("*", dashboardAppFrameSources)
   .route("/", workspacePageRoutes)
   .route("/", conversationRoutes)
   .route("/", sidebarRoutes)
