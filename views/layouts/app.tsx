@@ -4,6 +4,7 @@ import { AVAILABILITY_LABELS, Avatar, type Availability } from "../components/av
 import { CsrfField } from "../components/form.tsx";
 import { Icon, type IconName } from "../components/icon.tsx";
 import { Document, type Doc } from "./document.tsx";
+import { ShortcutsDialog } from "../pages/conversations/index.tsx";
 
 export type Section = "conversations" | "contacts" | "reports" | "help-center" | "settings";
 
@@ -183,6 +184,7 @@ export function AppLayout(props: { shell: Shell; children: Child }) {
           {props.children}
         </main>
       </div>
+      <ShortcutsDialog />
     </Document>
   );
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
-import { CONVERSATION_STATUSES, conversation_participants, conversations, mentions } from "../../db/schema/conversations.ts";
+import { CONVERSATION_STATUSES, PRIORITIES, conversation_participants, conversations, mentions } from "../../db/schema/conversations.ts";
 import { taggings } from "../../db/schema/labels.ts";
 import { teams } from "../../db/schema/teams.ts";
 import type { AccountScope } from "../accounts/access.ts";
@@ -39,6 +39,10 @@ export type ConversationListParams = {
   sort_by?: SortKey;
   conversation_type?: "mention" | "participating" | "unattended";
   source_id?: string;
+  /** A Parley addition for the dashboard list: one priority, or "none" for conversations without one. */
+  priority?: (typeof PRIORITIES)[number] | "none";
+  /** A Parley addition: rows per page (the dashboard refreshes the pages it has loaded in one request). */
+  per_page?: number;
 };
 
 export type ConversationCounts = { mine_count: number; assigned_count: number; unassigned_count: number; all_count: number };
@@ -91,6 +95,8 @@ function baseConditions(db: Db, scope: AccountScope, access: ConversationAccess,
       sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${conversations.id} AND m.message_type IN (0, 1) AND m.content LIKE ${likePattern(p.q)} ESCAPE '\\')`,
     );
   }
+  if (p.priority === "none") where.push(isNull(conversations.priority));
+  else if (p.priority) where.push(eq(conversations.priority, PRIORITIES.indexOf(p.priority)));
   if (p.source_id) {
     where.push(sql`${conversations.contact_inbox_id} IN (SELECT id FROM contact_inboxes WHERE source_id = ${p.source_id})`);
   }
@@ -162,13 +168,14 @@ export function listConversations(db: Db, scope: AccountScope, p: ConversationLi
   const counts = countsFor(db, where, scope.userId, access.kind === "limited");
   const assignee = assigneeCondition(p, scope.userId);
   const page = p.page ?? 1;
+  const perPage = p.per_page ?? PER_PAGE;
   const rows = db
     .select()
     .from(conversations)
     .where(and(...where, assignee))
     .orderBy(...SORTS[p.sort_by ?? "last_activity_at_desc"])
-    .limit(PER_PAGE)
-    .offset((page - 1) * PER_PAGE)
+    .limit(perPage)
+    .offset((page - 1) * perPage)
     .all();
   return { rows, counts };
 }

@@ -1,9 +1,232 @@
 /** @jsxImportSource hono/jsx */
+// The conversation workspace pages (dashboard, Mentions, one conversation open) and the list pane's fragments.
+// The list uses the same domain query as GET /api/v1/accounts/:id/conversations, so an agent sees exactly what
+// the API would show them (inbox membership, custom-role reach), counts included.
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../deps.ts";
-import { ConversationsPage } from "../../../views/pages/conversations/index.tsx";
-import { render, shellOf } from "../context.ts";
+import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
+import { Validation } from "../../domain/errors.ts";
+import { listConversations, getVisibleConversation, PER_PAGE, type ConversationListParams } from "../../domain/conversations/queries.ts";
+import { Records } from "../../domain/conversations/records.ts";
+import { conversationsJson } from "../../domain/conversations/serialize.ts";
+import { listInboxes } from "../../domain/inboxes/queries.ts";
+import { listLabels } from "../../domain/labels/queries.ts";
+import { renderMentions } from "../../domain/messages/mentions.ts";
+import { listTeams } from "../../domain/teams/queries.ts";
+import {
+  ConversationListBody,
+  ConversationRows,
+  DEFAULT_LIST_STATE,
+  LIST_PRIORITIES,
+  LIST_SORTS,
+  LIST_STATUSES,
+  LIST_TABS,
+  conversationUrl,
+  listPageUrl,
+  type ListBodyProps,
+  type ListEmpty,
+  type ListOptions,
+  type ListRow,
+  type ListState,
+} from "../../../views/pages/conversations/list.tsx";
+import { WorkspacePage } from "../../../views/pages/conversations/workspace.tsx";
+import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
+import { conversationPane } from "./conversation.tsx";
+import { sidebarPane } from "./sidebar.tsx";
 
-export const workspacePageRoutes = new Hono<AppEnv>().get("/dashboard", (c) =>
-  render(c, <ConversationsPage shell={shellOf(c, "conversations", "Conversations")} />),
+/** A live refresh re-reads the pages the agent has scrolled through, up to this many. */
+const MAX_REFRESH_PAGES = 8;
+
+const values = <T extends { value: string }>(list: readonly T[]) => list.map((o) => o.value) as [T["value"], ...T["value"][]];
+const blank = (v: unknown) => (v === "" ? undefined : v);
+const optionalId = z.preprocess(
+  blank,
+  z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").min(1, "must be a positive integer").max(2 ** 31).optional(),
 );
+const optionalEnum = <const T extends readonly [string, ...string[]]>(vals: T) => z.preprocess(blank, z.enum(vals, { error: `must be one of ${vals.join(", ")}` }).optional());
+
+const listQuerySchema = z.object({
+  view: optionalEnum(["inbox", "mentions"]),
+  assignee_type: optionalEnum(values(LIST_TABS)),
+  status: optionalEnum(values(LIST_STATUSES)),
+  inbox_id: optionalId,
+  team_id: optionalId,
+  label: z.string().max(255, "must be at most 255 characters").optional(),
+  priority: optionalEnum(values(LIST_PRIORITIES)),
+  sort_by: optionalEnum(values(LIST_SORTS)),
+  page: optionalId,
+  pages: optionalId,
+  part: optionalEnum(["rows", "body"]),
+});
+
+type ListRequest = { state: ListState; page: number; pages: number; part: "rows" | "body" };
+
+/** The list's state from the query string; a value that does not fit is a 422 naming the parameter. */
+function readListQuery(c: WebContext, view?: ListState["view"]): ListRequest {
+  const parsed = listQuerySchema.safeParse(c.req.query());
+  if (!parsed.success) throw new Validation(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "base", message: i.message })));
+  const q = parsed.data;
+  const state: ListState = {
+    view: view ?? q.view ?? "inbox",
+    tab: q.assignee_type ?? DEFAULT_LIST_STATE.tab,
+    status: q.status ?? DEFAULT_LIST_STATE.status,
+    inboxId: q.inbox_id ?? null,
+    teamId: q.team_id ?? null,
+    label: q.label?.trim() ? q.label.trim() : null,
+    priority: q.priority ?? null,
+    sort: q.sort_by ?? DEFAULT_LIST_STATE.sort,
+  };
+  return { state, page: Math.min(q.page ?? 1, 100_000), pages: Math.min(q.pages ?? 1, MAX_REFRESH_PAGES), part: q.part ?? "body" };
+}
+
+function scopeOf(c: WebContext): AccountScope {
+  return resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, c.var.membership.account_id);
+}
+
+function domainParams(state: ListState): ConversationListParams {
+  return {
+    assignee_type: state.tab,
+    status: state.status,
+    inbox_id: state.inboxId ?? undefined,
+    team_id: state.teamId ?? undefined,
+    labels: state.label ? [state.label] : undefined,
+    priority: state.priority ?? undefined,
+    sort_by: state.sort,
+    conversation_type: state.view === "mentions" ? "mention" : undefined,
+  };
+}
+
+const EXCERPT_LENGTH = 140;
+
+function excerptOf(content: string | null, attachments: number): string {
+  const text = content ? renderMentions(content).replace(/\s+/g, " ").trim() : "";
+  if (!text) return attachments > 0 ? "Attachment" : "";
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text;
+}
+
+/** One page of the list as rows for the view, read with the API's own serializer (one read per related record). */
+function listRows(c: WebContext, scope: AccountScope, state: ListState, page: number, perPage: number) {
+  const db = c.var.deps.db;
+  const { rows, counts } = listConversations(db, scope, { ...domainParams(state), page, per_page: perPage });
+  const records = new Records(db, scope.account.id, c.var.deps.config.publicUrl);
+  const json = conversationsJson(records, rows, scope.userId);
+  const items: ListRow[] = json.map((j, i) => {
+    const row = rows[i];
+    const last = j.last_non_activity_message;
+    const sender = j.meta.sender;
+    const assignee = j.meta.assignee;
+    return {
+      displayId: j.id,
+      status: j.status,
+      contactName: sender?.name?.trim() || sender?.email || sender?.phone_number || "Unknown contact",
+      contactAvatar: sender?.thumbnail || null,
+      inboxName: records.inbox(row.inbox_id)?.inbox.name ?? "",
+      excerpt: last ? excerptOf(last.content, last.attachments?.length ?? 0) : "",
+      excerptPrivate: !!last?.private,
+      excerptOutgoing: last?.message_type === 1,
+      lastActivityAt: row.last_activity_at,
+      assigneeName: assignee ? assignee.available_name : null,
+      assigneeAvatar: assignee?.thumbnail || null,
+      labels: j.labels,
+      priority: j.priority,
+      unread: j.unread_count,
+    };
+  });
+  return { items, counts, full: rows.length === perPage };
+}
+
+function listOptions(c: WebContext, scope: AccountScope): ListOptions {
+  const db = c.var.deps.db;
+  let teams: ListOptions["teams"] = [];
+  try {
+    teams = listTeams(db, scope).map((t) => ({ id: t.team.id, name: t.team.name }));
+  } catch {
+    // A custom role without team access: no team filter.
+  }
+  return {
+    inboxes: listInboxes(db, scope).map((i) => ({ id: i.inbox.id, name: i.inbox.name })),
+    teams,
+    labels: listLabels(db, scope.account.id).map((l) => l.title),
+  };
+}
+
+function emptyReason(state: ListState, counts: { mine_count: number; all_count: number }, rows: number, hasInboxes: () => boolean): ListEmpty {
+  if (rows > 0) return null;
+  if (!hasInboxes()) return "no-inboxes";
+  if (state.view === "mentions") return "mentions";
+  const filtered = state.status !== "open" || state.inboxId !== null || state.teamId !== null || state.label !== null || state.priority !== null;
+  if (filtered) return "filtered";
+  if (state.tab === "me" && counts.all_count > 0) return "mine";
+  return "no-conversations";
+}
+
+/** The list body's props: page 1 up to `pages` pages (a refresh keeps what the agent had scrolled through). */
+function listBody(c: WebContext, scope: AccountScope, req: ListRequest, openId: number | null, options?: ListOptions): ListBodyProps {
+  const perPage = PER_PAGE * req.pages;
+  const page = req.pages > 1 ? 1 : req.page;
+  const { items, counts, full } = listRows(c, scope, req.state, page, perPage);
+  const hasInboxes = () => (options ? options.inboxes.length > 0 : listInboxes(c.var.deps.db, scope).length > 0);
+  return {
+    accountId: scope.account.id,
+    state: req.state,
+    counts,
+    rows: items,
+    nextPage: full ? page + req.pages : null,
+    openId,
+    now: c.var.deps.clock.now(),
+    empty: page === 1 ? emptyReason(req.state, counts, items.length, hasInboxes) : null,
+    isAdmin: isAdmin(c),
+  };
+}
+
+function workspace(c: WebContext, req: ListRequest, openId: number | null) {
+  const scope = scopeOf(c);
+  const options = listOptions(c, scope);
+  const list = { ...listBody(c, scope, req, openId, options), options };
+  const title = openId !== null ? `Conversation #${openId}` : req.state.view === "mentions" ? "Mentions" : "Conversations";
+  return render(
+    c,
+    <WorkspacePage shell={shellOf(c, "conversations", title)} list={list} conversation={conversationPane(c, openId)} sidebar={sidebarPane(c, openId)} />,
+  );
+}
+
+/** An htmx request aimed at the conversation pane (not a history restore, which wants the whole page). */
+function wantsPane(c: WebContext): boolean {
+  return isHtmx(c) && c.req.header("hx-history-restore-request") !== "true" && (c.req.header("hx-target") ?? "").includes("conversation-pane");
+}
+
+export const workspacePageRoutes = new Hono<AppEnv>()
+  .get("/dashboard", (c) => workspace(c, readListQuery(c, "inbox"), null))
+  .get("/mentions", (c) => workspace(c, readListQuery(c, "mentions"), null))
+  .get("/conversations/:displayId{[0-9]+}", (c) => {
+    const displayId = Number(c.req.param("displayId"));
+    const req = readListQuery(c);
+    // 404 for a conversation the viewer may not see, before any pane renders.
+    getVisibleConversation(c.var.deps.db, scopeOf(c), displayId);
+    if (!wantsPane(c)) return workspace(c, req, displayId);
+    const sidebar = sidebarPane(c, displayId);
+    return c.html(
+      <>
+        {conversationPane(c, displayId)}
+        <template hx type="partial" hx-target="#sidebar-pane" hx-swap="outerHTML">
+          {sidebar}
+        </template>
+      </>,
+      200,
+      { "Cache-Control": "no-store", "HX-Push-Url": conversationUrl(scopeOf(c).account.id, displayId, req.state) },
+    );
+  })
+  .get("/conversation-list", (c) => {
+    const req = readListQuery(c);
+    const scope = scopeOf(c);
+    const open = Number(c.req.query("open") ?? "") || null;
+    const body = listBody(c, scope, req, open);
+    if (req.part === "rows") {
+      return fragment(c, <ConversationRows rows={body.rows} accountId={body.accountId} state={req.state} openId={open} now={body.now} nextPage={body.nextPage} />);
+    }
+    // A filter or tab change is a new view of the list: the address bar follows (a live refresh is not).
+    const headers: Record<string, string> = { "Cache-Control": "no-store" };
+    if (!c.req.query("pages") && isHtmx(c)) headers["HX-Push-Url"] = listPageUrl(scope.account.id, req.state);
+    return c.html(<ConversationListBody {...body} />, 200, headers);
+  });

@@ -1,27 +1,47 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { AppLayout, PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 
-export function ConversationsPage(props: { shell: Shell }) {
+/** Every keyboard shortcut of the dashboard (static/js/workspace.js dispatches them). */
+export const SHORTCUTS: { keys: string[][]; label: string }[] = [
+  { keys: [["j"], ["Alt", "↓"]], label: "Next conversation" },
+  { keys: [["k"], ["Alt", "↑"]], label: "Previous conversation" },
+  { keys: [["r"]], label: "Reply" },
+  { keys: [["n"]], label: "Private note" },
+  { keys: [["e"]], label: "Resolve" },
+  { keys: [["a"]], label: "Assign to me" },
+  { keys: [["/"], ["Ctrl", "K"]], label: "Search" },
+  { keys: [["?"]], label: "Show keyboard shortcuts" },
+  { keys: [["Esc"]], label: "Leave a text field, close this dialog" },
+];
+
+/** The cheat sheet opened with `?`. Rendered once per page by the app layout. */
+export function ShortcutsDialog() {
   return (
-    <AppLayout shell={props.shell}>
-      <PageHeader title="Conversations" subtitle="Every customer conversation from your inboxes, in one place." />
-      <div class="page-body">
-        <section class="card card-empty">
-          <EmptyState
-            icon="inbox"
-            title="No conversations yet"
-            actions={
-              <a class="btn btn-secondary" href={accountPath(props.shell.accountId, "settings/profile")}>
-                <Icon name="user" size={16} /> Complete your profile
-              </a>
-            }
-          >
-            When customers write to one of your inboxes — the website widget, email or the API — their conversations show up here, newest first.
-          </EmptyState>
-        </section>
+    <dialog id="shortcuts-dialog" class="shortcuts-dialog" aria-labelledby="shortcuts-title">
+      <div class="shortcuts-head">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <button type="button" class="icon-button" data-close-dialog aria-label="Close">
+          <Icon name="x" size={16} />
+        </button>
       </div>
-    </AppLayout>
+      <p class="shortcuts-hint">Shortcuts work anywhere in the dashboard except while you type in a text field.</p>
+      <dl class="shortcuts-list">
+        {SHORTCUTS.map((s) => (
+          <div class="shortcuts-item">
+            <dt>
+              {s.keys.map((combo, i) => (
+                <>
+                  {i > 0 ? <span class="shortcuts-or">or</span> : null}
+                  {combo.map((k) => (
+                    <kbd>{k}</kbd>
+                  ))}
+                </>
+              ))}
+            </dt>
+            <dd>{s.label}</dd>
+          </div>
+        ))}
+      </dl>
+    </dialog>
   );
 }
