@@ -1,1 +1,31 @@
 // Dashboard area: contacts. Loaded after app.js and before Alpine (components register on alpine:init).
+(function () {
+  "use strict";
+
+  // The "Export CSV" link follows the list's search and filters, which htmx changes without a reload.
+  function syncExportLink() {
+    var form = document.getElementById("contacts-filters");
+    var link = document.getElementById("export-contacts");
+    if (!form || !link) return;
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (typeof value === "string" && value !== "") params.append(key, value);
+    });
+    var query = params.toString();
+    link.setAttribute("href", form.getAttribute("data-export-base") + (query ? "?" + query : ""));
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.form && event.target.form.id === "contacts-filters") syncExportLink();
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.form && event.target.form.id === "contacts-filters") syncExportLink();
+  });
+  document.addEventListener("DOMContentLoaded", syncExportLink);
+
+  // After the merge search swaps in its candidates, keep the keyboard in the search box.
+  document.addEventListener("htmx:after:swap", function () {
+    var notes = document.getElementById("f-note-content");
+    if (notes && document.activeElement === document.body && notes.closest("#contact-notes")) notes.focus();
+  });
+})();
