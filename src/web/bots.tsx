@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-// Settings → Bots and Settings → Inboxes (bot configuration), for administrators. Same domain commands as the API.
+// Settings → Bots and the inboxes' bot configuration (the Inboxes pages are in settings/inbox-label-role-profile.tsx), for administrators.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../deps.ts";
@@ -9,7 +9,7 @@ import { agentBotAccessToken, listAgentBotsForAccount } from "../domain/agent-bo
 import { Forbidden, NotFound } from "../domain/errors.ts";
 import { accountPath } from "../../views/layouts/app.tsx";
 import { BotsPage, type BotFormValues, type BotItem } from "../../views/pages/settings/bots.tsx";
-import { InboxBotRowView, InboxesPage } from "../../views/pages/settings/inboxes.tsx";
+import { InboxBotRowView } from "../../views/pages/settings/inboxes.tsx";
 import type { Notice } from "../../views/components/form.tsx";
 import { isAdmin, isHtmx, render, fragment, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, submitted, text } from "./forms.ts";
@@ -85,11 +85,6 @@ export const botSettingsRoutes = new Hono<AppEnv>()
     const botId = idOf(c.req.param("botId"));
     c.var.deps.tx((tx) => deleteAgentBot(tx, botId, { accountId: accountId(c) }));
     return c.redirect(`${pathTo(c, "bots")}?saved=deleted`, 303);
-  })
-  .get("/inboxes", (c) => {
-    const notice = NOTICES[c.req.query("saved") ?? ""];
-    const page = <InboxesPage shell={shellOf(c, "settings", "Inboxes")} access={access(c)} inboxes={inboxRows(c)} bots={choices(c)} notice={notice} />;
-    return render(c, page);
   })
   .post("/inboxes/:inboxId/bot", async (c) => {
     const raw = c.req.param("inboxId");

@@ -14,7 +14,9 @@ export function InboxBotRowView(props: { accountId: number; csrf: string; inbox:
   const action = accountPath(props.accountId, `settings/inboxes/${inbox.id}/bot`);
   return (
     <tr id={`inbox-${inbox.id}`} data-inbox-id={inbox.id}>
-      <td class="cell-strong">{inbox.name}</td>
+      <td class="cell-strong">
+        <a href={accountPath(props.accountId, `settings/inboxes/${inbox.id}`)}>{inbox.name}</a>
+      </td>
       <td class="muted">{inbox.channel}</td>
       <td>
         <form method="post" action={action} class="row-form" hx-post={action} hx-target={`#inbox-${inbox.id}`} hx-swap="outerHTML">
@@ -46,18 +48,35 @@ export function InboxBotRowView(props: { accountId: number; csrf: string; inbox:
   );
 }
 
-/** Settings → Inboxes: each inbox with its Bot configuration picker. */
+/** Settings → Inboxes: each inbox (link to its settings) with its channel and Bot configuration picker. */
 export function InboxesPage(props: { shell: Shell; access: SettingsAccess; inboxes: InboxBotRow[]; bots: BotChoice[]; notice?: Notice }) {
   const csrf = props.shell.doc.csrfToken;
   return (
     <SettingsLayout shell={props.shell} page="inboxes" access={props.access}>
-      <PageHeader title="Inboxes" subtitle="Bot configuration: pick the bot that handles new conversations of each inbox." />
+      <PageHeader
+        title="Inboxes"
+        subtitle="Each inbox is one source of conversations (an API integration, later a website widget, email …). Agents see only the inboxes they are collaborators of."
+        actions={
+          <a class="btn btn-primary" href={accountPath(props.shell.accountId, "settings/inboxes/new")} id="add-inbox">
+            Add inbox
+          </a>
+        }
+      />
       <div class="page-body stack-lg">
         <NoticeAlert notice={props.notice} id="inboxes-notice" />
         {props.inboxes.length === 0 ? (
           <section class="card card-empty">
-            <EmptyState icon="inbox" title="No inboxes yet">
-              Create an inbox through the API first.
+            <EmptyState
+              icon="inbox"
+              title="No inboxes yet"
+              actions={
+                <a class="btn btn-primary" href={accountPath(props.shell.accountId, "settings/inboxes/new")}>
+                  Add your first inbox
+                </a>
+              }
+            >
+              Conversations arrive through inboxes. Add an API inbox, add your agents to it as collaborators, then create contacts and
+              conversations through the API (or point your own chat interface at it).
             </EmptyState>
           </section>
         ) : (
