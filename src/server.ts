@@ -10,6 +10,7 @@ import { startSchedule } from "./jobs/schedule.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createLog, type Log } from "./lib/log.ts";
 import { createMailer } from "./lib/mailer.ts";
+import { realtimeFor } from "./realtime/index.ts";
 
 export type StartOptions = {
   clock?: Clock;
@@ -54,15 +55,19 @@ export function startServer(config: Config, options: StartOptions = {}): Running
     ...options.jobOptions,
   });
 
+  const cable = realtimeFor(deps).cable;
   const server = Bun.serve({
     port: config.port,
-    fetch: app.fetch,
+    // /cable upgrades to the ActionCable WebSocket before Hono sees the request.
+    fetch: (req, srv) => cable.fetch(req, srv) ?? app.fetch(req, srv),
+    websocket: cable.websocket,
     maxRequestBodySize: config.maxUploadBytes + 1024 * 1024,
     error(err) {
       log.error("request failed", { err });
       return Response.json({ message: "Internal server error" }, { status: 500 });
     },
   });
+  cable.attach(server);
   if (options.startJobs !== false) runner.start();
   const stopSchedule = startSchedule(deps);
   const url = `http://localhost:${server.port}`;
@@ -78,6 +83,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
       if (stopped) return;
       stopped = true;
       stopSchedule();
+      cable.stop();
       await server.stop();
       await runner.stop();
       closeDatabase(db);

@@ -4,6 +4,7 @@ import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
 import { dispatchWebhookEvent } from "../domain/webhooks/dispatch.ts";
 import { WEBHOOK_SOURCE_EVENTS } from "../domain/webhooks/payloads.ts";
+import { realtimeFor } from "../realtime/index.ts";
 
 /**
  * The one list of who hears which event. Durable reactions (webhooks, bots, channel sends, automation)
@@ -27,4 +28,6 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("message.created", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
   deps.bus.onDurable("message.updated", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendStatusToBot(tx, deps.config.publicUrl, e));
+  // Realtime (/cable): after commit, each event's Chatwoot payload goes to the sockets allowed to see it.
+  realtimeFor(deps).broadcaster.wire();
 }

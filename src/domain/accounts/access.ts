@@ -82,7 +82,7 @@ export function hasPermission(scope: AccountScope, permission: Permission): bool
  */
 export type ConversationReach = "all" | "unassigned_and_mine" | "mine_and_participating";
 
-export function conversationReach(scope: AccountScope): ConversationReach {
+export function conversationReach(scope: Pick<AccountScope, "permissions">): ConversationReach {
   if (!scope.permissions.has("custom_role")) return "all";
   if (scope.permissions.has("conversation_manage")) return "all";
   if (scope.permissions.has("conversation_unassigned_manage")) return "unassigned_and_mine";
