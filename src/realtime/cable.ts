@@ -119,6 +119,11 @@ export class Cable {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.broadcaster.stop();
+    this.closeAll();
+  }
+
+  /** Asks every client to reconnect (ActionCable's server_restart). */
+  closeAll(): void {
     for (const ws of [...this.sockets]) this.disconnect(ws, "server_restart", true);
   }
 
