@@ -220,6 +220,60 @@ describe("/cable for agents", () => {
   });
 });
 
+describe("/cable event recipients", () => {
+  test("typing reaches the other inbox users and the contact, never the typer; private typing never reaches the contact", async () => {
+    const { contact, conversation } = await conversationFor(inboxA.id);
+    const agent = await open(userParams(member.user));
+    const boss = await open(userParams(admin.user));
+    const visitor = await open({ pubsub_token: contactToken(contact.id) });
+    const typing = (token: string, typing_status: string, is_private = false) =>
+      call(token, "POST", accountPath(admin.account.id, `/conversations/${conversation.id}/toggle_typing_status`), { typing_status, is_private });
+
+    expect((await typing(member.token, "on", true)).status).toBe(200);
+    const seen = (await boss.waitFor((e) => e.event === "conversation.typing_on", "private typing_on")).data;
+    expect(seen).toMatchObject({ conversation: { id: conversation.id }, user: { id: member.user.id, type: "user" }, is_private: true, account_id: admin.account.id });
+    expect((await typing(member.token, "off")).status).toBe(200);
+    await visitor.waitFor((e) => e.event === "conversation.typing_off", "public typing_off");
+    expect(visitor.of("conversation.typing_on")).toEqual([]);
+    await boss.waitFor((e) => e.event === "conversation.typing_off", "admin typing_off");
+    await sentinel(agent);
+    expect(agent.events.filter((e) => e.event.startsWith("conversation.typing"))).toEqual([]);
+  });
+
+  test("notifications go to their user only, with the unread count", async () => {
+    const { conversation } = await conversationFor(inboxA.id);
+    const agent = await open(userParams(member.user));
+    const boss = await open(userParams(admin.user));
+    const res = await call(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conversation.id}/assignments`), { assignee_id: member.user.id });
+    expect(res.status).toBe(200);
+    const n = (await agent.waitFor((e) => e.event === "notification.created" && e.data.notification.primary_actor_id !== undefined, "notification.created")).data;
+    expect(n.notification).toMatchObject({ notification_type: "conversation_assignment", primary_actor_type: "Conversation", primary_actor: { id: conversation.id } });
+    expect(n.unread_count).toBeGreaterThanOrEqual(1);
+    expect(n.count).toBeGreaterThanOrEqual(n.unread_count);
+    await sentinel(boss);
+    expect(boss.of("notification.created")).toEqual([]);
+  });
+
+  test("a custom role limited to unassigned conversations stops hearing a conversation once it is assigned to someone else", async () => {
+    const role = await call(admin.token, "POST", accountPath(admin.account.id, "/custom_roles"), { name: "Triage", permissions: ["conversation_unassigned_manage"] });
+    expect(role.status).toBe(200);
+    const t = await createAgent(server, admin, { customRoleId: role.body.id });
+    const triage = { token: t.token, user: await profile(t.token) };
+    await addInboxMembers(server, admin, inboxA.id, [member.user.id, triage.user.id]);
+    const limited = await open(userParams(triage.user));
+    const boss = await open(userParams(admin.user));
+    const { conversation } = await conversationFor(inboxA.id);
+    const first = await post(conversation.id, { content: "while unassigned", message_type: "outgoing" });
+    await limited.waitFor((e) => e.event === "message.created" && e.data.id === first.id, "message while unassigned");
+    const res = await call(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conversation.id}/assignments`), { assignee_id: member.user.id });
+    expect(res.status).toBe(200);
+    const second = await post(conversation.id, { content: "now assigned to someone else", message_type: "outgoing" });
+    await boss.waitFor((e) => e.event === "message.created" && e.data.id === second.id, "admin sees the second message");
+    await sentinel(limited);
+    expect(limited.of("message.created").map((m) => m.id)).toEqual([first.id]);
+  });
+});
+
 describe("/cable for contacts", () => {
   test("a contact receives its conversation's public messages, not private notes, and nothing of other contacts", async () => {
     const one = await conversationFor(inboxA.id);
