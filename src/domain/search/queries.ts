@@ -142,3 +142,13 @@ function findContacts(db: Db, scope: AccountScope, query: string, page: number):
   return { rows: found.rows, page, hasMore: page * SEARCH_PER_PAGE < found.count };
 }
 
+
+/** The first message of each conversation (Chatwoot's search shows `conversation.messages.first`). */
+export function firstMessages(db: Db, rows: ConversationRow[]): Map<number, MessageRow & { display_id: number }> {
+  const out = new Map<number, MessageRow & { display_id: number }>();
+  for (const c of rows) {
+    const m = db.select().from(messages).where(eq(messages.conversation_id, c.id)).orderBy(messages.id).limit(1).get();
+    if (m) out.set(c.id, { ...m, display_id: c.display_id });
+  }
+  return out;
+}

@@ -14,7 +14,6 @@ import { conversationRoutes } from "./conversations.ts";
 import { labelRoutes } from "./labels.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { notificationSettingRoutes } from "./notification-settings.ts";
-import { notificationSettingRoutes } from "./notification-settings.ts";
 import { attachmentRoutes } from "./attachments.ts";
 import { contactRoutes } from "./contacts.ts";
 import { contactNoteRoutes } from "./contact-notes.ts";
@@ -22,6 +21,7 @@ import { contactMergeRoutes } from "./contact-merge.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { dashboardAppRoutes } from "./dashboard-apps.ts";
 import { cannedResponseRoutes } from "./canned-responses.ts";
+import { searchApiRoutes } from "./search.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -46,8 +46,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/labels", labelRoutes)
   .route("/notifications", notificationRoutes)
   .route("/notification_settings", notificationSettingRoutes)
-  .route("/notification_settings", notificationSettingRoutes)
   .route("/attachments", attachmentRoutes)
   .route("/webhooks", webhookRoutes)
   .route("/dashboard_apps", dashboardAppRoutes)
-  .route("/canned_responses", cannedResponseRoutes);
+  .route("/canned_responses", cannedResponseRoutes)
+  .route("/search", searchApiRoutes);
