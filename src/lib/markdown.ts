@@ -14,8 +14,8 @@ const LINK_ATTRS = 'target="_blank" rel="noopener noreferrer nofollow"';
 const SAFE_URL = /^(?:https?:\/\/[^\s<>"'`\\]+|mailto:[^\s<>"'`\\/:]+@[^\s<>"'`\\]+)$/i;
 const MAX_QUOTE_DEPTH = 3;
 
-/** A URL we are willing to put in an href, or null. */
-function safeUrl(url: string): string | null {
+/** A URL we are willing to put in an href (http, https, mailto), or null. */
+export function safeUrl(url: string): string | null {
   return SAFE_URL.test(url) ? url : null;
 }
 
