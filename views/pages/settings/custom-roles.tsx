@@ -108,11 +108,11 @@ export function CustomRolesPage(props: { shell: Shell; access: SettingsAccess; r
                       </div>
                     </td>
                     <td>{r.holders}</td>
-                    <td class="row-actions">
+                    <td class="settings-row-actions">
                       <a class="btn btn-sm btn-secondary" href={`${base}/${r.id}`}>
                         Edit
                       </a>
-                      <form method="post" action={`${base}/${r.id}/delete`} class="inline">
+                      <form method="post" action={`${base}/${r.id}/delete`} class="settings-inline-form">
                         <CsrfField token={csrf} />
                         <button
                           type="submit"

@@ -34,11 +34,23 @@ function LabelForm(props: { action: string; csrf: string; values: LabelFormValue
           placeholder="billing"
           hint="Letters, numbers, hyphens and underscores; stored in lower case."
         />
-        <div class={colorError ? "field has-error" : "field"}>
+        <div class={colorError ? "field has-error" : "field"} x-data="labelColor">
           <div class="field-label-row">
             <label for={`${props.id}-color`}>Colour</label>
           </div>
-          <input type="color" id={`${props.id}-color`} name="color" value={v.color} class="label-color-input" aria-invalid={colorError ? "true" : undefined} />
+          <input
+            type="color"
+            id={`${props.id}-color`}
+            name="color"
+            value={v.color}
+            class="label-color-input"
+            x-ref="input"
+            x-on:input="update"
+            aria-invalid={colorError ? "true" : undefined}
+          />
+          <span class="label-color-value" x-text="value">
+            {v.color}
+          </span>
           {colorError ? <p class="field-error">{colorError}</p> : null}
         </div>
       </div>
@@ -93,11 +105,11 @@ export function LabelsPage(props: { shell: Shell; access: SettingsAccess; labels
                     </td>
                     <td class="muted">{l.description || "—"}</td>
                     <td>{l.showOnSidebar ? <span class="badge badge-success">Shown</span> : <span class="badge badge-neutral">Hidden</span>}</td>
-                    <td class="row-actions">
+                    <td class="settings-row-actions">
                       <a class="btn btn-sm btn-secondary" href={`${base}/${l.id}`}>
                         Edit
                       </a>
-                      <form method="post" action={`${base}/${l.id}/delete`} class="inline">
+                      <form method="post" action={`${base}/${l.id}/delete`} class="settings-inline-form">
                         <CsrfField token={csrf} />
                         <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the label “${l.title}”? It is removed from every conversation and contact.`}>
                           Delete
