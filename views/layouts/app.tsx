@@ -6,7 +6,7 @@ import { Icon, type IconName } from "../components/icon.tsx";
 import { Document, type Doc } from "./document.tsx";
 import { ShortcutsDialog } from "../pages/conversations/index.tsx";
 
-export type Section = "conversations" | "contacts" | "reports" | "help-center" | "settings";
+export type Section = "conversations" | "contacts" | "search" | "reports" | "help-center" | "settings";
 
 export type ShellUser = { id: number; name: string; email: string; avatarUrl: string | null; availability: Availability; pubsubToken: string };
 export type ShellAccount = { id: number; name: string; role: string };
@@ -20,9 +20,10 @@ export type Shell = {
   section: Section;
 };
 
-const NAV: { section: Section; label: string; icon: IconName; path: string }[] = [
+const NAV: { section: Section; label: string; icon: IconName; path: string; shortcut?: string }[] = [
   { section: "conversations", label: "Conversations", icon: "conversations", path: "dashboard" },
   { section: "contacts", label: "Contacts", icon: "contacts", path: "contacts" },
+  { section: "search", label: "Search", icon: "search", path: "search", shortcut: "search" },
   { section: "reports", label: "Reports", icon: "reports", path: "reports" },
   { section: "help-center", label: "Help Center", icon: "helpCenter", path: "portals" },
   { section: "settings", label: "Settings", icon: "settings", path: "settings" },
@@ -168,6 +169,7 @@ export function AppLayout(props: { shell: Shell; children: Child }) {
                     class={item.section === shell.section ? "rail-link is-active" : "rail-link"}
                     aria-current={item.section === shell.section ? "page" : undefined}
                     title={item.label}
+                    data-shortcut={item.shortcut}
                   >
                     <Icon name={item.icon} size={19} />
                     <span class="rail-label">{item.label}</span>
