@@ -102,3 +102,115 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
   else watch();
 })();
+
+// Sidebar: collapsible sections (state kept in localStorage), and sections re-rendered when a realtime event
+// changes the open conversation or its contact.
+(function () {
+  "use strict";
+
+  var STORE = "parley.sidebar.collapsed";
+
+  function collapsed() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE) || "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function apply(section, isCollapsed) {
+    var toggle = section.querySelector("[data-sidebar-toggle]");
+    var body = section.querySelector(".sidebar-section-body");
+    if (!toggle || !body) return;
+    toggle.setAttribute("aria-expanded", isCollapsed ? "false" : "true");
+    body.hidden = !!isCollapsed;
+  }
+
+  function applyAll(root) {
+    var state = collapsed();
+    var sections = (root || document).querySelectorAll(".sidebar-section[data-section]");
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].__parleySection) continue;
+      sections[i].__parleySection = true;
+      apply(sections[i], state[sections[i].getAttribute("data-section")]);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target && event.target.closest ? event.target.closest("[data-sidebar-toggle]") : null;
+    if (!toggle) return;
+    var key = toggle.getAttribute("data-sidebar-toggle");
+    var state = collapsed();
+    var next = toggle.getAttribute("aria-expanded") === "true";
+    if (next) state[key] = true;
+    else delete state[key];
+    try {
+      localStorage.setItem(STORE, JSON.stringify(state));
+    } catch (e) {
+      // private mode: the state lasts for this page only
+    }
+    var sections = document.querySelectorAll('.sidebar-section[data-section="' + key + '"]');
+    for (var i = 0; i < sections.length; i++) apply(sections[i], next);
+  });
+
+  // Which sections an event changes.
+  var CONVERSATION_EVENTS = {
+    "assignee.changed": ["actions"],
+    "team.changed": ["actions"],
+    "conversation.updated": ["actions", "labels", "participants", "attributes", "info"],
+    "conversation.status_changed": ["info"],
+  };
+
+  function refresh(base, key) {
+    fetch(base + "/" + key, { credentials: "same-origin", headers: { "HX-Request": "true", accept: "text/html" } })
+      .then(function (res) {
+        return res.ok ? res.text() : null;
+      })
+      .then(function (html) {
+        if (!html) return;
+        var current = document.getElementById("sidebar-section-" + key);
+        if (!current) return;
+        var focusedId = document.activeElement && current.contains(document.activeElement) ? document.activeElement.id : null;
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var next = holder.querySelector("#sidebar-section-" + key);
+        if (!next) return;
+        current.replaceWith(next);
+        applyAll(next.parentNode);
+        if (window.htmx && window.htmx.process) window.htmx.process(next);
+        if (focusedId) {
+          var again = document.getElementById(focusedId);
+          if (again) again.focus();
+        }
+      })
+      .catch(function () {
+        // the next event or a reload brings it up to date
+      });
+  }
+
+  document.addEventListener("parley:realtime", function (event) {
+    var detail = event.detail || {};
+    var data = detail.data || {};
+    var pane = document.getElementById("sidebar-pane");
+    var content = pane && pane.querySelector(".sidebar-content");
+    if (!content) return;
+    var base = content.getAttribute("data-sections-url");
+    var open = pane.getAttribute("data-conversation-id");
+    var keys = [];
+    if (detail.event === "contact.updated") {
+      if (String(data.id) === content.getAttribute("data-contact-id")) keys = ["contact"];
+    } else if (CONVERSATION_EVENTS[detail.event] && open && String(data.id) === open) {
+      keys = CONVERSATION_EVENTS[detail.event];
+    }
+    for (var i = 0; i < keys.length; i++) refresh(base, keys[i]);
+  });
+
+  function start() {
+    applyAll(document);
+    new MutationObserver(function () {
+      applyAll(document);
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

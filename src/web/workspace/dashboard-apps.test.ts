@@ -12,7 +12,7 @@ beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
   kit = await setUpKit(server);
   settings = `${kit.accountPath}/settings/integrations/dashboard-apps`;
-});
+}, 60_000);
 afterAll(() => server.close());
 
 describe("Settings → Integrations → Dashboard apps", () => {
