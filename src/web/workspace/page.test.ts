@@ -190,7 +190,7 @@ describe("workspace list", () => {
     const client = await login(mia.email, mia.password);
     const { res, html } = await client.page(web("mentions"));
     expect(res.status).toBe(200);
-    expect(html).toContain('<h1 class="ws-list-title">Mentions</h1>');
+    expect(html).toContain('<h1 class="page-title ws-list-title">Mentions</h1>');
     // Mentions holds it whichever tab; the row shows the note without the mention markup.
     const all = (await client.page(web("mentions?assignee_type=all"))).html;
     expect(rowIds(all)).toEqual([conv.urgent.id]);
@@ -218,7 +218,7 @@ describe("workspace list", () => {
     expect(pane.status).toBe(200);
     expect(text).not.toContain("<html");
     expect(text.startsWith('<section id="conversation-pane"')).toBe(true);
-    expect(text).toMatch(/<template hx(?:="true")? type="partial" hx-target="#sidebar-pane" hx-swap="outerHTML">\s*<aside id="sidebar-pane"/);
+    expect(text).toMatch(/<template hx(?:="true")? type="partial" hx-target="#sidebar-pane" hx-swap="outerHTML settle:0">\s*<aside id="sidebar-pane"/);
     expect(pane.headers.get("hx-push-url")).toBe(web(`conversations/${conv.plain.id}?assignee_type=all`));
 
     // A history restore (htmx asks for the whole page) gets the whole page.

@@ -209,7 +209,7 @@ export const workspacePageRoutes = new Hono<AppEnv>()
     return c.html(
       <>
         {conversationPane(c, displayId)}
-        <template hx type="partial" hx-target="#sidebar-pane" hx-swap="outerHTML">
+        <template hx type="partial" hx-target="#sidebar-pane" hx-swap="outerHTML settle:0">
           {sidebar}
         </template>
       </>,

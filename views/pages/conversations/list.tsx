@@ -144,7 +144,7 @@ export function ConversationRow(props: { row: ListRow; accountId: number; state:
         href={url}
         hx-get={url}
         hx-target="#conversation-pane"
-        hx-swap="outerHTML"
+        hx-swap="outerHTML settle:0"
         aria-current={props.open ? "true" : undefined}
         data-conversation-link={String(row.displayId)}
       >
@@ -213,7 +213,7 @@ export function ConversationRows(props: { rows: ListRow[]; accountId: number; st
             hx-get={fragmentUrl(accountId, state, { part: "rows", page: nextPage })}
             hx-trigger="revealed, click"
             hx-target="closest li"
-            hx-swap="outerHTML"
+            hx-swap="outerHTML settle:0"
           >
             Load more
           </a>
@@ -296,7 +296,7 @@ export function ConversationListBody(props: ListBodyProps) {
               href={url}
               hx-get={fragmentUrl(accountId, { ...state, tab: t.value })}
               hx-target="#conversation-list-body"
-              hx-swap="outerHTML"
+              hx-swap="outerHTML settle:0"
               aria-current={current ? "page" : undefined}
               data-tab={t.value}
             >
@@ -349,7 +349,7 @@ export function ConversationListPane(props: ListBodyProps & { options: ListOptio
   return (
     <section id="conversation-list" class="ws-list" aria-label="Conversations">
       <header class="ws-list-header">
-        <h1 class="ws-list-title">{state.view === "mentions" ? "Mentions" : "Conversations"}</h1>
+        <h1 class="page-title ws-list-title">{state.view === "mentions" ? "Mentions" : "Conversations"}</h1>
         <nav class="ws-views" aria-label="Views">
           <a class={`ws-view${state.view === "inbox" ? " is-current" : ""}`} href={accountPath(accountId, "dashboard")} aria-current={state.view === "inbox" ? "page" : undefined}>
             Inbox
@@ -376,7 +376,7 @@ export function ConversationListPane(props: ListBodyProps & { options: ListOptio
         hx-get={accountPath(accountId, "conversation-list")}
         hx-trigger="change"
         hx-target="#conversation-list-body"
-        hx-swap="outerHTML"
+        hx-swap="outerHTML settle:0"
         aria-label="Filters"
       >
         <input type="hidden" name="assignee_type" value={state.tab} />
