@@ -68,7 +68,17 @@
   function scrollToBottom() {
     var s = scroller();
     if (s) s.scrollTop = s.scrollHeight;
+    atBottom = true;
   }
+
+  // Whether the reader is at the newest message: a resize (phone rotation, keyboard) keeps them there.
+  var atBottom = true;
+  document.addEventListener("scroll", function (event) {
+    if (event.target === scroller()) atBottom = nearBottom();
+  }, true);
+  window.addEventListener("resize", function () {
+    if (atBottom) scrollToBottom();
+  });
 
   /** Inserts or replaces the messages of an HTML fragment (by id: a message is never shown twice). */
   function upsertMessages(html, forceScroll) {
@@ -92,11 +102,11 @@
     return max;
   }
 
-  /** Fetches what the timeline has not shown yet (after a status change: its activity line). */
-  function syncNewer() {
+  /** Fetches what the timeline has not shown yet (after our status change: its activity line). */
+  function syncNewer(scroll) {
     if (!pane()) return Promise.resolve();
     return getHtml(base() + "/messages?after=" + lastMessageId()).then(function (html) {
-      upsertMessages(html, false);
+      upsertMessages(html, !!scroll);
     }).catch(function () {});
   }
 
@@ -153,12 +163,16 @@
 
   // ---- Header: status, snooze, resolve and next -----------------------------------------------------
 
-  /** The conversation row after the open one in the list pane, if there is one. */
+  /** The conversation row after the open one in the list pane (or the list's first other row when it is not listed). */
   function nextListRow(displayId) {
-    var rows = document.querySelectorAll("#conversation-list [data-conversation-id]");
+    var rows = document.querySelectorAll("#conversation-list [data-display-id], #conversation-list [data-conversation-id]");
+    var idOf = function (row) {
+      return row.getAttribute("data-display-id") || row.getAttribute("data-conversation-id");
+    };
     for (var i = 0; i < rows.length; i++) {
-      if (rows[i].getAttribute("data-conversation-id") === displayId) return rows[i + 1] || null;
+      if (idOf(rows[i]) === displayId) return rows[i + 1] || null;
     }
+    for (var j = 0; j < rows.length; j++) if (idOf(rows[j]) !== displayId) return rows[j];
     return null;
   }
 
@@ -182,7 +196,7 @@
         var fresh = parse(html).querySelector("#conversation-header");
         if (header && fresh) header.replaceWith(fresh);
         fillTimezones();
-        syncNewer();
+        syncNewer(true);
         if (next) openRow(next);
       });
     }).catch(function (err) {
