@@ -277,7 +277,9 @@ function importView(c: WebContext, importId: number) {
 
 function importPage(c: WebContext, opts: { current?: number; errors?: Record<string, string>; status?: 200 | 413 | 422 } = {}) {
   const scope = scopeOf(c);
-  const recent = listContactImports(c.var.deps.db, scope).map((r) => summaryOf(r));
+  const recent = listContactImports(c.var.deps.db, scope)
+    .filter((r) => r.id !== opts.current)
+    .map((r) => summaryOf(r));
   const current = opts.current !== undefined ? importView(c, opts.current) : null;
   return render(
     c,

@@ -23,7 +23,17 @@
   });
   document.addEventListener("DOMContentLoaded", syncExportLink);
 
-  // After the merge search swaps in its candidates, keep the keyboard in the search box.
+  // Phone width: the filters fold away behind a "Filters" button.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("#contacts-filter-toggle") : null;
+    if (!button) return;
+    var row = document.getElementById("contacts-filter-row");
+    if (!row) return;
+    var open = row.classList.toggle("is-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  // After a notes swap swaps in its candidates, keep the keyboard in the search box.
   document.addEventListener("htmx:after:swap", function () {
     var notes = document.getElementById("f-note-content");
     if (notes && document.activeElement === document.body && notes.closest("#contact-notes")) notes.focus();

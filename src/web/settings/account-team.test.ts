@@ -81,6 +81,7 @@ describe("Settings → Agents (the agents article)", () => {
     expect(mine).toContain("Olivia Owner");
     expect(mine).toContain("owner@example.com");
     expect(mine).toMatch(/data-testid="role">Administrator</);
+    expect(mine).toMatch(/data-testid="availability">.*Offline</);
     expect(mine).toContain("Verified");
     expect(mine).toContain('title="Edit"');
     // "Yourself. The delete button is hidden on your own row."
@@ -123,7 +124,7 @@ describe("Settings → Agents (the agents article)", () => {
     expect(html).toContain("Agent added");
     const row = rowOf(html, nina.id);
     expect(row).toContain("Verification Pending");
-    expect(row).toContain("Resend invite");
+    expect(row).toContain("Resend");
     expect(html).not.toContain("just you so far");
 
     const mail = await waitFor("invitation mail", () => mailsTo(email)[0]);

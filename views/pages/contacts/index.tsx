@@ -142,8 +142,8 @@ export function ContactResults(props: ContactResultsProps) {
                     <a class="contact-cell" href={`${base}/${r.id}`}>
                       <Avatar name={r.name || r.email || "?"} url={r.avatarUrl} size="sm" />
                       <span class="contact-cell-text">
-                        <span class="contact-name truncate">{r.name || <span class="muted">Unnamed contact</span>}</span>
-                        <span class="contact-sub muted truncate">{r.email ?? r.phone ?? ""}</span>
+                        <span class="contact-name contact-ellipsis">{r.name || <span class="muted">Unnamed contact</span>}</span>
+                        <span class="contact-sub muted contact-ellipsis">{r.email ?? r.phone ?? ""}</span>
                       </span>
                     </a>
                   </td>
@@ -189,6 +189,7 @@ export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels
   const base = accountPath(props.accountId, "contacts");
   const s = props.state;
   const exportHref = `${base}/export.csv${listQuery(s, { page: 1 })}`;
+  const filtersOn = s.has_email || s.has_phone || Boolean(s.label || s.created_since || s.country);
   return (
     <AppLayout shell={props.shell}>
       <PageHeader
@@ -196,14 +197,14 @@ export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels
         subtitle="The people and companies you talk to."
         actions={
           props.admin ? (
-            <>
+            <span class="contacts-actions">
               <a class="btn btn-secondary" href={`${base}/import`} data-testid="import-contacts">
                 <Icon name="upload" size={16} /> Import
               </a>
               <a class="btn btn-secondary" href={exportHref} id="export-contacts" download>
                 <Icon name="fileText" size={16} /> Export CSV
               </a>
-            </>
+            </span>
           ) : undefined
         }
       />
@@ -228,8 +229,11 @@ export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels
               Search contacts
             </label>
             <input id="f-contacts-q" type="search" name="q" value={s.q} placeholder="Search name, email, phone, company…" autocomplete="off" maxlength={200} />
+            <button type="button" class="btn btn-secondary btn-sm contacts-filter-toggle" id="contacts-filter-toggle" aria-controls="contacts-filter-row" aria-expanded={filtersOn ? "true" : "false"}>
+              Filters
+            </button>
           </div>
-          <div class="contacts-filter-row">
+          <div class={filtersOn ? "contacts-filter-row is-open" : "contacts-filter-row"} id="contacts-filter-row">
             <label class="checkbox">
               <input type="checkbox" name="has_email" value="1" checked={s.has_email} /> Has email
             </label>

@@ -357,7 +357,7 @@ export function ContactPage(props: {
                     <li>
                       <a href={accountPath(accountId, `conversations/${cv.displayId}`)} class="contact-conversation">
                         <span class="cell-strong">#{cv.displayId}</span>
-                        <span class="muted truncate">{cv.inbox}</span>
+                        <span class="muted contact-ellipsis">{cv.inbox}</span>
                         <span class={`badge ${STATUS_BADGE[cv.status] ?? "badge-neutral"}`}>{cv.status}</span>
                         <span class="muted small">
                           <Time at={cv.lastActivityAt} now={props.now} />

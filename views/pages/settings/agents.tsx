@@ -222,17 +222,19 @@ function AgentRowView(props: { base: string; csrf: string; agent: AgentItem }) {
         <div class="at-person">
           <Avatar name={a.name} url={a.avatarUrl} size="md" status={a.availability} />
           <div class="at-person-text">
-            <span class="cell-strong truncate">
+            <span class="cell-strong at-ellipsis">
               {a.name}
               {a.isSelf ? <span class="muted"> (you)</span> : null}
             </span>
-            <span class="muted truncate small">{a.email}</span>
+            <span class="muted at-ellipsis small">{a.email}</span>
           </div>
         </div>
       </td>
-      <td data-testid="role">{a.roleLabel}</td>
       <td>
-        <span class={`at-availability status-text-${a.availability}`}>
+        <span class="at-ellipsis" data-testid="role">
+          {a.roleLabel}
+        </span>
+        <span class={`at-availability small status-text-${a.availability}`} data-testid="availability">
           <span class={`status-swatch status-${a.availability}`} aria-hidden="true"></span>
           {AVAILABILITY_LABELS[a.availability]}
         </span>
@@ -253,7 +255,7 @@ function AgentRowView(props: { base: string; csrf: string; agent: AgentItem }) {
           <form method="post" action={`${props.base}/${a.id}/resend`} class="at-inline">
             <CsrfField token={props.csrf} />
             <button type="submit" class="btn btn-ghost btn-sm" title="Resend the invitation email">
-              <Icon name="mail" size={14} /> Resend invite
+              <Icon name="mail" size={14} /> Resend
             </button>
           </form>
         ) : null}
@@ -302,9 +304,10 @@ export function AgentsPage(props: { shell: Shell; access: SettingsAccess; agents
             <thead>
               <tr>
                 <th scope="col">Agent</th>
-                <th scope="col">Role</th>
-                <th scope="col">Availability</th>
-                <th scope="col">Status</th>
+                <th scope="col" class="at-col-role">
+                  Role<span class="visually-hidden"> and availability</span>
+                </th>
+                <th scope="col" class="at-col-status">Status</th>
                 <th scope="col" class="at-col-actions">
                   <span class="visually-hidden">Actions</span>
                 </th>

@@ -13,13 +13,13 @@ export type TeamItem = { id: number; name: string; description: string | null; a
 export type TeamValues = { name: string; description: string; allow_auto_assign: boolean };
 export type MemberItem = { id: number; name: string; email: string; avatarUrl: string | null; confirmed: boolean };
 
-function TeamFields(props: { values: TeamValues; errors?: FieldErrors; idPrefix: string }) {
+function TeamFields(props: { values: TeamValues; errors?: FieldErrors; idPrefix: string; autofocus?: boolean }) {
   const v = props.values;
   const e = props.errors;
   return (
     <>
       {e?.base ? <Alert kind="error" title={e.base} /> : null}
-      <Field label="Team name" name="name" value={v.name} errors={e} required autofocus hint="Shown in lower case, like Chatwoot (e.g. billing, tier 2)." />
+      <Field label="Team name" name="name" value={v.name} errors={e} required autofocus={props.autofocus} hint="Shown in lower case, like Chatwoot (e.g. billing, tier 2)." />
       <div class={e?.description ? "field has-error" : "field"}>
         <label for={`${props.idPrefix}-description`}>Description</label>
         <textarea id={`${props.idPrefix}-description`} name="description" rows={3} class="at-textarea" aria-invalid={e?.description ? "true" : undefined}>
@@ -62,9 +62,9 @@ export function TeamsPage(props: { shell: Shell; access: SettingsAccess; teams: 
               <thead>
                 <tr>
                   <th scope="col">Team</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Auto assign</th>
-                  <th scope="col" class="at-col-actions">
+                  <th scope="col" class="at-col-role">Members</th>
+                  <th scope="col" class="at-col-role">Auto assign</th>
+                  <th scope="col" class="at-col-icon">
                     <span class="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -95,7 +95,7 @@ export function TeamsPage(props: { shell: Shell; access: SettingsAccess; teams: 
       <Modal id="team-create" title="Create a team" open={props.create.open}>
         <form method="post" action={base} class="at-modal-body stack" novalidate id="team-create-form">
           <CsrfField token={csrf} />
-          <TeamFields values={props.create.values ?? { name: "", description: "", allow_auto_assign: true }} errors={props.create.errors} idPrefix="team-create" />
+          <TeamFields values={props.create.values ?? { name: "", description: "", allow_auto_assign: true }} errors={props.create.errors} idPrefix="team-create" autofocus />
           <div class="form-actions at-modal-actions">
             <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
               Cancel
@@ -155,6 +155,10 @@ export function TeamPage(props: {
             </p>
           ) : (
             <table class="table" id="members-table">
+              <colgroup>
+                <col />
+                <col class="at-col-remove" />
+              </colgroup>
               <tbody>
                 {props.members.map((m) => (
                   <tr data-member-id={m.id}>
@@ -162,8 +166,8 @@ export function TeamPage(props: {
                       <div class="at-person">
                         <Avatar name={m.name} url={m.avatarUrl} size="sm" />
                         <div class="at-person-text">
-                          <span class="cell-strong truncate">{m.name}</span>
-                          <span class="muted truncate small">{m.email}</span>
+                          <span class="cell-strong at-ellipsis">{m.name}</span>
+                          <span class="muted at-ellipsis small">{m.email}</span>
                         </div>
                       </div>
                     </td>
