@@ -322,6 +322,25 @@ describe("conversation pane", () => {
   });
 });
 
+describe("dashboard app tabs", () => {
+  test("each app is a tab after Messages, with its panel after the messages panel", async () => {
+    const id = await newConversation();
+    const app = await api("POST", "/dashboard_apps", { title: "Orders", content: [{ type: "frame", url: "https://apps.example.com/orders" }] });
+    expect(app.status).toBe(200);
+    const { html } = await owner.page(`${accountPath}/conversations/${id}`);
+    const messagesTab = html.indexOf('id="conversation-tab-messages"');
+    const appTab = html.indexOf(`id="dashboard-app-tab-${app.body.id}"`);
+    const messagesPanel = html.indexOf('id="conversation-panel-messages"');
+    const appPanel = html.indexOf(`id="dashboard-app-panel-${app.body.id}"`);
+    expect(messagesTab).toBeGreaterThan(0);
+    expect(appTab).toBeGreaterThan(messagesTab);
+    expect(appTab).toBeLessThan(messagesPanel);
+    expect(appPanel).toBeGreaterThan(messagesPanel);
+    expect(html).toContain(`aria-controls="dashboard-app-panel-${app.body.id}"`);
+    expect((await api("DELETE", `/dashboard_apps/${app.body.id}`)).status).toBe(204);
+  });
+});
+
 describe("snooze presets", () => {
   // Wednesday 2026-11-25 22:30 UTC.
   const now = Date.UTC(2026, 10, 25, 22, 30);

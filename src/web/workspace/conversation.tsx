@@ -24,7 +24,7 @@ import type { AttachmentView, HeaderView, ItemView, MessageView, PaneView, Sende
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, type WebContext } from "../context.ts";
 import { readForm } from "../forms.ts";
-import * as dashboardApps from "./dashboard-apps.tsx";
+import { dashboardAppTabs } from "./dashboard-apps.tsx";
 
 // The middle pane of the workspace: one conversation's header (status, snooze), its timeline (paged,
 // live) and the reply box. Every route here works on a conversation the viewer may see (404 otherwise).
@@ -179,13 +179,10 @@ function enterToSend(c: WebContext): boolean {
   return currentUser(c)!.ui_settings.enter_to_send_enabled !== false;
 }
 
-type AppTabs = { tabs: unknown[]; panels: unknown[] } | null;
-
-/** The dashboard apps' tabs and panels (src/web/workspace/dashboard-apps.tsx), when that module offers them. */
+/** The dashboard apps' tabs and panels (src/web/workspace/dashboard-apps.tsx), after the Messages tab. */
 function appTabs(c: WebContext, displayId: number): PaneView["apps"] {
-  const build = (dashboardApps as Record<string, unknown>).dashboardAppTabs as ((c: WebContext, displayId: number) => AppTabs) | undefined;
-  const out = build ? build(c, displayId) : null;
-  return out && out.tabs.length ? (out as PaneView["apps"]) : null;
+  const out = dashboardAppTabs(c, displayId);
+  return out && out.tabs.length ? out : null;
 }
 
 function paneView(c: WebContext, conversation: ConversationRow): PaneView {
