@@ -62,6 +62,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await page.locator("text=No inboxes yet").waitFor();
   await page.click("#add-inbox");
   await page.waitForURL(/\/settings\/inboxes\/new$/);
+  await page.screenshot({ path: join(ARTIFACTS, "settings-inbox-new.png"), fullPage: true });
   await page.fill("#f-name", "Mobile app");
   await page.fill("#f-webhook_url", "https://hooks.example.com/parley");
   await Promise.all([page.waitForURL(/\/settings\/inboxes\/\d+\?created=1$/), page.click('#new-inbox-form button[type="submit"]')]);
@@ -89,6 +90,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await page.locator(`#collaborator-list [data-user-id="${agent.id}"]`).waitFor();
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   expect((await api("GET", `/inbox_members/${inboxId}`)).payload.map((a: { id: number }) => a.id)).toEqual([agent.id]);
+  await page.screenshot({ path: join(ARTIFACTS, "settings-inbox-collaborators.png"), fullPage: true });
 
   await page.click('nav[aria-label="Settings"] a:has-text("Inboxes")');
   await page.waitForURL(/\/settings\/inboxes$/);

@@ -18,6 +18,13 @@ export function LabelSwatch(props: { color: string; size?: number }) {
   );
 }
 
+/** `<input type=color>` takes #rrggbb only: #rgb is spelled out, #rrggbbaa shown without its alpha. */
+function colorForInput(color: string): string {
+  if (/^#[0-9a-fA-F]{3}$/.test(color)) return `#${[...color.slice(1)].map((ch) => ch + ch).join("")}`.toLowerCase();
+  if (/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/.test(color)) return color.slice(0, 7).toLowerCase();
+  return "#1f93ff";
+}
+
 function LabelForm(props: { action: string; csrf: string; values: LabelFormValues; errors?: FieldErrors; submit: string; id: string }) {
   const v = props.values;
   const colorError = props.errors?.color;
@@ -42,7 +49,7 @@ function LabelForm(props: { action: string; csrf: string; values: LabelFormValue
             type="color"
             id={`${props.id}-color`}
             name="color"
-            value={v.color}
+            value={colorForInput(v.color)}
             class="label-color-input"
             x-ref="input"
             x-on:input="update"
