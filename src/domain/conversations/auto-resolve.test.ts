@@ -1,11 +1,13 @@
 // Auto-resolve through the real app: the account setting set over the API, the periodic task run on a
 // controllable clock, the outcome read back over the API as a client would.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { accountPath, caller, createApiInbox, startConversation, type Admin } from "../../api/v1/accounts/conversation-test-kit.ts";
 import { periodic } from "../../jobs/schedule.ts";
 import { ManualClock } from "../../lib/clock.ts";
 import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
 import { autoResolveActivity, autoResolveConversations, inactivityText } from "./auto-resolve.ts";
+
+setDefaultTimeout(30_000);
 
 let server: TestServer;
 let call: ReturnType<typeof caller>;

@@ -1,10 +1,13 @@
 // Settings → Account, Agents and Teams as a browser uses them (HTML forms, session + CSRF), against the real app.
 // The agents page follows the help-center article "How to invite agents and manage your support team?": each
 // statement that is visible in the UI is checked here. Mail goes to a real SMTP server.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startSmtpSink, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
 import { onboard, PASSWORD, WebClient } from "../test-client.ts";
+
+// Each test logs several users in (password hashing): generous on a shared, busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer;
 let smtp: SmtpSink;
