@@ -297,4 +297,24 @@ describe("import", () => {
     await server.runner.runUntilEmpty();
     expect((await call("GET", "/contacts/search?q=api.person")).body.meta.count).toBe(1);
   });
+
+  test("POST /api/v1/accounts/:id/contacts/export: chosen columns of the filtered contacts as CSV, administrators only", async () => {
+    const res = await server.api(`${api}/contacts/export`, {
+      token: admin.token,
+      method: "POST",
+      json: { column_names: ["name", "email"], payload: [{ attribute_key: "email", filter_operator: "contains", values: ["api.person"] }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(await res.text()).toBe("name,email\r\nApi Person,api.person@example.com\r\n");
+    const all = parseCsv(await (await server.api(`${api}/contacts/export`, { token: admin.token, method: "POST", json: {} })).text());
+    expect(all[0].fields[0]).toBe("id");
+    expect(all.length).toBeGreaterThan(4);
+    const badColumn = await server.api(`${api}/contacts/export`, { token: admin.token, method: "POST", json: { column_names: ["password"] } });
+    expect(badColumn.status).toBe(422);
+    expect((await badColumn.json()).errors[0].field).toBe("column_names");
+    const badFilter = await server.api(`${api}/contacts/export`, { token: admin.token, method: "POST", json: { payload: [{ attribute_key: "nope", filter_operator: "equal_to", values: [1] }] } });
+    expect(badFilter.status).toBe(422);
+    expect((await server.api(`${api}/contacts/export`, { token: agentToken, method: "POST", json: {} })).status).toBe(403);
+  });
 });

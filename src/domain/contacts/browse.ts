@@ -24,12 +24,14 @@ export type ContactBrowse = {
   createdSince?: string;
   /** A country code (DE) or name (Germany), case-insensitive. */
   country?: string;
+  /** A Chatwoot filter payload (POST /contacts/filter's), for the export API. */
+  payload?: unknown;
 };
 
 const DAY_MS = 86_400_000;
 
 export function isFiltered(b: ContactBrowse): boolean {
-  return Boolean(b.q || b.hasEmail || b.hasPhone || b.label || b.createdSince || b.country);
+  return Boolean(b.q || b.hasEmail || b.hasPhone || b.label || b.createdSince || b.country || b.payload !== undefined);
 }
 
 /** The WHERE condition (besides the account) of a browse; `byCondition` when a search narrows the rows. */
@@ -58,6 +60,7 @@ export function browseCondition(scope: AccountScope, b: ContactBrowse, now: numb
     // The engine's is_greater_than D means "from the day after D".
     engine.push({ attribute_key: "created_at", filter_operator: "is_greater_than", values: [new Date(day - DAY_MS).toISOString().slice(0, 10)] });
   }
+  if (b.payload !== undefined) parts.push(compileFilter(contactFilterResource, b.payload, { now }));
   if (engine.length) parts.push(compileFilter(contactFilterResource, engine.map((c) => ({ ...(c as object), query_operator: "and" })), { now }));
   if (b.hasEmail) parts.push(sql`coalesce(${contacts.email}, '') <> ''`);
   if (b.hasPhone) parts.push(sql`coalesce(${contacts.phone_number}, '') <> ''`);

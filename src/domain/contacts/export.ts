@@ -8,12 +8,13 @@ import type { Db } from "../../db/client.ts";
 import { contacts } from "../../db/schema/contacts.ts";
 import { taggings } from "../../db/schema/labels.ts";
 import { isAdministrator, type AccountScope } from "../accounts/access.ts";
-import { Forbidden } from "../errors.ts";
+import { Forbidden, Validation } from "../errors.ts";
 import { browseCondition, type ContactBrowse } from "./browse.ts";
 import { csvLine } from "./csv.ts";
 import type { ContactRow } from "./serialize.ts";
 
 export const EXPORT_COLUMNS = ["id", "name", "email", "phone_number", "identifier", "company", "city", "country", "labels", "created_at", "last_activity_at"] as const;
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 const CHUNK = 500;
 
 export function assertCanExportContacts(scope: AccountScope): void {
@@ -24,28 +25,39 @@ function str(v: unknown): string {
   return typeof v === "string" || typeof v === "number" ? String(v) : "";
 }
 
-function line(c: ContactRow, labels: string[]): string {
+function cell(c: ContactRow, labels: string[], column: ExportColumn): unknown {
   const a = c.additional_attributes;
-  return csvLine([
-    c.id,
-    c.name,
-    c.email,
-    c.phone_number,
-    c.identifier,
-    str(a.company_name ?? a.company),
-    str(a.city),
-    str(a.country ?? c.country_code ?? a.country_code),
-    labels.join(","),
-    new Date(c.created_at).toISOString(),
-    c.last_activity_at != null ? new Date(c.last_activity_at).toISOString() : "",
-  ]);
+  switch (column) {
+    case "company":
+      return str(a.company_name ?? a.company);
+    case "city":
+      return str(a.city);
+    case "country":
+      return str(a.country ?? c.country_code ?? a.country_code);
+    case "labels":
+      return labels.join(",");
+    case "created_at":
+      return new Date(c.created_at).toISOString();
+    case "last_activity_at":
+      return c.last_activity_at != null ? new Date(c.last_activity_at).toISOString() : "";
+    default:
+      return c[column];
+  }
+}
+
+/** The columns asked for (all when none); an unknown one is refused naming `field`. */
+export function exportColumns(names: string[] | undefined, field = "column_names"): ExportColumn[] {
+  if (!names || names.length === 0) return [...EXPORT_COLUMNS];
+  const unknown = names.find((n) => !(EXPORT_COLUMNS as readonly string[]).includes(n));
+  if (unknown !== undefined) throw Validation.field(field, `has an unknown column ${JSON.stringify(unknown.slice(0, 60))} (known: ${EXPORT_COLUMNS.join(", ")})`);
+  return [...new Set(names)] as ExportColumn[];
 }
 
 /**
  * The export as CSV text pieces: the header, then one piece per chunk of CHUNK contacts. Authorization and
  * the browse's validation happen on the first call, before anything is produced.
  */
-export function contactExportChunks(db: Db, scope: AccountScope, b: ContactBrowse, now: number): () => string | null {
+export function contactExportChunks(db: Db, scope: AccountScope, b: ContactBrowse, now: number, columns: readonly ExportColumn[] = EXPORT_COLUMNS): () => string | null {
   assertCanExportContacts(scope);
   const { condition } = browseCondition(scope, b, now);
   const accountId = scope.account.id;
@@ -56,7 +68,7 @@ export function contactExportChunks(db: Db, scope: AccountScope, b: ContactBrows
     if (done) return null;
     if (!started) {
       started = true;
-      return csvLine(EXPORT_COLUMNS);
+      return csvLine(columns);
     }
     const rows = db
       .select()
@@ -77,13 +89,13 @@ export function contactExportChunks(db: Db, scope: AccountScope, b: ContactBrows
       .all()) {
       labels.set(t.id, [...(labels.get(t.id) ?? []), t.label]);
     }
-    return rows.map((r) => line(r, labels.get(r.id) ?? [])).join("");
+    return rows.map((r) => csvLine(columns.map((col) => cell(r, labels.get(r.id) ?? [], col)))).join("");
   };
 }
 
 /** The whole export as one string (the API's synchronous answer and tests). */
-export function exportContactsCsv(db: Db, scope: AccountScope, b: ContactBrowse, now: number): string {
-  const next = contactExportChunks(db, scope, b, now);
+export function exportContactsCsv(db: Db, scope: AccountScope, b: ContactBrowse, now: number, columns: readonly ExportColumn[] = EXPORT_COLUMNS): string {
+  const next = contactExportChunks(db, scope, b, now, columns);
   let out = "";
   for (let piece = next(); piece !== null; piece = next()) out += piece;
   return out;

@@ -24,6 +24,7 @@ import { bodyId, jsonObject } from "../../platform/fields.ts";
 import { optionalHttpUrl } from "../../../channels/url.ts";
 import { idParam, readBody, readQuery } from "../../validate.ts";
 import { importContacts } from "./contact-import.ts";
+import { exportContacts } from "./contact-export.ts";
 
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
 /** Rails casts numbers in string fields; so do we. */
@@ -84,6 +85,7 @@ export const contactRoutes = new Hono<AppEnv>()
     return render(c, filterContacts(c.var.deps.db, c.var.scope, body.payload, { page: q.page, sort: q.sort, now: c.var.deps.clock.now() }));
   })
   .post("/import", importContacts)
+  .post("/export", exportContacts)
   .post("/", async (c) => {
     const body = await readBody(c, createBody);
     const { contact, contactInbox } = c.var.deps.tx((tx) => createContact(tx, c.var.scope, body));
