@@ -47,7 +47,7 @@ beforeAll(async () => {
   adminWeb = await login(admin.email, admin.password);
   agentWeb = await login(agent.email, agent.password);
   base = `/app/accounts/${admin.account.id}/search`;
-});
+}, 30_000);
 afterAll(() => server.close());
 
 describe("Dashboard → Search", () => {

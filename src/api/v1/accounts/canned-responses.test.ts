@@ -12,7 +12,7 @@ beforeAll(async () => {
   call = caller(server);
   admin = await createAdmin(server);
   agent = await createAgent(server, admin, { name: "Cass Canned" });
-});
+}, 30_000);
 afterAll(() => server.close());
 
 const canned = (rest = "") => accountPath(admin.account.id, `/canned_responses${rest}`);

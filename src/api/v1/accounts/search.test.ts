@@ -32,7 +32,7 @@ beforeAll(async () => {
   await addInboxMembers(server, admin, shared.id, [agent.user.id]);
   sharedConv = await conversationWith(shared.id, "Petra Pineapple", ["Your pineapple order shipped", "<script>alert(1)</script> pineapple"]);
   secretConv = await conversationWith(secret.id, "Quentin Quiet", ["The pineapple budget is confidential"]);
-});
+}, 30_000);
 afterAll(() => server.close());
 
 const searchPath = (rest: string) => accountPath(admin.account.id, `/search${rest}`);
