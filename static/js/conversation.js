@@ -102,19 +102,33 @@
     return max;
   }
 
-  /** Fetches what the timeline has not shown yet (after our status change: its activity line). */
-  function syncNewer(scroll) {
-    if (!pane()) return Promise.resolve();
-    return getHtml(base() + "/messages?after=" + lastMessageId()).then(function (html) {
-      upsertMessages(html, !!scroll);
-    }).catch(function () {});
+  function currentId() {
+    var p = pane();
+    return p ? p.getAttribute("data-conversation-id") : null;
   }
 
-  function fetchMessage(id) {
-    if (!pane()) return;
-    getHtml(base() + "/messages/" + encodeURIComponent(id)).then(function (html) {
+  /** Runs a fetched update only if the same conversation is still open (a switch may happen meanwhile). */
+  function stillOpen(id, apply) {
+    return function (html) {
+      if (currentId() === id) apply(html);
+    };
+  }
+
+  /** Fetches what the timeline has not shown yet (after our status change: its activity line). */
+  function syncNewer(scroll) {
+    var id = currentId();
+    if (!id) return Promise.resolve();
+    return getHtml(base() + "/messages?after=" + lastMessageId()).then(stillOpen(id, function (html) {
+      upsertMessages(html, !!scroll);
+    })).catch(function () {});
+  }
+
+  function fetchMessage(messageId) {
+    var id = currentId();
+    if (!id) return;
+    getHtml(base() + "/messages/" + encodeURIComponent(messageId)).then(stillOpen(id, function (html) {
       upsertMessages(html, false);
-    }).catch(function () {});
+    })).catch(function () {});
   }
 
   var lastSeenTimer = null;
@@ -186,32 +200,33 @@
     if (!(f instanceof HTMLFormElement) || !f.hasAttribute("data-status-form") || !pane()) return;
     event.preventDefault();
     fillTimezones();
-    var displayId = pane().getAttribute("data-conversation-id");
+    var displayId = currentId();
     var goNext = !!f.querySelector('input[name="next"]');
     var next = goNext ? nextListRow(displayId) : null;
     post(f.action, new FormData(f)).then(function (res) {
       return res.text().then(function (html) {
         if (!res.ok) throw new Error(html);
-        var header = document.getElementById("conversation-header");
-        var fresh = parse(html).querySelector("#conversation-header");
-        if (header && fresh) header.replaceWith(fresh);
-        fillTimezones();
-        syncNewer(true);
+        if (currentId() !== displayId) return;
+        replaceHeader(html);
         if (next) openRow(next);
+        else syncNewer(true);
       });
     }).catch(function (err) {
       showError(messageOf(err, "The status could not be changed."));
     });
   });
 
+  function replaceHeader(html) {
+    var header = document.getElementById("conversation-header");
+    var fresh = parse(html).querySelector("#conversation-header");
+    if (header && fresh) header.replaceWith(fresh);
+    fillTimezones();
+  }
+
   function refreshHeader() {
-    if (!pane()) return;
-    getHtml(base() + "/header").then(function (html) {
-      var header = document.getElementById("conversation-header");
-      var fresh = parse(html).querySelector("#conversation-header");
-      if (header && fresh) header.replaceWith(fresh);
-      fillTimezones();
-    }).catch(function () {});
+    var id = currentId();
+    if (!id) return;
+    getHtml(base() + "/header").then(stillOpen(id, replaceHeader)).catch(function () {});
   }
 
   // ---- Reply box ------------------------------------------------------------------------------------
@@ -369,6 +384,7 @@
       data.append("attachments", file, file.name);
     });
     sending = true;
+    var id = currentId();
     var button = f.querySelector(".reply-send");
     if (button) button.disabled = true;
     showError("");
@@ -377,6 +393,7 @@
       return res.text().then(function (body) {
         if (res.status === 413) throw new Error("The files are too large to send. Remove some and try again.");
         if (!res.ok) throw new Error(res.status === 422 ? body : "The message could not be sent. Please try again.");
+        if (currentId() !== id) return;
         upsertMessages(body, true);
         ta.value = "";
         files = [];

@@ -128,6 +128,19 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await page.waitForURL(new RegExp(`/conversations/${second.id}`));
   const first = await (await server.api(`/api/v1/accounts/${accountId}/conversations/${conversation.id}`, { token })).json();
   expect(first.status).toBe("resolved");
+
+  // A long conversation: the latest 50 first, older pages load when scrolling up.
+  const long = await api("/conversations", { source_id: other.payload.contact_inbox.source_id, inbox_id: inbox.id });
+  for (let i = 1; i <= 60; i++) await api(`/conversations/${long.id}/messages`, { content: `Line ${i}`, message_type: i % 2 ? "incoming" : "outgoing" });
+  await page.goto(`${accountBase}/conversations/${long.id}`);
+  await page.locator('#conversation-pane[data-ready="true"]').waitFor();
+  expect(await page.locator("#timeline li[data-message-id]").count()).toBe(50);
+  expect(await page.locator(".timeline-start").count()).toBe(0);
+  await page.locator("#timeline-scroll").evaluate((el) => (el.scrollTop = 0));
+  await page.locator(".timeline-start").waitFor({ timeout: 5000 });
+  expect(await page.locator("#timeline li[data-message-id]").count()).toBe(60);
+  expect(await page.locator("#timeline li[data-message-id] .message-content").first().textContent()).toBe("Line 1");
+
   await page.goto(`${accountBase}/conversations/${conversation.id}`);
   await page.locator('#conversation-pane[data-ready="true"]').waitFor();
 

@@ -204,7 +204,6 @@ function paneView(c: WebContext, conversation: ConversationRow): PaneView {
       accountId: conversation.account_id,
       csrfToken: header.csrfToken,
       replyBlocked: contact?.blocked ? "This contact is blocked, so replies are off. Private notes still work." : null,
-      disabled: null,
       enterToSend: enterToSend(c),
       maxUploadBytes: c.var.deps.config.maxUploadBytes,
       contactName: header.contactName,

@@ -105,7 +105,7 @@ export function dashboardAppTabs(c: WebContext, displayId: number) {
   allowFrameSources(c, [...new Set(usable.map((a) => frameOrigin(a)!))]);
   return {
     tabs: usable.map((a) => (
-      <button type="button" role="tab" class="dashboard-app-tab" id={`dashboard-app-tab-${a.id}`} aria-controls={`dashboard-app-panel-${a.id}`} aria-selected="false" data-dashboard-app-tab={String(a.id)}>
+      <button type="button" role="tab" class="dashboard-app-tab" id={`dashboard-app-tab-${a.id}`} aria-controls={`dashboard-app-panel-${a.id}`} aria-selected="false" tabindex={-1} data-dashboard-app-tab={String(a.id)}>
         {a.title}
       </button>
     )),

@@ -18,6 +18,7 @@ import { setConversationLabels } from "../../domain/labels/commands.ts";
 import { listLabels } from "../../domain/labels/queries.ts";
 import { listTeams } from "../../domain/teams/queries.ts";
 import { availableName } from "../../domain/users/serialize.ts";
+import { isContactOnline, onlineUserIds } from "../../realtime/presence.ts";
 import { SECTION_VIEWS, SIDEBAR_SECTIONS, SidebarContent, type Person, type SidebarData, type SidebarSectionKey } from "../../../views/pages/conversations/sidebar/sidebar.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, type WebContext } from "../context.ts";
 import { readForm } from "../forms.ts";
@@ -59,16 +60,17 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
   const accountId = scope.account.id;
   const records = new Records(db, accountId, c.var.deps.config.publicUrl);
   const contact = records.contact(conv.contact_id);
+  const online = new Set(onlineUserIds(db, accountId));
   let agents: Person[] = [];
   try {
-    agents = listAssignableAgents(db, scope, [conv.inbox_id]).map((a) => ({ id: a.user.id, name: availableName(a.user), online: false }));
+    agents = listAssignableAgents(db, scope, [conv.inbox_id]).map((a) => ({ id: a.user.id, name: availableName(a.user), online: online.has(a.user.id) }));
   } catch {
     agents = [];
   }
   const byId = new Map(agents.map((a) => [a.id, a]));
   const participantList = participantIds(db, conv.id);
   records.loadUsers([...participantList, conv.assignee_id]);
-  const participants: Person[] = participantList.map((id) => byId.get(id) ?? { id, name: (records.user(id) && availableName(records.user(id)!.user)) || "Former agent", online: false });
+  const participants: Person[] = participantList.map((id) => byId.get(id) ?? { id, name: (records.user(id) && availableName(records.user(id)!.user)) || "Former agent", online: online.has(id) });
   const taken = new Set(participantList);
   const labels = listLabels(db, accountId);
   const colors = new Map(labels.map((l) => [l.title, l.color]));
@@ -102,7 +104,7 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
           avatarUrl: contact.avatar_url,
           socials,
           customAttributes: pairs(contact.custom_attributes),
-          online: null,
+          online: isContactOnline(db, contact.id),
         }
       : null,
     assigneeId: conv.assignee_id,

@@ -54,7 +54,7 @@ export function DashboardAppsPage(props: { shell: Shell; access: SettingsAccess;
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">URL</th>
-                  <th scope="col" class="col-actions">
+                  <th scope="col" class="col-actions dashboard-apps-actions">
                     <span class="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -67,7 +67,7 @@ export function DashboardAppsPage(props: { shell: Shell; access: SettingsAccess;
                       <code>{a.url}</code>
                     </td>
                     <td>
-                      <div class="row-form">
+                      <div class="row-form dashboard-apps-row-actions">
                         <a class="btn btn-sm" href={`${base}/${a.id}`}>
                           Edit
                         </a>

@@ -10,13 +10,6 @@ import type { ReplyView } from "./types.ts";
  */
 export function ReplyBox(props: { r: ReplyView }) {
   const { r } = props;
-  if (r.disabled) {
-    return (
-      <div class="reply-box reply-disabled" id="reply-box" data-testid="reply-disabled">
-        <Icon name="lock" size={16} /> <span>{r.disabled}</span>
-      </div>
-    );
-  }
   const noteOnly = r.replyBlocked != null;
   return (
     <form

@@ -56,8 +56,6 @@ export type ReplyView = {
   csrfToken: string;
   /** Why the viewer may not send a public reply (notes still work), or null. */
   replyBlocked: string | null;
-  /** Why the viewer may not write at all, or null. */
-  disabled: string | null;
   enterToSend: boolean;
   maxUploadBytes: number;
   contactName: string;

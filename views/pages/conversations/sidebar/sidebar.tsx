@@ -178,7 +178,7 @@ export function ContactSection(props: { d: SidebarData }) {
               <li>
                 <Icon name={icon as "mail"} size={14} />
                 <span class="visually-hidden">{label}: </span>
-                <span class="truncate">{value}</span>
+                <span class="sidebar-ellipsis">{value}</span>
               </li>
             ))}
           </ul>
@@ -337,7 +337,7 @@ export function ParticipantsSection(props: { d: SidebarData }) {
           {d.participants.map((p) => (
             <li data-participant-id={String(p.id)}>
               <Avatar name={p.name} size="sm" />
-              <span class="truncate">{p.name}</span>
+              <span class="sidebar-ellipsis">{p.name}</span>
               <OnlineDot online={p.online} label={p.name} />
               <ActionForm d={d} section="participants" action="participants/remove" class="sidebar-inline-form">
                 <input type="hidden" name="user_id" value={String(p.id)} />
@@ -425,9 +425,9 @@ export function PreviousSection(props: { d: SidebarData }) {
               <a href={`/app/accounts/${d.accountId}/conversations/${p.displayId}`} data-previous-conversation={String(p.displayId)}>
                 <span class="sidebar-previous-id">#{p.displayId}</span>
                 <span class={`badge badge-neutral status-${p.status}`}>{p.status}</span>
-                <span class="muted truncate">{p.inboxName}</span>
+                <span class="muted sidebar-ellipsis">{p.inboxName}</span>
               </a>
-              {p.snippet ? <p class="muted truncate sidebar-previous-snippet">{p.snippet}</p> : null}
+              {p.snippet ? <p class="muted sidebar-ellipsis sidebar-previous-snippet">{p.snippet}</p> : null}
             </li>
           ))}
         </ul>
