@@ -16,7 +16,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => (recordWebhookAttempt(deps, a), openAfterBotFailure(deps, a)), skip: (job) => webhookDeliverySkip(deps.db, job) }),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
-    [CONTACT_IMPORT_JOB]: (payload: { import_id: number }) => runContactImport(deps, payload.import_id),
+    [CONTACT_IMPORT_JOB]: (payload: { import_id: number }, ctx) => runContactImport(deps, payload.import_id, { lastAttempt: ctx.attempt >= ctx.job.max_attempts }),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
       void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),
   };

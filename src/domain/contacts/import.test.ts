@@ -8,7 +8,7 @@ import { Forbidden, Validation } from "../errors.ts";
 import { findUser } from "../users/queries.ts";
 import { csvCell, csvLine, CsvSyntaxError, parseCsv } from "./csv.ts";
 import { exportContactsCsv } from "./export.ts";
-import { applyImportBatch, CONTACT_IMPORT_JOB, contactImportErrorsOf, getContactImport, rowToInput, startContactImport } from "./import.ts";
+import { applyImportBatch, CONTACT_IMPORT_JOB, contactImportErrorsOf, getContactImport, rowToInput, runContactImport, startContactImport } from "./import.ts";
 import { getContact } from "./queries.ts";
 
 describe("parseCsv", () => {
@@ -176,5 +176,18 @@ describe("import job", () => {
     await server.runner.runUntilEmpty();
     const done = getContactImport(server.deps.db, scope, row.id);
     expect([done.status, done.processed_rows, done.created_count]).toEqual(["completed", 250, 250]);
+  });
+
+  test("an unexpected failure is retried; on the last attempt the import is marked failed instead of staying running", async () => {
+    const row = upload("name\nFlaky\n");
+    let calls = 0;
+    // The first transaction (the batch) fails as a full disk would; later ones reach the real database.
+    const flaky = { db: server.deps.db, tx: <T>(fn: (tx: Parameters<Parameters<typeof server.deps.tx>[0]>[0]) => T): T => (++calls === 1 ? (() => { throw new Error("disk I/O error"); })() : server.deps.tx(fn)) };
+    await expect(runContactImport(flaky, row.id, { lastAttempt: false })).rejects.toThrow("disk I/O error");
+    expect(getContactImport(server.deps.db, scope, row.id).status).toBe("pending");
+    calls = 0;
+    await runContactImport(flaky, row.id, { lastAttempt: true });
+    const failed = getContactImport(server.deps.db, scope, row.id);
+    expect([failed.status, failed.error, failed.processed_rows]).toEqual(["failed", "The import stopped: disk I/O error", 0]);
   });
 });

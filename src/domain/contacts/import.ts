@@ -258,7 +258,17 @@ function finish(deps: ImportDeps, importId: number, status: "completed" | "faile
  * The `contacts.import` job: continues from the recorded progress, one transaction per batch, yielding to
  * the event loop between batches so the server keeps answering while a large file is imported.
  */
-export async function runContactImport(deps: ImportDeps, importId: number): Promise<void> {
+export async function runContactImport(deps: ImportDeps, importId: number, opts: { lastAttempt?: boolean } = {}): Promise<void> {
+  try {
+    await continueImport(deps, importId);
+  } catch (err) {
+    // The job retries with backoff; when it gives up, the import says so instead of staying "running".
+    if (!opts.lastAttempt) throw err;
+    finish(deps, importId, "failed", `The import stopped: ${err instanceof Error ? err.message.slice(0, 300) : "unexpected error"}`);
+  }
+}
+
+async function continueImport(deps: ImportDeps, importId: number): Promise<void> {
   const row = deps.db.select().from(contactImports).where(eq(contactImports.id, importId)).get();
   if (!row || row.status === "completed" || row.status === "failed" || row.data === null) return;
   const user = row.user_id !== null ? findUser(deps.db, row.user_id) : undefined;
