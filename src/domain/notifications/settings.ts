@@ -4,7 +4,6 @@ import { NOTIFICATION_TYPES, notification_settings } from "../../db/schema/notif
 import type { Tx } from "../../db/tx.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { Forbidden, Validation } from "../errors.ts";
-import type { NotificationType } from "./commands.ts";
 
 /** Chatwoot's flag names: the notification type prefixed by the medium (`email_conversation_creation`). */
 export const ALL_EMAIL_FLAGS = NOTIFICATION_TYPES.map((t) => `email_${t}`);
@@ -70,13 +69,6 @@ export function updateNotificationSettings(
     .onConflictDoUpdate({ target: [notification_settings.account_id, notification_settings.user_id], set: { email_flags: email, push_flags: push, updated_at: tx.now } })
     .run();
   return getNotificationSettings(tx.db, scope);
-}
-
-/** Whether the user wants this notification type by the medium (for the senders of emails and pushes). */
-export function wantsNotification(db: Db, accountId: number, userId: number, medium: "email" | "push", type: NotificationType): boolean {
-  const row = rowOf(db, accountId, userId);
-  const flags = row ? (medium === "email" ? row.email_flags : row.push_flags) : medium === "email" ? DEFAULT_EMAIL : DEFAULT_PUSH;
-  return flags.includes(`${medium}_${type}`);
 }
 
 /** Chatwoot's notification_settings/show.json. */
