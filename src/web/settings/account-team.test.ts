@@ -221,6 +221,18 @@ describe("Settings → Agents (the agents article)", () => {
     expect(await verified.text()).toContain("already confirmed");
   });
 
+  test("changing a role is instant: a demoted administrator loses the settings on their next page", async () => {
+    const admin2 = await createAgent(server, { account: { id: accountId }, token: ownerToken }, { name: "Adam Second", role: "administrator" });
+    const client = await login(admin2.email);
+    expect((await client.get(`${accountPath}/settings/agents`)).status).toBe(200);
+    const demoted = await owner.post(`${accountPath}/settings/agents/${admin2.user.id}`, { name: "Adam Second", role: "agent", availability: "offline" });
+    expect(demoted.status).toBe(303);
+    expect((await client.get(`${accountPath}/settings/agents`)).status).toBe(404);
+    // Reloading the address a failed edit left behind reopens that dialog instead of a 404.
+    expect((await owner.get(`${accountPath}/settings/agents/${admin2.user.id}`)).headers.get("location")).toBe(`${accountPath}/settings/agents?modal=edit-${admin2.user.id}`);
+    expect((await client.get(`${accountPath}/settings/agents/${admin2.user.id}`)).status).toBe(404);
+  });
+
   test("the last verified administrator cannot be demoted: the domain error shows under Role", async () => {
     // Rita (administrator) has not confirmed, so she does not count.
     const res = await owner.post(`${accountPath}/settings/agents/${ownerId}`, { name: "Olivia Owner", role: "agent", availability: "online" });

@@ -354,6 +354,9 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
     await sendAgentPasswordReset(c.var.deps, scope, id);
     return c.redirect(`${path(c, "agents")}?saved=reset`, 303);
   })
+  // A form that failed validation leaves its POST address in the location bar: reloading it (a GET) reopens the dialog.
+  .get("/agents/:id", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=edit-${idOf(c.req.param("id"), "Agent")}`, 302)))
+  .get("/agents/:id/delete", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=delete-${idOf(c.req.param("id"), "Agent")}`, 302)))
   // Teams
   .get("/teams", (c) => teamsPage(c, adminScope(c), 200, { open: c.req.query("modal") === "create" }))
   .post("/teams", async (c) => {
@@ -386,6 +389,7 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
     c.var.deps.tx((tx) => deleteTeam(tx, scope, id));
     return c.redirect(`${path(c, "teams")}?saved=team-deleted`, 303);
   })
+  .get("/teams/:id/members", (c) => (adminScope(c), c.redirect(path(c, `teams/${idOf(c.req.param("id"), "Team")}`), 302)))
   .post("/teams/:id/members", async (c) => {
     const scope = adminScope(c);
     const id = idOf(c.req.param("id"), "Team");
