@@ -69,7 +69,7 @@ describe("Settings → Integrations → Dashboard apps", () => {
     expect(await refused.text()).not.toContain("This form has expired");
     expect(await kit.api("GET", "/dashboard_apps")).toEqual([]);
     expect((await kit.owner.get(`${settings}/999999`)).status).toBe(404);
-  });
+  }, 30_000);
 });
 
 describe("appContext route and CSP", () => {
@@ -99,5 +99,5 @@ describe("appContext route and CSP", () => {
     const csp = page.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("frame-src 'self' http://127.0.0.1:4567");
     expect(csp).toContain("frame-ancestors 'none'");
-  });
+  }, 30_000);
 });
