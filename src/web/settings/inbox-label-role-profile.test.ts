@@ -1,7 +1,7 @@
 // Settings → Inboxes, Labels, Custom roles and Profile through the dashboard's forms, as a browser posts them,
 // checked against the API integrators use.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
+import { createAdmin, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
 import { onboard, PASSWORD, WebClient } from "../test-client.ts";
 
 let server: TestServer;
@@ -278,6 +278,30 @@ describe("administrators only", () => {
     expect((await agent.post(`${accountPath}/settings/custom-roles`, { name: "Agent role" })).status).toBe(403);
     expect((await api("GET", `/inboxes/${inbox.id}`)).status).toBe(200);
     expect((await api("GET", "/labels")).body.payload.map((l: { title: string }) => l.title)).not.toContain("agent-label");
+  }, 30_000);
+});
+
+describe("another account's records", () => {
+  test("its inbox, label and custom role are not found, to read or to change", async () => {
+    const other = await createAdmin(server);
+    const otherApi = (method: string, path: string, json?: unknown) =>
+      server.api(`/api/v1/accounts/${other.account.id}${path}`, { method, token: other.token, json }).then((r) => r.json());
+    const inbox = await otherApi("POST", "/inboxes", { name: "Theirs", channel: { type: "api" } });
+    const label = await otherApi("POST", "/labels", { title: "theirs" });
+    const role = await otherApi("POST", "/custom_roles", { name: "Theirs", permissions: [] });
+    for (const path of [`inboxes/${inbox.id}`, `inboxes/${inbox.id}/collaborators`, `inboxes/${inbox.id}/configuration`, `labels/${label.id}`, `custom-roles/${role.id}`]) {
+      expect((await owner.page(`${accountPath}/settings/${path}`)).res.status).toBe(404);
+    }
+    await owner.page(`${accountPath}/settings/labels`);
+    expect((await owner.post(`${accountPath}/settings/inboxes/${inbox.id}`, { name: "Mine now" })).status).toBe(404);
+    expect((await owner.post(`${accountPath}/settings/inboxes/${inbox.id}/delete`)).status).toBe(404);
+    expect((await owner.post(`${accountPath}/settings/inboxes/${inbox.id}/collaborators`, { user_id: "1" })).status).toBe(404);
+    expect((await owner.post(`${accountPath}/settings/labels/${label.id}`, { title: "mine", color: "#000000" })).status).toBe(404);
+    expect((await owner.post(`${accountPath}/settings/labels/${label.id}/delete`)).status).toBe(404);
+    expect((await owner.post(`${accountPath}/settings/custom-roles/${role.id}/delete`)).status).toBe(404);
+    expect(await otherApi("GET", `/inboxes/${inbox.id}`)).toMatchObject({ name: "Theirs" });
+    expect(await otherApi("GET", `/labels/${label.id}`)).toMatchObject({ title: "theirs" });
+    expect(await otherApi("GET", `/custom_roles/${role.id}`)).toMatchObject({ name: "Theirs" });
   }, 30_000);
 });
 
