@@ -94,6 +94,24 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await page.waitForFunction(() => (document.querySelector('.message-out img[alt="label.png"]') as HTMLImageElement | null)?.naturalWidth === 16);
   expect(await page.locator(".reply-file").count()).toBe(0);
 
+  // A canned response picked with "/", and a file dropped onto the conversation.
+  await api("/canned_responses", { short_code: "eta", content: "Deliveries take 3-5 working days." });
+  await page.click("#reply-content");
+  await page.keyboard.type("/et");
+  const canned = page.locator("#reply-suggestions [role=option]", { hasText: "/eta" });
+  await canned.waitFor();
+  await page.keyboard.press("Enter");
+  expect(await page.inputValue("#reply-content")).toBe("Deliveries take 3-5 working days.");
+  await page.locator("#timeline-scroll").evaluate((zone) => {
+    const data = new DataTransfer();
+    data.items.add(new File(["order,status\n1234,late\n"], "orders.csv", { type: "text/csv" }));
+    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  expect(await page.locator(".reply-file-name").textContent()).toContain("orders.csv");
+  await page.keyboard.press("Enter");
+  await page.locator(".message-out .attachment-file", { hasText: "orders.csv" }).waitFor();
+
   // Live: a customer message through the API and a teammate typing appear without reload.
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await api(`/conversations/${conversation.id}/messages`, { content: "Thanks, waiting for news.", message_type: "incoming" });
@@ -101,7 +119,7 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await api(`/conversations/${conversation.id}/toggle_typing_status`, { typing_status: "on" }, alex.token);
   await page.locator('[data-testid="collision"]', { hasText: "Alex Agent is replying" }).waitFor({ timeout: 5000 });
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-  expect(await page.locator("#timeline li[data-message-id]").count()).toBe(6);
+  expect(await page.locator("#timeline li[data-message-id]").count()).toBe(7);
 
   await page.screenshot({ path: join(SCREENSHOTS, "conversation.png") });
 
