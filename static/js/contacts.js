@@ -23,6 +23,18 @@
   });
   document.addEventListener("DOMContentLoaded", syncExportLink);
 
+  // Live list: a contact created, changed, merged or deleted anywhere refreshes the results (at most twice a second).
+  var refreshTimer = null;
+  document.addEventListener("parley:realtime", function (event) {
+    var name = event.detail && event.detail.event;
+    if (typeof name !== "string" || name.indexOf("contact.") !== 0) return;
+    if (!document.getElementById("contacts-results") || refreshTimer) return;
+    refreshTimer = setTimeout(function () {
+      refreshTimer = null;
+      document.dispatchEvent(new CustomEvent("contacts-changed"));
+    }, 500);
+  });
+
   // Phone width: the filters fold away behind a "Filters" button.
   document.addEventListener("click", function (event) {
     var button = event.target && event.target.closest ? event.target.closest("#contacts-filter-toggle") : null;

@@ -52,6 +52,10 @@ test("search, open, edit, note, import with a bad row, export", async () => {
   await page.goto(`${accountBase}/contacts`);
   await expect(page.locator("#contacts-table tbody tr").count()).resolves.toBe(5);
   await page.screenshot({ path: join(SHOTS, "contacts.png") });
+  // Live: a contact created through the API appears without a reload.
+  await api("/contacts", { name: "Katherine Johnson", email: "katherine@nasa.example" });
+  await page.waitForFunction(() => document.querySelectorAll("#contacts-table tbody tr").length === 6, undefined, { timeout: 10_000 });
+  expect(await page.locator("#contacts-table tbody").textContent()).toContain("Katherine Johnson");
   await page.fill("#f-contacts-q", "hopper");
   await page.waitForURL(/contacts\?q=hopper/);
   await page.waitForFunction(() => document.querySelectorAll("#contacts-table tbody tr").length === 1);

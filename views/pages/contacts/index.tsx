@@ -90,7 +90,14 @@ export function ContactResults(props: ContactResultsProps) {
   const first = props.count === 0 ? 0 : (state.page - 1) * props.perPage + 1;
   const last = Math.min(props.count, state.page * props.perPage);
   return (
-    <div id="contacts-results" class="contacts-results" aria-live="polite">
+    <div
+      id="contacts-results"
+      class="contacts-results"
+      aria-live="polite"
+      hx-get={`${base}${listQuery(state)}`}
+      hx-trigger="contacts-changed from:document"
+      hx-swap="outerHTML"
+    >
       {props.error ? (
         <Alert kind="error" title="Check the filters" id="contacts-filter-error">
           {props.error}
