@@ -67,9 +67,13 @@ export function CannedResponsesPage(props: {
             <table class="table" id="canned-responses-table">
               <thead>
                 <tr>
-                  <th scope="col">Short code</th>
+                  <th scope="col" class="canned-code">Short code</th>
                   <th scope="col">Message</th>
-                  {props.canManage ? <th scope="col" class="col-actions"></th> : null}
+                  {props.canManage ? (
+                    <th scope="col" class="canned-actions">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
@@ -80,16 +84,18 @@ export function CannedResponsesPage(props: {
                     </td>
                     <td class="canned-content">{r.content}</td>
                     {props.canManage ? (
-                      <td class="settings-row-actions">
-                        <a class="btn btn-sm btn-secondary" href={`${base}/${r.id}`}>
-                          Edit
-                        </a>
-                        <form method="post" action={`${base}/${r.id}/delete`} class="settings-inline-form">
-                          <CsrfField token={csrf} />
-                          <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the canned response “/${r.shortCode}”?`}>
-                            Delete
-                          </button>
-                        </form>
+                      <td class="canned-actions">
+                        <div class="settings-row-actions">
+                          <a class="btn btn-sm btn-secondary" href={`${base}/${r.id}`}>
+                            Edit
+                          </a>
+                          <form method="post" action={`${base}/${r.id}/delete`} class="settings-inline-form">
+                            <CsrfField token={csrf} />
+                            <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the canned response “/${r.shortCode}”?`}>
+                              Delete
+                            </button>
+                          </form>
+                        </div>
                       </td>
                     ) : null}
                   </tr>
