@@ -152,8 +152,20 @@ function EditModal(props: { base: string; csrf: string; roles: RoleOption[]; age
         {errors?.base ? <Alert kind="error" title={errors.base} /> : null}
         <div class={errors?.name ? "field has-error" : "field"}>
           <label for={`${id}-name`}>Agent Name</label>
-          <input id={`${id}-name`} name="name" type="text" value={v.name} required aria-invalid={errors?.name ? "true" : undefined} />
-          {errors?.name ? <p class="field-error">{errors.name}</p> : null}
+          <input
+            id={`${id}-name`}
+            name="name"
+            type="text"
+            value={v.name}
+            required
+            aria-invalid={errors?.name ? "true" : undefined}
+            aria-describedby={errors?.name ? `${id}-name-error` : undefined}
+          />
+          {errors?.name ? (
+            <p class="field-error" id={`${id}-name-error`}>
+              {errors.name}
+            </p>
+          ) : null}
         </div>
         <SelectField label="Role" name="role" id={`${id}-role`} value={v.role} options={props.roles} errors={errors} hint="Takes effect on the agent's next page load." />
         <SelectField

@@ -22,10 +22,25 @@ function TeamFields(props: { values: TeamValues; errors?: FieldErrors; idPrefix:
       <Field label="Team name" name="name" value={v.name} errors={e} required autofocus={props.autofocus} hint="Shown in lower case, like Chatwoot (e.g. billing, tier 2)." />
       <div class={e?.description ? "field has-error" : "field"}>
         <label for={`${props.idPrefix}-description`}>Description</label>
-        <textarea id={`${props.idPrefix}-description`} name="description" rows={3} class="at-textarea" aria-invalid={e?.description ? "true" : undefined}>
+        <textarea
+          id={`${props.idPrefix}-description`}
+          name="description"
+          rows={3}
+          class="at-textarea"
+          aria-invalid={e?.description ? "true" : undefined}
+          aria-describedby={`${props.idPrefix}-description-note`}
+        >
           {v.description}
         </textarea>
-        {e?.description ? <p class="field-error">{e.description}</p> : <p class="field-hint">Optional: what this team handles.</p>}
+        {e?.description ? (
+          <p class="field-error" id={`${props.idPrefix}-description-note`}>
+            {e.description}
+          </p>
+        ) : (
+          <p class="field-hint" id={`${props.idPrefix}-description-note`}>
+            Optional: what this team handles.
+          </p>
+        )}
       </div>
       <label class="checkbox">
         <input type="checkbox" name="allow_auto_assign" value="1" checked={v.allow_auto_assign} /> Allow auto assign for this team
