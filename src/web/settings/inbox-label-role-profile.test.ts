@@ -134,6 +134,15 @@ describe("Settings → Inboxes", () => {
     expect(html.match(/id="f-webhook_url-error">[^<]*/)?.[0]).toContain("http");
     expect(html).toContain('value="not a url"');
     expect((await api("GET", `/inboxes/${inbox.id}`)).body.timezone).toBe("Europe/Berlin");
+    // An uploaded avatar replaces the URL; a file that is not an image is refused inline.
+    const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (ch) => ch.charCodeAt(0));
+    const uploaded = await postForm(owner, `${accountPath}/settings/inboxes/${inbox.id}`, [["name", "Support desk"], ["timezone", "UTC"], ["avatar", new Blob([PNG], { type: "image/png" })]]);
+    expect(uploaded.status).toBe(303);
+    expect((await api("GET", `/inboxes/${inbox.id}`)).body.avatar_url).toMatch(/\/uploads\/avatars\/[\w-]+\.png$/);
+    const notImage = await postForm(owner, `${accountPath}/settings/inboxes/${inbox.id}`, [["name", "Support desk"], ["timezone", "UTC"], ["avatar", new Blob(["<html>not an image</html>"], { type: "image/gif" })]]);
+    expect(notImage.status).toBe(422);
+    expect(await notImage.text()).toMatch(/id="f-avatar-error">Must be a PNG, JPEG, GIF or WebP image/);
+
     const badZone = await owner.post(`${accountPath}/settings/inboxes/${inbox.id}`, { name: "Support desk", timezone: "Mars/Olympus" });
     expect(badZone.status).toBe(422);
     expect(await badZone.text()).toMatch(/id="f-timezone-error">Is not a valid time zone/);

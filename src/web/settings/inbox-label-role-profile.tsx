@@ -264,9 +264,12 @@ const inboxRoutes = new Hono<AppEnv>()
   .post("/inboxes/:inboxId", async (c) => {
     const scope = adminScope(c, "inboxes");
     const row = getVisibleInbox(c.var.deps.db, scope, idOf(c.req.param("inboxId"), "Inbox"));
-    const values = submittedSettings(await readBody(c));
+    const body = await readBody(c);
+    const values = submittedSettings(body);
     try {
       const input = inboxInput(values, row.channel.channel_type);
+      const upload = Array.isArray(body.avatar) ? body.avatar[0] : body.avatar;
+      if (upload instanceof File && upload.size > 0) input.avatar_url = await saveAvatar(c.var.deps.config, upload);
       c.var.deps.tx((tx) => updateInbox(tx, scope, row.inbox.id, input));
       return c.redirect(`${settingsPath(c, `inboxes/${row.inbox.id}`)}?saved=saved`, 303);
     } catch (err) {

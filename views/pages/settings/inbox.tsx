@@ -344,7 +344,7 @@ export function InboxSettingsPage(props: {
           Check the fields marked below.
         </Alert>
       ) : null}
-      <form method="post" action={base} class="stack-lg narrow" novalidate id="inbox-settings-form">
+      <form method="post" action={base} class="stack-lg narrow" novalidate id="inbox-settings-form" enctype="multipart/form-data">
         <CsrfField token={csrf} />
         <section class="card" aria-labelledby="inbox-general-heading">
           <header class="card-header">
@@ -354,7 +354,22 @@ export function InboxSettingsPage(props: {
           </header>
           <div class="card-body stack">
             <Field label="Inbox name" name="name" value={v.name} errors={props.errors} required />
-            <Field label="Avatar URL" name="avatar_url" type="url" value={v.avatar_url} errors={props.errors} hint="Optional. An image shown next to the inbox's name." />
+            <div class="grid-2">
+              <Field label="Avatar URL" name="avatar_url" type="url" value={v.avatar_url} errors={props.errors} hint="Optional. An image shown next to the inbox's name." />
+              <div class={props.errors?.avatar ? "field has-error" : "field"}>
+                <div class="field-label-row">
+                  <label for="f-avatar">Or upload an avatar</label>
+                </div>
+                <input type="file" id="f-avatar" name="avatar" accept="image/png,image/jpeg,image/gif,image/webp" aria-invalid={props.errors?.avatar ? "true" : undefined} />
+                {props.errors?.avatar ? (
+                  <p class="field-error" id="f-avatar-error">
+                    {props.errors.avatar}
+                  </p>
+                ) : (
+                  <p class="field-hint">PNG, JPEG, GIF or WebP, at most 5 MB. Replaces the URL.</p>
+                )}
+              </div>
+            </div>
             {isApi ? (
               <>
                 <Field
