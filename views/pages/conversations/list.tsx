@@ -107,6 +107,10 @@ export function listPageUrl(accountId: number, state: ListState): string {
   return accountPath(accountId, view === "mentions" ? "mentions" : "dashboard") + listQuery({ ...rest, view: "inbox" });
 }
 
+function withPage(url: string, page: number): string {
+  return `${url}${url.includes("?") ? "&" : "?"}page=${page}`;
+}
+
 export function conversationUrl(accountId: number, displayId: number, state: ListState): string {
   return accountPath(accountId, `conversations/${displayId}`) + listQuery(state);
 }
@@ -209,7 +213,7 @@ export function ConversationRows(props: { rows: ListRow[]; accountId: number; st
         <li class="ws-more" data-next-page={String(nextPage)}>
           <a
             class="btn btn-secondary btn-sm"
-            href={listPageUrl(accountId, state) + (listQuery(state) ? "&" : "?") + `page=${nextPage}`}
+            href={withPage(listPageUrl(accountId, state), nextPage)}
             hx-get={fragmentUrl(accountId, state, { part: "rows", page: nextPage })}
             hx-trigger="revealed, click"
             hx-target="closest li"
