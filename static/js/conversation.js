@@ -80,6 +80,19 @@
     if (atBottom) scrollToBottom();
   });
 
+  /** Message times in the viewer's zone: "14:05" today, "12 Nov, 14:05" before; the full date-time on hover. */
+  function localizeTimes(root) {
+    var times = (root || document).querySelectorAll("#timeline time.message-time[datetime]");
+    var today = new Date().toDateString();
+    for (var i = 0; i < times.length; i++) {
+      var at = new Date(times[i].getAttribute("datetime"));
+      if (isNaN(at.getTime())) continue;
+      var hm = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      times[i].textContent = at.toDateString() === today ? hm : at.toLocaleDateString([], { day: "numeric", month: "short" }) + ", " + hm;
+      times[i].title = at.toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
+    }
+  }
+
   /** Inserts or replaces the messages of an HTML fragment (by id: a message is never shown twice). */
   function upsertMessages(html, forceScroll) {
     var timeline = document.getElementById("timeline");
@@ -92,6 +105,7 @@
       if (existing) existing.replaceWith(item);
       else timeline.appendChild(item);
     }
+    localizeTimes();
     if (stick) scrollToBottom();
   }
 
@@ -154,6 +168,7 @@
     if (!p || p.getAttribute("data-ready") === "true") return;
     p.setAttribute("data-ready", "true");
     fillTimezones();
+    localizeTimes();
     scrollToBottom();
     clearTyping();
     clearCollision();
@@ -173,6 +188,8 @@
   });
   document.addEventListener("htmx:after:swap", function () {
     initPane(true);
+    // Older pages loaded by the "load older" row.
+    localizeTimes();
   });
 
   // ---- Header: status, snooze, resolve and next -----------------------------------------------------

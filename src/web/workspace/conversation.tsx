@@ -128,9 +128,12 @@ function attachmentView(accountId: number, a: AttachmentRow): AttachmentView {
   };
 }
 
+function recordsOf(c: WebContext, conversation: ConversationRow): Records {
+  return new Records(c.var.deps.db, conversation.account_id, c.var.deps.config.publicUrl);
+}
+
 /** Message rows → what the timeline shows: senders and attachments loaded in one query each. */
-function messageViews(c: WebContext, conversation: ConversationRow, rows: MessageRow[]): MessageView[] {
-  const r = new Records(c.var.deps.db, conversation.account_id, c.var.deps.config.publicUrl);
+function messageViews(c: WebContext, conversation: ConversationRow, rows: MessageRow[], r = recordsOf(c, conversation)): MessageView[] {
   r.loadUsers(rows.filter((m) => m.sender_type === "User").map((m) => m.sender_id));
   r.loadContacts(rows.filter((m) => m.sender_type === "Contact").map((m) => m.sender_id));
   const files = loadAttachments(r, rows.map((m) => m.id));
@@ -156,8 +159,7 @@ function messageViews(c: WebContext, conversation: ConversationRow, rows: Messag
   });
 }
 
-function headerView(c: WebContext, conversation: ConversationRow): HeaderView {
-  const r = new Records(c.var.deps.db, conversation.account_id, c.var.deps.config.publicUrl);
+function headerView(c: WebContext, conversation: ConversationRow, r = recordsOf(c, conversation)): HeaderView {
   const contact = r.contact(conversation.contact_id);
   const inbox = r.inbox(conversation.inbox_id);
   return {
@@ -186,16 +188,17 @@ function appTabs(c: WebContext, displayId: number): PaneView["apps"] {
 }
 
 function paneView(c: WebContext, conversation: ConversationRow): PaneView {
-  const header = headerView(c, conversation);
+  const r = recordsOf(c, conversation);
+  const header = headerView(c, conversation, r);
   const page = timelinePage(c.var.deps.db, conversation);
-  const contact = new Records(c.var.deps.db, conversation.account_id, "").contact(conversation.contact_id);
+  const contact = r.contact(conversation.contact_id);
   const first = page.rows[0];
   return {
     displayId: conversation.display_id,
     viewerId: currentUser(c)!.id,
     header,
     timeline: {
-      messages: messageViews(c, conversation, page.rows),
+      messages: messageViews(c, conversation, page.rows, r),
       olderUrl: page.hasOlder && first ? `${header.baseUrl}/messages?before=${first.id}` : null,
       now: header.now,
     },
@@ -361,7 +364,8 @@ export const conversationRoutes = new Hono<AppEnv>()
   // The viewer has read the conversation (agent_last_seen_at, conversation.read).
   .post("/conversations/:displayId/last-seen", (c) => {
     const scope = scopeOf(c);
-    c.var.deps.tx((tx) => updateLastSeen(tx, scope, getVisibleConversation(tx.db, scope, pathConversation(c, scope).display_id)));
+    const { display_id } = pathConversation(c, scope);
+    c.var.deps.tx((tx) => updateLastSeen(tx, scope, getVisibleConversation(tx.db, scope, display_id)));
     return c.body(null, 204);
   })
   // @-mention candidates: members of the conversation's inbox and administrators.
