@@ -188,6 +188,8 @@ export class RealtimeBroadcaster {
     }
   }
 
+  // Contacts are sent to first: one socket each, waiting on the other side; agents' dashboards follow.
+
   private records(accountId: number): Records {
     return new Records(this.db, accountId, this.deps.config.publicUrl);
   }
@@ -248,8 +250,8 @@ export class RealtimeBroadcaster {
     const data: Record<string, unknown> = messageEventData(this.records(accountId), c, m);
     if (e.name === "message.updated") data.previous_changes = previousChanges(e.data.changed_attributes);
     const json = this.encode(e.name, data, accountId);
-    this.hub.toUsers(accountId, users, json);
     this.hub.toContactInboxes(sessions, json);
+    this.hub.toUsers(accountId, users, json);
   }
 
   private conversation(event: string, accountId: number, conversationId: number, toContact: boolean): void {
@@ -259,8 +261,8 @@ export class RealtimeBroadcaster {
     const sessions = toContact ? this.contactInboxIds(c) : [];
     if (!users.length && !sessions.length) return;
     const json = this.encode(event, conversationPushData(this.records(accountId), c), accountId);
-    this.hub.toUsers(accountId, users, json);
     this.hub.toContactInboxes(sessions, json);
+    this.hub.toUsers(accountId, users, json);
   }
 
   private mentioned(e: DomainEvent<"conversation.mentioned">): void {
@@ -289,8 +291,8 @@ export class RealtimeBroadcaster {
       if (contact) user = contactPushEventData(contact);
     }
     const json = this.encode(e.name, { conversation: conversationPushData(records, c), user, is_private: is_private ?? false }, accountId);
-    this.hub.toUsers(accountId, users, json);
     this.hub.toContactInboxes(sessions, json);
+    this.hub.toUsers(accountId, users, json);
   }
 
   private contact(e: DomainEvent<"contact.created" | "contact.updated" | "contact.merged" | "contact.deleted">): void {
