@@ -293,6 +293,43 @@ describe("conversation pane", () => {
     expect((await owner.get(`${accountPath}/conversations/${id}/messages/${otherMessage}`)).status).toBe(404);
   });
 
+  test("interactive content, delivery failures and deleted messages render readably and safely", async () => {
+    const id = await newConversation();
+    const select = await api("POST", `/conversations/${id}/messages`, {
+      content: "Pick a topic",
+      content_type: "input_select",
+      content_attributes: { items: [{ title: "Billing <b>", value: "billing" }, { title: "Shipping", value: "shipping" }] },
+    });
+    expect(select.status).toBe(200);
+    const cards = await api("POST", `/conversations/${id}/messages`, {
+      content: "Our plans",
+      content_type: "cards",
+      content_attributes: {
+        items: [
+          { title: "Pro", description: "For teams", media_url: "javascript:alert(1)", actions: [{ type: "link", text: "Buy", uri: "https://shop.example.com/pro" }, { type: "link", text: "Evil", uri: "javascript:alert(1)" }] },
+        ],
+      },
+    });
+    expect(cards.status).toBe(200);
+    const failed = await api("POST", `/conversations/${id}/messages`, { content: "Will fail" });
+    expect((await api("PATCH", `/conversations/${id}/messages/${failed.body.id}`, { status: "failed", external_error: "Recipient <unknown>" })).status).toBe(200);
+    const gone = await api("POST", `/conversations/${id}/messages`, { content: "Oops, wrong customer" });
+    expect((await api("DELETE", `/conversations/${id}/messages/${gone.body.id}`)).status).toBe(200);
+
+    const { html } = await owner.page(`${accountPath}/conversations/${id}`);
+    expect(html).toContain('<ul class="message-options" aria-label="Options"><li>Billing &lt;b&gt;</li><li>Shipping</li></ul>');
+    expect(html).toContain('<p class="message-card-title">Pro</p>');
+    expect(html).toContain('<a href="https://shop.example.com/pro" target="_blank" rel="noopener noreferrer nofollow">Buy</a>');
+    expect(html).not.toContain("javascript:");
+    expect(html).not.toContain(">Evil<");
+    const failedItem = html.slice(html.indexOf(`id="message-${failed.body.id}"`));
+    expect(failedItem).toContain('data-status="failed" title="Failed: Recipient &lt;unknown&gt;"');
+    expect(failedItem).toContain('<span class="message-error">Recipient &lt;unknown&gt;</span>');
+    const goneItem = html.slice(html.indexOf(`id="message-${gone.body.id}"`));
+    expect(goneItem).toContain("This message was deleted");
+    expect(goneItem.slice(0, goneItem.indexOf("</li>"))).not.toContain("wrong customer");
+  });
+
   test("an agent without access to the inbox gets 404 everywhere in the pane", async () => {
     const id = await newConversation("secret");
     const base = `${accountPath}/conversations/${id}`;
