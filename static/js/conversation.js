@@ -102,8 +102,16 @@
     for (var i = 0; i < items.length; i++) {
       var item = items[i];
       var existing = document.getElementById(item.id);
-      if (existing) existing.replaceWith(item);
-      else timeline.appendChild(item);
+      if (existing) {
+        existing.replaceWith(item);
+        continue;
+      }
+      // In id order: live fetches can answer out of order.
+      var id = Number(item.getAttribute("data-message-id"));
+      var after = timeline.lastElementChild;
+      while (after && after.hasAttribute("data-message-id") && Number(after.getAttribute("data-message-id")) > id) after = after.previousElementSibling;
+      if (after) after.after(item);
+      else timeline.prepend(item);
     }
     localizeTimes();
     if (stick) scrollToBottom();
@@ -654,7 +662,8 @@
     var data = detail.data || {};
     if (name === "message.created" || name === "message.updated") {
       if (!isOpen(data.conversation_id)) return;
-      fetchMessage(data.id);
+      // An update of a message above the loaded pages stays there until that page is loaded.
+      if (name === "message.created" || document.getElementById("message-" + data.id)) fetchMessage(data.id);
       if (name !== "message.created") return;
       if (data.message_type === 0) {
         clearTyping();
