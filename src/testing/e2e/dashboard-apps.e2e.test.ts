@@ -200,7 +200,7 @@ test("an app tab receives appContext on load and when shown, gets fresh fetch-in
   await context.close();
 }, 90_000);
 
-test("sidebar in the browser: assign to me, label, priority live in place; sections collapse and stay collapsed", async () => {
+test("sidebar in the browser: assign to me, label, priority; live sections on realtime events; collapse remembered; phone", async () => {
   const admin = await createAdmin(server, { name: "Sam Supervisor" });
   const accountId = admin.account.id as number;
   const agent = await createAgent(server, { account: { id: accountId }, token: admin.token }, { name: "Alex Agent" });
@@ -258,6 +258,9 @@ test("sidebar in the browser: assign to me, label, priority live in place; secti
   const team = (await api("GET", "/teams"))[0];
   await api("POST", `/conversations/${conversation.id}/assignments`, { team_id: team.id });
   await waitFor(() => sidebar.locator("#sidebar-team").inputValue(), (v) => v === String(team.id), "the live team");
+  await api("PUT", `/contacts/${contact.payload.contact.id}`, { name: "Carla Customer-Lee", phone_number: "+15550002222" });
+  await sidebar.locator(".contact-card-link", { hasText: "Carla Customer-Lee" }).waitFor();
+  expect(await sidebar.locator(".contact-card-details").textContent()).toContain("+15550002222");
   await page.screenshot({ path: "docs/screenshots/sidebar.png" });
 
   // Collapse "Previous conversations"; it stays collapsed after a reload.
@@ -272,6 +275,14 @@ test("sidebar in the browser: assign to me, label, priority live in place; secti
   expect(await sidebar.locator("#sidebar-body-previous").isHidden()).toBe(true);
   await sidebar.locator('[data-sidebar-toggle="previous"]').click();
   expect(await sidebar.locator("#sidebar-body-previous").isVisible()).toBe(true);
+  expect(await sidebar.locator("[data-previous-conversation]").count()).toBe(1);
+
+  // On a phone the details open over the conversation.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator("[data-ws-details]").click();
+  await sidebar.locator(".contact-card").waitFor({ state: "visible" });
+  await sidebar.evaluate((el) => (el.scrollTop = 0));
+  await page.screenshot({ path: "docs/screenshots/sidebar-phone.png" });
 
   expect(problems).toEqual([]);
   await context.close();

@@ -62,7 +62,7 @@ describe("conversation sidebar", () => {
     // Conversation attributes and information.
     expect(html).toContain("referer");
     expect(html).toContain("https://shop.example.com/cart");
-    expect(html).toContain("Firefox");
+    expect(html).toContain("browser name: Firefox");
     expect(html).toContain(`#${conv.displayId}`);
     expect(html).toContain("Support");
   });

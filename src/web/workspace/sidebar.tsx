@@ -46,7 +46,13 @@ function show(v: unknown): string {
   if (v == null) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v);
+  if (Array.isArray(v)) return v.map(show).join(", ");
+  if (typeof v === "object")
+    return Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x != null && x !== "")
+      .map(([k, x]) => `${k.replace(/_/g, " ")}: ${show(x)}`)
+      .join(", ");
+  return String(v);
 }
 function pairs(obj: Record<string, unknown> | null | undefined, skip: string[] = []): [string, string][] {
   return Object.entries(obj ?? {})
