@@ -123,6 +123,10 @@ test("open a conversation, reply, note with a mention, attach, live messages and
 
   await page.screenshot({ path: join(SCREENSHOTS, "conversation.png") });
 
+  // A status change made elsewhere (a teammate, through the API) updates the header live.
+  await api(`/conversations/${conversation.id}/toggle_status`, { status: "pending" }, alex.token);
+  await page.locator('#conversation-header[data-status="pending"]').waitFor({ timeout: 5000 });
+
   // Snooze for an hour, then reopen and resolve.
   await page.click('[data-testid="more-status"]');
   await page.click('[data-testid="snooze-hour"]');
