@@ -59,7 +59,10 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   const server = Bun.serve({
     port: config.port,
     // /cable upgrades to the ActionCable WebSocket before Hono sees the request.
-    fetch: (req, srv) => cable.fetch(req, srv) ?? app.fetch(req, srv),
+    fetch: (req, srv) => {
+      const upgraded = cable.fetch(req, srv);
+      return upgraded === null ? app.fetch(req, srv) : upgraded;
+    },
     websocket: cable.websocket,
     maxRequestBodySize: config.maxUploadBytes + 1024 * 1024,
     error(err) {

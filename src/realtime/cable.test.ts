@@ -317,6 +317,34 @@ describe("/cable for contacts", () => {
   });
 });
 
+describe("/cable for verified contacts", () => {
+  test("a verified contact hears its conversation on every verified session, an unverified session of the same contact does not", async () => {
+    const { contact, conversation } = await conversationFor(inboxA.id);
+    const db = server.deps.db.$client;
+    const second = await call(admin.token, "POST", accountPath(admin.account.id, `/contacts/${contact.id}/contact_inboxes`), { inbox_id: inboxB.id });
+    expect(second.status).toBe(200);
+    const third = await call(admin.token, "POST", accountPath(admin.account.id, `/contacts/${contact.id}/contact_inboxes`), { inbox_id: inboxA.id, source_id: "third-device" });
+    expect(third.status).toBe(200);
+    const sessions = db.query("SELECT id, inbox_id, source_id, pubsub_token FROM contact_inboxes WHERE contact_id = ?1 ORDER BY id").all(contact.id) as {
+      id: number;
+      source_id: string;
+      pubsub_token: string;
+    }[];
+    expect(sessions.length).toBe(3);
+    // HMAC verification (identifier_hash) is the client API's job; here the first two sessions are marked verified.
+    db.query("UPDATE contact_inboxes SET hmac_verified = 1 WHERE id IN (?1, ?2)").run(sessions[0]!.id, sessions[1]!.id);
+    const [phone, laptop, unverified] = await Promise.all(sessions.map((s) => open({ pubsub_token: s.pubsub_token })));
+    const reply = await post(conversation.id, { content: "Seen on every device", message_type: "outgoing" });
+    await phone!.waitFor((e) => e.event === "message.created" && e.data.id === reply.id, "first verified session");
+    await laptop!.waitFor((e) => e.event === "message.created" && e.data.id === reply.id, "second verified session");
+    const own = await call(admin.token, "POST", accountPath(admin.account.id, "/conversations"), { inbox_id: inboxA.id, contact_id: contact.id, source_id: "third-device" });
+    expect(own.status).toBe(200);
+    const mine = await post(own.body.id, { content: "Only for the third device", message_type: "outgoing" });
+    await unverified!.waitFor((e) => e.event === "message.created" && e.data.id === mine.id, "the unverified session's own conversation");
+    expect(unverified!.of("message.created").map((m) => m.id)).toEqual([mine.id]);
+  });
+});
+
 describe("/cable protocol", () => {
   async function raw(protocols?: string[]) {
     const ws = new WebSocket(url, protocols);
@@ -361,6 +389,13 @@ describe("/cable protocol", () => {
     c.ws.send(JSON.stringify({ command: "subscribe", identifier: "x".repeat(64 * 1024) }));
     await c.until(() => c.closed() !== null);
     expect(c.closed()!.code).toBe(1009);
+  });
+
+  test("/cable without a WebSocket handshake is not found, a broken handshake is a 400", async () => {
+    const plain = await server.api("/cable");
+    expect(plain.status).toBe(404);
+    const broken = await fetch(server.url + "/cable", { headers: { upgrade: "websocket", connection: "Upgrade" } });
+    expect(broken.status).toBe(400);
   });
 
   test("a subscription is answered in ActionCable's frame format and broadcasts carry the identifier", async () => {
