@@ -70,6 +70,12 @@ CREATE TRIGGER `config_version_inbox_members_update` AFTER UPDATE ON `inbox_memb
 --> statement-breakpoint
 CREATE TRIGGER `config_version_inbox_members_delete` AFTER DELETE ON `inbox_members` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;
 --> statement-breakpoint
+CREATE TRIGGER `config_version_teams_insert` AFTER INSERT ON `teams` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;
+--> statement-breakpoint
+CREATE TRIGGER `config_version_teams_update` AFTER UPDATE ON `teams` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;
+--> statement-breakpoint
+CREATE TRIGGER `config_version_teams_delete` AFTER DELETE ON `teams` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;
+--> statement-breakpoint
 CREATE TRIGGER `config_version_team_members_insert` AFTER INSERT ON `team_members` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;
 --> statement-breakpoint
 CREATE TRIGGER `config_version_team_members_update` AFTER UPDATE ON `team_members` BEGIN UPDATE `config_version` SET `version` = `version` + 1 WHERE `id` = 1; END;

@@ -1,6 +1,6 @@
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
-import { runInTx, type Tx } from "./db/tx.ts";
+import { GroupCommit, runInTx, type Tx } from "./db/tx.ts";
 import { EventBus } from "./events/bus.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Log } from "./lib/log.ts";
@@ -15,15 +15,22 @@ export type AppDeps = {
   mailer: Mailer;
   /** Runs fn in one write transaction; events are dispatched to the bus (durably inside, live after commit). */
   tx<T>(fn: (tx: Tx) => T): T;
+  /**
+   * Like tx, but the body may share one transaction (and its COMMIT) with other bodies queued in the same turn of
+   * the event loop, each in its own savepoint (db/tx.ts GroupCommit). For hot write paths.
+   */
+  txGrouped<T>(fn: (tx: Tx) => T): Promise<T>;
 };
 
-export function createDeps(parts: Omit<AppDeps, "tx" | "bus"> & { bus?: EventBus }): AppDeps {
+export function createDeps(parts: Omit<AppDeps, "tx" | "txGrouped" | "bus"> & { bus?: EventBus }): AppDeps {
   const bus = parts.bus ?? new EventBus(parts.log);
   const hooks = { onEmit: (tx: Tx, e: Parameters<EventBus["dispatchDurable"]>[1]) => bus.dispatchDurable(tx, e), onCommit: (events: Parameters<EventBus["publish"]>[0]) => bus.publish(events) };
+  const group = new GroupCommit(parts.db, () => parts.clock.now(), hooks);
   return {
     ...parts,
     bus,
     tx: (fn) => runInTx(parts.db, parts.clock.now(), hooks, fn),
+    txGrouped: (fn) => group.run(fn),
   };
 }
 

@@ -1,28 +1,42 @@
+import type { Statement } from "bun:sqlite";
 import type { Db } from "./client.ts";
 
 const MAX_ENTRIES = 10_000;
-const caches = new WeakMap<Db, Map<string, unknown>>();
 
-/**
- * A memo for the reads every request repeats (API token → actor, a user's memberships). It is emptied
- * after every committed write transaction (runInTx), so a cached value never outlives a change: role,
- * token and availability changes apply on the very next request. Only for data written through runInTx;
- * callers must not mutate what they get.
- */
-export function cachedRead<T>(db: Db, key: string, load: () => T | null | undefined): T | null {
-  // Inside a write transaction the data may already differ from what is cached: read it fresh.
-  if (db.$client.inTransaction) return load() ?? null;
+type Cache = { version: number; entries: Map<string, unknown>; versionQuery: Statement<{ version: number }, []> };
+const caches = new WeakMap<Db, Cache>();
+
+function cacheOf(db: Db): Cache {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  if (cache.has(key)) return cache.get(key) as T;
-  const value = load() ?? null;
-  if (value !== null) {
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, value);
+  if (!cache) {
+    const versionQuery = db.$client.prepare<{ version: number }, []>("SELECT version FROM config_version WHERE id = 1");
+    caches.set(db, (cache = { version: -1, entries: new Map(), versionQuery }));
   }
-  return value;
+  return cache;
 }
 
-export function clearReadCache(db: Db): void {
-  caches.get(db)?.clear();
+/**
+ * A memo for the reads every request repeats (API token → actor, memberships, an inbox's bot and callback,
+ * an account's webhooks). Every write to the tables behind them bumps `config_version` (triggers of migration
+ * 0007), from any connection or process; a changed version empties the memo. So role, token, availability and
+ * webhook changes apply on the very next request, while message and conversation writes keep it warm.
+ *
+ * Inside a write transaction the memo serves (and fills) only while the transaction has not changed those
+ * tables: the version is still the cached one, so what it reads is committed data. Otherwise the value is read
+ * fresh and not kept, as the transaction may still roll back. Callers must not mutate what they get.
+ */
+export function cachedRead<T>(db: Db, key: string, load: () => T | null | undefined): T | null {
+  const cache = cacheOf(db);
+  const version = cache.versionQuery.get()!.version;
+  if (version !== cache.version) {
+    // Inside a transaction a new version may be this transaction's own change, which can still roll back.
+    if (db.$client.inTransaction) return load() ?? null;
+    cache.entries.clear();
+    cache.version = version;
+  }
+  if (cache.entries.has(key)) return cache.entries.get(key) as T | null;
+  const value = load() ?? null;
+  if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
+  cache.entries.set(key, value);
+  return value;
 }

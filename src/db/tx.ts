@@ -1,5 +1,4 @@
 import type { Db } from "./client.ts";
-import { clearReadCache } from "./read-cache.ts";
 import type { DomainEvent, EventName, EventMap } from "../events/types.ts";
 
 /** The handle every write goes through: the database inside one open transaction, plus its events. */
@@ -18,12 +17,8 @@ export type TxHooks = {
   onCommit(events: DomainEvent[]): void;
 };
 
-/**
- * Runs fn inside BEGIN IMMEDIATE. Durable listeners run inside; in-memory listeners and afterCommit
- * callbacks only after COMMIT, so nothing is announced for a change that rolled back.
- * fn must be synchronous: bun:sqlite is, and an await inside would let other requests into the transaction.
- */
-export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => T): T {
+/** A transaction handle collecting its events and after-commit callbacks; durable listeners run as events are emitted. */
+function openTx(db: Db, now: number, hooks: TxHooks) {
   const events: DomainEvent[] = [];
   const callbacks: (() => void)[] = [];
   const tx: Tx = {
@@ -38,20 +33,103 @@ export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => 
       callbacks.push(cb);
     },
   };
+  const announce = () => {
+    hooks.onCommit(events);
+    for (const cb of callbacks) cb();
+  };
+  return { tx, announce };
+}
+
+function runBody<T>(fn: (tx: Tx) => T, tx: Tx): T {
+  const result = fn(tx);
+  if (result instanceof Promise) throw new Error("runInTx: the transaction body must be synchronous");
+  return result;
+}
+
+/**
+ * Runs fn inside BEGIN IMMEDIATE. Durable listeners run inside; in-memory listeners and afterCommit
+ * callbacks only after COMMIT, so nothing is announced for a change that rolled back.
+ * fn must be synchronous: bun:sqlite is, and an await inside would let other requests into the transaction.
+ */
+export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => T): T {
   const sqlite = db.$client;
   if (sqlite.inTransaction) throw new Error("runInTx: nested transactions are not supported");
+  const { tx, announce } = openTx(db, now, hooks);
   sqlite.exec("BEGIN IMMEDIATE");
   let result: T;
   try {
-    result = fn(tx);
-    if (result instanceof Promise) throw new Error("runInTx: the transaction body must be synchronous");
+    result = runBody(fn, tx);
     sqlite.exec("COMMIT");
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
     throw err;
   }
-  clearReadCache(db);
-  hooks.onCommit(events);
-  for (const cb of callbacks) cb();
+  announce();
   return result;
+}
+
+type Queued = { fn: (tx: Tx) => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void };
+
+/**
+ * Group commit for the hot write paths (message create). A COMMIT writes every page the transaction dirtied to
+ * the WAL, and that dominates a small write; so bodies queued during one turn of the event loop run one after
+ * another in a single transaction, each inside its own SAVEPOINT. A body that throws rolls back alone and its
+ * caller gets the error; the others commit together, and only after COMMIT do their callers get results and
+ * their events go out. Same semantics as running the bodies one by one with runInTx, in queue order.
+ */
+export class GroupCommit {
+  private queue: Queued[] = [];
+
+  constructor(
+    private db: Db,
+    private clock: () => number,
+    private hooks: TxHooks,
+  ) {}
+
+  run<T>(fn: (tx: Tx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const sqlite = this.db.$client;
+    if (sqlite.inTransaction) {
+      for (const item of batch) item.reject(new Error("GroupCommit: a transaction is already open"));
+      return;
+    }
+    const done: { item: Queued; result: unknown; announce: () => void }[] = [];
+    try {
+      sqlite.exec("BEGIN IMMEDIATE");
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    for (const item of batch) {
+      const { tx, announce } = openTx(this.db, this.clock(), this.hooks);
+      sqlite.exec("SAVEPOINT grouped");
+      try {
+        const result = runBody(item.fn, tx);
+        sqlite.exec("RELEASE grouped");
+        done.push({ item, result, announce });
+      } catch (err) {
+        sqlite.exec("ROLLBACK TO grouped");
+        sqlite.exec("RELEASE grouped");
+        item.reject(err);
+      }
+    }
+    try {
+      sqlite.exec("COMMIT");
+    } catch (err) {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      for (const { item } of done) item.reject(err);
+      return;
+    }
+    for (const { item, result, announce } of done) {
+      announce();
+      item.resolve(result);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 import { account_users, accounts, custom_roles, type Permission } from "../../db/schema/accounts.ts";
 import { inbox_members, inboxes } from "../../db/schema/inboxes.ts";
 import { team_members, teams } from "../../db/schema/teams.ts";
@@ -37,13 +38,14 @@ const membershipWithRole = preparedFor((db) =>
 
 /** Resolves the actor's standing in an account; an account they do not belong to is "not found". */
 export function resolveAccountScope(db: Db, actor: Actor, accountId: number): AccountScope {
-  const account = accountById(db).get({ accountId });
+  const account = cachedRead(db, `account:${accountId}`, () => accountById(db).get({ accountId }));
   if (!account) throw new NotFound("Account");
   if (actor.type === "agent_bot") {
     if (actor.bot.account_id !== accountId) throw new NotFound("Account");
     return { account, actor, userId: null, role: "agent_bot", customRoleId: null, permissions: new Set(["agent_bot"]) };
   }
-  const row = membershipWithRole(db).get({ accountId, userId: actor.user.id });
+  const userId = actor.user.id;
+  const row = cachedRead(db, `membership:${accountId}:${userId}`, () => membershipWithRole(db).get({ accountId, userId }));
   if (!row) throw new NotFound("Account");
   const { membership, custom } = row;
   if (account.status === "suspended") throw new Forbidden("This account is suspended");
@@ -95,23 +97,29 @@ export function conversationReach(scope: Pick<AccountScope, "permissions">): Con
  */
 export function accessibleInboxIds(db: Db, scope: AccountScope): number[] | "all" {
   if (isAdministrator(scope) || scope.userId === null) return "all";
-  const rows = db
-    .select({ id: inbox_members.inbox_id })
-    .from(inbox_members)
-    .innerJoin(inboxes, eq(inboxes.id, inbox_members.inbox_id))
-    .where(and(eq(inbox_members.user_id, scope.userId), eq(inboxes.account_id, scope.account.id)))
-    .all();
-  return rows.map((r) => r.id);
+  const userId = scope.userId;
+  return cachedRead(db, `inbox-ids:${scope.account.id}:${userId}`, () =>
+    db
+      .select({ id: inbox_members.inbox_id })
+      .from(inbox_members)
+      .innerJoin(inboxes, eq(inboxes.id, inbox_members.inbox_id))
+      .where(and(eq(inbox_members.user_id, userId), eq(inboxes.account_id, scope.account.id)))
+      .all()
+      .map((r) => r.id),
+  )!;
 }
 
 /** Teams the acting user belongs to in this account (team conversations are visible to their members). */
 export function memberTeamIds(db: Db, scope: AccountScope): number[] {
   if (scope.userId === null) return [];
-  return db
-    .select({ id: team_members.team_id })
-    .from(team_members)
-    .innerJoin(teams, eq(teams.id, team_members.team_id))
-    .where(and(eq(team_members.user_id, scope.userId), eq(teams.account_id, scope.account.id)))
-    .all()
-    .map((r) => r.id);
+  const userId = scope.userId;
+  return cachedRead(db, `team-ids:${scope.account.id}:${userId}`, () =>
+    db
+      .select({ id: team_members.team_id })
+      .from(team_members)
+      .innerJoin(teams, eq(teams.id, team_members.team_id))
+      .where(and(eq(team_members.user_id, userId), eq(teams.account_id, scope.account.id)))
+      .all()
+      .map((r) => r.id),
+  )!;
 }

@@ -4,10 +4,9 @@
 // conversation's status — a bot decides itself what to do with an open conversation. Payloads are the webhook
 // payloads (the same serializers the API-channel callback and account webhooks use), signed with the bot's
 // secret and sent by the durable http.deliver job. These run inside the emitting transaction.
-import { and, eq } from "drizzle-orm";
-import { conversations } from "../../db/schema/conversations.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { DomainEvent } from "../../events/types.ts";
+import { conversationInboxId } from "../conversations/records.ts";
 import { conversationWebhookData } from "../conversations/serialize.ts";
 import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
 import { buildWebhookPayload, isWebhookWorthy, webhookEventName } from "../webhooks/payloads.ts";
@@ -16,13 +15,9 @@ import { activeInboxBot } from "./inboxes.ts";
 import type { AgentBotRow } from "./queries.ts";
 
 function botOfConversation(tx: Tx, accountId: number, conversationId: number): AgentBotRow | null {
-  const c = tx.db
-    .select({ inbox_id: conversations.inbox_id })
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.account_id, accountId)))
-    .get();
-  if (!c) return null;
-  const bot = activeInboxBot(tx.db, accountId, c.inbox_id);
+  const inboxId = conversationInboxId(tx.db, accountId, conversationId);
+  if (inboxId == null) return null;
+  const bot = activeInboxBot(tx.db, accountId, inboxId);
   return bot?.outgoing_url?.trim() ? bot : null;
 }
 

@@ -4,6 +4,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
 import { agent_bot_inboxes } from "../../db/schema/webhooks.ts";
@@ -51,7 +52,7 @@ const activeBotOfInbox = preparedFor((db) =>
 );
 
 export function activeInboxBot(db: Db, accountId: number, inboxId: number): AgentBotRow | null {
-  return activeBotOfInbox(db).get({ accountId, inboxId })?.bot ?? null;
+  return cachedRead(db, `inbox-bot:${accountId}:${inboxId}`, () => activeBotOfInbox(db).get({ accountId, inboxId })?.bot ?? null);
 }
 
 /** The bot id connected to each of the account's inboxes (for the dashboard's inbox list). */

@@ -1,3 +1,4 @@
+import type { SQLQueryBindings } from "bun:sqlite";
 import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema/accounts.ts";
 import { conversation_participants, conversations } from "../../db/schema/conversations.ts";
@@ -104,6 +105,17 @@ function teamName(tx: Tx, id: number | null): string {
   return tx.db.select({ name: teams.name }).from(teams).where(eq(teams.id, id)).get()?.name ?? "";
 }
 
+/** UPDATE of just these columns, as one statement compiled once per column set (this runs in every message write). */
+function updateConversationColumns(tx: Tx, id: number, accountId: number, values: Record<string, unknown>): void {
+  const columns = Object.keys(values).sort();
+  const sql = `UPDATE conversations SET ${columns.map((c, i) => `"${c}" = ?${i + 3}`).join(", ")} WHERE id = ?1 AND account_id = ?2`;
+  const params = columns.map((c) => {
+    const v = values[c];
+    return v !== null && typeof v === "object" ? JSON.stringify(v) : (v as SQLQueryBindings);
+  });
+  tx.db.$client.prepare(sql).run(id, accountId, ...params);
+}
+
 /**
  * Applies a change to a conversation with everything that follows from it in Chatwoot: assignment
  * rules, snooze reset, participants, assignment notifications, events (status_changed, assignee.changed,
@@ -124,11 +136,7 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
     // Only the columns that changed: SQLite rewrites the entries of every index whose columns are SET.
     const values: Record<string, unknown> = { updated_at: tx.now };
     for (const k of changed) if (!["id", "account_id", "display_id", "uuid", "created_at"].includes(k)) values[k] = (next as Record<string, unknown>)[k];
-    tx.db
-      .update(conversations)
-      .set(values)
-      .where(and(eq(conversations.id, next.id), eq(conversations.account_id, next.account_id)))
-      .run();
+    updateConversationColumns(tx, next.id, next.account_id, values);
   }
 
   const assigneeChanged = before ? base.assignee_id !== next.assignee_id : next.assignee_id != null;

@@ -47,17 +47,18 @@ export type ConversationListParams = {
 
 export type ConversationCounts = { mine_count: number; assigned_count: number; unassigned_count: number; all_count: number };
 
+// Raw: every request on a conversation starts here.
 const conversationByDisplayId = preparedFor((db) =>
-  db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.account_id, sql.placeholder("accountId")), eq(conversations.display_id, sql.placeholder("displayId"))))
-    .prepare(),
+  db.$client.prepare<Omit<ConversationRow, "additional_attributes" | "custom_attributes"> & { additional_attributes: string; custom_attributes: string }, [number, number]>(
+    "SELECT * FROM conversations WHERE account_id = ?1 AND display_id = ?2",
+  ),
 );
 
 /** A conversation of the account by its display id, or undefined (no visibility check). */
 export function findConversation(db: Db, accountId: number, displayId: number): ConversationRow | undefined {
-  return conversationByDisplayId(db).get({ accountId, displayId });
+  const row = conversationByDisplayId(db).get(accountId, displayId);
+  if (!row) return undefined;
+  return { ...row, additional_attributes: JSON.parse(row.additional_attributes), custom_attributes: JSON.parse(row.custom_attributes) };
 }
 
 /** The conversation if the actor may see it; otherwise (and for other accounts' ids) NotFound. */

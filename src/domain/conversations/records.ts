@@ -1,5 +1,7 @@
 import { and, eq, isNull, or, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 import { account_users, accounts, users } from "../../db/schema/accounts.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
 import { contact_inboxes, contacts } from "../../db/schema/contacts.ts";
@@ -21,6 +23,15 @@ export type UserRecord = {
   membership: typeof account_users.$inferSelect | null;
 };
 export type InboxRecord = { inbox: InboxRow; channel: ChannelRow };
+
+const inboxOfConversation = preparedFor((db) =>
+  db.$client.prepare<{ inbox_id: number }, [number, number]>("SELECT inbox_id FROM conversations WHERE id = ?1 AND account_id = ?2"),
+);
+
+/** The inbox of a conversation (a conversation never changes inbox), or null when there is no such conversation. */
+export function conversationInboxId(db: Db, accountId: number, conversationId: number): number | null {
+  return inboxOfConversation(db).get(conversationId, accountId)?.inbox_id ?? null;
+}
 
 /** `column IN (ids)` for a prepared statement: the ids arrive as one JSON array parameter. */
 function inIds(column: SQLWrapper) {
@@ -101,9 +112,11 @@ export class Records {
   loadUsers(ids: Iterable<number | null | undefined>): void {
     const missing = uniqueMissing(ids, this.userCache);
     if (!missing.length) return;
-    const rows = recordStatements(this.db).users.all({ account: this.accountId, ids: JSON.stringify(missing) });
-    for (const id of missing) this.userCache.set(id, null);
-    for (const r of rows) this.userCache.set(r.user.id, r);
+    // Agents are few and every message names one: their records come from the read cache.
+    const { db, accountId } = this;
+    for (const id of missing) {
+      this.userCache.set(id, cachedRead(db, `user-record:${accountId}:${id}`, () => recordStatements(db).users.all({ account: accountId, ids: `[${id}]` })[0]));
+    }
   }
 
   contact(id: number | null | undefined): ContactRow | null {

@@ -1,4 +1,6 @@
+import type { SQLQueryBindings } from "bun:sqlite";
 import { and, eq, inArray } from "drizzle-orm";
+import { preparedFor } from "../../db/prepared.ts";
 import { account_users } from "../../db/schema/accounts.ts";
 import { attachments, conversation_participants, conversations, mentions, messages, type CONTENT_TYPES, type MESSAGE_STATUSES } from "../../db/schema/conversations.ts";
 import { channels, inbox_members, inboxes } from "../../db/schema/inboxes.ts";
@@ -9,7 +11,7 @@ import type { StoredFile } from "../attachments/storage.ts";
 import { changeConversation, type ConversationPatch, type Performer } from "../conversations/changes.ts";
 import type { ConversationRow, MessageRow } from "../conversations/records.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
-import { notify } from "../notifications/commands.ts";
+import { contactBlocked, notify } from "../notifications/commands.ts";
 import { mentionedIds } from "./mentions.ts";
 
 /** Parley stores message bodies of up to 1 MiB verbatim (Chatwoot caps them at 150,000 characters). */
@@ -33,6 +35,26 @@ export type NewMessage = {
   files?: StoredFile[];
 };
 
+// Every message write goes through here: one compiled statement, bound by position, no query building.
+const MESSAGE_COLUMNS = [
+  "account_id", "inbox_id", "conversation_id", "message_type", "content", "content_type", "content_attributes", "private", "status",
+  "source_id", "sender_type", "sender_id", "external_source_ids", "additional_attributes", "processed_message_content", "created_at", "updated_at",
+] as const;
+const insertMessage = preparedFor((db) =>
+  db.$client.prepare<never, SQLQueryBindings[]>(
+    `INSERT INTO messages (${MESSAGE_COLUMNS.join(", ")}) VALUES (${MESSAGE_COLUMNS.map((_, i) => `?${i + 1}`).join(", ")})`,
+  ),
+);
+
+function messageValues(row: MessageRow): SQLQueryBindings[] {
+  return MESSAGE_COLUMNS.map((column) => {
+    const value = row[column];
+    if (value !== null && typeof value === "object") return JSON.stringify(value);
+    if (typeof value === "boolean") return value ? 1 : 0;
+    return value;
+  });
+}
+
 /** The acting user or bot of a request, as activity messages name them. */
 export function performerOf(scope: AccountScope): Performer {
   if (scope.actor.type === "agent_bot") return { type: "AgentBot", id: scope.actor.bot.id, name: scope.actor.bot.name };
@@ -49,27 +71,27 @@ export function performerOf(scope: AccountScope): Performer {
 export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow, m: NewMessage): MessageRow {
   if (m.content != null && m.content.length > MAX_CONTENT_LENGTH) throw Validation.field("content", `is too long (maximum is ${MAX_CONTENT_LENGTH} characters)`);
   if ((m.files?.length ?? 0) > MAX_ATTACHMENTS) throw Validation.field("attachments", "exceeded maximum allowed");
-  const row = tx.db
-    .insert(messages)
-    .values({
-      account_id: conversation.account_id,
-      inbox_id: conversation.inbox_id,
-      conversation_id: conversation.id,
-      message_type: m.message_type,
-      content: m.content,
-      content_type: m.content_type ?? "text",
-      content_attributes: m.content_attributes ?? {},
-      additional_attributes: m.additional_attributes ?? {},
-      private: m.private ?? false,
-      status: m.status ?? "sent",
-      source_id: m.source_id ?? null,
-      sender_type: m.sender?.type ?? null,
-      sender_id: m.sender?.id ?? null,
-      created_at: tx.now,
-      updated_at: tx.now,
-    })
-    .returning()
-    .get();
+  const row: MessageRow = {
+    id: 0,
+    account_id: conversation.account_id,
+    inbox_id: conversation.inbox_id,
+    conversation_id: conversation.id,
+    message_type: m.message_type,
+    content: m.content,
+    content_type: m.content_type ?? "text",
+    content_attributes: m.content_attributes ?? {},
+    private: m.private ?? false,
+    status: m.status ?? "sent",
+    source_id: m.source_id ?? null,
+    sender_type: m.sender?.type ?? null,
+    sender_id: m.sender?.id ?? null,
+    external_source_ids: {},
+    additional_attributes: m.additional_attributes ?? {},
+    processed_message_content: null,
+    created_at: tx.now,
+    updated_at: tx.now,
+  };
+  row.id = Number(insertMessage(tx.db).run(...messageValues(row)).lastInsertRowid);
   for (const f of m.files ?? []) {
     tx.db
       .insert(attachments)
@@ -91,7 +113,7 @@ export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow,
   const patch: ConversationPatch = { last_activity_at: tx.now };
   const isPublic = !row.private;
   if (row.message_type === 0) {
-    const blocked = tx.db.$client.query("SELECT blocked FROM contacts WHERE id = ?1").get(conversation.contact_id) as { blocked: number } | null;
+    const blocked = contactBlocked(tx.db).get(conversation.contact_id);
     if (conversation.status === "snoozed" || (conversation.status === "resolved" && !blocked?.blocked)) patch.status = "open";
     if (conversation.waiting_since == null) patch.waiting_since = tx.now;
   } else if (row.message_type === 1 && isPublic && (row.sender_type === "User" || row.sender_type === "AgentBot")) {
@@ -174,6 +196,10 @@ function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageR
   return valid;
 }
 
+const participantsOf = preparedFor((db) =>
+  db.$client.prepare<{ id: number }, [number]>("SELECT user_id AS id FROM conversation_participants WHERE conversation_id = ?1"),
+);
+
 /**
  * Messages::NewMessageNotificationService: the assignee and the participants hear of new messages
  * (those just notified of a mention in it are not notified twice).
@@ -185,11 +211,7 @@ function notifyNewMessage(tx: Tx, conversation: ConversationRow, message: Messag
     notify(tx, { userId: conversation.assignee_id, type: "assigned_conversation_new_message", conversation, secondary });
     notified.add(conversation.assignee_id);
   }
-  const participants = tx.db
-    .select({ id: conversation_participants.user_id })
-    .from(conversation_participants)
-    .where(eq(conversation_participants.conversation_id, conversation.id))
-    .all();
+  const participants = participantsOf(tx.db).all(conversation.id);
   for (const { id } of participants) {
     if (id === senderUser || notified.has(id)) continue;
     notify(tx, { userId: id, type: "participating_conversation_new_message", conversation, secondary });

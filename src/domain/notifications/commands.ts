@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { notifications, type NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
-import { contacts } from "../../db/schema/contacts.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import type { ConversationRow } from "../conversations/records.ts";
@@ -8,6 +8,15 @@ import { Forbidden } from "../errors.ts";
 import { getOwnNotification, type NotificationRow } from "./queries.ts";
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+// Raw statements: a notification is written with most messages (the assignee's and participants').
+export const contactBlocked = preparedFor((db) => db.$client.prepare<{ blocked: number }, [number]>("SELECT blocked FROM contacts WHERE id = ?1"));
+const insertNotification = preparedFor((db) =>
+  db.$client.prepare<never, [number, number, string, string, number, string | null, number | null, string, number]>(
+    `INSERT INTO notifications (account_id, user_id, notification_type, primary_actor_type, primary_actor_id, secondary_actor_type,
+       secondary_actor_id, meta, last_activity_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9)`,
+  ),
+);
 
 /**
  * Chatwoot's NotificationBuilder: a notification for one agent about a conversation, with the message or
@@ -18,27 +27,28 @@ export function notify(
   input: { userId: number; type: NotificationType; conversation: ConversationRow; secondary: { type: "Message" | "User" | "AgentBot"; id: number } | null },
 ): NotificationRow | null {
   const c = input.conversation;
-  if (input.type !== "conversation_mention") {
-    const contact = tx.db.select({ blocked: contacts.blocked }).from(contacts).where(eq(contacts.id, c.contact_id)).get();
-    if (contact?.blocked) return null;
-  }
-  const row = tx.db
-    .insert(notifications)
-    .values({
-      account_id: c.account_id,
-      user_id: input.userId,
-      notification_type: input.type,
-      primary_actor_type: "Conversation",
-      primary_actor_id: c.id,
-      secondary_actor_type: input.secondary?.type ?? null,
-      secondary_actor_id: input.secondary?.id ?? null,
-      meta: {},
-      last_activity_at: tx.now,
-      created_at: tx.now,
-      updated_at: tx.now,
-    })
-    .returning()
-    .get();
+  if (input.type !== "conversation_mention" && contactBlocked(tx.db).get(c.contact_id)?.blocked) return null;
+  const row: NotificationRow = {
+    id: 0,
+    account_id: c.account_id,
+    user_id: input.userId,
+    notification_type: input.type,
+    primary_actor_type: "Conversation",
+    primary_actor_id: c.id,
+    secondary_actor_type: input.secondary?.type ?? null,
+    secondary_actor_id: input.secondary?.id ?? null,
+    meta: {},
+    read_at: null,
+    snoozed_until: null,
+    last_activity_at: tx.now,
+    created_at: tx.now,
+    updated_at: tx.now,
+  };
+  const { lastInsertRowid } = insertNotification(tx.db).run(
+    row.account_id, row.user_id, row.notification_type, row.primary_actor_type, row.primary_actor_id,
+    row.secondary_actor_type, row.secondary_actor_id, "{}", tx.now,
+  );
+  row.id = Number(lastInsertRowid);
   tx.emit("notification.created", { account_id: c.account_id, user_id: input.userId, notification_id: row.id });
   return row;
 }

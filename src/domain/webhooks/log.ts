@@ -2,14 +2,16 @@
 // http.deliver job in the emitting transaction; one webhook_delivery_attempts row per attempt (the delivery job's
 // onAttempt seam); the webhook's health (failing_since → auto-disable after days of failures, administrators
 // mailed); manual redelivery; pruning of old log rows.
-import type { Statement } from "bun:sqlite";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
+import { cachedRead } from "../../db/read-cache.ts";
 import { account_users, accounts, users } from "../../db/schema/accounts.ts";
 import { webhook_deliveries, webhook_delivery_attempts, webhooks } from "../../db/schema/webhooks.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AppDeps } from "../../deps.ts";
 import { uuid } from "../../lib/ids.ts";
+import { conversationInboxId } from "../conversations/records.ts";
 import { queueMail } from "../mail/commands.ts";
 import { enqueueHttpDelivery, type DeliveryAttempt, type HttpDeliveryPayload } from "./delivery.ts";
 import type { WebhookSourceEvent } from "./payloads.ts";
@@ -21,35 +23,31 @@ export const RESPONSE_SNIPPET_BYTES = 1024;
 
 export type WebhookTarget = { id: number; account_id: number; url: string; secret: string };
 
-type Statements = { hooks: Statement; conversationInbox: Statement };
-const statements = new WeakMap<Db, Statements>();
+type AccountWebhook = WebhookTarget & { inbox_id: number | null; subscriptions: ReadonlySet<string> };
 
-function prepared(db: Db): Statements {
-  let st = statements.get(db);
-  if (!st) {
-    st = {
-      // Runs inside every webhook-worthy write: one indexed lookup by account.
-      hooks: db.$client.prepare(`
-        SELECT w.id, w.account_id, w.url, w.secret, w.inbox_id FROM webhooks w
-        WHERE w.account_id = ?1 AND w.disabled_at IS NULL
-          AND EXISTS (SELECT 1 FROM json_each(w.subscriptions) WHERE json_each.value = ?2)
-        ORDER BY w.id`),
-      conversationInbox: db.$client.prepare("SELECT inbox_id FROM conversations WHERE id = ?1 AND account_id = ?2"),
-    };
-    statements.set(db, st);
-  }
-  return st;
+const enabledWebhooks = preparedFor((db) =>
+  db.$client.prepare<WebhookTarget & { inbox_id: number | null; subscriptions: string }, [number]>(
+    "SELECT id, account_id, url, secret, inbox_id, subscriptions FROM webhooks WHERE account_id = ?1 AND disabled_at IS NULL ORDER BY id",
+  ),
+);
+
+/** The account's enabled webhooks (from the read cache: this runs inside every webhook-worthy write). */
+function accountWebhooks(db: Db, accountId: number): AccountWebhook[] {
+  return cachedRead(db, `webhooks:${accountId}`, () =>
+    enabledWebhooks(db)
+      .all(accountId)
+      .map(({ subscriptions, ...hook }) => ({ ...hook, subscriptions: new Set(JSON.parse(subscriptions) as string[]) })),
+  )!;
 }
 
 /** The account's enabled webhooks subscribed to the event; inbox webhooks only for events of their inbox. */
 export function subscribedWebhooks(tx: Tx, accountId: number, event: string, e: WebhookSourceEvent): WebhookTarget[] {
-  const st = prepared(tx.db);
-  const rows = st.hooks.all(accountId, event) as (WebhookTarget & { inbox_id: number | null })[];
-  if (!rows.length || rows.every((r) => r.inbox_id == null)) return rows;
+  const hooks = accountWebhooks(tx.db, accountId).filter((h) => h.subscriptions.has(event));
+  if (!hooks.length || hooks.every((h) => h.inbox_id == null)) return hooks;
   let inboxId: number | null = null;
-  if ("conversation_id" in e.data) inboxId = (st.conversationInbox.get(e.data.conversation_id, accountId) as { inbox_id: number } | null)?.inbox_id ?? null;
+  if ("conversation_id" in e.data) inboxId = conversationInboxId(tx.db, accountId, e.data.conversation_id);
   else if ("inbox_id" in e.data) inboxId = e.data.inbox_id;
-  return rows.filter((r) => r.inbox_id == null || r.inbox_id === inboxId);
+  return hooks.filter((h) => h.inbox_id == null || h.inbox_id === inboxId);
 }
 
 /** The delivery row and its job, in the caller's transaction. Per webhook, one subject's events arrive in order. */

@@ -54,16 +54,21 @@ export const messageRoutes = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const { deps, scope } = c.var;
-    const conversation = pathConversation(c);
     const { attachments = [], echo_id, ...input } = await readBody(c, createBody);
+    // Uploads are checked against the conversation before they are stored.
+    if (attachments.length) pathConversation(c);
     const files = await storeUploads(deps.config.dataDir, attachments, deps.config.maxUploadBytes);
-    let message;
+    let written;
     try {
-      message = deps.tx((tx) => createMessage(tx, scope, pathConversation(c, tx.db), input, files));
+      written = await deps.txGrouped((tx) => {
+        const conversation = pathConversation(c, tx.db);
+        return { conversation, message: createMessage(tx, scope, conversation, input, files) };
+      });
     } catch (err) {
       await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));
       throw err;
     }
+    const { conversation, message } = written;
     return c.json(messagesJson(recordsFor(c), conversation, [message], new Map([[message.id, { echo_id }]]))[0]);
   })
   .on(["PATCH", "PUT"], "/:message_id", async (c) => {

@@ -1,0 +1,124 @@
+import { Database } from "bun:sqlite";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DomainEvent } from "../events/types.ts";
+import { openDatabase, type Db } from "./client.ts";
+import { migrate } from "./migrate.ts";
+import { cachedRead } from "./read-cache.ts";
+import { GroupCommit, runInTx, type TxHooks } from "./tx.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function freshDb(): { db: Db; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), "parley-tx-"));
+  dirs.push(dir);
+  const path = join(dir, "parley.db");
+  const db = openDatabase(path);
+  migrate(db.$client);
+  db.$client.exec("CREATE TABLE notes_t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  return { db, path };
+}
+
+function recordingHooks() {
+  const committed: DomainEvent[] = [];
+  const hooks: TxHooks = { onEmit: () => {}, onCommit: (events) => committed.push(...events) };
+  return { hooks, committed };
+}
+
+const count = (db: Db) => (db.$client.query("SELECT count(*) AS n FROM notes_t").get() as { n: number }).n;
+const insert = (db: Db, body: string) => db.$client.prepare("INSERT INTO notes_t (body) VALUES (?)").run(body);
+const ev = (n: number) => ({ account_id: n, inbox_id: n }) as const;
+
+describe("group commit", () => {
+  test("bodies queued in one turn share one transaction; a failing body rolls back alone and only its caller sees the error", async () => {
+    const { db } = freshDb();
+    const { hooks, committed } = recordingHooks();
+    const group = new GroupCommit(db, () => Date.now(), hooks);
+    let commits = 0;
+    const exec = db.$client.exec.bind(db.$client);
+    db.$client.exec = ((sql: string) => {
+      if (sql === "COMMIT") commits++;
+      return exec(sql);
+    }) as typeof db.$client.exec;
+
+    const results = await Promise.allSettled([
+      group.run((tx) => {
+        insert(tx.db, "a");
+        tx.emit("inbox.created", ev(1));
+        return "first";
+      }),
+      group.run((tx) => {
+        insert(tx.db, "b");
+        tx.emit("inbox.created", ev(2));
+        throw new Error("second fails");
+      }),
+      group.run((tx) => {
+        // The third body sees the first one's write, as if they ran one after another.
+        tx.emit("inbox.created", ev(3));
+        return count(tx.db);
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[0] as PromiseFulfilledResult<string>).value).toBe("first");
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe("second fails");
+    expect((results[2] as PromiseFulfilledResult<number>).value).toBe(1);
+    expect(commits).toBe(1);
+    expect((db.$client.query("SELECT body FROM notes_t").all() as { body: string }[]).map((r) => r.body)).toEqual(["a"]);
+    // Events of the rolled-back body are never announced.
+    expect(committed.map((e) => (e.data as { account_id: number }).account_id)).toEqual([1, 3]);
+  });
+
+  test("nothing is announced and every caller fails when the COMMIT itself fails", async () => {
+    const { db } = freshDb();
+    const { hooks, committed } = recordingHooks();
+    const group = new GroupCommit(db, () => Date.now(), hooks);
+    const exec = db.$client.exec.bind(db.$client);
+    db.$client.exec = ((sql: string) => {
+      if (sql === "COMMIT") throw new Error("disk full");
+      return exec(sql);
+    }) as typeof db.$client.exec;
+    const results = await Promise.allSettled([group.run((tx) => insert(tx.db, "x")), group.run((tx) => tx.emit("inbox.created", ev(1)))]);
+    expect(results.every((r) => r.status === "rejected")).toBe(true);
+    expect(committed).toEqual([]);
+    db.$client.exec = exec as typeof db.$client.exec;
+    expect(count(db)).toBe(0);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+});
+
+describe("read cache", () => {
+  test("stays warm across unrelated writes and is emptied by a change to a cached table, from any connection", () => {
+    const { db, path } = freshDb();
+    const { hooks } = recordingHooks();
+    let loads = 0;
+    const read = () => cachedRead(db, "k", () => ++loads);
+    expect(read()).toBe(1);
+    runInTx(db, Date.now(), hooks, (tx) => insert(tx.db, "unrelated"));
+    expect(read()).toBe(1);
+
+    // Another process (here: another connection) changes an account: the next read loads again.
+    const other = new Database(path);
+    other.exec("INSERT INTO accounts (name, status, locale, created_at, updated_at) VALUES ('Other', 'active', 'en', 0, 0)");
+    other.close();
+    expect(read()).toBe(2);
+    expect(read()).toBe(2);
+  });
+
+  test("inside a transaction that changed a cached table, values are read fresh and never kept past a rollback", () => {
+    const { db } = freshDb();
+    const { hooks } = recordingHooks();
+    const name = () => cachedRead(db, "names", () => (db.$client.query("SELECT group_concat(name) AS n FROM accounts").get() as { n: string | null }).n ?? "");
+    expect(name()).toBe("");
+    expect(() =>
+      runInTx(db, Date.now(), hooks, (tx) => {
+        tx.db.$client.exec("INSERT INTO accounts (name, status, locale, created_at, updated_at) VALUES ('Doomed', 'active', 'en', 0, 0)");
+        expect(name()).toBe("Doomed");
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    expect(name()).toBe("");
+  });
+});
