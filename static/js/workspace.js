@@ -4,8 +4,8 @@
   "use strict";
 
   // ---------- Keyboard shortcuts ----------
-  // A shortcut named X clicks (or focuses, for a text field) the first visible element with data-shortcut="X";
-  // the conversation and sidebar panes put those attributes on their controls.
+  // A shortcut named X clicks (or focuses, for a text field) the first visible element with data-shortcut="X"
+  // (text fields first); the rail, the conversation and the sidebar panes put those attributes on their controls.
 
   function visible(el) {
     return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
@@ -22,7 +22,11 @@
   }
 
   function runShortcut(name) {
-    var all = document.querySelectorAll('[data-shortcut="' + name + '"]');
+    var all = Array.prototype.slice.call(document.querySelectorAll('[data-shortcut="' + name + '"]'));
+    // A field to type in (the list's search box) wins over a link to a page that has one (the rail's Search).
+    all.sort(function (a, b) {
+      return (isTextField(b) ? 1 : 0) - (isTextField(a) ? 1 : 0);
+    });
     for (var i = 0; i < all.length; i++) {
       var el = all[i];
       if (!visible(el) || el.disabled) continue;
@@ -204,6 +208,18 @@
       var shown = ws.classList.toggle("show-details");
       details.setAttribute("aria-expanded", shown ? "true" : "false");
       details.textContent = shown ? "Conversation" : "Details";
+    }
+  });
+
+  // List requests (tabs, filters, pages) say which conversation is open: its row stays highlighted and the
+  // address bar keeps it open after a filter change.
+  document.addEventListener("htmx:config:request", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || !ctx.request || !ctx.request.headers) return;
+    var id = openId();
+    var workspace = document.getElementById("workspace");
+    if (id !== null && workspace && workspace.classList.contains("has-conversation") && String(ctx.request.action || "").indexOf("/conversation-list") !== -1) {
+      ctx.request.headers["X-Parley-Open"] = String(id);
     }
   });
 

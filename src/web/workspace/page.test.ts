@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { addInboxMembers, caller, createApiInbox, startConversation, type Admin } from "../../api/v1/accounts/conversation-test-kit.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
 import { WebClient } from "../test-client.ts";
+
+// Each test makes accounts, agents and conversations through the API: slow on a busy machine, not stuck.
+setDefaultTimeout(30_000);
 
 let server: TestServer;
 let call: ReturnType<typeof caller>;
@@ -118,6 +121,11 @@ describe("workspace list", () => {
     expect(body.startsWith('<div id="conversation-list-body"')).toBe(true);
     expect(rowIds(body)).toEqual([conv.pending.id]);
     expect(frag.headers.get("hx-push-url")).toBe(web("dashboard?assignee_type=all&status=pending"));
+
+    // With a conversation open, a filter change keeps it open (highlighted, and in the pushed address).
+    const withOpen = await client.get(web("conversation-list?assignee_type=all&status=pending"), { "hx-request": "true", "x-parley-open": String(conv.pending.id) });
+    expect(await withOpen.text()).toMatch(new RegExp(`<li class="ws-row is-open[^"]*" id="conversation-row-${conv.pending.id}"`));
+    expect(withOpen.headers.get("hx-push-url")).toBe(web(`conversations/${conv.pending.id}?assignee_type=all&status=pending`));
 
     // Bad filter values are a 422 naming the parameter.
     const bad = await client.get(web("dashboard?status=bogus"));

@@ -226,13 +226,16 @@ export const workspacePageRoutes = new Hono<AppEnv>()
   .get("/conversation-list", (c) => {
     const req = readListQuery(c);
     const scope = scopeOf(c);
-    const open = Number(c.req.query("open") ?? "") || null;
+    const rawOpen = c.req.query("open") ?? c.req.header("x-parley-open") ?? "";
+    const open = /^\d{1,9}$/.test(rawOpen) ? Number(rawOpen) : null;
     const body = listBody(c, scope, req, open);
     if (req.part === "rows") {
       return fragment(c, <ConversationRows rows={body.rows} accountId={body.accountId} state={req.state} openId={open} now={body.now} nextPage={body.nextPage} />);
     }
     // A filter or tab change is a new view of the list: the address bar follows (a live refresh is not).
     const headers: Record<string, string> = { "Cache-Control": "no-store" };
-    if (!c.req.query("pages") && isHtmx(c)) headers["HX-Push-Url"] = listPageUrl(scope.account.id, req.state);
+    if (!c.req.query("pages") && isHtmx(c)) {
+      headers["HX-Push-Url"] = open === null ? listPageUrl(scope.account.id, req.state) : conversationUrl(scope.account.id, open, req.state);
+    }
     return c.html(<ConversationListBody {...body} />, 200, headers);
   });
