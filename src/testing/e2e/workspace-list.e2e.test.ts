@@ -106,6 +106,16 @@ test("live list, keyboard navigation and cheat sheet, phone layout", async () =>
   expect(page.url()).toContain(`/conversations/${order[1]}?assignee_type=all`);
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 
+  // n / r pick the reply box's Private Note and Reply tabs (the conversation pane marks them data-shortcut).
+  await page.keyboard.press("n");
+  await page.waitForFunction(() => (document.querySelector('#conversation-pane input[data-mode="note"]') as HTMLInputElement | null)?.checked === true);
+  await page.keyboard.press("Escape");
+  await page.locator("body").focus();
+  await page.keyboard.press("r");
+  await page.waitForFunction(() => (document.querySelector('#conversation-pane input[data-mode="reply"]') as HTMLInputElement | null)?.checked === true);
+  await page.keyboard.press("Escape");
+  await page.locator("body").focus();
+
   // `?` shows every shortcut; Escape closes it.
   await page.keyboard.press("?");
   const dialog = page.locator("#shortcuts-dialog");
