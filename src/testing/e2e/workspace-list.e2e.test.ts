@@ -74,17 +74,19 @@ test("live list, keyboard navigation and cheat sheet, phone layout", async () =>
   const allCount = () => page.textContent('.ws-count[data-count="all"]');
   expect(await allCount()).toBe("4");
 
-  // A conversation created through the API appears without a reload (and the counts follow).
+  // A conversation created through the API appears without a reload (and the counts follow): /cable pushes
+  // conversation.created, static/js/realtime.js dispatches it, the list re-reads itself.
+  await page.waitForFunction(() => (window as unknown as { parleyRealtime?: { connected?: boolean } }).parleyRealtime?.connected === true, undefined, { timeout: 10_000 });
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   const fresh = await newConversation(api, token, accountId, inbox.id, "Nina Novak", "Is there a phone number I can call?");
-  const cable = (await fetch(server.url + "/cable")).status !== 404;
-  if (!cable) {
-    // No realtime endpoint in this build yet: deliver the event realtime.js would dispatch, which runs the same refresh.
-    await page.evaluate((id) => document.dispatchEvent(new CustomEvent("parley:realtime", { detail: { event: "conversation.created", data: { id } } })), fresh);
-  }
   await page.waitForSelector(`#conversation-row-${fresh}`, { timeout: 5_000 });
   expect((await rowIds(page))[0]).toBe(fresh);
   expect(await allCount()).toBe("5");
+  // A new customer message moves its conversation to the top and raises its unread badge, live.
+  await json(await api.api(`${base}/${seeded[1]}/messages`, { token, method: "POST", json: { content: "Any news?", message_type: "incoming" } }));
+  await page.waitForSelector(`#conversation-row-${seeded[1]} .ws-unread[data-unread="2"]`, { timeout: 5_000 });
+  expect((await rowIds(page))[0]).toBe(seeded[1]);
+  expect(await page.textContent(`#conversation-row-${seeded[1]} .ws-row-excerpt`)).toBe("Any news?");
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 
   // j opens the first conversation (htmx swap, URL follows, focus on the pane's heading); j again the next; k back.
