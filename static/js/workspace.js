@@ -319,6 +319,31 @@
     if (LIVE_EVENTS[detail.event]) scheduleRefresh();
   });
 
+  // Events missed while the socket was down: re-read the list when it reconnects (not on the first connect).
+  var connectedBefore = false;
+  document.addEventListener("parley:realtime-status", function (event) {
+    var connected = !!(event.detail && event.detail.connected);
+    if (connected && connectedBefore) scheduleRefresh();
+    if (connected) connectedBefore = true;
+  });
+
+  // "5m", "3h", "2d" as the server writes them, kept current while the page stays open.
+  function ago(ms) {
+    var d = Math.max(0, ms);
+    if (d < 60000) return "now";
+    if (d < 3600000) return Math.floor(d / 60000) + "m";
+    if (d < 86400000) return Math.floor(d / 3600000) + "h";
+    return Math.floor(d / 86400000) + "d";
+  }
+  setInterval(function () {
+    var times = document.querySelectorAll("#conversation-rows .ws-row-time[datetime]");
+    var now = Date.now();
+    for (var i = 0; i < times.length; i++) {
+      var at = Date.parse(times[i].getAttribute("datetime"));
+      if (!isNaN(at) && now - at < 30 * 86400000) times[i].textContent = ago(now - at);
+    }
+  }, 60000);
+
   // Tests and other panes may ask for a refresh after a change they made themselves.
   window.parleyWorkspace = { refreshList: scheduleRefresh };
 })();
