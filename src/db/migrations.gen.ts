@@ -7,6 +7,7 @@ import m4 from "../../migrations/0004_workspace.sql" with { type: "text" };
 import m5 from "../../migrations/0005_notification_settings.sql" with { type: "text" };
 import m6 from "../../migrations/0006_message_search.sql" with { type: "text" };
 import m7 from "../../migrations/0007_config_version.sql" with { type: "text" };
+import m8 from "../../migrations/0008_message_search_merge.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -17,4 +18,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0005_notification_settings", sql: m5 },
   { name: "0006_message_search", sql: m6 },
   { name: "0007_config_version", sql: m7 },
+  { name: "0008_message_search_merge", sql: m8 },
 ];

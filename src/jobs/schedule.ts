@@ -3,6 +3,7 @@ import { pruneExpiredSessions } from "../domain/auth/sessions.ts";
 import { AUTO_RESOLVE_EVERY_MS, autoResolveConversations } from "../domain/conversations/auto-resolve.ts";
 import { pruneFinishedJobs, pruneUsedTokens } from "../domain/system/maintenance.ts";
 import { pruneWebhookLog } from "../domain/webhooks/log.ts";
+import { MERGE_EVERY_MS, mergeMessageSearch } from "../domain/search/index-maintenance.ts";
 
 type Periodic = { name: string; everyMs: number; run: (deps: AppDeps) => void | Promise<void> };
 
@@ -13,6 +14,7 @@ export const periodic: Periodic[] = [
   { name: "prune-finished-jobs", everyMs: 3600_000, run: (d) => void pruneFinishedJobs(d.db, d.clock.now()) },
   { name: "prune-webhook-log", everyMs: 3600_000, run: (d) => void pruneWebhookLog(d.db, d.clock.now(), d.config.webhookLogRetentionDays) },
   { name: "auto-resolve-conversations", everyMs: AUTO_RESOLVE_EVERY_MS, run: (d) => void autoResolveConversations(d) },
+  { name: "merge-message-search", everyMs: MERGE_EVERY_MS, run: (d) => mergeMessageSearch(d.db) },
 ];
 
 export function startSchedule(deps: AppDeps): () => void {
