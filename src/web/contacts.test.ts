@@ -162,7 +162,7 @@ describe("contact page", () => {
     expect(html).toContain("Zeta Restricted");
     expect(agentHtml).not.toContain("Delete contact");
     const eve = (await owner.page(`${base}/${ids.eve}`)).html;
-    expect(eve).toContain("<dt>plan</dt><dd>=1+1</dd>");
+    expect(eve).toContain("<dt>plan</dt><dd>=1+1<form");
     expect(eve).toContain("&lt;script&gt;alert(1)&lt;/script&gt;Eve");
     expect((await owner.get(`${base}/999999`)).status).toBe(404);
     expect((await owner.get(`${base}/abc`)).status).toBe(404);
@@ -188,6 +188,21 @@ describe("contact page", () => {
     const apiView = (await call("GET", `/contacts/${ids.bob}`)).body.payload;
     expect(apiView.name).toBe("Bob B.");
     expect(apiView.additional_attributes).toMatchObject({ company_name: "Builders", city: "Berlin", country: "Germany", country_code: "DE" });
+  });
+
+  test("custom attributes: add one (key checked inline), remove it", async () => {
+    await owner.page(`${base}/${ids.bob}`);
+    const bad = await owner.post(`${base}/${ids.bob}/custom_attributes`, { key: "tier level", value: "gold" });
+    expect(bad.status).toBe(422);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain("Use letters, digits and _ only.");
+    expect(badHtml).toContain('value="tier level"');
+    const ok = await owner.post(`${base}/${ids.bob}/custom_attributes`, { key: "tier", value: "gold" });
+    expect(ok.status).toBe(303);
+    expect((await owner.page(ok.headers.get("location")!)).html).toContain("<dt>tier</dt><dd>gold<form");
+    expect((await call("GET", `/contacts/${ids.bob}`)).body.payload.custom_attributes).toEqual({ tier: "gold" });
+    expect((await owner.post(`${base}/${ids.bob}/custom_attributes/remove`, { key: "tier" })).status).toBe(303);
+    expect((await call("GET", `/contacts/${ids.bob}`)).body.payload.custom_attributes).toEqual({});
   });
 
   test("notes: add (htmx fragment), blank refused, delete", async () => {

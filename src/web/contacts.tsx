@@ -7,7 +7,7 @@ import type { AppEnv } from "../deps.ts";
 import { resolveAccountScope, type AccountScope } from "../domain/accounts/access.ts";
 import { removeStored } from "../domain/attachments/storage.ts";
 import { browseContacts, isFiltered, type ContactBrowse } from "../domain/contacts/browse.ts";
-import { createNote, deleteContact, deleteNote, setContactLabels, updateContact } from "../domain/contacts/commands.ts";
+import { createNote, deleteContact, deleteNote, removeCustomAttributes, setContactLabels, updateContact } from "../domain/contacts/commands.ts";
 import { contactExportChunks } from "../domain/contacts/export.ts";
 import { contactImportErrorsOf, getContactImport, listContactImports, MAX_IMPORT_BYTES, startContactImport, type ContactImportRow } from "../domain/contacts/import.ts";
 import { mergeContacts } from "../domain/contacts/merge.ts";
@@ -182,7 +182,11 @@ function mergeCandidates(c: WebContext, scope: AccountScope, contactId: number, 
     .map((r) => ({ id: r.id, name: r.name, email: r.email, phone: r.phone_number }));
 }
 
-function contactPage(c: WebContext, contactId: number, opts: { status?: 200 | 422; values?: ContactFormValues; errors?: Record<string, string> } = {}) {
+function contactPage(
+  c: WebContext,
+  contactId: number,
+  opts: { status?: 200 | 422; values?: ContactFormValues; errors?: Record<string, string>; attrErrors?: Record<string, string>; attrValues?: { key: string; value: string } } = {},
+) {
   const { db } = c.var.deps;
   const scope = scopeOf(c);
   const row = getVisibleContact(db, scope, contactId);
@@ -196,6 +200,8 @@ function contactPage(c: WebContext, contactId: number, opts: { status?: 200 | 42
       contact={detail}
       values={opts.values ?? formValuesOf(detail)}
       errors={opts.errors}
+      attrErrors={opts.attrErrors}
+      attrValues={opts.attrValues}
       notice={NOTICES[c.req.query("notice") ?? ""]}
       notes={noteItems(c, scope, contactId)}
       labels={labelsOf(db, scope.account.id, contactId)}
@@ -225,6 +231,11 @@ const contactForm = z.object({
 });
 
 const noteForm = z.object({ content: text(20_000) });
+const attrForm = z.object({
+  key: text(100).pipe(z.string().regex(/^[A-Za-z0-9_]+$/, { message: "use letters, digits and _ only" })),
+  value: text(1000).pipe(z.string().min(1, { message: "can't be blank" })),
+});
+const attrKeyForm = z.object({ key: text(100) });
 const labelForm = z.object({ label: text(255) });
 const mergeForm = z.object({ mergee_id: z.string().catch("").pipe(z.string().regex(/^\d{1,15}$/, { message: "choose a contact to merge" })) });
 
@@ -357,6 +368,26 @@ export const contactsRoutes = new Hono<AppEnv>()
       const submitted = values ?? { ...formValuesOf(detailOf(current)), ...(Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, str(v).slice(0, 300)])) as Partial<ContactFormValues>) };
       return contactPage(c, id, { status: 422, values: submitted, errors });
     }
+  })
+  .post("/:id/custom_attributes", async (c) => {
+    const id = idOf(c.req.param("id"), "Contact");
+    const scope = scopeOf(c);
+    try {
+      const { key, value } = await readForm(c, attrForm);
+      c.var.deps.tx((tx) => updateContact(tx, scope, id, { custom_attributes: { [key]: value } }));
+      return c.redirect(base(c, `/${id}?notice=saved`), 303);
+    } catch (err) {
+      const attrErrors = fieldErrorsOf(err);
+      if (!attrErrors) throw err;
+      const body = await c.req.parseBody();
+      return contactPage(c, id, { status: 422, attrErrors, attrValues: { key: str(body.key).slice(0, 100), value: str(body.value).slice(0, 1000) } });
+    }
+  })
+  .post("/:id/custom_attributes/remove", async (c) => {
+    const id = idOf(c.req.param("id"), "Contact");
+    const { key } = await readForm(c, attrKeyForm);
+    c.var.deps.tx((tx) => removeCustomAttributes(tx, scopeOf(c), id, [key]));
+    return c.redirect(base(c, `/${id}?notice=saved`), 303);
   })
   .get("/:id/merge_candidates", (c) => {
     const id = idOf(c.req.param("id"), "Contact");

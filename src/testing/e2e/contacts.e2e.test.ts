@@ -25,6 +25,10 @@ afterAll(async () => {
 
 test("search, open, edit, note, import with a bad row, export", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  // The realtime socket goes through playwright's WebSocket route (forwarded to the real /cable): with Chromium's own
+  // socket, playwright-core sometimes reports a frame before the socket itself and fails ("Cannot find object to
+  // frameReceived").
+  await context.routeWebSocket(/\/cable$/, (ws) => void ws.connectToServer());
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
@@ -126,6 +130,7 @@ test("search, open, edit, note, import with a bad row, export", async () => {
 
   // Phone width: the list stays readable (name column with the email under it).
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await phone.routeWebSocket(/\/cable$/, (ws) => void ws.connectToServer());
   const phonePage = await phone.newPage();
   const phoneProblems = watchForErrors(phonePage);
   await phone.addCookies(cookies);

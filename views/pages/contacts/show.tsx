@@ -224,6 +224,8 @@ export function ContactPage(props: {
   contact: ContactDetail;
   values: ContactFormValues;
   errors?: FieldErrors;
+  attrErrors?: FieldErrors;
+  attrValues?: { key: string; value: string };
   notice?: Notice | null;
   notes: NoteItem[];
   labels: string[];
@@ -296,13 +298,34 @@ export function ContactPage(props: {
                 <Attr label="Last activity">{c.lastActivityAt ? <Time at={c.lastActivityAt} now={props.now} /> : <span class="muted">—</span>}</Attr>
                 {c.customAttributes.length ? <h3 class="attr-group">Custom attributes</h3> : null}
                 {c.customAttributes.map(([k, val]) => (
-                  <Attr label={k}>{val}</Attr>
+                  <Attr label={k}>
+                    {val}
+                    {props.canWrite ? (
+                      <form method="post" action={`${base}/custom_attributes/remove`} class="attr-remove">
+                        <CsrfField token={csrf} />
+                        <input type="hidden" name="key" value={k} />
+                        <button type="submit" class="btn btn-ghost btn-sm" aria-label={`Remove custom attribute ${k}`} data-confirm={`Remove the custom attribute ${k}?`}>
+                          Remove
+                        </button>
+                      </form>
+                    ) : null}
+                  </Attr>
                 ))}
                 {c.additionalAttributes.length ? <h3 class="attr-group">Additional attributes</h3> : null}
                 {c.additionalAttributes.map(([k, val]) => (
                   <Attr label={k}>{val}</Attr>
                 ))}
               </dl>
+              {props.canWrite ? (
+                <form method="post" action={`${base}/custom_attributes`} class="card-body custom-attr-form" id="custom-attr-form" novalidate>
+                  <CsrfField token={csrf} />
+                  <Field label="Custom attribute" name="key" value={props.attrValues?.key ?? ""} errors={props.attrErrors} placeholder="plan" hint="Letters, digits and _ ." />
+                  <Field label="Value" name="value" value={props.attrValues?.value ?? ""} errors={props.attrErrors} placeholder="enterprise" />
+                  <button type="submit" class="btn btn-secondary btn-sm">
+                    Add attribute
+                  </button>
+                </form>
+              ) : null}
             </section>
 
             {props.canWrite ? (
