@@ -44,7 +44,15 @@ export const dashboardHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await baseDashboardHeaders(c, next);
   const origins = c.get(FRAME_SOURCES as never) as string[] | undefined;
   const csp = c.res.headers.get("Content-Security-Policy");
-  if (origins?.length && csp) c.res.headers.set("Content-Security-Policy", `${csp}; frame-src 'self' ${origins.join(" ")}`);
+  if (!origins?.length || !csp) return;
+  const value = `${csp}; frame-src 'self' ${origins.join(" ")}`;
+  try {
+    c.res.headers.set("Content-Security-Policy", value);
+  } catch {
+    // a response with immutable headers (e.g. Response.redirect): copy it
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set("Content-Security-Policy", value);
+  }
 };
 
 export const CSRF_COOKIE = "parley_csrf";

@@ -188,9 +188,28 @@
       });
   }
 
+  function setDot(dot, online) {
+    dot.classList.toggle("is-online", online);
+    dot.setAttribute("aria-label", dot.getAttribute("data-presence-label") + (online ? " is online" : " is offline"));
+  }
+
+  // presence.update: {account_id, users: {id: availability}, contacts: {id: "online"}} lists who is online now.
+  function updatePresence(data) {
+    var users = data.users || {};
+    var userDots = document.querySelectorAll("#sidebar-pane [data-presence-user]");
+    for (var i = 0; i < userDots.length; i++) {
+      // Present in the map = connected (or auto-offline turned off); the value is the chosen availability.
+      setDot(userDots[i], Object.prototype.hasOwnProperty.call(users, userDots[i].getAttribute("data-presence-user")));
+    }
+    if (!data.contacts) return;
+    var contactDots = document.querySelectorAll("#sidebar-pane [data-presence-contact]");
+    for (var j = 0; j < contactDots.length; j++) setDot(contactDots[j], data.contacts[contactDots[j].getAttribute("data-presence-contact")] === "online");
+  }
+
   document.addEventListener("parley:realtime", function (event) {
     var detail = event.detail || {};
     var data = detail.data || {};
+    if (detail.event === "presence.update") return updatePresence(data);
     var pane = document.getElementById("sidebar-pane");
     var content = pane && pane.querySelector(".sidebar-content");
     if (!content) return;

@@ -272,6 +272,18 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   // The agent's dashboard reported presence over the realtime socket: as participant (assigned), they show online.
   expect(await sidebar.locator('#sidebar-section-participants [aria-label="Alex Agent is online"]').count()).toBe(1);
   expect(await sidebar.locator(`#sidebar-assignee option[value="${agent.user.id}"]`).textContent()).toBe("Alex Agent (online)");
+
+  // Sam joins as participant while offline; when Sam's dashboard connects, the dot turns online live (presence.update).
+  await api("POST", `/conversations/${conversation.id}/participants`, { user_ids: [admin.user.id] });
+  await page.reload();
+  const samDot = sidebar.locator(`[data-presence-user="${admin.user.id}"]`);
+  await samDot.waitFor();
+  expect(await samDot.getAttribute("aria-label")).toBe("Sam Supervisor is offline");
+  const samContext = await browser.newContext();
+  const samPage = await samContext.newPage();
+  await login(samPage, admin.email, admin.password);
+  await waitFor(() => samDot.getAttribute("aria-label"), (v) => v === "Sam Supervisor is online", "Sam's live presence dot", 15_000);
+  await samContext.close();
   expect(await sidebar.locator("#sidebar-body-previous").isHidden()).toBe(true);
   await sidebar.locator('[data-sidebar-toggle="previous"]').click();
   expect(await sidebar.locator("#sidebar-body-previous").isVisible()).toBe(true);

@@ -73,9 +73,19 @@ function dateTime(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
 
-function OnlineDot(props: { online: boolean | null | undefined; label: string }) {
+/** Online/offline dot; static/js/sidebar.js updates it on presence.update events. */
+function OnlineDot(props: { online: boolean | null | undefined; label: string; userId?: number; contactId?: number }) {
   if (props.online == null) return null;
-  return <span class={props.online ? "presence-dot is-online" : "presence-dot"} role="img" aria-label={props.online ? `${props.label} is online` : `${props.label} is offline`}></span>;
+  return (
+    <span
+      class={props.online ? "presence-dot is-online" : "presence-dot"}
+      role="img"
+      aria-label={props.online ? `${props.label} is online` : `${props.label} is offline`}
+      data-presence-label={props.label}
+      data-presence-user={props.userId != null ? String(props.userId) : undefined}
+      data-presence-contact={props.contactId != null ? String(props.contactId) : undefined}
+    ></span>
+  );
 }
 
 /** A form that posts to one sidebar action and, with htmx, swaps its section. */
@@ -169,7 +179,7 @@ export function ContactSection(props: { d: SidebarData }) {
             <a href={`/app/accounts/${d.accountId}/contacts/${c.id}`} class="contact-card-link">
               {c.name || "Unnamed contact"}
             </a>
-            <OnlineDot online={c.online} label={c.name || "Contact"} />
+            <OnlineDot online={c.online} label={c.name || "Contact"} contactId={c.id} />
           </div>
         </div>
         {rows.length ? (
@@ -338,7 +348,7 @@ export function ParticipantsSection(props: { d: SidebarData }) {
             <li data-participant-id={String(p.id)}>
               <Avatar name={p.name} size="sm" />
               <span class="sidebar-ellipsis">{p.name}</span>
-              <OnlineDot online={p.online} label={p.name} />
+              <OnlineDot online={p.online} label={p.name} userId={p.id} />
               <ActionForm d={d} section="participants" action="participants/remove" class="sidebar-inline-form">
                 <input type="hidden" name="user_id" value={String(p.id)} />
                 <button type="submit" class="sidebar-chip-remove" aria-label={`Remove participant ${p.name}`}>
