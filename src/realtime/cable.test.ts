@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createConsumer, type Consumer, type Subscription } from "@rails/actioncable";
 import { accountPath, addInboxMembers, caller, createApiInbox, createContact, type Admin } from "../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../testing/server.ts";
+import { createAdmin, createAgent, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
 
 type Received = { event: string; data: any };
 
@@ -217,6 +217,27 @@ describe("/cable for agents", () => {
     await sentinel(boss);
     await Bun.sleep(50);
     expect(agent.events.slice(count).filter((e) => e.event !== "presence.update")).toEqual([]);
+  });
+});
+
+describe("/cable for a suspended account", () => {
+  test("suspending the account stops delivery and refuses new subscriptions", async () => {
+    const other = await createAdmin(server, { accountName: "Soon suspended" });
+    const me = await profile(other.token);
+    const live = await open(userParams(me, other.account.id));
+    expect(live.state).toBe("connected");
+    const created = await call(other.token, "POST", accountPath(other.account.id, "/contacts"), { name: "Before suspension" });
+    expect(created.status).toBe(200);
+    await live.waitFor((e) => e.event === "contact.created", "contact.created while active");
+    const contactId = created.body.payload.contact.id as number;
+    const patch = await server.api(`/platform/api/v1/accounts/${other.account.id}`, { token: TEST_PLATFORM_TOKEN, method: "PATCH", json: { status: "suspended" } });
+    expect(patch.status).toBe(200);
+    const count = live.events.length;
+    // A contact event of that account would reach every subscribed user; none arrives now.
+    server.deps.tx((tx) => tx.emit("contact.updated", { account_id: other.account.id, contact_id: contactId, changed_attributes: {} }));
+    await Bun.sleep(100);
+    expect(live.events.length).toBe(count);
+    expect((await open(userParams(me, other.account.id))).state).toBe("rejected");
   });
 });
 

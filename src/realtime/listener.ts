@@ -144,12 +144,20 @@ export class RealtimeBroadcaster {
       this.presenceChanged(e.data.account_id, true);
     });
     bus.onCommitted("user.deleted", (e) => this.hub.dropUserEverywhere(e.data.user_id));
-    bus.onCommitted("account.deleted", (e) => {
-      const byUser = this.hub.subscribedUsers(e.data.account_id);
-      if (byUser) for (const userId of [...byUser.keys()]) this.hub.dropUser(e.data.account_id, userId);
-      const contactSubs = this.hub.contactSubscriptions(e.data.account_id);
-      if (contactSubs) for (const sub of [...contactSubs]) this.hub.remove(sub);
+    bus.onCommitted("account.deleted", (e) => this.dropAccount(e.data.account_id));
+    // A suspended account's sockets stop hearing it (new subscriptions are refused while it is suspended).
+    bus.onCommitted("account.updated", (e) => {
+      if (!e.data.changed.includes("status")) return;
+      const row = this.db.$client.query("SELECT status FROM accounts WHERE id = ?1").get(e.data.account_id) as { status: string } | null;
+      if (!row || row.status === "suspended") this.dropAccount(e.data.account_id);
     });
+  }
+
+  private dropAccount(accountId: number): void {
+    const byUser = this.hub.subscribedUsers(accountId);
+    if (byUser) for (const userId of [...byUser.keys()]) this.hub.dropUser(accountId, userId);
+    const contactSubs = this.hub.contactSubscriptions(accountId);
+    if (contactSubs) for (const sub of [...contactSubs]) this.hub.remove(sub);
   }
 
   handle(e: RealtimeSourceEvent): void {
