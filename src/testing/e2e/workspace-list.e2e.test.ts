@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { apiClient, startTestServer, type TestServer } from "../server.ts";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
 
 const SCREENSHOTS = join(import.meta.dir, "../../../docs/screenshots");
 
@@ -178,8 +178,25 @@ test("live list, keyboard navigation and cheat sheet, phone layout", async () =>
   expect(await mobile.isVisible("#conversation-list")).toBe(true);
   expect(mobile.url()).toContain("/dashboard?assignee_type=all");
 
+  // Laptop width below three panes: list and conversation, the details behind the toggle.
+  const laptop = await browser.newContext({ viewport: { width: 1024, height: 720 }, storageState: await context.storageState() });
+  const mid = await laptop.newPage();
+  const midProblems = watchForErrors(mid);
+  await mid.goto(`${accountBase}/conversations/${seeded[0]}?assignee_type=all`);
+  expect(await mid.isVisible("#conversation-list")).toBe(true);
+  expect(await mid.isVisible("#conversation-pane")).toBe(true);
+  expect(await mid.isVisible("#sidebar-pane")).toBe(false);
+  await mid.click("[data-ws-details]");
+  expect(await mid.isVisible("#sidebar-pane")).toBe(true);
+  await mid.screenshot({ path: join(ARTIFACTS, "workspace-1024-details.png") });
+  // The toggle stays reachable above the details and closes them.
+  await mid.click("[data-ws-details]");
+  expect(await mid.isVisible("#sidebar-pane")).toBe(false);
+  await laptop.close();
+
   expect(problems).toEqual([]);
   expect(mobileProblems).toEqual([]);
+  expect(midProblems).toEqual([]);
   await phone.close();
   await context.close();
 }, 90_000);
