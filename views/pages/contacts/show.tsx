@@ -148,7 +148,7 @@ export function ContactLabels(props: { accountId: number; contactId: number; csr
       </header>
       <div class="card-body stack-sm">
         {props.labels.length === 0 ? <p class="muted">No labels.</p> : null}
-        <ul class="label-chips">
+        <ul class="label-chips" hidden={props.labels.length === 0}>
           {props.labels.map((l) => (
             <li class="label-chip">
               <span>{l}</span>
