@@ -150,6 +150,17 @@ test("live list, keyboard navigation and cheat sheet, phone layout", async () =>
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SCREENSHOTS, "workspace.png") });
 
+  // a assigns the open conversation to me and e resolves it (sidebar and header controls); the list follows live.
+  const mineCount = () => page.textContent('.ws-count[data-count="me"]');
+  expect(await mineCount()).toBe("0");
+  await page.locator("body").focus();
+  await page.keyboard.press("a");
+  await page.waitForFunction(() => document.querySelector('.ws-count[data-count="me"]')?.textContent === "1", undefined, { timeout: 5_000 });
+  await page.locator("body").focus();
+  await page.keyboard.press("e");
+  await page.waitForFunction((id) => !document.getElementById(`conversation-row-${id}`), order[1], { timeout: 5_000 });
+  expect(await allCount()).toBe("4");
+
   // Phone width: the list alone; opening a conversation shows it full screen with a way back.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
   const mobile = await phone.newPage();
