@@ -94,6 +94,19 @@ describe("appContext route and CSP", () => {
     expect((await outsider.client.get(url)).status).toBe(404);
     expect((await kit.owner.get(`${kit.accountPath}/conversations/999999/dashboard-app-context`)).status).toBe(404);
 
+    // The conversation page shows a tab per app, its panel holding the sandboxed iframe.
+    const app = (await kit.api("GET", "/dashboard_apps"))[0];
+    const convPage = await member.client.get(`${kit.accountPath}/conversations/${conv.displayId}`);
+    expect(convPage.status).toBe(200);
+    expect(convPage.headers.get("content-security-policy")).toContain("frame-src 'self' http://127.0.0.1:4567");
+    const convHtml = await convPage.text();
+    expect(convHtml).toMatch(new RegExp(`<button type="button" role="tab"[^>]*id="dashboard-app-tab-${app.id}"[^>]*aria-controls="dashboard-app-panel-${app.id}"[^>]*>Orders</button>`));
+    const panel = new RegExp(`<div role="tabpanel"[^>]*id="dashboard-app-panel-${app.id}"[^>]*>`).exec(convHtml)?.[0] ?? "";
+    expect(panel).toContain("hidden");
+    expect(panel).toContain('data-app-origin="http://127.0.0.1:4567"');
+    expect(panel).toContain(`data-context-url="${url}"`);
+    expect(convHtml).toContain('<iframe class="dashboard-app-frame" src="http://127.0.0.1:4567/orders" title="Orders" sandbox="allow-scripts allow-same-origin allow-forms allow-popups"');
+
     // Workspace pages list the app's origin in frame-src; other apps' origins are not there.
     const page = await kit.owner.get(`${kit.accountPath}/dashboard`);
     const csp = page.headers.get("content-security-policy") ?? "";

@@ -41,6 +41,7 @@ beforeAll(async () => {
     { additional_attributes: { browser: { browser_name: "Firefox" }, referer: "https://shop.example.com/cart" } },
   );
   hiddenConv = (await kit.api("POST", "/conversations", { contact_id: conv.contactId, inbox_id: otherInboxId })).id;
+  await kit.api("POST", `/conversations/${hiddenConv}/messages`, { content: "Invoice  #77 is <wrong>", message_type: "incoming" });
   await kit.api("POST", "/labels", { title: "vip", color: "#ff0000" });
   await kit.api("POST", "/labels", { title: "billing", color: "#00ff00" });
   await kit.api("POST", "/teams", { name: "Tier 2" });
@@ -176,6 +177,7 @@ describe("conversation sidebar", () => {
     const forOwner = (await kit.owner.page(`${base}/previous`)).html;
     expect(forOwner).toContain(`href="${kit.accountPath}/conversations/${hiddenConv}"`);
     expect(forOwner).toContain("Billing");
+    expect(forOwner).toContain("Invoice #77 is &lt;wrong&gt;");
   });
 
   test("an agent without access gets 404 for the sidebar, its sections and its actions; nothing changes", async () => {

@@ -11,7 +11,7 @@ import { contactConversations } from "../../domain/contacts/queries.ts";
 import { addParticipants, assignConversation, removeParticipants, setCustomAttributes, setPriority } from "../../domain/conversations/commands.ts";
 import { getVisibleConversation, participantIds } from "../../domain/conversations/queries.ts";
 import { Records, type ConversationRow } from "../../domain/conversations/records.ts";
-import { labelList } from "../../domain/conversations/serialize.ts";
+import { conversationsJson, labelList } from "../../domain/conversations/serialize.ts";
 import { Validation } from "../../domain/errors.ts";
 import { listAssignableAgents } from "../../domain/inbox-members/queries.ts";
 import { setConversationLabels } from "../../domain/labels/commands.ts";
@@ -125,9 +125,20 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
     participantCandidates: agents.filter((a) => !taken.has(a.id)),
     customAttributes: pairs(conv.custom_attributes),
     additionalAttributes: pairs(conv.additional_attributes),
-    previous: previous.map((p) => ({ displayId: p.display_id, status: p.status, inboxName: records.inbox(p.inbox_id)?.inbox.name ?? "", lastActivityAt: p.last_activity_at, snippet: null })),
+    previous: previousViews(records, previous, scope.userId),
     info: { createdAt: conv.created_at, inboxName: records.inbox(conv.inbox_id)?.inbox.name ?? "", status: conv.status },
   };
+}
+
+/** Previous conversations with their last message (as the conversation list shows it). */
+function previousViews(records: Records, rows: ConversationRow[], viewerId: number | null): SidebarData["previous"] {
+  if (!rows.length) return [];
+  const json = conversationsJson(records, rows, viewerId);
+  return rows.map((p, i) => {
+    const last = json[i]?.last_non_activity_message as { content?: string | null } | null | undefined;
+    const text = typeof last?.content === "string" ? last.content.replace(/\s+/g, " ").trim() : "";
+    return { displayId: p.display_id, status: p.status, inboxName: records.inbox(p.inbox_id)?.inbox.name ?? "", lastActivityAt: p.last_activity_at, snippet: text ? text.slice(0, 140) : null };
+  });
 }
 
 /** The right pane: contact and conversation details of the open conversation (empty when id is null). */
