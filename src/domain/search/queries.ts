@@ -1,9 +1,9 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { contacts } from "../../db/schema/contacts.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { canViewContacts } from "../contacts/policy.ts";
-import { searchContacts } from "../contacts/queries.ts";
 import { accountMatch, CONTACT_SEARCH_TABLE } from "../contacts/search-index.ts";
 import type { ContactRow, ConversationRow, MessageRow } from "../conversations/records.ts";
 import { accessCondition, conversationAccess } from "../conversations/policy.ts";
@@ -16,11 +16,11 @@ export const SEARCH_TYPES = ["all", "conversations", "messages", "contacts"] as 
 export type SearchType = (typeof SEARCH_TYPES)[number];
 export const MESSAGE_SEARCH_TABLE = "message_search";
 /**
- * Conversations are found through the newest this-many matching messages and this-many matching contacts:
+ * Conversations are found through the newest this-many matching messages and the first this-many matching contacts:
  * a word in half the messages would otherwise make every conversation search read them all. The Messages
  * and Contacts results have no such cap.
  */
-export const CANDIDATE_CAP = 2_000;
+export const CANDIDATE_CAP = 500;
 export const MAX_QUERY_LENGTH = 200;
 
 export type Found<T> = { rows: T[]; page: number; hasMore: boolean };
@@ -54,8 +54,8 @@ function pageOf<T>(rows: T[], page: number): Found<T> {
 /**
  * Global search of one account as the actor sees it: conversations (display id, contact name, email, phone
  * number, identifier or company — queries of three characters or more —, message text as whole words), messages (text, newest first) and contacts. Conversations
- * and messages are limited by the same rule as the conversation list (policy.ts); contacts follow the
- * contacts list's permission. Pages of 15; `hasMore` says whether another page exists.
+ * and messages are limited by the same rule as the conversation list (policy.ts); contacts (name, email, phone number,
+ * identifier or company, by id) follow the contacts list's permission. Pages of 15; `hasMore` says whether another page exists.
  */
 export function search(db: Db, scope: AccountScope, q: string, opts: { type?: SearchType; page?: number } = {}): SearchResult {
   const query = q.trim();
@@ -85,7 +85,7 @@ function searchConversations(db: Db, accountId: number, visible: SQL | undefined
   if ([...query].length >= MIN_CONTACT_QUERY) {
     const table = sql.identifier(CONTACT_SEARCH_TABLE);
     ways.push(
-      sql`SELECT ${conversations.id} FROM ${conversations} WHERE ${conversations.contact_id} IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${accountMatch(accountId, query)} ORDER BY rowid DESC LIMIT ${CANDIDATE_CAP})`,
+      sql`SELECT ${conversations.id} FROM ${conversations} WHERE ${conversations.contact_id} IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${accountMatch(accountId, query)} LIMIT ${CANDIDATE_CAP})`,
     );
   }
   const match = messageMatch(terms);
@@ -138,8 +138,18 @@ function fixJsonColumns(r: MessageRow & { display_id: number }): MessageRow & { 
 
 function findContacts(db: Db, scope: AccountScope, query: string, page: number): Found<ContactRow> {
   if (!canViewContacts(scope) || [...query].length < MIN_CONTACT_QUERY) return { rows: [], page, hasMore: false };
-  const found = searchContacts(db, scope, query, { page });
-  return { rows: found.rows, page, hasMore: page * SEARCH_PER_PAGE < found.count };
+  // The page's ids straight from the trigram index in id order (a trigram phrase walked backwards costs ~3x),
+  // without counting every match.
+  const table = sql.identifier(CONTACT_SEARCH_TABLE);
+  const accountId = scope.account.id;
+  const ids = sql`SELECT rowid FROM ${table} WHERE ${table} MATCH ${accountMatch(accountId, query)} ORDER BY rowid LIMIT ${SEARCH_PER_PAGE + 1} OFFSET ${(page - 1) * SEARCH_PER_PAGE}`;
+  const rows = db
+    .select()
+    .from(contacts)
+    .where(and(sql`${contacts.id} IN (${ids})`, eq(contacts.account_id, accountId)))
+    .orderBy(asc(contacts.id))
+    .all();
+  return pageOf(rows, page);
 }
 
 
