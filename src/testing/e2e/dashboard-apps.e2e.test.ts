@@ -241,6 +241,8 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   expect(names).toEqual(["None", "Alex Agent", "Sam Supervisor"]);
   expect(await sidebar.locator('[aria-label="Carla Customer is offline"]').count()).toBe(1);
 
+  // The actions below swap their sections with htmx: the page itself is never reloaded.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
   await sidebar.locator('[data-shortcut="assign-self"]').click();
   await waitFor(async () => (await api("GET", `/conversations/${conversation.id}`)).meta.assignee?.id, (id) => id === agent.user.id, "assign to me");
   await waitFor(() => sidebar.locator("#sidebar-assignee").inputValue(), (v) => v === String(agent.user.id), "the re-rendered assignee");
@@ -258,6 +260,18 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   const team = (await api("GET", "/teams"))[0];
   await api("POST", `/conversations/${conversation.id}/assignments`, { team_id: team.id });
   await waitFor(() => sidebar.locator("#sidebar-team").inputValue(), (v) => v === String(team.id), "the live team");
+  // A refused value is shown in its section (422 swapped in), then a good one is saved.
+  await sidebar.locator("#sidebar-attr-key").fill("bad key!");
+  await sidebar.locator("#sidebar-attr-value").fill("x");
+  await sidebar.locator('#sidebar-section-attributes button[type="submit"]', { hasText: "Set" }).click();
+  expect(await sidebar.locator('#sidebar-section-attributes [data-testid="sidebar-error"]').textContent()).toContain("may contain only letters");
+  expect(problems.splice(0)).toEqual(["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]);
+  await sidebar.locator("#sidebar-attr-key").fill("order_id");
+  await sidebar.locator("#sidebar-attr-value").fill("A-1001");
+  await sidebar.locator('#sidebar-section-attributes button[type="submit"]', { hasText: "Set" }).click();
+  await sidebar.locator("#sidebar-section-attributes dd", { hasText: "A-1001" }).waitFor();
+  expect((await api("GET", `/conversations/${conversation.id}`)).custom_attributes).toEqual({ order_id: "A-1001" });
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await api("PUT", `/contacts/${contact.payload.contact.id}`, { name: "Carla Customer-Lee", phone_number: "+15550002222" });
   await sidebar.locator(".contact-card-link", { hasText: "Carla Customer-Lee" }).waitFor();
   expect(await sidebar.locator(".contact-card-details").textContent()).toContain("+15550002222");
