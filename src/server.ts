@@ -52,6 +52,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
     log,
     handlers: { ...createJobHandlers(deps), ...options.extraHandlers },
     concurrency: config.jobConcurrency,
+    write: (fn) => deps.txGrouped(() => fn()),
     ...options.jobOptions,
   });
 

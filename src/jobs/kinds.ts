@@ -14,7 +14,10 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
   return {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
-    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => (recordWebhookAttempt(deps, a), openAfterBotFailure(deps, a)), skip: (job) => webhookDeliverySkip(deps.db, job) }),
+    [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: async (a) => {
+        await recordWebhookAttempt(deps, a);
+        openAfterBotFailure(deps, a);
+      }, skip: (job) => webhookDeliverySkip(deps.db, job) }),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
     [CONTACT_IMPORT_JOB]: (payload: { import_id: number }, ctx) => runContactImport(deps, payload.import_id, { lastAttempt: ctx.attempt >= ctx.job.max_attempts }),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>

@@ -31,6 +31,12 @@ export type RunnerOptions = {
   pollMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Runs the runner's bookkeeping writes (claims, outcomes). The server passes its group commit, so the writes of
+   * every job finishing in one turn of the event loop share a COMMIT with each other and with request writes.
+   * Default: one immediate transaction each.
+   */
+  write?: <T>(fn: () => T) => Promise<T>;
 };
 
 const BOOT_ID = randomToken(8);
@@ -64,6 +70,10 @@ export class JobRunner {
   private readonly deadStmt: Statement;
   private readonly extendStmt: Statement;
   private readonly onSignal = () => this.tick();
+  private readonly write: <T>(fn: () => T) => Promise<T>;
+  /** A claim is under way; wake-ups meanwhile set `again` so none is lost. */
+  private claiming = false;
+  private again = false;
 
   constructor(private opts: RunnerOptions) {
     this.concurrency = opts.concurrency ?? 4;
@@ -72,6 +82,7 @@ export class JobRunner {
     this.backoffBaseMs = opts.backoffBaseMs ?? 2_000;
     this.backoffMaxMs = opts.backoffMaxMs ?? 6 * 3600_000;
     const sqlite = opts.db.$client;
+    this.write = opts.write ?? (async (fn) => sqlite.transaction(fn).immediate());
     // Two cheap claims instead of one clever one: each is a single index lookup, whatever the backlog.
     // Ordering keys need no check here: a job behind another of its key waits as 'blocked' (see queue.ts).
     const claim = (which: string) => `
@@ -164,16 +175,40 @@ export class JobRunner {
     }, this.pollMs);
   }
 
+  /** Claims as many due jobs as there are free slots (in one write), then starts them. */
   private tick(): void {
-    while (this.running && this.inFlight.size < this.concurrency) {
-      const job = this.claim();
-      if (!job) return;
-      const p = this.execute(job).finally(() => {
-        this.inFlight.delete(p);
-        this.tick();
-      });
-      this.inFlight.add(p);
+    if (!this.running) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
     }
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    this.claiming = true;
+    this.again = false;
+    this.write(() => {
+      const claimed: JobRow[] = [];
+      for (let job = this.claim(); job; job = claimed.length < free ? this.claim() : null) claimed.push(job);
+      return claimed;
+    }).then(
+      (claimed) => {
+        this.claiming = false;
+        for (const job of claimed) this.launch(job);
+        if (this.again || claimed.length === free) this.tick();
+      },
+      (err) => {
+        this.claiming = false;
+        this.opts.log.warn("job claim failed", { err });
+      },
+    );
+  }
+
+  private launch(job: JobRow): void {
+    const p = this.execute(job).finally(() => {
+      this.inFlight.delete(p);
+      this.tick();
+    });
+    this.inFlight.add(p);
   }
 
   private claim(): JobRow | null {
@@ -195,35 +230,43 @@ export class JobRunner {
       () => this.extendStmt.run(job.id, job.lock_token, clock.now() + this.leaseMs),
       Math.max(1_000, Math.floor(this.leaseMs / 3)),
     );
+    let failure: unknown = null;
     try {
       if (!handler) throw new PermanentFailure(`no handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload), { job, attempt: job.attempts });
-      this.end(job, () => this.finishStmt.run(job.id, job.lock_token, clock.now()));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const now = clock.now();
-      if (err instanceof PermanentFailure || job.attempts >= job.max_attempts) {
-        this.end(job, () => this.deadStmt.run(job.id, job.lock_token, now, message));
-        log.error("job dead", { id: job.id, kind: job.kind, attempts: job.attempts, error: message });
-      } else {
-        const delay =
-          err instanceof RetryLater
-            ? err.delayMs
-            : backoffDelay(job.attempts, this.backoffBaseMs, this.backoffMaxMs);
-        this.retryStmt.run(job.id, job.lock_token, now + delay, now, message);
-        log.warn("job failed, will retry", { id: job.id, kind: job.kind, attempts: job.attempts, delay, error: message });
-      }
+      failure = err;
+    }
+    try {
+      await this.settle(job, failure);
+    } catch (err) {
+      log.error("job outcome not recorded", { id: job.id, kind: job.kind, err });
     } finally {
       clearInterval(heartbeat);
     }
   }
 
+  /** Records the outcome of an attempt: done, dead, or pending again after a backoff. */
+  private async settle(job: JobRow, err: unknown): Promise<void> {
+    const { log, clock } = this.opts;
+    if (err === null) return this.end(job, () => this.finishStmt.run(job.id, job.lock_token, clock.now()));
+    const message = err instanceof Error ? err.message : String(err);
+    const now = clock.now();
+    if (err instanceof PermanentFailure || job.attempts >= job.max_attempts) {
+      await this.end(job, () => this.deadStmt.run(job.id, job.lock_token, now, message));
+      log.error("job dead", { id: job.id, kind: job.kind, attempts: job.attempts, error: message });
+      return;
+    }
+    const delay = err instanceof RetryLater ? err.delayMs : backoffDelay(job.attempts, this.backoffBaseMs, this.backoffMaxMs);
+    await this.write(() => this.retryStmt.run(job.id, job.lock_token, now + delay, now, message));
+    log.warn("job failed, will retry", { id: job.id, kind: job.kind, attempts: job.attempts, delay, error: message });
+  }
+
   /** Records a final outcome and, in the same transaction, lets the next job of its ordering key go. */
-  private end(job: JobRow, record: () => { changes: number }): void {
-    const sqlite = this.opts.db.$client;
-    sqlite.transaction(() => {
+  private end(job: JobRow, record: () => { changes: number }): Promise<void> {
+    return this.write(() => {
       if (record().changes && job.ordering_key) this.promoteStmt.run(job.ordering_key, this.opts.clock.now());
-    }).immediate();
+    });
   }
 }
 

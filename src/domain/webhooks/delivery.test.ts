@@ -227,7 +227,7 @@ describe("http.deliver", () => {
 
   test("the observer seam sees every attempt and its outcome", async () => {
     const seen: DeliveryAttempt[] = [];
-    const handler = createHttpDeliveryHandler(server.deps, { onAttempt: (a) => seen.push(a) });
+    const handler = createHttpDeliveryHandler(server.deps, { onAttempt: (a) => void seen.push(a) });
     const payload = {
       url: `${receiver.url}/obs`,
       body: "{}",

@@ -98,8 +98,8 @@ export type DeliveryAttempt = {
 };
 
 export type DeliveryOptions = {
-  /** Called once per attempt, outside any transaction. */
-  onAttempt?: (attempt: DeliveryAttempt) => void;
+  /** Called once per attempt, outside any transaction; the attempt's outcome is recorded after it settles. */
+  onAttempt?: (attempt: DeliveryAttempt) => void | Promise<void>;
   /** Asked before each attempt: a reason string drops the delivery unsent (its webhook was deleted or disabled). */
   skip?: (job: HttpDeliveryPayload) => string | null;
 };
@@ -112,25 +112,25 @@ export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOption
     const job = parsed.data;
     const at = deps.clock.now();
     const last = ctx.attempt >= ctx.job.max_attempts;
-    const report = (r: Pick<DeliveryAttempt, "status" | "outcome" | "error" | "response_body" | "duration_ms">) => {
+    const report = async (r: Pick<DeliveryAttempt, "status" | "outcome" | "error" | "response_body" | "duration_ms">) => {
       if (!options.onAttempt) return;
       try {
-        options.onAttempt({ delivery_id: job.delivery_id, event: job.event, url: job.url, target: job.target ?? null, attempt: ctx.attempt, at, ...r });
+        await options.onAttempt({ delivery_id: job.delivery_id, event: job.event, url: job.url, target: job.target ?? null, attempt: ctx.attempt, at, ...r });
       } catch (err) {
         deps.log.error("delivery observer failed", { err });
       }
     };
-    const retry = (message: string, delayMs: number, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
-      report({ ...r, outcome: last ? "failed" : "retry", error: message });
+    const retry = async (message: string, delayMs: number, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
+      await report({ ...r, outcome: last ? "failed" : "retry", error: message });
       return new RetryLater(message, delayMs);
     };
-    const fail = (message: string, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
-      report({ ...r, outcome: "failed", error: message });
+    const fail = async (message: string, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
+      await report({ ...r, outcome: "failed", error: message });
       return new PermanentFailure(message);
     };
 
     const skipped = options.skip?.(job) ?? null;
-    if (skipped) throw fail(`${job.event} to ${job.url}: ${skipped}`, { status: null, response_body: null, duration_ms: 0 });
+    if (skipped) throw await fail(`${job.event} to ${job.url}: ${skipped}`, { status: null, response_body: null, duration_ms: 0 });
 
     const started = performance.now();
     let res;
@@ -146,23 +146,23 @@ export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOption
       const duration_ms = Math.round(performance.now() - started);
       const none = { status: null, response_body: null, duration_ms };
       if (err instanceof OutboundError && (err.kind === "timeout" || err.kind === "network")) {
-        throw retry(`${job.event} to ${job.url}: ${err.message}`, retryDelay(ctx.attempt), none);
+        throw await retry(`${job.event} to ${job.url}: ${err.message}`, retryDelay(ctx.attempt), none);
       }
       const message = err instanceof Error ? err.message : String(err);
-      throw fail(`${job.event} to ${job.url}: ${message}`, none);
+      throw await fail(`${job.event} to ${job.url}: ${message}`, none);
     }
 
     const r = { status: res.status, response_body: res.body, duration_ms: res.durationMs };
     if (res.ok) {
-      report({ ...r, outcome: "delivered", error: null });
+      await report({ ...r, outcome: "delivered", error: null });
       return;
     }
     const summary = `${job.event} to ${job.url}: HTTP ${res.status}${res.body ? ` ${res.body.slice(0, 200)}` : ""}`;
     if (res.status === 408 || res.status === 429 || res.status >= 500) {
       const asked = parseRetryAfter(res.headers.get("retry-after"), deps.clock.now());
       const delay = asked === null ? retryDelay(ctx.attempt) : Math.min(asked, MAX_RETRY_AFTER_MS);
-      throw retry(summary, delay, r);
+      throw await retry(summary, delay, r);
     }
-    throw fail(summary, r);
+    throw await fail(summary, r);
   };
 }

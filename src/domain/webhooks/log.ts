@@ -84,7 +84,8 @@ export function snippet(text: string | null, bytes = RESPONSE_SNIPPET_BYTES): st
 /** http.deliver's skip hook: a delivery of a deleted or disabled webhook is dropped unsent. */
 export function webhookDeliverySkip(db: Db, job: HttpDeliveryPayload): string | null {
   if (job.target?.type !== "account_webhook") return null;
-  const hook = db.select({ disabled_at: webhooks.disabled_at }).from(webhooks).where(eq(webhooks.id, job.target.id)).get();
+  const id = job.target.id;
+  const hook = cachedRead(db, `webhook-state:${id}`, () => db.select({ disabled_at: webhooks.disabled_at }).from(webhooks).where(eq(webhooks.id, id)).get());
   if (!hook) return "webhook deleted";
   if (hook.disabled_at != null) return "webhook disabled";
   return null;
@@ -94,9 +95,10 @@ export function webhookDeliverySkip(db: Db, job: HttpDeliveryPayload): string | 
  * http.deliver's onAttempt hook for account webhooks: the attempt row, the delivery's status, the webhook's health.
  * Attempts are numbered by the delivery (a manual redelivery continues the count).
  */
-export function recordWebhookAttempt(deps: AppDeps, a: DeliveryAttempt, autoDisableAfterMs = AUTO_DISABLE_AFTER_MS): void {
+export async function recordWebhookAttempt(deps: AppDeps, a: DeliveryAttempt, autoDisableAfterMs = AUTO_DISABLE_AFTER_MS): Promise<void> {
   if (a.target?.type !== "account_webhook") return;
-  deps.tx((tx) => {
+  // Grouped: the attempts of deliveries finishing together share one COMMIT (webhook fan-out is write-heavy).
+  await deps.txGrouped((tx) => {
     const d = tx.db.select().from(webhook_deliveries).where(eq(webhook_deliveries.delivery_uuid, a.delivery_id)).get();
     if (!d) return;
     const attempt = d.attempts + 1;
