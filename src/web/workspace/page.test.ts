@@ -199,15 +199,18 @@ describe("workspace list", () => {
     const { res, html } = await client.page(web("mentions"));
     expect(res.status).toBe(200);
     expect(html).toContain('<h1 class="page-title ws-list-title">Mentions</h1>');
-    // Mentions holds it whichever tab; the row shows the note without the mention markup.
-    const all = (await client.page(web("mentions?assignee_type=all"))).html;
-    expect(rowIds(all)).toEqual([conv.urgent.id]);
-    expect(all).toContain("Can you check, @Mia Member?");
-    expect(all).not.toContain("mention://");
-    expect(all).toContain(`href="/app/accounts/${admin.account.id}/conversations/${conv.urgent.id}?view=mentions&amp;assignee_type=all"`);
+    // Mentions shows the All tab by default (she was mentioned in a conversation not assigned to her); the row shows
+    // the note without the mention markup, and its link keeps the view.
+    expect(html).toMatch(/class="ws-tab is-current"[^>]*data-tab="all"/);
+    expect(rowIds(html)).toEqual([conv.urgent.id]);
+    expect(html).toContain("Can you check, @Mia Member?");
+    expect(html).not.toContain("mention://");
+    expect(html).toContain(`href="/app/accounts/${admin.account.id}/conversations/${conv.urgent.id}?view=mentions"`);
+    expect(html).toContain(`href="/app/accounts/${admin.account.id}/mentions?assignee_type=me"`);
+    expect(rowIds((await client.page(web("mentions?assignee_type=me"))).html)).toEqual([]);
     // Someone else was not mentioned.
     const adminClient = await login(admin.email, admin.password);
-    const adminMentions = (await adminClient.page(web("mentions?assignee_type=all"))).html;
+    const adminMentions = (await adminClient.page(web("mentions"))).html;
     expect(rowIds(adminMentions)).toEqual([]);
     expect(adminMentions).toContain('data-empty="mentions"');
   });

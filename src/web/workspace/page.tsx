@@ -20,6 +20,7 @@ import {
   ConversationListBody,
   ConversationRows,
   DEFAULT_LIST_STATE,
+  defaultTab,
   LIST_PRIORITIES,
   LIST_SORTS,
   LIST_STATUSES,
@@ -69,9 +70,10 @@ function readListQuery(c: WebContext, view?: ListState["view"]): ListRequest {
   const parsed = listQuerySchema.safeParse(c.req.query());
   if (!parsed.success) throw new Validation(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "base", message: i.message })));
   const q = parsed.data;
+  const listView = view ?? q.view ?? "inbox";
   const state: ListState = {
-    view: view ?? q.view ?? "inbox",
-    tab: q.assignee_type ?? DEFAULT_LIST_STATE.tab,
+    view: listView,
+    tab: q.assignee_type ?? defaultTab(listView),
     status: q.status ?? DEFAULT_LIST_STATE.status,
     inboxId: q.inbox_id ?? null,
     teamId: q.team_id ?? null,

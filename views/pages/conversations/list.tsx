@@ -85,11 +85,16 @@ export type ListOptions = {
   labels: string[];
 };
 
+/** Mine by default; the Mentions view shows every conversation one was mentioned in. */
+export function defaultTab(view: ListState["view"]): ListTab {
+  return view === "mentions" ? "all" : "me";
+}
+
 /** The list's query string (only what differs from the defaults), with overrides. */
-export function listQuery(state: ListState, extra: Record<string, string | number> = {}): string {
+export function listQuery(state: ListState, extra: Record<string, string | number> = {}, withView = true): string {
   const q = new URLSearchParams();
-  if (state.view === "mentions") q.set("view", "mentions");
-  if (state.tab !== DEFAULT_LIST_STATE.tab) q.set("assignee_type", state.tab);
+  if (withView && state.view === "mentions") q.set("view", "mentions");
+  if (state.tab !== defaultTab(state.view)) q.set("assignee_type", state.tab);
   if (state.status !== DEFAULT_LIST_STATE.status) q.set("status", state.status);
   if (state.inboxId !== null) q.set("inbox_id", String(state.inboxId));
   if (state.teamId !== null) q.set("team_id", String(state.teamId));
@@ -103,8 +108,7 @@ export function listQuery(state: ListState, extra: Record<string, string | numbe
 
 /** The page URL of the list itself (the dashboard or the Mentions view), keeping the view's filters. */
 export function listPageUrl(accountId: number, state: ListState): string {
-  const { view, ...rest } = state;
-  return accountPath(accountId, view === "mentions" ? "mentions" : "dashboard") + listQuery({ ...rest, view: "inbox" });
+  return accountPath(accountId, state.view === "mentions" ? "mentions" : "dashboard") + listQuery(state, {}, false);
 }
 
 function withPage(url: string, page: number): string {
