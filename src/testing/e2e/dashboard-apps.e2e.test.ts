@@ -272,10 +272,11 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   await sidebar.locator("#sidebar-section-attributes dd", { hasText: "A-1001" }).waitFor();
   expect((await api("GET", `/conversations/${conversation.id}`)).custom_attributes).toEqual({ order_id: "A-1001" });
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await sidebar.evaluate((el) => (el.scrollTop = 0));
+  await page.screenshot({ path: "docs/screenshots/sidebar.png" });
   await api("PUT", `/contacts/${contact.payload.contact.id}`, { name: "Carla Customer-Lee", phone_number: "+15550002222" });
   await sidebar.locator(".contact-card-link", { hasText: "Carla Customer-Lee" }).waitFor();
   expect(await sidebar.locator(".contact-card-details").textContent()).toContain("+15550002222");
-  await page.screenshot({ path: "docs/screenshots/sidebar.png" });
 
   // Collapse "Previous conversations"; it stays collapsed after a reload.
   await sidebar.locator('[data-sidebar-toggle="previous"]').click();
