@@ -165,6 +165,7 @@ describe("workspace list", () => {
     const empty = (await otherClient.page(`/app/accounts/${other.account.id}/dashboard`)).html;
     expect(empty).toContain('data-empty="no-inboxes"');
     expect(empty).toContain(`href="/app/accounts/${other.account.id}/settings/inboxes"`);
+    expect(empty).toContain("this account has none yet");
   });
 
   test("pages by 25 with a revealed sentinel; a refresh re-reads the loaded pages in one request", async () => {

@@ -238,7 +238,7 @@ function EmptyList(props: { reason: Exclude<ListEmpty, null>; accountId: number;
   const allUrl = listPageUrl(accountId, { ...state, tab: "all" });
   const texts: Record<Exclude<ListEmpty, null>, { title: string; text: string }> = {
     "no-inboxes": isAdmin
-      ? { title: "No inboxes yet", text: "Conversations arrive through an inbox. Create one (the website widget, email or the API) and they will show up here." }
+      ? { title: "No conversations yet", text: "Conversations arrive through an inbox, and this account has none yet. Create one (the website widget, email or the API) and they will show up here." }
       : { title: "You are not in any inbox", text: "Ask an administrator to add you to an inbox; its conversations will show up here." },
     "no-conversations": { title: "No conversations yet", text: "When customers write to one of your inboxes, their conversations show up here, newest first." },
     filtered: { title: "Nothing matches these filters", text: "Try another status, inbox or label, or clear the filters." },
