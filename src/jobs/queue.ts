@@ -1,6 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
 import { preparedFor } from "../db/prepared.ts";
-import { jobs } from "../db/schema/jobs.ts";
 import type { Tx } from "../db/tx.ts";
 
 export type EnqueueOptions = {
@@ -21,34 +19,33 @@ export const jobSignal = new EventTarget();
 /** Writes the job row inside the caller's transaction: it exists exactly when the change it belongs to commits. */
 export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
   // Behind an unfinished job of the same key it waits as 'blocked', so claiming never has to look past it.
-  const behind = opts.orderingKey ? unfinishedWithKey(tx.db).get({ key: opts.orderingKey }) !== undefined : false;
-  const row = tx.db
-    .insert(jobs)
-    .values({
-      kind: opts.kind,
-      status: behind ? "blocked" : "pending",
-      payload: opts.payload ?? {},
-      run_at: tx.now + (opts.delayMs ?? 0),
-      ordering_key: opts.orderingKey ?? null,
-      idempotency_key: opts.idempotencyKey ?? null,
-      max_attempts: opts.maxAttempts ?? 10,
-      created_at: tx.now,
-      updated_at: tx.now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: jobs.id })
-    .get();
+  const behind = opts.orderingKey ? unfinishedWithKey(tx.db).get(opts.orderingKey) !== null : false;
+  // Raw statements: webhook fan-out enqueues one job per (event, webhook) inside the request's transaction.
+  const row = insertJob(tx.db).get(
+    opts.kind,
+    behind ? "blocked" : "pending",
+    JSON.stringify(opts.payload ?? {}),
+    tx.now + (opts.delayMs ?? 0),
+    opts.orderingKey ?? null,
+    opts.idempotencyKey ?? null,
+    opts.maxAttempts ?? 10,
+    tx.now,
+  );
   tx.afterCommit(wakeRunners);
   return row?.id ?? null;
 }
 
+const insertJob = preparedFor((db) =>
+  db.$client.prepare<{ id: number }, [string, string, string, number, string | null, string | null, number, number]>(
+    `INSERT INTO jobs (kind, status, payload, run_at, ordering_key, idempotency_key, max_attempts, created_at, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT DO NOTHING RETURNING id`,
+  ),
+);
+
 const unfinishedWithKey = preparedFor((db) =>
-  db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.ordering_key, sql.placeholder("key")), inArray(jobs.status, ["pending", "blocked", "running"])))
-    .limit(1)
-    .prepare(),
+  db.$client.prepare<{ id: number }, [string]>(
+    "SELECT id FROM jobs WHERE ordering_key = ?1 AND status IN ('pending', 'blocked', 'running') LIMIT 1",
+  ),
 );
 
 function wakeRunners() {

@@ -53,10 +53,7 @@ export function subscribedWebhooks(tx: Tx, accountId: number, event: string, e: 
 /** The delivery row and its job, in the caller's transaction. Per webhook, one subject's events arrive in order. */
 export function enqueueWebhookDelivery(tx: Tx, hook: WebhookTarget, event: string, body: string, subjectKey: string): void {
   const delivery_uuid = uuid();
-  tx.db
-    .insert(webhook_deliveries)
-    .values({ account_id: hook.account_id, webhook_id: hook.id, delivery_uuid, event, body, status: "pending", created_at: tx.now, updated_at: tx.now })
-    .run();
+  deliveryStatements(tx.db).insert.run(hook.account_id, hook.id, delivery_uuid, event, body, tx.now);
   sendDelivery(tx, hook, event, body, delivery_uuid, subjectKey);
 }
 
@@ -99,34 +96,39 @@ export async function recordWebhookAttempt(deps: AppDeps, a: DeliveryAttempt, au
   if (a.target?.type !== "account_webhook") return;
   // Grouped: the attempts of deliveries finishing together share one COMMIT (webhook fan-out is write-heavy).
   await deps.txGrouped((tx) => {
-    const d = tx.db.select().from(webhook_deliveries).where(eq(webhook_deliveries.delivery_uuid, a.delivery_id)).get();
+    const st = deliveryStatements(tx.db);
+    const d = st.byUuid.get(a.delivery_id);
     if (!d) return;
     const attempt = d.attempts + 1;
-    tx.db
-      .insert(webhook_delivery_attempts)
-      .values({
-        delivery_id: d.id,
-        attempt,
-        status_code: a.status,
-        duration_ms: Math.max(0, Math.round(a.duration_ms)),
-        response_snippet: snippet(a.response_body),
-        error: a.error,
-        created_at: a.at,
-      })
-      .run();
+    st.insertAttempt.run(d.id, attempt, a.status, Math.max(0, Math.round(a.duration_ms)), snippet(a.response_body), a.error, a.at);
     const status = a.outcome === "delivered" ? "succeeded" : a.outcome === "failed" ? "failed" : "pending";
-    tx.db
-      .update(webhook_deliveries)
-      .set({ attempts: attempt, status, last_status_code: a.status, last_error: a.error, updated_at: tx.now })
-      .where(eq(webhook_deliveries.id, d.id))
-      .run();
+    st.update.run(d.id, attempt, status, a.status, a.error, tx.now);
     if (a.error?.endsWith(": webhook deleted") || a.error?.endsWith(": webhook disabled")) return;
     updateHealth(tx, d.webhook_id, a.outcome === "delivered", a.at, autoDisableAfterMs);
   });
 }
 
+// Raw statements: a delivery row is written per (event, webhook) and updated on every attempt.
+const deliveryStatements = preparedFor((db) => ({
+  insert: db.$client.prepare<never, [number, number, string, string, string, number]>(
+    `INSERT INTO webhook_deliveries (account_id, webhook_id, delivery_uuid, event, body, status, attempts, created_at, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6)`,
+  ),
+  byUuid: db.$client.prepare<{ id: number; webhook_id: number; attempts: number }, [string]>(
+    "SELECT id, webhook_id, attempts FROM webhook_deliveries WHERE delivery_uuid = ?1",
+  ),
+  insertAttempt: db.$client.prepare<never, [number, number, number | null, number, string | null, string | null, number]>(
+    `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, response_snippet, error, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+  ),
+  update: db.$client.prepare<never, [number, number, string, number | null, string | null, number]>(
+    "UPDATE webhook_deliveries SET attempts = ?2, status = ?3, last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
+  ),
+}));
+
 function updateHealth(tx: Tx, webhookId: number, ok: boolean, at: number, autoDisableAfterMs: number) {
-  const hook = tx.db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
+  // The webhook's state comes from the read cache while it is healthy: every successful attempt asks.
+  const hook = cachedRead(tx.db, `webhook:${webhookId}`, () => tx.db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get());
   if (!hook) return;
   if (ok) {
     if (hook.failing_since != null) tx.db.update(webhooks).set({ failing_since: null }).where(eq(webhooks.id, webhookId)).run();
