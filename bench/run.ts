@@ -24,12 +24,14 @@
 //   BENCH_TARGET=dist          "dist" (dist/parley, built when missing or older than the sources) or "source" (bun src/main.ts)
 // Output: a markdown table on stdout and in bench/results/latest.md (raw numbers in bench/results/latest.json).
 import autocannon from "autocannon";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import type { SeedResult } from "../scripts/seed-bench.ts";
+import { BENCH_PASSWORD } from "../scripts/seed-bench.ts";
+import { WebClient } from "../src/web/test-client.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const DURATION = num("BENCH_DURATION", 10);
@@ -58,6 +60,10 @@ const TARGETS = {
   listP95Ms: 30,
   searchP95Ms: 30,
   seedSeconds: 60,
+  /** The agent workspace (issue 5): first paint with the seeded 100k conversations, switching to a 500-message one. */
+  workspaceFirstPaintMs: 300,
+  workspaceSwitchMs: 100,
+  dashboardJsGzipKb: 100,
 };
 
 function num(name: string, fallback: number): number {
@@ -437,6 +443,19 @@ const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
 const loadAverage = async () => (await Bun.file("/proc/loadavg").text().catch(() => "? ? ?")).split(" ").slice(0, 3).join(" / ");
 
+/** Every script a dashboard page loads (the Document's script tags), gzipped one by one as a server would send them. */
+function dashboardScriptsGzipKb(): { kb: number; files: number } {
+  const files = [
+    "node_modules/htmx.org/dist/htmx.min.js",
+    "node_modules/@alpinejs/csp/dist/cdn.min.js",
+    ...readdirSync(join(ROOT, "static/js"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => `static/js/${f}`),
+  ];
+  const bytes = files.reduce((sum, f) => sum + Bun.gzipSync(readFileSync(join(ROOT, f))).byteLength, 0);
+  return { kb: bytes / 1024, files: files.length };
+}
+
 async function main() {
   const started = performance.now();
   const loadAtStart = await loadAverage();
@@ -522,6 +541,32 @@ async function main() {
   }
   const { listAdmin1, listAdmin50, listAgent1, listAgent50, search } = reads[0]!;
 
+  // The agent workspace: the administrator logs in to the dashboard; one conversation gets 500 messages through the API.
+  console.log("parley (seeded): the workspace — first paint and switching to a 500-message conversation …");
+  const web = new WebClient(seeded);
+  await web.page("/app/login");
+  const login = await web.post("/app/login", { email: s.admin.email, password: BENCH_PASSWORD });
+  if (login.status !== 302) throw new Error(`dashboard login answered ${login.status}`);
+  const cookie = [...web.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  const long = s.openConversations[0]!;
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, lane) => {
+      for (let i = lane; i < 500; i += 10) {
+        const res = await fetch(`${seeded.url}${conversations}/${long}/messages`, {
+          method: "POST",
+          headers: { ...admin, "content-type": "application/json" },
+          body: JSON.stringify({ content: `Message ${i} of a long conversation`, message_type: i % 2 ? "outgoing" : "incoming" }),
+        });
+        if (res.status !== 200) throw new Error(`writing the long conversation: ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const workspace = `/app/accounts/${s.accountId}`;
+  const firstPaint = await load(seeded, { connections: 1, requests: [{ path: `${workspace}/dashboard` }], headers: { cookie } });
+  const switchTo = await load(seeded, { connections: 1, requests: [{ path: `${workspace}/conversations/${long}` }], headers: { cookie, "hx-request": "true" } });
+  const dashboardJs = dashboardScriptsGzipKb();
+
   console.log(`baseline (b) at ${WRITE_CONNECTIONS} connections …`);
   const insertW = await load(baseline, { ...insertReq, connections: WRITE_CONNECTIONS });
   console.log(`parley (seeded): message create at ${WRITE_CONNECTIONS} connections over ${s.openConversations.length} conversations …`);
@@ -579,8 +624,10 @@ async function main() {
   cold.sort((a, b) => a - b);
   const coldMedian = cold.length ? cold[Math.floor(cold.length / 2)]! : NaN;
 
-  const loads = { empty, insert, insertW, profile, message, reads };
+  const loads = { empty, insert, insertW, profile, message, reads, firstPaint, switchTo };
   const flat: [string, Load][] = [
+    ["firstPaint", firstPaint],
+    ["switchTo", switchTo],
     ["empty", empty],
     ["insert", insert],
     ["insertW", insertW],
@@ -642,6 +689,18 @@ async function main() {
         row(`GET …/contacts/search?q= (mix of ${s.searchQueries.length} queries, admin)`, r.search, ...t(`p95 < ${TARGETS.searchP95Ms} ms`, r.search.p95 < TARGETS.searchP95Ms)),
       ];
     }),
+    row(
+      `GET /app/…/dashboard (workspace first paint, admin, ${fmt(s.counts.conversations)} conversations)`,
+      firstPaint,
+      `p95 < ${TARGETS.workspaceFirstPaintMs} ms`,
+      firstPaint.p95 < TARGETS.workspaceFirstPaintMs,
+    ),
+    row(
+      "GET /app/…/conversations/:id, htmx (switch to a 500-message conversation: pane + sidebar)",
+      switchTo,
+      `p95 < ${TARGETS.workspaceSwitchMs} ms`,
+      switchTo.p95 < TARGETS.workspaceSwitchMs,
+    ),
     ``,
     `| Contact search query (at ${search.connections} connection${search.connections === 1 ? "" : "s"}) | matches | p50 | p95 | p99 |`,
     `| --- | ---: | ---: | ---: | ---: |`,
@@ -663,6 +722,7 @@ async function main() {
     `| peak RSS of Parley during the profile load | ${fmt(profile.peakRssMb, 1)} MB | | |`,
     `| peak RSS of Parley on the seeded data set | ${fmt(Math.max(message.peakRssMb, ...reads.flatMap((r) => Object.values(r).map((l) => l.peakRssMb))), 1)} MB | | |`,
     `| idle RSS of the baseline server (for comparison) | ${fmt(baselineIdle, 1)} MB | | |`,
+    `| JavaScript of a dashboard page, gzipped (${dashboardJs.files} files: htmx, Alpine, ours) | ${fmt(dashboardJs.kb, 1)} KB | < ${TARGETS.dashboardJsGzipKb} KB | ${verdict(dashboardJs.kb < TARGETS.dashboardJsGzipKb)} |`,
     ``,
     `Notes:`,
     `- vs (a) / vs (b): req/s divided by baseline (a) and by baseline (b) at ${CONNECTIONS} connections; the message-create target compares with (b) at the same ${WRITE_CONNECTIONS} connections. CPU/req: the server process's user + system CPU time per response during the measured seconds (what the request costs, whatever else the machine is doing).`,

@@ -5,6 +5,12 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = join(import.meta.dir, "../../../.test-artifacts");
+/**
+ * Where the browser tests put their screenshots of each page: the committed docs/screenshots when
+ * PARLEY_UPDATE_SCREENSHOTS=1 (to refresh them), otherwise the test artifacts, so a test run leaves the tree clean.
+ */
+export const SCREENSHOTS = process.env.PARLEY_UPDATE_SCREENSHOTS === "1" ? join(import.meta.dir, "../../../docs/screenshots") : join(ARTIFACTS, "screenshots");
+mkdirSync(SCREENSHOTS, { recursive: true });
 export const PASSWORD = "Passw0rd!long";
 
 /** No skipping: without a browser the tests fail (.ci/run installs Debian's chromium). */

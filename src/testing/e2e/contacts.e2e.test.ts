@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { parseCsv } from "../../domain/contacts/csv.ts";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 import { startTestServer, type TestServer } from "../server.ts";
 
-const SHOTS = join(import.meta.dir, "../../../docs/screenshots");
+const SHOTS = SCREENSHOTS;
 
 let server: TestServer;
 let browser: Browser;

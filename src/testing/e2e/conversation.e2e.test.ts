@@ -4,10 +4,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 import { createAgent, startTestServer, type TestServer } from "../server.ts";
 
-const SCREENSHOTS = join(import.meta.dir, "../../../docs/screenshots");
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAKklEQVR42mNkYPhfz0AEYBxVSF+FjMRqGFVIX4WMxGoYVUhfhYzEahhVCAB8jxARp7T8iQAAAABJRU5ErkJggg==",
   "base64",

@@ -1,10 +1,11 @@
+import { join } from "node:path";
 // Dashboard apps in a real browser, with the apps on their own local servers (other origins): an app tab gets the
 // appContext payload (conversation, contact, current agent) when it loads and when it is shown, answers its
 // "chatwoot-dashboard-app:fetch-info" requests with a fresh payload, and pages of other origins get nothing.
 // Also the screenshots of the sidebar, the settings page and an app tab.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Frame, Page } from "playwright-core";
-import { launchBrowser, watchForErrors } from "./browser.ts";
+import { launchBrowser, watchForErrors, SCREENSHOTS } from "./browser.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../server.ts";
 
 let server: TestServer;
@@ -138,7 +139,7 @@ test("an app tab receives appContext on load and when shown, gets fresh fetch-in
   await page.fill("#add-dashboard-app-form #f-url", `http://localhost:${appServer.port}/loyalty`);
   await Promise.all([page.waitForURL(/\?saved=created$/), page.click('#add-dashboard-app-form button[type="submit"]')]);
   expect(await page.locator("#dashboard-apps-table tbody tr").count()).toBe(2);
-  await page.screenshot({ path: "docs/screenshots/dashboard-apps-settings.png" });
+  await page.screenshot({ path: join(SCREENSHOTS, "dashboard-apps-settings.png") });
   await context.clearCookies();
 
   // The agent opens the conversation: a tab per app.
@@ -168,7 +169,7 @@ test("an app tab receives appContext on load and when shown, gets fresh fetch-in
   got = await waitFor(() => receivedIn(app!), (r) => contexts(r).length >= 2, "appContext when the tab is shown");
   await page.getByText("Conversation #" + conversation.id + " with Carla Customer").first().waitFor({ state: "attached" }).catch(() => undefined);
   expect(await app!.locator("#status").textContent()).toBe(`Conversation #${conversation.id} with Carla Customer, agent Alex Agent`);
-  await page.screenshot({ path: "docs/screenshots/dashboard-app-tab.png" });
+  await page.screenshot({ path: join(SCREENSHOTS, "dashboard-app-tab.png") });
 
   // A change, then fetch-info from the app: the answer is fresh.
   await api("POST", `/conversations/${conversation.id}/labels`, { labels: ["vip"] });
@@ -273,7 +274,7 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   expect((await api("GET", `/conversations/${conversation.id}`)).custom_attributes).toEqual({ order_id: "A-1001" });
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await sidebar.evaluate((el) => (el.scrollTop = 0));
-  await page.screenshot({ path: "docs/screenshots/sidebar.png" });
+  await page.screenshot({ path: join(SCREENSHOTS, "sidebar.png") });
   await api("PUT", `/contacts/${contact.payload.contact.id}`, { name: "Carla Customer-Lee", phone_number: "+15550002222" });
   await sidebar.locator(".contact-card-link", { hasText: "Carla Customer-Lee" }).waitFor();
   expect(await sidebar.locator(".contact-card-details").textContent()).toContain("+15550002222");
@@ -309,7 +310,7 @@ test("sidebar in the browser: assign to me, label, priority; live sections on re
   await page.locator("[data-ws-details]").click();
   await sidebar.locator(".contact-card").waitFor({ state: "visible" });
   await sidebar.evaluate((el) => (el.scrollTop = 0));
-  await page.screenshot({ path: "docs/screenshots/sidebar-phone.png" });
+  await page.screenshot({ path: join(SCREENSHOTS, "sidebar-phone.png") });
 
   expect(problems).toEqual([]);
   await context.close();

@@ -7,9 +7,8 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { startSmtpSink, type SmtpSink } from "../fixtures/smtp-sink.ts";
 import { createAgent, startTestServer, type TestServer } from "../server.ts";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 
-const SCREENSHOTS = join(import.meta.dir, "../../../docs/screenshots");
 
 let server: TestServer;
 let smtp: SmtpSink;

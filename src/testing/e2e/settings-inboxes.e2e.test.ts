@@ -5,10 +5,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, PASSWORD, submitOnboarding, watchForErrors } from "./browser.ts";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, PASSWORD, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../server.ts";
 
-const SCREENSHOTS = join(import.meta.dir, "../../../docs/screenshots");
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 let server: TestServer;

@@ -6,9 +6,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { apiClient, startTestServer, type TestServer } from "../server.ts";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 
-const SCREENSHOTS = join(import.meta.dir, "../../../docs/screenshots");
 
 let server: TestServer;
 let browser: Browser;
