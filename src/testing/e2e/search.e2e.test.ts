@@ -67,7 +67,9 @@ test("search from the rail: live results, highlighted and escaped, tabs, open a 
   const problems = watchForErrors(page);
   await login(page, admin.email, admin.password);
 
-  // "/" anywhere follows the rail's Search link; on the search page it focuses the box.
+  // "/" on a page without a search box of its own follows the rail's Search link; on the search page it
+  // focuses the box.
+  await page.goto(`${server.url}/app/accounts/${accountId}/settings/profile`);
   await page.keyboard.press("/");
   await page.waitForURL(/\/search$/);
   await page.waitForSelector("#search-input");
@@ -136,6 +138,12 @@ test("search from the rail: live results, highlighted and escaped, tabs, open a 
   expect(seen).not.toContain("VIP");
   expect(await agentPage.locator(`a[data-display-id="${secret}"]`).count()).toBe(0);
   await agentPage.screenshot({ path: join(ARTIFACTS, "search-agent.png") });
+  // Phone width: the results stay readable.
+  await agentPage.setViewportSize({ width: 390, height: 844 });
+  await agentPage.reload();
+  await agentPage.waitForSelector('[data-testid="search-messages"]');
+  expect(await agentPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await agentPage.screenshot({ path: join(SHOTS, "search-phone.png") });
   expect(agentProblems).toEqual([]);
   await agentContext.close();
   await context.close();

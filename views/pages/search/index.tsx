@@ -298,6 +298,7 @@ export function SearchPage(props: { shell: Shell; view: SearchView }) {
             autocomplete="off"
             maxlength={200}
             autofocus
+            data-shortcut="search"
           />
           {v.tab !== "all" ? <input type="hidden" name="type" value={v.tab} /> : null}
           <button type="submit" class="btn btn-primary">
