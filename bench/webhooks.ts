@@ -38,7 +38,7 @@ export async function runWebhookBench(): Promise<string> {
       return Response.json({ ok: true });
     },
   });
-  const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN, PARLEY_JOB_CONCURRENCY: "8" }, 20_000);
+  const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN }, 20_000);
   try {
     const req = async (path: string, token: string, method: string, json?: unknown, platform = false) => {
       const res = await fetch(server.url + path, {

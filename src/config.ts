@@ -16,7 +16,7 @@ const envSchema = z.object({
   PARLEY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   PARLEY_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   PARLEY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
-  PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   PARLEY_WEBHOOK_BLOCK_PRIVATE: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")

@@ -188,7 +188,15 @@ export class JobRunner {
     this.again = false;
     this.write(() => {
       const claimed: JobRow[] = [];
-      for (let job = this.claim(); job; job = claimed.length < free ? this.claim() : null) claimed.push(job);
+      const args = this.claimArgs();
+      // Expired leases first (rare: usually one lookup finds none), then due jobs.
+      for (const stmt of [this.claimExpiredStmt, this.claimDueStmt]) {
+        while (claimed.length < free) {
+          const job = stmt.get(...args) as JobRow | null;
+          if (!job) break;
+          claimed.push(job);
+        }
+      }
       return claimed;
     }).then(
       (claimed) => {
@@ -211,10 +219,15 @@ export class JobRunner {
     this.inFlight.add(p);
   }
 
-  private claim(): JobRow | null {
+  private claimArgs() {
     const now = this.opts.clock.now();
+    return [now + this.leaseMs, randomToken(16), this.workerId, now] as const;
+  }
+
+  /** One job: an expired lease or a due one (runUntilEmpty). */
+  private claim(): JobRow | null {
     try {
-      const args = [now + this.leaseMs, randomToken(16), this.workerId, now] as const;
+      const args = this.claimArgs();
       return ((this.claimExpiredStmt.get(...args) ?? this.claimDueStmt.get(...args)) as JobRow | null) ?? null;
     } catch (err) {
       // SQLITE_BUSY beyond busy_timeout: another process holds the write lock; the next tick retries.

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { catchUpMessageSearch, MESSAGE_SEARCH_TABLE } from "./index-maintenance.ts";
 import type { Db } from "../../db/client.ts";
 import { contacts } from "../../db/schema/contacts.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
@@ -14,7 +15,6 @@ import { queryTerms } from "./highlight.ts";
 export const SEARCH_PER_PAGE = 15;
 export const SEARCH_TYPES = ["all", "conversations", "messages", "contacts"] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
-export const MESSAGE_SEARCH_TABLE = "message_search";
 /**
  * Conversations are found through the newest this-many matching messages and the first this-many matching contacts:
  * a word in half the messages would otherwise make every conversation search read them all. The Messages
@@ -66,6 +66,8 @@ export function search(db: Db, scope: AccountScope, q: string, opts: { type?: Se
   if (!Number.isSafeInteger(page) || page < 1 || page > 10_000) throw Validation.field("page", "must be a positive number");
   const terms = queryTerms(query);
   const result: SearchResult = { query, terms };
+  // Messages written since the last catch-up are indexed first, so a search never misses them.
+  if (type !== "contacts") catchUpMessageSearch(db);
   const access = conversationAccess(db, scope);
   const visible = accessCondition(access);
   if (type === "all" || type === "conversations") result.conversations = searchConversations(db, scope.account.id, visible, query, terms, page);
