@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchBrowser, watchForErrors } from "./browser.ts";
+import { ARTIFACTS, launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../server.ts";
 
-const SHOTS = join(import.meta.dir, "../../../docs/screenshots");
+const SHOTS = SCREENSHOTS;
 
 let server: TestServer;
 let browser: Browser;

@@ -1,6 +1,6 @@
 // Settings → Agents, Teams and Account in a real browser: invite an agent through the modal (the mail arrives
 // at a real SMTP server), see Verification Pending, edit the role, delete with confirm; create a team and add a
-// member; rename the account. Screenshots go to docs/screenshots/.
+// member; rename the account. Screenshots: SCREENSHOTS (browser.ts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // Settings → Inboxes, Labels, Custom roles and Profile in a real browser: create an API inbox and read its
 // identifier and HMAC token, add a collaborator (htmx), create a label and a custom role, upload an avatar and
-// change notification preferences. Screenshots go to docs/screenshots/.
+// change notification preferences. Screenshots: SCREENSHOTS (browser.ts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
