@@ -36,7 +36,8 @@ afterAll(async () => {
 /** The 1280×720 view for docs/screenshots, and the whole page for review in the test artifacts. */
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
+  // Chromium sometimes cannot capture a whole long page on a loaded machine; the review copy is not worth a failure.
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true }).catch(() => undefined);
 }
 
 test("API inbox with identifier and token, a collaborator, a label, a custom role, an avatar and notification preferences", async () => {
