@@ -3,14 +3,20 @@ import type { Db } from "./client.ts";
 
 const MAX_ENTRIES = 10_000;
 
-type Cache = { version: number; entries: Map<string, unknown>; versionQuery: Statement<{ version: number }, []> };
+type Cache = {
+  version: number;
+  entries: Map<string, unknown>;
+  versionQuery: Statement<{ version: number }, []>;
+  /** The version was read during this synchronous run of code (reset by a microtask and by every commit). */
+  checked: boolean;
+};
 const caches = new WeakMap<Db, Cache>();
 
 function cacheOf(db: Db): Cache {
   let cache = caches.get(db);
   if (!cache) {
     const versionQuery = db.$client.prepare<{ version: number }, []>("SELECT version FROM config_version WHERE id = 1");
-    caches.set(db, (cache = { version: -1, entries: new Map(), versionQuery }));
+    caches.set(db, (cache = { version: -1, entries: new Map(), versionQuery, checked: false }));
   }
   return cache;
 }
@@ -27,16 +33,31 @@ function cacheOf(db: Db): Cache {
  */
 export function cachedRead<T>(db: Db, key: string, load: () => T | null | undefined): T | null {
   const cache = cacheOf(db);
-  const version = cache.versionQuery.get()!.version;
-  if (version !== cache.version) {
-    // Inside a transaction a new version may be this transaction's own change, which can still roll back.
-    if (db.$client.inTransaction) return load() ?? null;
-    cache.entries.clear();
-    cache.version = version;
+  const inTransaction = db.$client.inTransaction;
+  // Outside a transaction the version is read once per synchronous run: a request's handful of lookups then cost one
+  // query. A transaction may bump it at any statement, so inside one it is read every time.
+  if (inTransaction || !cache.checked) {
+    const version = cache.versionQuery.get()!.version;
+    if (version !== cache.version) {
+      // Inside a transaction a new version may be this transaction's own change, which can still roll back.
+      if (inTransaction) return load() ?? null;
+      cache.entries.clear();
+      cache.version = version;
+    }
+    if (!inTransaction) {
+      cache.checked = true;
+      queueMicrotask(() => (cache.checked = false));
+    }
   }
   if (cache.entries.has(key)) return cache.entries.get(key) as T | null;
   const value = load() ?? null;
   if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
   cache.entries.set(key, value);
   return value;
+}
+
+/** After a commit the version may have moved: the next lookup reads it again (db/tx.ts). */
+export function versionMayHaveChanged(db: Db): void {
+  const cache = caches.get(db);
+  if (cache) cache.checked = false;
 }

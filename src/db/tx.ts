@@ -1,4 +1,5 @@
 import type { Db } from "./client.ts";
+import { versionMayHaveChanged } from "./read-cache.ts";
 import type { DomainEvent, EventName, EventMap } from "../events/types.ts";
 
 /** The handle every write goes through: the database inside one open transaction, plus its events. */
@@ -63,6 +64,8 @@ export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => 
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
     throw err;
+  } finally {
+    versionMayHaveChanged(db);
   }
   announce();
   return result;
@@ -126,6 +129,8 @@ export class GroupCommit {
       if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
       for (const { item } of done) item.reject(err);
       return;
+    } finally {
+      versionMayHaveChanged(this.db);
     }
     for (const { item, result, announce } of done) {
       announce();

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { conversations, MESSAGE_TYPES, messages } from "../../db/schema/conversations.ts";
 import { isoTime } from "../../lib/clock.ts";
-import { attachmentPushData } from "../attachments/serialize.ts";
+import { attachmentPushData, type AttachmentRow } from "../attachments/serialize.ts";
 import { contactWebhookData } from "../contacts/serialize.ts";
 import { Records, type ConversationRow, type MessageRow } from "../conversations/records.ts";
 import { conversationWebhookPayload } from "../conversations/serialize.ts";
@@ -16,11 +16,20 @@ export function messageTypeName(type: number): (typeof MESSAGE_TYPES)[number] {
 }
 
 /** Messages of one conversation as the messages API renders them. */
-export function messagesJson(records: Records, conversation: ConversationRow, rows: MessageRow[], extras: Map<number, MessageExtras> = new Map()) {
-  const files = loadAttachments(
-    records,
-    rows.map((m) => m.id),
-  );
+export function messagesJson(
+  records: Records,
+  conversation: ConversationRow,
+  rows: MessageRow[],
+  extras: Map<number, MessageExtras> = new Map(),
+  /** The messages' attachments when the caller already knows them (a message just written), else they are loaded. */
+  known?: Map<number, AttachmentRow[]>,
+) {
+  const files =
+    known ??
+    loadAttachments(
+      records,
+      rows.map((m) => m.id),
+    );
   return rows.map((m) => messageJson(records, m, conversation, files.get(m.id), extras.get(m.id)));
 }
 

@@ -69,7 +69,9 @@ export const messageRoutes = new Hono<AppEnv>()
       throw err;
     }
     const { conversation, message } = written;
-    return c.json(messagesJson(recordsFor(c), conversation, [message], new Map([[message.id, { echo_id }]]))[0]);
+    // A message written without files has no attachments to look up.
+    const known = files.length ? undefined : new Map();
+    return c.json(messagesJson(recordsFor(c), conversation, [message], new Map([[message.id, { echo_id }]]), known)[0]);
   })
   .on(["PATCH", "PUT"], "/:message_id", async (c) => {
     const messageId = idParam(c, "message_id");
