@@ -13,13 +13,15 @@
 // the last message, waiting_since / first_reply_created_at as addMessage and changeConversation keep them,
 // cached_label_list in step with taggings, the assignee as a participant, access tokens with their SHA-256
 // digest, activity messages worded as Chatwoot's. The contact search index fills itself through the
-// triggers of migrations/0001_contact_search.sql. Not seeded: notifications and mentions (nothing listed here
+// triggers of migrations/0001_contact_search.sql; the message search index is built by the server's own catch-up.
+// Not seeded: notifications and mentions (nothing listed here
 // reads them) and snooze jobs (snoozed conversations are snoozed until the next reply, snoozed_until null, which needs no job).
 // Everything random comes from a seeded PRNG except tokens and UUIDs (the app's own generators).
 import type { Database, Statement } from "bun:sqlite";
 import { join } from "node:path";
 import { closeDatabase, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
+import { catchUpMessageSearch } from "../src/domain/search/index-maintenance.ts";
 import { ACTIVITY, fill } from "../src/domain/conversations/activity.ts";
 import { hashPassword, sha256Hex } from "../src/lib/crypto.ts";
 import { randomToken, uuid } from "../src/lib/ids.ts";
@@ -456,6 +458,10 @@ export async function seedBench(dataDir: string, options: Partial<SeedOptions> =
     });
   }
   phase(`${total} messages`);
+
+  // The message search index, as the server keeps it (src/domain/search/index-maintenance.ts).
+  catchUpMessageSearch(db);
+  phase("message search index");
 
   // The searches of the bench mix (bench/run.ts reads their match counts from the API).
   const sampleIdx = Math.floor(o.contacts / 3);
