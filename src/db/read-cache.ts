@@ -7,7 +7,7 @@ type Cache = {
   version: number;
   entries: Map<string, unknown>;
   versionQuery: Statement<{ version: number }, []>;
-  /** The version was read during this synchronous run of code (reset by a microtask and by every commit). */
+  /** The version was read during this turn of the event loop (reset at the next turn and by every commit). */
   checked: boolean;
 };
 const caches = new WeakMap<Db, Cache>();
@@ -34,8 +34,9 @@ function cacheOf(db: Db): Cache {
 export function cachedRead<T>(db: Db, key: string, load: () => T | null | undefined): T | null {
   const cache = cacheOf(db);
   const inTransaction = db.$client.inTransaction;
-  // Outside a transaction the version is read once per synchronous run: a request's handful of lookups then cost one
-  // query. A transaction may bump it at any statement, so inside one it is read every time.
+  // Outside a transaction the version is read once per turn of the event loop: the lookups of every request handled
+  // in that turn cost one query. This process's own writes reset it at each commit (db/tx.ts), so they show at once;
+  // another process's show from the next turn. A transaction may bump it at any statement: inside one it is read every time.
   if (inTransaction || !cache.checked) {
     const version = cache.versionQuery.get()!.version;
     if (version !== cache.version) {
@@ -46,7 +47,7 @@ export function cachedRead<T>(db: Db, key: string, load: () => T | null | undefi
     }
     if (!inTransaction) {
       cache.checked = true;
-      queueMicrotask(() => (cache.checked = false));
+      setImmediate(() => (cache.checked = false));
     }
   }
   if (cache.entries.has(key)) return cache.entries.get(key) as T | null;

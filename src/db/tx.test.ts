@@ -103,9 +103,9 @@ describe("read cache", () => {
     const other = new Database(path);
     other.exec("INSERT INTO accounts (name, status, locale, created_at, updated_at) VALUES ('Other', 'active', 'en', 0, 0)");
     other.close();
-    // Within one synchronous run the version is read once; another connection's change shows from the next turn on.
+    // Within one turn of the event loop the version is read once; another connection's change shows from the next turn on.
     expect(read()).toBe(1);
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(read()).toBe(2);
     expect(read()).toBe(2);
   });
