@@ -45,6 +45,8 @@ export const inboxes = sqliteTable(
     greeting_message: text("greeting_message"),
     enable_email_collect: integer("enable_email_collect", { mode: "boolean" }).notNull().default(true),
     csat_survey_enabled: integer("csat_survey_enabled", { mode: "boolean" }).notNull().default(false),
+    /** Chatwoot's csat_config: { display_type: "emoji" | "star", message, survey_rules: { operator, values } }. */
+    csat_config: text("csat_config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     allow_messages_after_resolved: integer("allow_messages_after_resolved", { mode: "boolean" }).notNull().default(true),
     lock_to_single_conversation: integer("lock_to_single_conversation", { mode: "boolean" }).notNull().default(false),
     working_hours_enabled: integer("working_hours_enabled", { mode: "boolean" }).notNull().default(false),

@@ -1,6 +1,7 @@
 export * from "./accounts.ts";
 export * from "./agent-bots.ts";
 export * from "./contacts.ts";
+export * from "./csat.ts";
 export * from "./conversations.ts";
 export * from "./inboxes.ts";
 export * from "./jobs.ts";
