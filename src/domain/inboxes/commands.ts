@@ -9,6 +9,7 @@ import type { Tx } from "../../db/tx.ts";
 import { randomToken } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { Validation } from "../errors.ts";
+import { parseWorkingHours, saveWorkingHours, workingHoursOf } from "./business-hours.ts";
 import { assertCanManageInboxes } from "./policy.ts";
 import { getInbox, type InboxWithChannel } from "./queries.ts";
 
@@ -29,6 +30,10 @@ export type InboxInput = {
   lock_to_single_conversation?: boolean;
   sender_name_type?: "friendly" | "professional";
   business_name?: string | null;
+  /** Chatwoot's `working_hours` param: days `{ day_of_week, closed_all_day, open_all_day, open_hour, open_minutes, close_hour, close_minutes }`. */
+  working_hours?: unknown[];
+  /** `{ display_type: "emoji" | "star", message, survey_rules: { operator: "contains" | "does_not_contain", values: [label titles] } }`. */
+  csat_config?: Record<string, unknown>;
   /** `{ type: "api", webhook_url, hmac_mandatory, additional_attributes }`; type is required on create only. */
   channel?: Record<string, unknown>;
 };
@@ -36,6 +41,18 @@ export type InboxInput = {
 function checkInboxInput(input: InboxInput) {
   if (input.name !== undefined && !input.name.trim()) throw Validation.field("name", "can't be blank");
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) throw Validation.field("timezone", "is not a valid time zone");
+  if (input.csat_config !== undefined) checkCsatConfig(input.csat_config);
+}
+
+function checkCsatConfig(config: Record<string, unknown>) {
+  const { display_type, message, survey_rules } = config;
+  if (display_type !== undefined && display_type !== "emoji" && display_type !== "star") throw Validation.field("csat_config.display_type", "must be emoji or star");
+  if (message !== undefined && message !== null && (typeof message !== "string" || message.length > 10_000)) throw Validation.field("csat_config.message", "must be a string of at most 10000 characters");
+  if (survey_rules === undefined || survey_rules === null) return;
+  if (typeof survey_rules !== "object" || Array.isArray(survey_rules)) throw Validation.field("csat_config.survey_rules", "must be an object");
+  const { operator, values } = survey_rules as Record<string, unknown>;
+  if (operator !== undefined && operator !== "contains" && operator !== "does_not_contain") throw Validation.field("csat_config.survey_rules.operator", "must be contains or does_not_contain");
+  if (values !== undefined && (!Array.isArray(values) || values.some((v) => typeof v !== "string"))) throw Validation.field("csat_config.survey_rules.values", "must be a list of label names");
 }
 
 function isTimeZone(value: string): boolean {
@@ -65,6 +82,7 @@ function inboxColumns(input: InboxInput): Partial<typeof inboxes.$inferInsert> {
   if (input.lock_to_single_conversation !== undefined) set.lock_to_single_conversation = input.lock_to_single_conversation;
   if (input.sender_name_type !== undefined) set.sender_name_type = input.sender_name_type;
   if (input.business_name !== undefined) set.business_name = input.business_name;
+  if (input.csat_config !== undefined) set.csat_config = input.csat_config;
   return set;
 }
 
@@ -95,6 +113,7 @@ export function createInbox(tx: Tx, scope: AccountScope, input: InboxInput & { n
     .values({ ...inboxColumns(input), name: input.name.trim(), account_id: scope.account.id, channel_id: channel.id, created_at: tx.now, updated_at: tx.now })
     .returning()
     .get();
+  if (input.working_hours !== undefined) saveWorkingHours(tx, scope.account.id, inbox.id, parseWorkingHours(input.working_hours, workingHoursOf(tx.db, inbox.id)));
   tx.emit("inbox.created", { account_id: scope.account.id, inbox_id: inbox.id });
   return { inbox, channel };
 }
@@ -126,6 +145,7 @@ export function updateInbox(tx: Tx, scope: AccountScope, inboxId: number, input:
     .where(and(eq(inboxes.id, inboxId), eq(inboxes.account_id, scope.account.id)))
     .returning()
     .get();
+  if (input.working_hours !== undefined) saveWorkingHours(tx, scope.account.id, inbox.id, parseWorkingHours(input.working_hours, workingHoursOf(tx.db, inbox.id)));
   tx.emit("inbox.updated", { account_id: scope.account.id, inbox_id: inbox.id });
   return { inbox, channel };
 }

@@ -1,18 +1,12 @@
 import { channelKindOf, COMMON_CHANNEL_FIELDS } from "../../channels/registry.ts";
+import { DEFAULT_WORKING_HOURS, type WorkingHourSlot } from "./business-hours.ts";
 import type { InboxWithChannel } from "./queries.ts";
-
-/** Chatwoot's default weekly schedule (Inbox#create_default_working_hours): Mon–Fri 9–17, weekends closed. */
-const DEFAULT_WORKING_HOURS = [0, 1, 2, 3, 4, 5, 6].map((day) =>
-  day === 0 || day === 6
-    ? { day_of_week: day, closed_all_day: true, open_hour: null, open_minutes: null, close_hour: null, close_minutes: null, open_all_day: false }
-    : { day_of_week: day, closed_all_day: false, open_hour: 9, open_minutes: 0, close_hour: 17, close_minutes: 0, open_all_day: false },
-);
 
 /**
  * The inbox as api/v1/models/_inbox.json.jbuilder renders it: the inbox's own settings, then the keys every
  * channel answers (nil when it lacks them), then the channel kind's fields (secrets only for administrators).
  */
-export function serializeInbox({ inbox, channel }: InboxWithChannel, viewer: { administrator: boolean }) {
+export function serializeInbox({ inbox, channel, working_hours }: InboxWithChannel & { working_hours?: WorkingHourSlot[] }, viewer: { administrator: boolean }) {
   const kind = channelKindOf(channel.channel_type);
   return {
     id: inbox.id,
@@ -25,11 +19,11 @@ export function serializeInbox({ inbox, channel }: InboxWithChannel, viewer: { a
     working_hours_enabled: inbox.working_hours_enabled,
     enable_email_collect: inbox.enable_email_collect,
     csat_survey_enabled: inbox.csat_survey_enabled,
-    csat_config: {},
+    csat_config: inbox.csat_config ?? {},
     enable_auto_assignment: inbox.enable_auto_assignment,
     auto_assignment_config: inbox.auto_assignment_config,
     out_of_office_message: inbox.out_of_office_message,
-    working_hours: DEFAULT_WORKING_HOURS,
+    working_hours: working_hours ?? DEFAULT_WORKING_HOURS,
     timezone: inbox.timezone,
     callback_webhook_url: null,
     allow_messages_after_resolved: inbox.allow_messages_after_resolved,

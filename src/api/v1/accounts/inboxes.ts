@@ -6,6 +6,7 @@ import { isAdministrator } from "../../../domain/accounts/access.ts";
 import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/commands.ts";
 import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
 import { serializeInbox } from "../../../domain/inboxes/serialize.ts";
+import { workingHoursByInbox } from "../../../domain/inboxes/business-hours.ts";
 import { jsonObject, requiredString } from "../../platform/fields.ts";
 import { optionalHttpUrl } from "../../../channels/url.ts";
 import { idParam, readBody } from "../../validate.ts";
@@ -28,32 +29,40 @@ const fields = {
   lock_to_single_conversation: bool.optional(),
   sender_name_type: z.enum(["friendly", "professional"], { error: "must be friendly or professional" }).optional(),
   business_name: text(255).nullable().optional(),
+  working_hours: z.array(z.unknown(), { error: "must be an array" }).optional(),
+  csat_config: jsonObject.optional(),
   channel: jsonObject.optional(),
 };
 const createBody = z.object({ name: requiredString(255), ...fields });
 const updateBody = z.object({ name: text(255).optional(), ...fields });
+
+function withHours(db: Parameters<typeof workingHoursByInbox>[0], row: ReturnType<typeof getVisibleInbox>) {
+  return { ...row, working_hours: workingHoursByInbox(db, [row.inbox.id]).get(row.inbox.id) };
+}
 
 /** /api/v1/accounts/:account_id/inboxes */
 export const inboxRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const { db } = c.var.deps;
     const viewer = { administrator: isAdministrator(c.var.scope) };
-    return c.json({ payload: listInboxes(db, c.var.scope).map((row) => serializeInbox(row, viewer)) });
+    const rows = listInboxes(db, c.var.scope);
+    const hours = workingHoursByInbox(db, rows.map((r) => r.inbox.id));
+    return c.json({ payload: rows.map((row) => serializeInbox({ ...row, working_hours: hours.get(row.inbox.id) }, viewer)) });
   })
   .post("/", async (c) => {
     const body = await readBody(c, createBody);
     const row = c.var.deps.tx((tx) => createInbox(tx, c.var.scope, body));
-    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
   })
   .get("/:id", (c) => {
     const row = getVisibleInbox(c.var.deps.db, c.var.scope, idParam(c, "id"));
-    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
   })
   .on(["PATCH", "PUT"], "/:id", async (c) => {
     const id = idParam(c, "id");
     const body = await readBody(c, updateBody);
     const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body));
-    return c.json(serializeInbox(row, { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
   })
   .delete("/:id", async (c) => {
     const id = idParam(c, "id");
