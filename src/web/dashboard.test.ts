@@ -91,6 +91,26 @@ describe("dashboard shell", () => {
     await owner.post(`${accountPath}/switch`);
     expect((await owner.get("/app")).headers.get("location")).toBe(`${accountPath}/dashboard`);
   });
+
+  test("label colours come as a stylesheet keyed by [data-label], revalidated by ETag", async () => {
+    const accountId = Number(accountPath.split("/").pop());
+    const token = await ownerToken();
+    for (const [title, color] of [["vip", "#e0662b"], ["bug-report", "#1f93ff"]]) {
+      const res = await server.api(`/api/v1/accounts/${accountId}/labels`, { method: "POST", token, json: { title, color } });
+      expect(res.status).toBe(200);
+    }
+    const res = await owner.get(`${accountPath}/labels.css`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toStartWith("text/css");
+    const css = await res.text();
+    expect(css).toContain('[data-label="vip"]{--label-color:#e0662b}');
+    expect(css).toContain('[data-label="bug-report"]{--label-color:#1f93ff}');
+    const again = await owner.get(`${accountPath}/labels.css`, { "if-none-match": res.headers.get("etag")! });
+    expect(again.status).toBe(304);
+    // Every dashboard page links it; another account's stylesheet is not found.
+    expect((await owner.page(`${accountPath}/dashboard`)).html).toContain(`href="${accountPath}/labels.css"`);
+    expect((await owner.get(`/app/accounts/${accountId + 1000}/labels.css`)).status).toBe(404);
+  });
 });
 
 async function ownerToken(): Promise<string> {

@@ -12,6 +12,8 @@ import { HelpCenterPage } from "../../views/pages/help-center/index.tsx";
 import { ReportsPage } from "../../views/pages/reports/index.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, loadAccount, pageDoc, render, requireLogin, shellOf, type WebContext } from "./context.ts";
 import { readForm } from "./forms.ts";
+import { listLabels } from "../domain/labels/queries.ts";
+import { sha256Hex } from "../lib/crypto.ts";
 import { settingsRoutes } from "./settings.tsx";
 import { botSettingsRoutes } from "./bots.tsx";
 import { webhookSettingsRoutes } from "./webhooks.tsx";
@@ -42,6 +44,17 @@ const accountRoutes = new Hono<AppEnv>()
   .route("/contacts", contactsRoutes)
   .route("/search", searchRoutes)
   .get("/reports", (c) => render(c, <ReportsPage shell={shellOf(c, "reports", "Reports")} />))
+  // Label colours as a stylesheet: the CSP forbids inline styles, so chips find their colour by [data-label].
+  .get("/labels.css", (c) => {
+    const css = listLabels(c.var.deps.db, c.var.membership.account_id)
+      .filter((l) => /^#[0-9a-f]{3,8}$/i.test(l.color))
+      .map((l) => `[data-label=${JSON.stringify(l.title)}]{--label-color:${l.color}}`)
+      .join("\n");
+    const etag = `"${sha256Hex(css).slice(0, 16)}"`;
+    const headers = { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, no-cache", ETag: etag };
+    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+    return c.body(css, 200, headers);
+  })
   .get("/portals", (c) => render(c, <HelpCenterPage shell={shellOf(c, "help-center", "Help Center")} />))
   .post("/switch", (c) => {
     const { account_id: accountId, user_id: userId } = c.var.membership;

@@ -147,6 +147,7 @@ export function AppLayout(props: { shell: Shell; children: Child }) {
   const { shell } = props;
   return (
     <Document doc={shell.doc} bodyClass="app-body">
+      <link rel="stylesheet" href={accountPath(shell.accountId, "labels.css")} />
       <meta name="parley-realtime" data-account-id={String(shell.accountId)} data-user-id={String(shell.user.id)} data-pubsub-token={shell.user.pubsubToken} />
       <a class="skip-link" href="#main">
         Skip to content

@@ -187,7 +187,9 @@ export function ConversationRow(props: { row: ListRow; accountId: number; state:
             <span class="ws-row-meta">
               <span class="ws-row-labels">
                 {row.labels.slice(0, 3).map((l) => (
-                  <span class="ws-label">{l}</span>
+                  <span class="ws-label" data-label={l}>
+                    {l}
+                  </span>
                 ))}
                 {row.labels.length > 3 ? <span class="ws-label">+{row.labels.length - 3}</span> : null}
               </span>
