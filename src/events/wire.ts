@@ -2,6 +2,7 @@ import type { AppDeps } from "../deps.ts";
 import { sendMessageToBot, sendStatusToBot } from "../domain/agent-bots/events.ts";
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
+import { runMessageTemplateHooks, sendCsatSurveyOnResolve } from "../domain/message-templates/hooks.ts";
 import { dispatchWebhookEvent } from "../domain/webhooks/dispatch.ts";
 import { WEBHOOK_SOURCE_EVENTS } from "../domain/webhooks/payloads.ts";
 import { realtimeFor } from "../realtime/index.ts";
@@ -28,6 +29,11 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("message.created", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
   deps.bus.onDurable("message.updated", (tx, e) => sendMessageToBot(tx, deps.config.publicUrl, e));
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendStatusToBot(tx, deps.config.publicUrl, e));
+  // Automatic messages (MessageTemplates::HookExecutionService, CsatSurveyService), written in the same transaction
+  // (after the webhooks and bots above, so they hear the contact's message first):
+  // out-of-office, greeting and email collect on a contact's message; the CSAT survey when a conversation is resolved.
+  deps.bus.onDurable("message.created", (tx, e) => runMessageTemplateHooks(tx, e.data));
+  deps.bus.onDurable("conversation.status_changed", (tx, e) => sendCsatSurveyOnResolve(tx, e.data));
   // Realtime (/cable): after commit, each event's Chatwoot payload goes to the sockets allowed to see it.
   realtimeFor(deps).broadcaster.wire();
 }
