@@ -3,13 +3,16 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { jsonError } from "./api/errors.ts";
 import { platformRoutes } from "./api/platform/index.ts";
+import { publicApiRoutes } from "./api/public/index.ts";
 import { accountRoutes } from "./api/v1/accounts/index.ts";
 import { profileRoutes } from "./api/v1/profile.ts";
+import { widgetApiRoutes } from "./api/widget/index.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { AuthLimits } from "./domain/auth/commands.ts";
 import { databaseOk, jobCounts } from "./domain/system/queries.ts";
 import { VERSION } from "./version.ts";
 import { webRoutes } from "./web/index.ts";
+import { widgetRoutes } from "./web/widget.tsx";
 import { ssoRoutes } from "./web/sso.ts";
 
 /** Builds the HTTP application. No side effects beyond the routes: main.ts owns the process. */
@@ -42,9 +45,12 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route("/api/v1/profile", profileRoutes);
+  app.route("/api/v1/widget", widgetApiRoutes);
   app.route("/api/v1/accounts/:account_id", accountRoutes);
   app.route("/platform/api/v1", platformRoutes);
+  app.route("/public/api/v1/inboxes", publicApiRoutes(deps));
   app.route("/", ssoRoutes);
+  app.route("/", widgetRoutes);
   app.route("/", webRoutes);
 
   app.notFound((c) => c.json({ message: "Not found" }, 404));

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { channels } from "../db/schema/inboxes.ts";
 import { Validation } from "../domain/errors.ts";
 import { apiChannel } from "./api/config.ts";
+import { webWidgetChannel } from "./web-widget/config.ts";
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -31,7 +32,7 @@ export type ChannelKind<S> = {
 
 /** Every supported channel kind; one entry per src/channels/<name>/config.ts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own settings type
-const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel];
+const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel];
 
 /** The channel kind for a Chatwoot `channel.type` param; 422 naming channel.type when unsupported. */
 export function channelKindForParam(param: unknown): ChannelKind<unknown> {

@@ -45,6 +45,8 @@ export type EventMap = {
   "notification.created": { account_id: number; user_id: number; notification_id: number };
   "notification.updated": { account_id: number; user_id: number; notification_id: number };
   "notification.deleted": { account_id: number; user_id: number; notification_id: number };
+  /** The website widget was opened (POST /api/v1/widget/events): webhooks get Chatwoot's webwidget_triggered. */
+  "webwidget.triggered": { account_id: number; inbox_id: number; contact_id: number; contact_inbox_id: number; event_info: Record<string, unknown> };
 };
 
 /** Chatwoot's changed_attributes: for each changed attribute, its current and previous value. */

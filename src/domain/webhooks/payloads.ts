@@ -44,6 +44,7 @@ export const WEBHOOK_SOURCE_EVENTS = [
   "contact.updated",
   "inbox.created",
   "inbox.updated",
+  "webwidget.triggered",
 ] as const;
 export type WebhookSourceEvent = DomainEvent<(typeof WEBHOOK_SOURCE_EVENTS)[number]>;
 
@@ -113,6 +114,25 @@ export function buildWebhookPayload(tx: Tx, publicUrl: string, e: WebhookSourceE
       const payload: Record<string, unknown> = { ...contactWebhookData(c, records.account()), event };
       if (e.name === "contact.updated") payload.changed_attributes = changedAttributesList(e.data.changed_attributes);
       return payload;
+    }
+    case "webwidget.triggered": {
+      // ContactInbox#webhook_data + event + event_info.
+      const records = new Records(tx.db, e.data.account_id, publicUrl);
+      const contact = records.contact(e.data.contact_id);
+      const ci = tx.db.$client.query("SELECT id, source_id FROM contact_inboxes WHERE id = ?1").get(e.data.contact_inbox_id) as { id: number; source_id: string } | null;
+      const inbox = tx.db.$client.query("SELECT id, name FROM inboxes WHERE id = ?1 AND account_id = ?2").get(e.data.inbox_id, e.data.account_id) as { id: number; name: string } | null;
+      if (!ci || !inbox) return null;
+      const current = tx.db.$client.query("SELECT id FROM conversations WHERE contact_inbox_id = ?1 ORDER BY id DESC LIMIT 1").get(ci.id) as { id: number } | null;
+      return {
+        event,
+        id: ci.id,
+        contact: contact ? contactWebhookData(contact, records.account()) : null,
+        inbox: inboxWebhookData(inbox),
+        account: records.account(),
+        current_conversation: current ? conversationWebhookData(tx.db, current.id, publicUrl) : null,
+        source_id: ci.source_id,
+        event_info: e.data.event_info,
+      };
     }
     case "inbox.created":
     case "inbox.updated": {
