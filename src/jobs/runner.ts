@@ -71,8 +71,8 @@ export class JobRunner {
   private readonly extendStmt: Statement;
   private readonly onSignal = () => this.tick();
   private readonly write: <T>(fn: () => T) => Promise<T>;
-  /** A claim is under way; wake-ups meanwhile set `again` so none is lost. */
-  private claiming = false;
+  /** A claim under way (stop waits for it); wake-ups meanwhile set `again` so none is lost. */
+  private claiming: Promise<void> | null = null;
   private again = false;
 
   constructor(private opts: RunnerOptions) {
@@ -125,6 +125,8 @@ export class JobRunner {
     jobSignal.removeEventListener("enqueued", this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Jobs of a claim still in flight start and are waited for like the others.
+    await this.claiming;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -184,9 +186,8 @@ export class JobRunner {
     }
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    this.claiming = true;
     this.again = false;
-    this.write(() => {
+    this.claiming = this.write(() => {
       const claimed: JobRow[] = [];
       const args = this.claimArgs();
       // Expired leases first (rare: usually one lookup finds none), then due jobs.
@@ -200,12 +201,12 @@ export class JobRunner {
       return claimed;
     }).then(
       (claimed) => {
-        this.claiming = false;
+        this.claiming = null;
         for (const job of claimed) this.launch(job);
         if (this.again || claimed.length === free) this.tick();
       },
       (err) => {
-        this.claiming = false;
+        this.claiming = null;
         this.opts.log.warn("job claim failed", { err });
       },
     );
