@@ -1,0 +1,182 @@
+/** @jsxImportSource hono/jsx */
+import { readFileSync } from "node:fs";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import sdkPath from "../../static/widget/sdk.js" with { type: "file" };
+import widgetCssPath from "../../static/widget/widget.css" with { type: "file" };
+import widgetJsPath from "../../static/widget/widget.js" with { type: "file" };
+import type { AppEnv } from "../deps.ts";
+import { sha256Hex } from "../lib/crypto.ts";
+
+/**
+ * Website live chat: the SDK loader at Chatwoot's fixed URL /packs/js/sdk.js (short max-age + ETag, since the
+ * embed snippet never changes its URL) and the /widget page the SDK frames. The page is static HTML; its script
+ * reads the website token and session from the query and talks to /api/v1/widget/… and /cable. Assets are
+ * embedded (`with { type: "file" }`), served with a content hash in the URL and gzipped once at start-up.
+ */
+
+type Asset = { body: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer>; type: string; etag: string };
+
+function load(path: string, type: string): Asset {
+  const body = new Uint8Array(readFileSync(path));
+  return { body, gzip: Bun.gzipSync(body, { level: 9 }), type, etag: `"${sha256Hex(new TextDecoder().decode(body)).slice(0, 20)}"` };
+}
+
+const sdk = load(sdkPath, "text/javascript; charset=utf-8");
+const css = load(widgetCssPath, "text/css; charset=utf-8");
+const js = load(widgetJsPath, "text/javascript; charset=utf-8");
+const hashed = new Map<string, Asset>([
+  [`widget.${css.etag.slice(1, 13)}.css`, css],
+  [`widget.${js.etag.slice(1, 13)}.js`, js],
+]);
+const [cssName, jsName] = [...hashed.keys()];
+export const widgetAssetUrls = { css: `/packs/widget/${cssName}`, js: `/packs/widget/${jsName}`, sdk: "/packs/js/sdk.js" };
+
+function serve(c: Context, asset: Asset, cacheControl: string, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = {
+    "Content-Type": asset.type,
+    "Cache-Control": cacheControl,
+    ETag: asset.etag,
+    Vary: "Accept-Encoding",
+    "X-Content-Type-Options": "nosniff",
+    ...extra,
+  };
+  const match = c.req.header("if-none-match");
+  if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === asset.etag)) return new Response(null, { status: 304, headers });
+  const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+  if (gzip) headers["Content-Encoding"] = "gzip";
+  return new Response(gzip ? asset.gzip : asset.body, { headers });
+}
+
+/** The widget page is framed by customers' sites: any ancestor may frame it; everything else stays same-origin. */
+function widgetHeaders(c: Context): Record<string, string> {
+  const host = new URL(c.req.url).host;
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob: https:",
+    "media-src 'self' blob: https:",
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors *",
+  ].join("; ");
+  return {
+    "Content-Security-Policy": csp,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cache-Control": "no-store",
+  };
+}
+
+const ICON_POPOUT = "M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14V3zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z";
+const ICON_CLOSE = "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
+const ICON_ATTACH =
+  "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5z";
+
+function Svg({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true">
+      <path d={d} />
+    </svg>
+  );
+}
+
+function WidgetPage() {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>Live chat</title>
+        <link rel="stylesheet" href={widgetAssetUrls.css} />
+        <script src={widgetAssetUrls.js} defer></script>
+      </head>
+      <body>
+        <div id="app" class="app">
+          <header class="head">
+            <div class="head-text">
+              <h1 id="title"></h1>
+              <p id="tagline"></p>
+              <p id="availability" class="avail"></p>
+            </div>
+            <div class="head-actions">
+              <button type="button" id="popout" class="icon-btn" data-i18n-label="popout" hidden>
+                <Svg d={ICON_POPOUT} />
+              </button>
+              <button type="button" id="close" class="icon-btn" data-i18n-label="close">
+                <Svg d={ICON_CLOSE} />
+              </button>
+            </div>
+          </header>
+          <main>
+            <p id="error" class="error" role="alert" hidden></p>
+            <section id="prechat" class="prechat" hidden>
+              <form id="prechat-form" novalidate>
+                <p id="prechat-message"></p>
+                <p id="prechat-error" class="form-error" role="alert" hidden></p>
+                <div id="prechat-fields"></div>
+                <div class="field">
+                  <label for="prechat-text" data-i18n="message"></label>
+                  <textarea id="prechat-text" name="message" rows={3}></textarea>
+                </div>
+                <button type="submit" class="btn wide" data-i18n="start"></button>
+              </form>
+            </section>
+            <section id="thread" class="thread" aria-live="polite" hidden>
+              <ol id="messages" class="messages"></ol>
+            </section>
+            <p id="typing" class="typing" hidden></p>
+          </main>
+          <footer id="composer" hidden>
+            <div id="resolved" class="resolved" hidden>
+              <p data-i18n="resolved"></p>
+              <button type="button" id="new-conversation" class="btn" data-i18n="new_conversation"></button>
+            </div>
+            <form id="compose" class="compose">
+              <label id="attach" class="attach" data-i18n-label="attach">
+                <Svg d={ICON_ATTACH} />
+                <input type="file" id="file" accept="image/*,audio/*,video/*,.pdf,.csv,.txt" />
+              </label>
+              <label for="input" class="visually-hidden" data-i18n="message"></label>
+              <textarea id="input" rows={1}></textarea>
+              <button type="submit" class="btn send" data-i18n="send"></button>
+            </form>
+            <p class="brand-line" data-i18n="powered"></p>
+          </footer>
+        </div>
+      </body>
+    </html>
+  );
+}
+
+const page = "<!doctype html>" + String(<WidgetPage />);
+const pageBody = new TextEncoder().encode(page);
+const pageGzip = Bun.gzipSync(pageBody, { level: 9 });
+
+/** Gzipped sizes of what a visitor downloads: the SDK alone, and the widget page with its CSS and JS. */
+export const widgetBudget = {
+  sdkGzip: sdk.gzip.byteLength,
+  pageGzip: pageGzip.byteLength + css.gzip.byteLength + js.gzip.byteLength,
+};
+
+export const widgetRoutes = new Hono<AppEnv>()
+  .get("/packs/js/sdk.js", (c) =>
+    serve(c, sdk, "public, max-age=300, must-revalidate", { "Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin" }),
+  )
+  .get("/packs/widget/:name", (c) => {
+    const asset = hashed.get(c.req.param("name"));
+    if (!asset) return c.body("Not found", 404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+    return serve(c, asset, "public, max-age=31536000, immutable", { "Cross-Origin-Resource-Policy": "same-origin" });
+  })
+  .get("/widget", (c) => {
+    const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8", Vary: "Accept-Encoding", ...widgetHeaders(c) };
+    if (gzip) headers["Content-Encoding"] = "gzip";
+    return new Response(gzip ? pageGzip : pageBody, { headers });
+  });
