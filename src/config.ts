@@ -23,6 +23,10 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   PARLEY_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PARLEY_PUBLIC_API_RATE_LIMITS: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Config = Readonly<{
@@ -47,6 +51,8 @@ export type Config = Readonly<{
   webhookTimeoutMs: number;
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
+  /** Per-IP limits of the public client API (on by default; load tests from one address turn them off). */
+  publicApiRateLimits: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -79,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookLogRetentionDays: e.PARLEY_WEBHOOK_LOG_RETENTION_DAYS,
     webhookTimeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
     secureCookies: publicUrl.startsWith("https://"),
+    publicApiRateLimits: e.PARLEY_PUBLIC_API_RATE_LIMITS,
   });
 }
 

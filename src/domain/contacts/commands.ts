@@ -107,6 +107,40 @@ export function updateContact(tx: Tx, scope: AccountScope, contactId: number, in
   return writeChanges(tx, scope, current, next);
 }
 
+/**
+ * A contact who introduces themself (client API, widget) rather than being created by an agent: the same
+ * normalization, uniqueness rules and contact.created event as POST /contacts, without an acting user.
+ */
+export function createSelfContact(tx: Tx, accountId: number, input: ContactInput): ContactRow {
+  const values = normalize(input);
+  checkUnique(tx, accountId, values);
+  const contact = tx.db
+    .insert(contacts)
+    .values({
+      ...values,
+      name: values.name ?? "",
+      account_id: accountId,
+      additional_attributes: input.additional_attributes ?? {},
+      custom_attributes: input.custom_attributes ?? {},
+      created_at: tx.now,
+      updated_at: tx.now,
+    })
+    .returning()
+    .get();
+  tx.emit("contact.created", { account_id: accountId, contact_id: contact.id });
+  return contact;
+}
+
+/** The contact's own changes (client API, widget): the same rules as PUT /contacts/:id, attributes merge. */
+export function updateSelfContact(tx: Tx, current: ContactRow, input: ContactInput): ContactRow {
+  const values = normalize(input);
+  checkUnique(tx, current.account_id, values, current.id);
+  const next: Partial<typeof contacts.$inferInsert> = { ...values };
+  if (input.additional_attributes !== undefined) next.additional_attributes = { ...current.additional_attributes, ...input.additional_attributes };
+  if (input.custom_attributes !== undefined) next.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
+  return writeChanges(tx, { account: { id: current.account_id } }, current, next);
+}
+
 /** POST /contacts/:id/destroy_custom_attributes { custom_attributes: [keys] }: removes those keys. */
 export function removeCustomAttributes(tx: Tx, scope: AccountScope, contactId: number, keys: string[]): ContactRow {
   const current = getContact(tx.db, scope.account.id, contactId);
@@ -123,7 +157,7 @@ export function removeContactAvatar(tx: Tx, scope: AccountScope, contactId: numb
 }
 
 /** Writes the changed attributes and emits contact.updated with them; nothing changed, nothing written. */
-function writeChanges(tx: Tx, scope: AccountScope, current: ContactRow, next: Partial<typeof contacts.$inferInsert>): ContactRow {
+function writeChanges(tx: Tx, scope: { account: { id: number } }, current: ContactRow, next: Partial<typeof contacts.$inferInsert>): ContactRow {
   const changed = changedAttributes(current, next);
   if (Object.keys(changed).length === 0) return current;
   const updated = tx.db

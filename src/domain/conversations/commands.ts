@@ -16,7 +16,7 @@ import { ACTIVITY, fill } from "./activity.ts";
 import { changeConversation, type Performer } from "./changes.ts";
 import { findContactInboxBySource, findOrCreateContactInbox } from "./contact-inbox.ts";
 import { canDeleteConversation, canSeeConversation, conversationAccess } from "./policy.ts";
-import type { ConversationRow, InboxRow } from "./records.ts";
+import type { ContactInboxRow, ConversationRow, InboxRow } from "./records.ts";
 
 type Status = (typeof CONVERSATION_STATUSES)[number];
 
@@ -113,6 +113,26 @@ export function createConversation(tx: Tx, scope: AccountScope, input: CreateCon
 
   if (input.assignee_id != null) assertAssignee(tx, accountId, inbox, input.assignee_id);
   if (input.team_id != null) assertTeam(tx, accountId, input.team_id);
+  let conversation = openConversation(tx, performerOf(scope), inbox, contactInbox, input);
+  if (input.message) {
+    createMessage(tx, scope, conversation, input.message);
+    conversation = tx.db.select().from(conversations).where(eq(conversations.id, conversation.id)).get()!;
+  }
+  return conversation;
+}
+
+/**
+ * Inserts a new conversation in a contact session (the part of ConversationBuilder shared by the
+ * Application API and the contact-facing client API): its status, next display id and the created event.
+ */
+export function openConversation(
+  tx: Tx,
+  by: Performer,
+  inbox: InboxRow,
+  contactInbox: ContactInboxRow,
+  input: Pick<CreateConversationInput, "status" | "snoozed_until" | "assignee_id" | "team_id" | "additional_attributes" | "custom_attributes">,
+): ConversationRow {
+  const accountId = inbox.account_id;
   const contact = tx.db.select({ blocked: contacts.blocked }).from(contacts).where(eq(contacts.id, contactInbox.contact_id)).get();
   // Conversation#determine_conversation_status: blocked contacts start resolved; an inbox with an active agent
   // bot starts every new conversation pending (the bot triages it; no auto-assignment until it hands off).
@@ -146,12 +166,7 @@ export function createConversation(tx: Tx, scope: AccountScope, input: CreateCon
     })
     .returning()
     .get();
-  let conversation = changeConversation(tx, performerOf(scope), row, {}, { created: true });
-  if (input.message) {
-    createMessage(tx, scope, conversation, input.message);
-    conversation = tx.db.select().from(conversations).where(eq(conversations.id, row.id)).get()!;
-  }
-  return conversation;
+  return changeConversation(tx, by, row, {}, { created: true });
 }
 
 /** Re-reads the row after a change (activity messages move last_activity_at). */
