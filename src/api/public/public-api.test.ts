@@ -136,6 +136,33 @@ describe("the API-channel article's client-API flow", () => {
     expect((await pub("POST", `${base}/toggle_status`)).body.status).toBe("resolved");
   });
 
+  test("the contact's typing and last-seen reach the agents on /cable", async () => {
+    const me = await call(admin.token, "GET", "/api/v1/profile");
+    const received: { event: string; data: any }[] = [];
+    const consumer = createConsumer(server.url.replace(/^http/, "ws") + "/cable");
+    consumers.push(consumer);
+    await new Promise<void>((resolve, reject) => {
+      consumer.subscriptions.create(
+        { channel: "RoomChannel", pubsub_token: me.body.pubsub_token, account_id: admin.account.id, user_id: me.body.id },
+        { connected: () => resolve(), rejected: () => reject(new Error("rejected")), received: (m: any) => received.push(m) },
+      );
+    });
+    const contact = await newContact(inbox.inbox_identifier, { name: "Typist" });
+    const conv = await pub("POST", `/${inbox.inbox_identifier}/contacts/${contact.source_id}/conversations`, {});
+    const base = `/${inbox.inbox_identifier}/contacts/${contact.source_id}/conversations/${conv.body.id}`;
+    expect((await pub("POST", `${base}/toggle_typing`, { typing_status: "on" })).status).toBe(200);
+    expect((await pub("POST", `${base}/toggle_typing`, { typing_status: "off" })).status).toBe(200);
+    expect((await pub("POST", `${base}/update_last_seen`)).status).toBe(200);
+    const deadline = Date.now() + 3000;
+    while (!received.some((e) => e.event === "conversation.read") && Date.now() < deadline) await Bun.sleep(10);
+    const on = received.find((e) => e.event === "conversation.typing_on");
+    expect(on?.data.conversation.id).toBe(conv.body.id);
+    expect(on?.data.user).toMatchObject({ id: contact.id, type: "contact" });
+    expect(on?.data.is_private).toBe(false);
+    expect(received.find((e) => e.event === "conversation.typing_off")?.data.conversation.id).toBe(conv.body.id);
+    expect(received.find((e) => e.event === "conversation.read")?.data.id).toBe(conv.body.id);
+  });
+
   test("contact update merges custom attributes; bad input is 422 naming the field", async () => {
     const contact = await newContact();
     const path = `/${inbox.inbox_identifier}/contacts/${contact.source_id}`;
@@ -203,6 +230,26 @@ describe("the API-channel article's client-API flow", () => {
     big.append("attachments[]", new File([new Uint8Array(server.deps.config.maxUploadBytes + 1)], "big.bin"));
     const tooBig = await fetch(`${server.url}/public/api/v1/inboxes${path}/${conv.body.id}/messages`, { method: "POST", body: big });
     expect(tooBig.status).toBe(413);
+  });
+});
+
+describe("web widget inboxes", () => {
+  test("the same client API serves a website inbox, named by its website_token", async () => {
+    const created = await call(admin.token, "POST", accountPath(admin.account.id, "/inboxes"), {
+      name: "Website",
+      channel: { type: "web_widget", website_url: "https://shop.example" },
+    });
+    expect(created.status).toBe(200);
+    const token = created.body.website_token as string;
+    expect(token).toEqual(expect.any(String));
+    expect((await pub("GET", `/${token}`)).body.identifier).toBe(token);
+    const visitor = await newContact(token, { name: "Web visitor" });
+    const conv = await pub("POST", `/${token}/contacts/${visitor.source_id}/conversations`, {});
+    expect(conv.status).toBe(200);
+    expect(conv.body.inbox_id).toBe(created.body.id);
+    const m = await pub("POST", `/${token}/contacts/${visitor.source_id}/conversations/${conv.body.id}/messages`, { content: "hello from the site" });
+    expect(m.status).toBe(200);
+    expect(m.body.message_type).toBe(0);
   });
 });
 
