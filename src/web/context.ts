@@ -8,6 +8,7 @@ import { resolveSession } from "../domain/auth/sessions.ts";
 import { NotFound } from "../domain/errors.ts";
 import { membershipsOf, type Membership, type UserRow } from "../domain/users/queries.ts";
 import { availableName } from "../domain/users/serialize.ts";
+import { unreadNotificationBadge } from "../domain/notifications/queries.ts";
 import type { Section, Shell } from "../../views/layouts/app.tsx";
 import type { Doc } from "../../views/layouts/document.tsx";
 import { clearSessionCookie, sessionToken } from "./session.ts";
@@ -102,6 +103,7 @@ export function shellOf(c: WebContext, section: Section, title: string): Shell {
     accounts: c.var.memberships.map((m) => ({ id: m.account_id, name: m.account_name, role: m.role })),
     accountId: membership.account_id,
     section,
+    unreadNotifications: unreadNotificationBadge(c.var.deps.db, membership.account_id, user.id),
   };
 }
 

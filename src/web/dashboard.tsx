@@ -20,6 +20,7 @@ import { webhookSettingsRoutes } from "./webhooks.tsx";
 import { workspaceRoutes } from "./workspace/index.ts";
 import { contactsRoutes } from "./contacts.tsx";
 import { searchRoutes } from "./search.tsx";
+import { notificationRoutes } from "./notifications.tsx";
 import { accountTeamSettingsRoutes } from "./settings/account-team.tsx";
 import { cannedResponseSettingsRoutes } from "./settings/canned-responses.tsx";
 import { moreSettingsRoutes } from "./settings/inbox-label-role-profile.tsx";
@@ -43,6 +44,7 @@ const accountRoutes = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(accountPath(c.var.membership.account_id, "dashboard"), 302))
   .route("/contacts", contactsRoutes)
   .route("/search", searchRoutes)
+  .route("/notifications", notificationRoutes)
   .get("/reports", (c) => render(c, <ReportsPage shell={shellOf(c, "reports", "Reports")} />))
   // Label colours as a stylesheet: the CSP forbids inline styles, so chips find their colour by [data-label].
   .get("/labels.css", (c) => {

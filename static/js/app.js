@@ -74,6 +74,17 @@
     });
   });
 
+  // The rail's unread-notifications badge follows notification.created / updated / deleted (payload: unread_count).
+  document.addEventListener("parley:realtime", function (event) {
+    var detail = event.detail || {};
+    if (!/^notification\./.test(detail.event || "") || !detail.data || typeof detail.data.unread_count !== "number") return;
+    var n = detail.data.unread_count;
+    document.querySelectorAll("[data-notification-badge]").forEach(function (badge) {
+      badge.textContent = n > 99 ? "99+" : String(n);
+      badge.hidden = n === 0;
+    });
+  });
+
   // Buttons that ask before a destructive action: <button data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;

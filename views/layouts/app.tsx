@@ -6,7 +6,7 @@ import { Icon, type IconName } from "../components/icon.tsx";
 import { Document, type Doc } from "./document.tsx";
 import { ShortcutsDialog } from "../pages/conversations/index.tsx";
 
-export type Section = "conversations" | "contacts" | "search" | "reports" | "help-center" | "settings";
+export type Section = "conversations" | "contacts" | "search" | "notifications" | "reports" | "help-center" | "settings";
 
 export type ShellUser = { id: number; name: string; email: string; avatarUrl: string | null; availability: Availability; pubsubToken: string };
 export type ShellAccount = { id: number; name: string; role: string };
@@ -18,16 +18,24 @@ export type Shell = {
   accounts: ShellAccount[];
   accountId: number;
   section: Section;
+  /** Unread notifications of the viewer in this account (capped: the badge shows 99+). */
+  unreadNotifications: number;
 };
 
 const NAV: { section: Section; label: string; icon: IconName; path: string; shortcut?: string }[] = [
   { section: "conversations", label: "Conversations", icon: "conversations", path: "dashboard" },
   { section: "contacts", label: "Contacts", icon: "contacts", path: "contacts" },
   { section: "search", label: "Search", icon: "search", path: "search", shortcut: "search" },
+  { section: "notifications", label: "Notifications", icon: "bell", path: "notifications" },
   { section: "reports", label: "Reports", icon: "reports", path: "reports" },
   { section: "help-center", label: "Help Center", icon: "helpCenter", path: "portals" },
   { section: "settings", label: "Settings", icon: "settings", path: "settings" },
 ];
+
+/** The rail's unread badge text. */
+export function badgeCount(n: number): string {
+  return n > 99 ? "99+" : String(n);
+}
 
 export function accountPath(accountId: number, path: string): string {
   return `/app/accounts/${accountId}/${path}`;
@@ -174,6 +182,11 @@ export function AppLayout(props: { shell: Shell; children: Child }) {
                   >
                     <Icon name={item.icon} size={19} />
                     <span class="rail-label">{item.label}</span>
+                    {item.section === "notifications" ? (
+                      <span class="rail-badge" data-notification-badge hidden={shell.unreadNotifications === 0}>
+                        {badgeCount(shell.unreadNotifications)}
+                      </span>
+                    ) : null}
                   </a>
                 </li>
               ))}

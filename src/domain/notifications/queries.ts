@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { notifications } from "../../db/schema/notifications.ts";
 import { NotFound } from "../errors.ts";
 
@@ -18,13 +19,14 @@ export function getOwnNotification(db: Db, accountId: number, userId: number, id
   return n;
 }
 
-export type NotificationListParams = { page?: number; includes?: string[]; sort_order?: "asc" | "desc" };
+export type NotificationListParams = { page?: number; includes?: string[]; sort_order?: "asc" | "desc"; unreadOnly?: boolean };
 
 function baseWhere(accountId: number, userId: number, p: NotificationListParams) {
   return and(
     eq(notifications.account_id, accountId),
     eq(notifications.user_id, userId),
     p.includes?.includes("snoozed") ? undefined : isNull(notifications.snoozed_until),
+    p.unreadOnly ? isNull(notifications.read_at) : undefined,
   );
 }
 
@@ -55,4 +57,16 @@ export function unreadNotificationCount(db: Db, accountId: number, userId: numbe
     .from(notifications)
     .where(and(baseWhere(accountId, userId, {}), isNull(notifications.read_at)))
     .get()!.n;
+}
+
+const unreadCapped = preparedFor((db) =>
+  db.$client.prepare<{ n: number }, [number, number]>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM notifications
+       WHERE account_id = ?1 AND user_id = ?2 AND read_at IS NULL AND snoozed_until IS NULL LIMIT 100)`,
+  ),
+);
+
+/** Unread notifications for the dashboard's badge, counted up to 100 (every page shows it; the badge says 99+). */
+export function unreadNotificationBadge(db: Db, accountId: number, userId: number): number {
+  return unreadCapped(db).get(accountId, userId)!.n;
 }
