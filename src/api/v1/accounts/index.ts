@@ -22,6 +22,7 @@ import { webhookRoutes } from "./webhooks.ts";
 import { dashboardAppRoutes } from "./dashboard-apps.ts";
 import { cannedResponseRoutes } from "./canned-responses.ts";
 import { searchApiRoutes } from "./search.ts";
+import { csatRoutes } from "./csat.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -50,4 +51,5 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/webhooks", webhookRoutes)
   .route("/dashboard_apps", dashboardAppRoutes)
   .route("/canned_responses", cannedResponseRoutes)
+  .route("/csat_survey_responses", csatRoutes)
   .route("/search", searchApiRoutes);
