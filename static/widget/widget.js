@@ -283,6 +283,7 @@
       })
       .then(function () {
         document.body.dataset.ready = "true";
+        document.body.dataset.readyAt = String(Math.round(performance.now()));
         var cbs = readyCallbacks.splice(0);
         cbs.forEach(function (fn) {
           fn();
@@ -372,7 +373,7 @@
 
   /* ---------- views ---------- */
   function needsPrechat() {
-    return !S.conversation && S.config && S.config.pre_chat_form_enabled && !(S.contact && S.contact.email && S.contact.name);
+    return !S.conversation && S.config && S.config.pre_chat_form_enabled && !(S.contact && S.contact.identifier && S.contact.email);
   }
   function render() {
     if (!S.config) return;
@@ -393,7 +394,9 @@
     var fields = Array.isArray(opts.pre_chat_fields) ? opts.pre_chat_fields : [];
     if (!fields.length && opts.require_email) fields = [{ name: "emailAddress", field_type: "standard", type: "email", enabled: true, required: true }];
     return fields.filter(function (f) {
-      return f && f.enabled && !(S.contact && ((f.name === "emailAddress" && S.contact.email) || (f.name === "fullName" && S.contact.name)));
+      // an identified visitor (setUser) is not asked again for what the site already told us
+      var known = S.contact && S.contact.identifier;
+      return f && f.enabled && !(known && ((f.name === "emailAddress" && S.contact.email) || (f.name === "fullName" && S.contact.name)));
     });
   }
   function renderPrechat() {
@@ -585,7 +588,7 @@
     }
   }
 
-  /** Markdown subset (**bold**, *italic*/_italic_, `code`, [text](url), bare URLs, line breaks) as DOM nodes. */
+  // Markdown subset as DOM nodes: **bold**, *italic* or _italic_, `code`, [text](url), bare URLs, line breaks.
   function markdown(text) {
     var frag = document.createElement("div");
     frag.className = "text";
@@ -616,8 +619,9 @@
     var v = (m.content_attributes || {}).submitted_values;
     return v && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0) ? v : null;
   }
-  function answer(m, values) {
-    return call("PATCH", "messages/" + m.id, { message: { submitted_values: values } }).then(function (res) {
+  /** PATCH messages/:id: `submitted_values` for options and forms, `csat_survey_response` or `submitted_email` otherwise. */
+  function answer(m, values, body) {
+    return call("PATCH", "messages/" + m.id, { message: body || { submitted_values: values } }).then(function (res) {
       var attrs = Object.assign({}, m.content_attributes || {}, { submitted_values: values });
       upsert(Object.assign({}, m, res && res.id ? res : {}, { content_attributes: (res && res.content_attributes) || attrs }));
       renderMessages();
@@ -763,13 +767,14 @@
     box.addEventListener("submit", function (e) {
       e.preventDefault();
       if (!rating) return;
-      answer(m, { csat_survey_response: { rating: rating, feedback_message: comment.value.trim() } }).catch(function () {});
+      var response = { rating: rating, feedback_message: comment.value.trim() };
+      answer(m, { csat_survey_response: response }, { csat_survey_response: response }).catch(function () {});
     });
     return box;
   }
   function renderEmailPrompt(m) {
     var form = el("form", "msg-form inline");
-    var done = submitted(m);
+    var done = submitted(m) || ((m.content_attributes || {}).submitted_email ? { email: m.content_attributes.submitted_email } : null);
     var input = el("input");
     input.type = "email";
     input.required = true;
@@ -785,7 +790,7 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (!form.reportValidity()) return;
-      answer(m, { email: input.value.trim() }).catch(function () {});
+      answer(m, { email: input.value.trim() }, { submitted_email: input.value.trim() }).catch(function () {});
     });
     return form;
   }

@@ -1,0 +1,255 @@
+// Website live chat in a real browser: a page on another origin embeds Chatwoot's standard snippet pointing at
+// Parley; the visitor talks to an agent through the SDK's iframe (/widget), which uses the widget API and /cable.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
+import { join } from "node:path";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { createAdmin, startTestServer, type TestServer } from "../server.ts";
+import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+let host: ReturnType<typeof Bun.serve>;
+let admin: Awaited<ReturnType<typeof createAdmin>>;
+let inbox: { id: number; website_token: string; hmac_token: string };
+
+/** The host site's page: chatwootSettings, Chatwoot's embed snippet (only BASE_URL changed), and a log of chatwoot:* events. */
+function hostPage(baseUrl: string, websiteToken: string, settings: Record<string, unknown>) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body>
+<h1>Acme shop</h1><p>Welcome to our shop.</p>
+<script>
+  window.__events = [];
+  ["chatwoot:ready","chatwoot:on-message","chatwoot:opened","chatwoot:closed","chatwoot:error","chatwoot:on-start-conversation"].forEach(function (name) {
+    window.addEventListener(name, function (e) { window.__events.push({ name: name, detail: e.detail || null }); });
+  });
+  window.chatwootSettings = ${JSON.stringify(settings)};
+</script>
+<script>
+  (function(d,t) {
+    var BASE_URL=${JSON.stringify(baseUrl)};
+    var g=d.createElement(t),s=d.getElementsByTagName(t)[0];
+    g.src=BASE_URL+"/packs/js/sdk.js";
+    g.defer = true;
+    g.async = true;
+    s.parentNode.insertBefore(g,s);
+    g.onload=function(){
+      window.chatwootSDK.run({
+        websiteToken: ${JSON.stringify(websiteToken)},
+        baseUrl: BASE_URL
+      })
+    }
+  })(document,"script");
+</script>
+</body></html>`;
+}
+
+let hostSettings: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  server = startTestServer();
+  browser = await launchBrowser();
+  admin = await createAdmin(server, { accountName: "Acme" });
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}/inboxes`, {
+    token: admin.token,
+    method: "POST",
+    json: {
+      name: "Acme website",
+      channel: {
+        type: "web_widget",
+        website_url: "https://shop.example",
+        welcome_title: "Acme support",
+        welcome_tagline: "Questions about an order? Ask us.",
+        pre_chat_form_enabled: true,
+        pre_chat_form_options: {
+          pre_chat_message: "Tell us who you are",
+          pre_chat_fields: [
+            { field_type: "standard", label: "Full name", name: "fullName", type: "text", enabled: true, required: true },
+            { field_type: "standard", label: "Email", name: "emailAddress", type: "email", enabled: true, required: true },
+          ],
+        },
+      },
+    },
+  });
+  expect(res.status).toBe(200);
+  inbox = await res.json();
+  host = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (req) =>
+      new URL(req.url).pathname === "/"
+        ? new Response(hostPage(server.url, inbox.website_token, hostSettings), { headers: { "Content-Type": "text/html; charset=utf-8" } })
+        : new Response(null, { status: 204 }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  host?.stop(true);
+  await server?.close();
+});
+
+type HostWindow = { __events: { name: string; detail: any }[]; $chatwoot: any };
+const events = (page: Page) => page.evaluate(() => (window as unknown as HostWindow).__events.map((e) => e.name));
+const waitForEvent = (page: Page, name: string, count = 1) =>
+  page.waitForFunction(([n, c]) => (window as unknown as HostWindow).__events.filter((e) => e.name === n).length >= (c as number), [name, count] as const, { timeout: 10_000 });
+
+const api = async (path: string, init: { method?: string; json?: unknown } = {}) => {
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method: init.method ?? (init.json ? "POST" : "GET"), json: init.json });
+  expect(res.status).toBe(200);
+  return res.json();
+};
+const conversations = async () => (await api(`/conversations?inbox_id=${inbox.id}&status=all`)).data.payload as any[];
+
+async function openHost(viewport = { width: 1280, height: 800 }, settings: Record<string, unknown> = {}, colorScheme: "light" | "dark" = "light") {
+  hostSettings = settings;
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const problems = watchForErrors(page);
+  await page.goto(`http://127.0.0.1:${host.port}/`);
+  expect(new URL(page.url()).origin).not.toBe(new URL(server.url).origin);
+  await waitForEvent(page, "chatwoot:ready").catch(async (e) => {
+    console.log("DEBUG", problems, page.frames().map((f) => f.url()), await page.content());
+    throw e;
+  });
+  const frame = page.frameLocator("#chatwoot_live_chat_widget");
+  return { context, page, problems, frame };
+}
+
+/** Retries `read` until it returns `expected` (or a timeout). */
+async function poll<T>(read: () => Promise<T>, expected: T, timeout = 5000): Promise<void> {
+  const until = Date.now() + timeout;
+  let last = await read();
+  while (last !== expected && Date.now() < until) {
+    await Bun.sleep(50);
+    last = await read();
+  }
+  expect(last).toBe(expected);
+}
+
+const cookie = async (page: Page, name: string) => (await page.context().cookies()).find((c) => c.name === name)?.value ?? "";
+
+test("a visitor on another site chats with an agent through the standard snippet", async () => {
+  const { context, page, problems, frame } = await openHost({ width: 1280, height: 800 }, { position: "right", launcherTitle: "Chat with Acme", type: "expanded_bubble" });
+  const widgetFrame = page.frames().find((f) => f.url().includes("/widget?"))!;
+  const readyAt = Number(await widgetFrame.evaluate(() => document.body.dataset.readyAt));
+  console.log(`widget interactive after ${readyAt} ms (iframe navigation start → config and conversation loaded)`);
+  expect(readyAt).toBeGreaterThan(0);
+  expect(readyAt).toBeLessThan(1500);
+
+  // The launcher bubble (expanded: with the launcher title) opens the chat window and the pre-chat form.
+  await expect(page.locator("#cw-bubble").textContent()).resolves.toContain("Chat with Acme");
+  await expect(page.locator("#cw-widget-holder").isVisible()).resolves.toBe(false);
+  await page.click("#cw-bubble");
+  await waitForEvent(page, "chatwoot:opened");
+  await expect(page.locator("#cw-widget-holder").isVisible()).resolves.toBe(true);
+  await frame.locator("#prechat").waitFor({ state: "visible" });
+  await expect(frame.locator("#title").textContent()).resolves.toBe("Acme support");
+  await expect(frame.locator("#tagline").textContent()).resolves.toBe("Questions about an order? Ask us.");
+  await expect(frame.locator("#availability").textContent()).resolves.toBe("Typically replies in a few minutes");
+  await expect(frame.locator("#prechat-message").textContent()).resolves.toBe("Tell us who you are");
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-prechat.png") });
+
+  // Required fields are enforced before anything is sent.
+  await frame.locator("#prechat-text").fill("Where is my order #1234? 📦");
+  await frame.locator("#prechat-form button[type=submit]").click();
+  await expect(frame.locator("#prechat-error").textContent()).resolves.toBe("Full name is required");
+  expect(await conversations()).toHaveLength(0);
+
+  await frame.getByLabel("Full name").fill("Vera Visitor");
+  await frame.getByLabel("Email").fill("vera@shop.test");
+  await frame.locator("#prechat-form button[type=submit]").click();
+  await frame.locator("#messages li.mine").first().waitFor();
+  await expect(frame.locator("#messages li.mine .bubble").first().textContent()).resolves.toBe("Where is my order #1234? 📦");
+  await waitForEvent(page, "chatwoot:on-start-conversation");
+
+  // The conversation and the message are in the API, with the pre-chat details on the contact.
+  const [conv] = await conversations();
+  expect(conv.meta.sender.name).toBe("Vera Visitor");
+  expect(conv.meta.sender.email).toBe("vera@shop.test");
+  const messages = (await api(`/conversations/${conv.id}/messages`)).payload as any[];
+  expect(messages.some((m) => m.content === "Where is my order #1234? 📦" && m.message_type === 0)).toBe(true);
+
+  // The visitor sends a second message from the composer.
+  await frame.locator("#input").fill("It was ordered last week.");
+  await frame.locator("#input").press("Enter");
+  await frame.locator("#messages li.mine", { hasText: "It was ordered last week." }).waitFor();
+
+  // An agent reply through the API appears within a second; markup in it stays text.
+  await frame.locator("body[data-live=true]").waitFor({ state: "attached" });
+  const sentAt = Date.now();
+  await api(`/conversations/${conv.id}/messages`, { json: { content: "Hi Vera, **it ships today**. <b>not bold</b> https://shop.example/track", message_type: "outgoing" } });
+  const reply = frame.locator("#messages li.theirs", { hasText: "it ships today" });
+  await reply.waitFor({ timeout: 1000 });
+  const latency = Date.now() - sentAt;
+  console.log(`agent reply shown in the widget after ${latency} ms`);
+  expect(latency).toBeLessThan(1000);
+  await expect(reply.locator("strong").textContent()).resolves.toBe("it ships today");
+  await expect(reply.locator("b").count()).resolves.toBe(0);
+  await expect(reply.locator(".bubble").textContent()).resolves.toContain("<b>not bold</b>");
+  await expect(reply.locator("a").getAttribute("href")).resolves.toBe("https://shop.example/track");
+  await waitForEvent(page, "chatwoot:on-message");
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-open.png") });
+
+  // The session survives a reload: same cookie, same conversation.
+  const token = await cookie(page, "cw_conversation");
+  expect(token.length).toBeGreaterThan(20);
+  await page.reload();
+  await waitForEvent(page, "chatwoot:ready");
+  await page.click("#cw-bubble");
+  await frame.locator("#messages li.theirs", { hasText: "it ships today" }).waitFor();
+  await expect(frame.locator("#prechat").isVisible()).resolves.toBe(false);
+  expect(await conversations()).toHaveLength(1);
+
+  // setUser with a valid identifier_hash marks the session verified; a wrong hash is refused with chatwoot:error.
+  const hash = createHmac("sha256", inbox.hmac_token).update("vera-42").digest("hex");
+  await page.evaluate((h) => (window as unknown as HostWindow).$chatwoot.setUser("vera-42", { name: "Vera Visitor", email: "vera@shop.test", identifier_hash: h }), hash);
+  await poll(async () => (await conversations())[0].meta.hmac_verified, true);
+  expect((await conversations())[0].meta.sender.identifier).toBe("vera-42");
+  await poll(async () => (await cookie(page, `cw_user_${inbox.website_token}`)) !== "", true);
+  await page.evaluate(() => (window as unknown as HostWindow).$chatwoot.setUser("mallory-7", { name: "Mallory", identifier_hash: "0".repeat(64) }));
+  await waitForEvent(page, "chatwoot:error");
+  const error = await page.evaluate(() => (window as unknown as HostWindow).__events.find((e) => e.name === "chatwoot:error")!.detail);
+  expect(error.status).toBe(401);
+  expect(error.message).toContain("HMAC failed");
+
+  // reset() forgets the visitor: cookies gone, a new anonymous session with the pre-chat form again.
+  await page.evaluate(() => (window as unknown as HostWindow).$chatwoot.reset());
+  await waitForEvent(page, "chatwoot:ready", 2);
+  expect(await cookie(page, `cw_user_${inbox.website_token}`)).toBe("");
+  const fresh = await cookie(page, "cw_conversation");
+  expect(fresh).not.toBe("");
+  expect(fresh).not.toBe(token);
+  await page.click("#cw-bubble");
+  await frame.locator("#prechat").waitFor({ state: "visible" });
+  await expect(frame.locator("#messages li").count()).resolves.toBe(0);
+  await page.click("#cw-bubble");
+  await waitForEvent(page, "chatwoot:closed");
+  expect(await events(page)).toContain("chatwoot:closed");
+
+  // The only console errors are the browser's report of the refused setUser (401).
+  expect(problems.filter((p) => !p.includes("status of 401"))).toEqual([]);
+  await context.close();
+}, 60_000);
+
+test("phone width opens full screen, dark mode follows the setting, German through the same i18n table", async () => {
+  const { context, page, problems, frame } = await openHost({ width: 390, height: 760 }, { darkMode: "auto", locale: "de" }, "dark");
+  await page.click("#cw-bubble");
+  await frame.locator("#prechat").waitFor({ state: "visible" });
+  const box = await page.locator("#cw-widget-holder").boundingBox();
+  expect(box).toEqual({ x: 0, y: 0, width: 390, height: 760 });
+  await expect(page.locator("#cw-bubble").isVisible()).resolves.toBe(false);
+  await expect(frame.locator("#prechat-form button[type=submit]").textContent()).resolves.toBe("Gespräch beginnen");
+  await expect(frame.locator("#availability").textContent()).resolves.toBe("Antwortet meist innerhalb weniger Minuten");
+  const dark = await frame.locator("main").evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(dark).toBe("rgb(29, 32, 38)");
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-phone.png") });
+
+  // setColorScheme("light") switches back; the close button in the header closes the window.
+  await page.evaluate(() => (window as unknown as HostWindow).$chatwoot.setColorScheme("light"));
+  await poll(() => frame.locator("main").evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(244, 246, 251)");
+  await frame.locator("#close").click();
+  await waitForEvent(page, "chatwoot:closed");
+  await expect(page.locator("#cw-bubble").isVisible()).resolves.toBe(true);
+  expect(problems).toEqual([]);
+  await context.close();
+}, 60_000);
