@@ -1,0 +1,71 @@
+// Serving the website live chat: the SDK at Chatwoot's fixed URL, the framed /widget page and its assets.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { gzipSync } from "node:zlib";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+import { widgetAssetUrls, widgetBudget } from "./widget.tsx";
+
+let server: TestServer;
+
+beforeAll(() => {
+  server = startTestServer();
+});
+afterAll(() => server.close());
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { headers, decompress: false } as RequestInit);
+
+test("sdk.js: JavaScript with a short max-age and an ETag that answers 304, gzipped when asked", async () => {
+  const plain = await get("/packs/js/sdk.js", { "Accept-Encoding": "identity" });
+  expect(plain.status).toBe(200);
+  expect(plain.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  expect(plain.headers.get("cache-control")).toBe("public, max-age=300, must-revalidate");
+  expect(plain.headers.get("content-encoding")).toBeNull();
+  const body = await plain.text();
+  expect(body).toContain("window.chatwootSDK");
+  const etag = plain.headers.get("etag")!;
+  expect(etag).toMatch(/^"[0-9a-f]{20}"$/);
+
+  const again = await get("/packs/js/sdk.js", { "If-None-Match": etag });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe("");
+  expect((await get("/packs/js/sdk.js", { "If-None-Match": '"other"' })).status).toBe(200);
+
+  const gz = await get("/packs/js/sdk.js", { "Accept-Encoding": "gzip, br" });
+  expect(gz.headers.get("content-encoding")).toBe("gzip");
+  expect(new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await gz.arrayBuffer())))).toBe(body);
+});
+
+test("/widget may be framed by any site, runs under a strict CSP and links only same-origin hashed assets", async () => {
+  const res = await get("/widget?website_token=abc", { "Accept-Encoding": "identity" });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+  expect(res.headers.get("x-frame-options")).toBeNull();
+  const csp = res.headers.get("content-security-policy")!;
+  expect(csp).toContain("frame-ancestors *");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("style-src 'self'");
+  expect(csp).not.toContain("unsafe-inline");
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  const html = await res.text();
+  expect(html.startsWith("<!doctype html>")).toBe(true);
+  expect(html).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|style=|<style/);
+  expect(html).toContain(`src="${widgetAssetUrls.js}"`);
+  expect(html).toContain(`href="${widgetAssetUrls.css}"`);
+
+  for (const url of [widgetAssetUrls.js, widgetAssetUrls.css]) {
+    const asset = await get(url);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  }
+  expect((await get("/packs/widget/widget.000000000000.js")).status).toBe(404);
+});
+
+test("size budgets: sdk.js ≤ 10 KB gzipped, the widget page with its CSS and JS ≤ 60 KB gzipped", async () => {
+  const size = async (path: string) => gzipSync(Buffer.from(await (await get(path, { "Accept-Encoding": "identity" })).arrayBuffer())).byteLength;
+  const sdk = await size("/packs/js/sdk.js");
+  const page = (await size("/widget?website_token=abc")) + (await size(widgetAssetUrls.css)) + (await size(widgetAssetUrls.js));
+  console.log(`sdk.js ${sdk} B gzipped; widget page HTML+CSS+JS ${page} B gzipped (served: ${widgetBudget.sdkGzip} B, ${widgetBudget.pageGzip} B)`);
+  expect(sdk).toBeLessThanOrEqual(10 * 1024);
+  expect(page).toBeLessThanOrEqual(60 * 1024);
+  expect(widgetBudget.sdkGzip).toBeLessThanOrEqual(10 * 1024);
+  expect(widgetBudget.pageGzip).toBeLessThanOrEqual(60 * 1024);
+});
