@@ -177,3 +177,26 @@ describe("CSAT API", () => {
     expect(foreign.body).toEqual([]);
   });
 });
+
+describe("conversation sidebar", () => {
+  test("shows the contact's rating and feedback once they answered, and nothing before", async () => {
+    const s = await surveyedConversation("Sidebar Sue");
+    const me = admin as Admin & { email: string; password: string };
+    const agent = new WebClient(server);
+    await agent.page("/app/login");
+    expect((await agent.post("/app/login", { email: me.email, password: me.password })).status).toBe(302);
+    const section = `/app/accounts/${admin.account.id}/conversations/${s.displayId}/sidebar/info`;
+    const before = await agent.page(section);
+    expect(before.res.status).toBe(200);
+    expect(before.html).toContain("Conversation information");
+    expect(before.html).not.toContain("CSAT rating");
+
+    const contact = new WebClient(server);
+    await contact.page(`/survey/responses/${s.uuid}`);
+    expect((await contact.post(`/survey/responses/${s.uuid}`, { rating: "3", feedback_message: "ok <i>fine</i>" })).status).toBe(200);
+    const after = await agent.page(section);
+    expect(after.html).toContain("CSAT rating");
+    expect(after.html).toContain("3/5");
+    expect(after.html).toContain("ok &lt;i&gt;fine&lt;/i&gt;");
+  });
+});

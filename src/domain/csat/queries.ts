@@ -112,3 +112,9 @@ export function findSurveyByConversationUuid(db: Db, uuid: string): PublicSurvey
   const response = db.select().from(csat_survey_responses).where(eq(csat_survey_responses.message_id, message.id)).get() ?? null;
   return { conversation, message, response };
 }
+
+/** The rating shown in the conversation sidebar: the latest answer of the conversation's survey, if any. */
+export function csatSummary(db: Db, accountId: number, conversationId: number): { rating: number; feedback: string | null } | null {
+  const r = csatResponseOfConversation(db, accountId, conversationId);
+  return r ? { rating: r.rating, feedback: r.feedback_message } : null;
+}

@@ -3,6 +3,7 @@
 // as the conversations API (assignments, team, priority, labels, participants, custom attributes); each answers an
 // htmx request with its re-rendered section and a plain form post with a redirect back to the conversation.
 import { Hono } from "hono";
+import { csatSummary } from "../../domain/csat/queries.ts";
 import { z } from "zod";
 import type { Tx } from "../../db/tx.ts";
 import type { AppEnv } from "../../deps.ts";
@@ -126,7 +127,7 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
     customAttributes: pairs(conv.custom_attributes),
     additionalAttributes: pairs(conv.additional_attributes),
     previous: previousViews(records, previous, scope.userId),
-    info: { createdAt: conv.created_at, inboxName: records.inbox(conv.inbox_id)?.inbox.name ?? "", status: conv.status },
+    info: { createdAt: conv.created_at, inboxName: records.inbox(conv.inbox_id)?.inbox.name ?? "", status: conv.status, csat: csatSummary(db, conv.account_id, conv.id) },
   };
 }
 

@@ -42,7 +42,8 @@ export type SidebarData = {
   customAttributes: [string, string][];
   additionalAttributes: [string, string][];
   previous: { displayId: number; status: string; inboxName: string; lastActivityAt: number; snippet: string | null }[];
-  info: { createdAt: number; inboxName: string; status: string };
+  /** csat: the contact's answer to the CSAT survey, when they gave one. */
+  info: { createdAt: number; inboxName: string; status: string; csat?: { rating: number; feedback: string | null } | null };
   /** A refused action, shown in its section. */
   error?: { section: SidebarSectionKey; message: string };
 };
@@ -471,6 +472,19 @@ export function InfoSection(props: { d: SidebarData }) {
             <time datetime={new Date(d.info.createdAt).toISOString()}>{dateTime(d.info.createdAt)}</time>
           </dd>
         </div>
+        {d.info.csat ? (
+          <div class="sidebar-kv-row sidebar-csat">
+            <dt>CSAT rating</dt>
+            <dd>
+              <span class="sidebar-csat-stars" aria-label={`${d.info.csat.rating} out of 5`}>
+                {"★".repeat(d.info.csat.rating)}
+                <span class="muted">{"★".repeat(5 - d.info.csat.rating)}</span>
+              </span>{" "}
+              {d.info.csat.rating}/5
+              {d.info.csat.feedback ? <p class="muted sidebar-csat-feedback">“{d.info.csat.feedback}”</p> : null}
+            </dd>
+          </div>
+        ) : null}
       </dl>
     </SidebarSection>
   );
