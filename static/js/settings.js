@@ -75,3 +75,44 @@
     });
   });
 })();
+
+// ---------- Website inbox: Widget tab (src/web/settings/inbox-widget.tsx) ----------
+(function () {
+  "use strict";
+
+  var REPLY_TIMES = {
+    in_a_few_minutes: "Typically replies in a few minutes",
+    in_a_few_hours: "Typically replies in a few hours",
+    in_a_day: "Typically replies in a day",
+  };
+  var DEFAULT_TITLE = "Hi there ! 🙌🏼";
+  var DEFAULT_TAGLINE = "We make it simple to connect with us. Ask us anything, or share your feedback.";
+
+  document.addEventListener("alpine:init", function () {
+    // The preview beside the widget settings follows the form as the admin types (colour, welcome text, reply time).
+    window.Alpine.data("widgetPreview", function () {
+      return {
+        title: "",
+        tagline: "",
+        replyText: "",
+        color: "",
+        init: function () {
+          this.sync();
+        },
+        field: function (name) {
+          var el = this.$root.elements ? this.$root.elements.namedItem(name) : null;
+          return el && typeof el.value === "string" ? el.value : "";
+        },
+        sync: function () {
+          this.title = this.field("welcome_title").trim() || DEFAULT_TITLE;
+          this.tagline = this.field("welcome_tagline").trim() || DEFAULT_TAGLINE;
+          this.replyText = REPLY_TIMES[this.field("reply_time")] || REPLY_TIMES.in_a_few_minutes;
+          var color = this.field("widget_color");
+          this.color = /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#1f93ff";
+          // CSSOM, not a style attribute: allowed by the page's Content-Security-Policy.
+          this.$root.style.setProperty("--widget-color", this.color);
+        },
+      };
+    });
+  });
+})();

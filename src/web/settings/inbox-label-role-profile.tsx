@@ -48,6 +48,7 @@ import { ProfilePage, type NotificationPrefs, type PreferenceValues, type Profil
 import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf, readForm, secret, submitted, text } from "../forms.ts";
 import { access } from "../settings.tsx";
+import { inboxWidgetRoutes } from "./inbox-widget.tsx";
 
 type Body = Record<string, string | File | (string | File)[]>;
 
@@ -635,4 +636,4 @@ const profileRoutes = new Hono<AppEnv>()
   });
 
 /** Mounted at /app/accounts/:accountId/settings (before the other settings routers). */
-export const moreSettingsRoutes = new Hono<AppEnv>().route("/", inboxRoutes).route("/", labelRoutes).route("/", roleRoutes).route("/", profileRoutes);
+export const moreSettingsRoutes = new Hono<AppEnv>().route("/", inboxWidgetRoutes).route("/", inboxRoutes).route("/", labelRoutes).route("/", roleRoutes).route("/", profileRoutes);

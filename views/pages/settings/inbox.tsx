@@ -47,13 +47,14 @@ export type Collaborator = { id: number; name: string; email: string; role: stri
  * Tabs of the inbox page. Every inbox has Settings, Collaborators and Bot; a channel adds its own tabs
  * (the API channel: Configuration). A new channel kind adds an entry to CHANNEL_TABS and a case in ChannelTab.
  */
-export type InboxTab = "settings" | "collaborators" | "bot" | "configuration";
+export type InboxTab = "settings" | "collaborators" | "bot" | "configuration" | "widget";
 const BASE_TABS: { key: InboxTab; label: string }[] = [
   { key: "settings", label: "Settings" },
   { key: "collaborators", label: "Collaborators" },
 ];
 const CHANNEL_TABS: Record<string, { key: InboxTab; label: string }[]> = {
   "Channel::Api": [{ key: "configuration", label: "Configuration" }],
+  "Channel::WebWidget": [{ key: "widget", label: "Widget" }],
 };
 export function inboxTabs(channelType: string): { key: InboxTab; label: string }[] {
   return [...BASE_TABS, ...(CHANNEL_TABS[channelType] ?? []), { key: "bot", label: "Bot" }];
@@ -141,7 +142,7 @@ export function MaskedValue(props: { value: string; testid: string; label: strin
 }
 
 /** A value shown in the clear with a Copy button. */
-function CopyValue(props: { value: string; testid: string; label: string }) {
+export function CopyValue(props: { value: string; testid: string; label: string }) {
   return (
     <div class="secret" x-data="secret">
       <code class="secret-value" x-ref="value" data-value={props.value} data-testid={props.testid}>
@@ -175,11 +176,11 @@ export function NewInboxPage(props: { shell: Shell; access: SettingsAccess; valu
                 <span class="inbox-channel-name">API</span>
                 <span class="muted small">Your own app or chat interface sends conversations through the API; Parley calls your URL back.</span>
               </div>
-              <div class="inbox-channel is-disabled" role="listitem" aria-disabled="true">
+              <a class="inbox-channel" role="listitem" href={`${base}/new/website`} data-testid="channel-website">
                 <Icon name="globe" size={22} />
                 <span class="inbox-channel-name">Website</span>
-                <span class="muted small">Coming with the live-chat widget.</span>
-              </div>
+                <span class="muted small">A live-chat widget on your site: visitors chat with you from any page.</span>
+              </a>
               <div class="inbox-channel is-disabled" role="listitem" aria-disabled="true">
                 <Icon name="mail" size={22} />
                 <span class="inbox-channel-name">Email</span>
@@ -294,7 +295,7 @@ function CreatedPanel(props: { accountId: number; inbox: InboxDetail }) {
   );
 }
 
-function InboxFrame(props: { shell: Shell; access: SettingsAccess; inbox: InboxDetail; tab: InboxTab; notice?: Notice; created?: boolean; children: Child }) {
+export function InboxFrame(props: { shell: Shell; access: SettingsAccess; inbox: InboxDetail; tab: InboxTab; notice?: Notice; created?: boolean; children: Child }) {
   const { inbox } = props;
   const list = accountPath(props.shell.accountId, "settings/inboxes");
   return (
