@@ -220,25 +220,6 @@ export function InboxWidgetPage(props: {
           Nothing was saved. Check the fields marked below.
         </Alert>
       ) : null}
-      <section class="card" aria-labelledby="snippet-heading">
-        <header class="card-header">
-          <div>
-            <h2 id="snippet-heading" class="card-title">
-              Embed the widget
-            </h2>
-            <p class="card-subtitle">Put this code on your website, before the closing body tag.</p>
-          </div>
-        </header>
-        <div class="card-body stack">
-          <pre class="widget-snippet" data-testid="widget-snippet">
-            <code>{props.script}</code>
-          </pre>
-          <div class="inbox-credential">
-            <p class="field-label">Website token</p>
-            <CopyValue value={props.websiteToken} testid="website-token" label="website token" />
-          </div>
-        </div>
-      </section>
       <form method="post" action={action} class="widget-settings" novalidate id="widget-form" x-data="widgetPreview" x-on:input="sync" x-on:change="sync">
         <CsrfField token={props.shell.doc.csrfToken} />
         <div class="widget-settings-main stack-lg">
@@ -345,6 +326,25 @@ export function InboxWidgetPage(props: {
         </div>
         <WidgetPreview name={props.inbox.name} v={v} />
       </form>
+      <section class="card" aria-labelledby="snippet-heading">
+        <header class="card-header">
+          <div>
+            <h2 id="snippet-heading" class="card-title">
+              Embed the widget
+            </h2>
+            <p class="card-subtitle">Put this code on your website, before the closing body tag.</p>
+          </div>
+        </header>
+        <div class="card-body stack">
+          <pre class="widget-snippet" data-testid="widget-snippet">
+            <code>{props.script}</code>
+          </pre>
+          <div class="inbox-credential">
+            <p class="field-label">Website token</p>
+            <CopyValue value={props.websiteToken} testid="website-token" label="website token" />
+          </div>
+        </div>
+      </section>
     </InboxFrame>
   );
 }
