@@ -23,7 +23,7 @@ export type ChannelKind<S> = {
   columnsForCreate(settings: S): ChannelColumns;
   columnsForUpdate(current: ChannelRow, settings: S): Partial<ChannelColumns>;
   /** The channel's part of the inbox JSON (api/v1/models/_inbox.json.jbuilder). */
-  inboxFields(channel: ChannelRow, viewer: { administrator: boolean }): Record<string, unknown>;
+  inboxFields(channel: ChannelRow, viewer: { administrator: boolean; publicUrl?: string }): Record<string, unknown>;
   /** The source_id offered by contactable_inboxes for a contact, or null when the inbox cannot reach them. */
   contactableSourceId(ctx: { contact: { email: string | null; phone_number: string | null }; latestSourceId: string | null }): string | null;
   /** A source_id for a new contact_inbox when the client gives none (ContactInboxBuilder). */

@@ -76,6 +76,7 @@ describe("website inbox", () => {
     expect(token).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(typeof inbox.hmac_token).toBe("string");
     expect(inbox.web_widget_script).toContain(`websiteToken: "${token}"`);
+    expect(inbox.web_widget_script).toContain(`var BASE_URL="${server.deps.config.publicUrl}"`);
     expect(inbox.web_widget_script).toContain('/packs/js/sdk.js"');
     expect(inbox.pre_chat_form_options.pre_chat_fields.map((f: { name: string; enabled: boolean }) => [f.name, f.enabled])).toEqual([
       ["emailAddress", false],

@@ -166,7 +166,7 @@ export const webWidgetChannel: ChannelKind<WebWidgetSettings> = {
   // Chatwoot's inbox jbuilder: the web widget attributes; the HMAC token only for administrators.
   inboxFields: (channel, viewer) => {
     const w = widgetConfigOf(channel);
-    const base = (viewer as { publicUrl?: string }).publicUrl ?? "";
+    const base = viewer.publicUrl ?? "";
     return {
       website_url: w.website_url,
       widget_color: w.widget_color,

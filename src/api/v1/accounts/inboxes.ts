@@ -44,7 +44,7 @@ function withHours(db: Parameters<typeof workingHoursByInbox>[0], row: ReturnTyp
 export const inboxRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const { db } = c.var.deps;
-    const viewer = { administrator: isAdministrator(c.var.scope) };
+    const viewer = { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl };
     const rows = listInboxes(db, c.var.scope);
     const hours = workingHoursByInbox(db, rows.map((r) => r.inbox.id));
     return c.json({ payload: rows.map((row) => serializeInbox({ ...row, working_hours: hours.get(row.inbox.id) }, viewer)) });
@@ -52,17 +52,17 @@ export const inboxRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const body = await readBody(c, createBody);
     const row = c.var.deps.tx((tx) => createInbox(tx, c.var.scope, body));
-    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .get("/:id", (c) => {
     const row = getVisibleInbox(c.var.deps.db, c.var.scope, idParam(c, "id"));
-    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .on(["PATCH", "PUT"], "/:id", async (c) => {
     const id = idParam(c, "id");
     const body = await readBody(c, updateBody);
     const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body));
-    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .delete("/:id", async (c) => {
     const id = idParam(c, "id");
