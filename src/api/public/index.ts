@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppDeps, AppEnv } from "../../deps.ts";
 import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
 import { Records } from "../../domain/conversations/records.ts";
+import { workingHoursOf } from "../../domain/inboxes/business-hours.ts";
 import { MAX_ATTACHMENTS, MAX_CONTENT_LENGTH } from "../../domain/messages/commands.ts";
 import { listMessages } from "../../domain/messages/queries.ts";
 import {
@@ -83,7 +84,10 @@ export function publicApiRoutes(deps: AppDeps) {
 
   const app = new Hono<AppEnv>();
 
-  app.get("/:inbox_identifier", (c) => c.json(publicInboxJson(inboxOf(c))));
+  app.get("/:inbox_identifier", (c) => {
+    const where = inboxOf(c);
+    return c.json(publicInboxJson(where, workingHoursOf(deps.db, where.inbox.id)));
+  });
 
   app.post("/:inbox_identifier/contacts", async (c) => {
     const where = inboxOf(c);

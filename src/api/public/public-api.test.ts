@@ -63,6 +63,8 @@ describe("the API-channel article's client-API flow", () => {
     expect(shown.status).toBe(200);
     expect({ ...shown.body }).toMatchObject({ identifier: inbox.inbox_identifier, identity_validation_enabled: false, name: expect.any(String) });
     expect(shown.body.hmac_token).toBeUndefined();
+    expect(shown.body.working_hours).toHaveLength(7);
+    expect(shown.body.working_hours[1]).toMatchObject({ day_of_week: 1, open_hour: 9, close_hour: 17 });
 
     const contact = await newContact(inbox.inbox_identifier, { name: "Pranav", email: "pranav@client.example", custom_attributes: { plan: "pro" } });
     expect({ ...contact }).toMatchObject({ name: "Pranav", email: "pranav@client.example", source_id: expect.any(String), pubsub_token: expect.any(String) });

@@ -1,6 +1,7 @@
 import type { AttachmentRow } from "../attachments/serialize.ts";
 import { attachmentPushData } from "../attachments/serialize.ts";
 import { contactModelJson } from "../contacts/serialize.ts";
+import type { WorkingHourSlot } from "../inboxes/business-hours.ts";
 import type { ConversationRow, MessageRow, Records } from "../conversations/records.ts";
 import { loadAttachments, senderPushData } from "../messages/push.ts";
 import type { ContactSession, PublicInbox } from "./session.ts";
@@ -8,12 +9,13 @@ import type { ContactSession, PublicInbox } from "./session.ts";
 const unix = (ms: number | null | undefined) => (ms == null ? 0 : Math.floor(ms / 1000));
 
 /** public/api/v1/inboxes/show.json.jbuilder: what a client may know about the inbox. */
-export function publicInboxJson({ inbox, channel }: PublicInbox) {
+export function publicInboxJson({ inbox, channel }: PublicInbox, workingHours: readonly WorkingHourSlot[]) {
   return {
     identifier: channel.identifier,
     identity_validation_enabled: channel.hmac_mandatory,
     name: inbox.name,
     timezone: inbox.timezone,
+    working_hours: workingHours,
     working_hours_enabled: inbox.working_hours_enabled,
     csat_survey_enabled: inbox.csat_survey_enabled,
     greeting_enabled: inbox.greeting_enabled,
