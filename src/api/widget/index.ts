@@ -114,7 +114,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
       const { visitor } = c.var.deps.tx((tx) => setUser(tx, w, v, { ...body, identifier: body.identifier! }));
       return c.json(visitorContactJson(visitor.contact, visitor.contactInbox));
     }
-    const contact = c.var.deps.tx((tx) => identifyContact(tx, w.inbox.account_id, v.contact, body));
+    const contact = c.var.deps.tx((tx) => identifyContact(tx, w.inbox.account_id, v.contact, { ...body, identifier: undefined }));
     return c.json(visitorContactJson(contact, v.contactInbox));
   })
   .patch("/contact/set_user", async (c) => {

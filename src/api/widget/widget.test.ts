@@ -193,6 +193,23 @@ describe("contact", () => {
     expect(msgs.body.filter((m: { message_type: number }) => m.message_type < 2).map((m: { content: string }) => m.content)).toEqual(["from my phone"]);
   });
 
+  test("without a valid hash nobody can claim an existing identifier and read that contact", async () => {
+    const owner = await newVisitor();
+    const hash = createHmac("sha256", inbox.hmac_token).update("owner-7").digest("hex");
+    await widget("PATCH", "contact/set_user", { auth: owner.auth, json: { identifier: "owner-7", identifier_hash: hash, email: "owner7@example.com", phone_number: "+15550007777" } });
+    const intruder = await newVisitor();
+    const r = await widget("PATCH", "contact/set_user", { auth: intruder.auth, json: { identifier: "owner-7", name: "Intruder" } });
+    expect(r.status).toBe(200);
+    expect(r.body.id).toBe(intruder.contactId);
+    expect(r.body).toMatchObject({ identifier: null, email: null, phone_number: null, name: "Intruder" });
+    const viaPatch = await widget("PATCH", "contact", { auth: intruder.auth, json: { identifier: "owner-7" } });
+    expect(viaPatch.body.id).toBe(intruder.contactId);
+    // Nor through the pre-chat form.
+    const other = await newVisitor();
+    await widget("POST", "conversations", { auth: other.auth, json: { contact: { name: "X", identifier: "fresh-id" }, message: { content: "hi" } } });
+    expect((await widget("GET", "contact", { auth: other.auth })).body.identifier).toBeNull();
+  });
+
   test("hmac_mandatory refuses set_user without a hash", async () => {
     const created = (await app("POST", "/inboxes", { name: "Strict", channel: { type: "web_widget", website_url: "https://strict.example.com", hmac_mandatory: true } })).body;
     expect(created.hmac_mandatory).toBe(true);

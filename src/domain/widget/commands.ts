@@ -105,7 +105,9 @@ export type SetUserInput = VisitorAttributes & { identifier: string; identifier_
  * PATCH contact/set_user ($chatwoot.setUser): checks the identity hash (401 on a mismatch, or when the inbox
  * makes it mandatory and none is sent), then identifies the visitor. A session already identified as someone
  * else gets a new session (and token) for this identifier; an anonymous session is handed to the contact who
- * already has the identifier. A valid hash marks the session verified.
+ * already has the identifier. A valid hash marks the session verified. Unlike Chatwoot, an existing contact is
+ * only ever reached with a valid hash: without one a visitor cannot claim someone's identifier and read their
+ * details; they stay (or start) an unidentified contact of their own.
  */
 export function setUser(tx: Tx, w: WebWidget, v: Visitor, input: SetUserInput): { visitor: Visitor; newSession: boolean } {
   const hash = input.identifier_hash?.trim() || null;
@@ -115,13 +117,19 @@ export function setUser(tx: Tx, w: WebWidget, v: Visitor, input: SetUserInput): 
   let visitor = v;
   let newSession = false;
   const owner = tx.db.select().from(contacts).where(and(eq(contacts.account_id, accountId), eq(contacts.identifier, input.identifier))).get();
+  const reachable = owner && (hash || owner.id === v.contact.id) ? owner : null;
   if (v.contact.identifier && v.contact.identifier !== input.identifier) {
     // A different person on this browser: a fresh session for them (their own contact, existing or new).
-    const contact = owner ?? tx.db.insert(contacts).values({ account_id: accountId, name: "", identifier: input.identifier, created_at: tx.now, updated_at: tx.now }).returning().get();
-    if (!owner) tx.emit("contact.created", { account_id: accountId, contact_id: contact.id });
+    let contact = reachable;
+    if (!contact) {
+      const identifier = owner ? null : input.identifier;
+      contact = tx.db.insert(contacts).values({ account_id: accountId, name: "", identifier, created_at: tx.now, updated_at: tx.now }).returning().get();
+      tx.emit("contact.created", { account_id: accountId, contact_id: contact.id });
+    }
     visitor = { contact, contactInbox: openSession(tx, w, contact.id) };
     newSession = true;
-  } else if (!v.contact.identifier && owner && owner.id !== v.contact.id) {
+  } else if (!v.contact.identifier && reachable && reachable.id !== v.contact.id) {
+    const owner = reachable;
     // The anonymous session (and its conversations) now belongs to the known contact.
     tx.db.update(contact_inboxes).set({ contact_id: owner.id, updated_at: tx.now }).where(eq(contact_inboxes.id, v.contactInbox.id)).run();
     for (const c of tx.db.select().from(conversations).where(eq(conversations.contact_inbox_id, v.contactInbox.id)).all()) {
@@ -203,7 +211,9 @@ export function createVisitorConversation(
   const c = input.contact ?? {};
   const email = c.email?.toLowerCase() ?? null;
   const name = c.name || (email ? email.split("@")[0] : null);
-  const contact = identifyContact(tx, w.inbox.account_id, v.contact, { ...c, email, name }, { retainName: true });
+  // The pre-chat form's fields only: an identifier is set through set_user (and its HMAC check), never here.
+  const fields = { name, email, phone_number: c.phone_number, custom_attributes: c.custom_attributes };
+  const contact = identifyContact(tx, w.inbox.account_id, v.contact, fields, { retainName: true });
   const visitor = { ...v, contact };
   let conversation = startConversation(tx, w, visitor, input, ctx);
   const message = input.message?.content ? postVisitorMessage(tx, visitor, conversation, input.message) : null;

@@ -32,7 +32,7 @@ export function findWebWidget(db: Db, websiteToken: string | undefined): WebWidg
     inbox: row.inbox,
     channel: row.channel,
     widget: widgetConfigOf(row.channel),
-    account: { id: row.account.id, name: row.account.name, locale: (row.account as { locale?: string }).locale ?? "en" },
+    account: { id: row.account.id, name: row.account.name, locale: row.account.locale },
   };
 }
 
