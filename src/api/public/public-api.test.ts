@@ -291,6 +291,32 @@ describe("who may see what", () => {
   });
 });
 
+describe("sessions found by email", () => {
+  test("a second session with a known email joins that contact but reads only its own conversations and no private fields", async () => {
+    const agentMade = await call(admin.token, "POST", accountPath(admin.account.id, "/contacts"), {
+      name: "Known Customer",
+      email: "known@client.example",
+      phone_number: "+15550001111",
+      identifier: "crm-42",
+      inbox_id: inbox.id,
+    });
+    expect(agentMade.status).toBe(200);
+    const first = agentMade.body.payload.contact_inbox.source_id as string;
+    const older = await pub("POST", `/${inbox.inbox_identifier}/contacts/${first}/conversations`, {});
+    expect(older.status).toBe(200);
+
+    const visitor = await newContact(inbox.inbox_identifier, { name: "Someone", email: "KNOWN@client.example" });
+    expect(visitor.id).toBe(agentMade.body.payload.contact.id);
+    expect(visitor.source_id).not.toBe(first);
+    expect(JSON.stringify(visitor)).not.toContain("+15550001111");
+    expect((await pub("GET", `/${inbox.inbox_identifier}/contacts/${visitor.source_id}/conversations`)).body).toEqual([]);
+    expect((await pub("GET", `/${inbox.inbox_identifier}/contacts/${visitor.source_id}/conversations/${older.body.id}`)).status).toBe(404);
+    const own = await pub("POST", `/${inbox.inbox_identifier}/contacts/${visitor.source_id}/conversations`, {});
+    expect(own.body.contact).toEqual({ id: visitor.id, name: "Known Customer", email: "known@client.example", thumbnail: "" });
+    expect(JSON.stringify(own.body)).not.toContain("crm-42");
+  });
+});
+
 describe("HMAC identity validation", () => {
   test("a valid identifier_hash verifies the session; an invalid one is 401 with Chatwoot's error", async () => {
     const id = `user-${crypto.randomUUID()}`;

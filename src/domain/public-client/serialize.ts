@@ -1,8 +1,7 @@
 import type { AttachmentRow } from "../attachments/serialize.ts";
 import { attachmentPushData } from "../attachments/serialize.ts";
-import { contactModelJson } from "../contacts/serialize.ts";
 import type { WorkingHourSlot } from "../inboxes/business-hours.ts";
-import type { ConversationRow, MessageRow, Records } from "../conversations/records.ts";
+import type { ContactRow, ConversationRow, MessageRow, Records } from "../conversations/records.ts";
 import { loadAttachments, senderPushData } from "../messages/push.ts";
 import type { ContactSession, PublicInbox } from "./session.ts";
 
@@ -22,16 +21,18 @@ export function publicInboxJson({ inbox, channel }: PublicInbox, workingHours: r
   };
 }
 
+/**
+ * The contact as a client sees it (public/api/v1/models/_contact.json.jbuilder): id, name and email only. A
+ * session may belong to a contact found by email, so nothing else of the record is shown to the caller.
+ */
+function contactSummary(c: ContactRow) {
+  return { id: c.id, name: c.name, email: c.email, thumbnail: c.avatar_url ?? "" };
+}
+
 /** public/api/v1/inboxes/contacts/*.json.jbuilder: the contact and the session's source_id and pubsub_token. */
 export function publicContactJson(s: Pick<ContactSession, "contact" | "contactInbox">) {
-  return {
-    id: s.contact.id,
-    name: s.contact.name,
-    email: s.contact.email,
-    phone_number: s.contact.phone_number,
-    source_id: s.contactInbox.source_id,
-    pubsub_token: s.contactInbox.pubsub_token,
-  };
+  const { thumbnail: _thumbnail, ...contact } = contactSummary(s.contact);
+  return { ...contact, source_id: s.contactInbox.source_id, pubsub_token: s.contactInbox.pubsub_token };
 }
 
 /** public/api/v1/models/_message.json.jbuilder. */
@@ -66,6 +67,6 @@ export function publicConversationJson(records: Records, c: ConversationRow, cha
     status: c.status,
     agent_last_seen_at: unix(c.agent_last_seen_at),
     messages: publicMessagesJson(records, c, chat),
-    contact: contact ? contactModelJson(contact) : null,
+    contact: contact ? contactSummary(contact) : null,
   };
 }
