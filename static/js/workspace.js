@@ -319,6 +319,82 @@
     if (LIVE_EVENTS[detail.event]) scheduleRefresh();
   });
 
+  // Selection for bulk actions: ticked rows survive list refreshes (the ids are kept here, not in the rows), and the
+  // selection bar (#ws-bulk-form) shows while at least one is ticked.
+  var selected = new Set();
+
+  function syncSelection() {
+    var boxes = document.querySelectorAll(".ws-row-check");
+    boxes.forEach(function (box) {
+      box.checked = selected.has(box.value);
+    });
+    var form = document.getElementById("ws-bulk-form");
+    var list = document.getElementById("conversation-list");
+    if (list) list.classList.toggle("is-selecting", selected.size > 0);
+    if (!form) return;
+    form.hidden = selected.size === 0;
+    var count = form.querySelector("[data-bulk-count]");
+    if (count) count.textContent = selected.size + " selected";
+    // Ticked rows that are no longer in the list (filtered out, resolved elsewhere) still go with the form.
+    form.querySelectorAll("input[data-bulk-extra]").forEach(function (el) {
+      el.remove();
+    });
+    selected.forEach(function (id) {
+      if (document.querySelector('.ws-row-check[value="' + id + '"]')) return;
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = "ids";
+      hidden.value = id;
+      hidden.setAttribute("data-bulk-extra", "");
+      form.appendChild(hidden);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("ws-row-check")) return;
+    if (box.checked) selected.add(box.value);
+    else selected.delete(box.value);
+    syncSelection();
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-bulk-all], [data-bulk-clear]") : null;
+    if (!target) return;
+    if (target.hasAttribute("data-bulk-all")) {
+      document.querySelectorAll(".ws-row-check").forEach(function (box) {
+        selected.add(box.value);
+      });
+    } else {
+      selected.clear();
+      var result = document.getElementById("ws-bulk-result");
+      if (result) result.textContent = "";
+    }
+    syncSelection();
+  });
+
+  document.addEventListener("parley:list-refreshed", syncSelection);
+  document.addEventListener("htmx:after:swap", syncSelection);
+
+  // After a bulk action (its result line swapped into #ws-bulk-result): the selection is cleared, the line stays a
+  // moment, and the list is read again.
+  document.addEventListener("htmx:after:swap", function () {
+    var done = document.querySelector("#ws-bulk-result [data-bulk-done]:not([data-seen])");
+    if (!done) return;
+    done.setAttribute("data-seen", "");
+    selected.clear();
+    syncSelection();
+    var bar = document.getElementById("ws-bulk-form");
+    if (bar) bar.hidden = false;
+    setTimeout(function () {
+      if (selected.size === 0 && bar && bar.contains(done)) {
+        bar.hidden = true;
+        done.remove();
+      }
+    }, 4000);
+    scheduleRefresh();
+  });
+
   // Events missed while the socket was down: re-read the list when it reconnects (not on the first connect).
   var connectedBefore = false;
   document.addEventListener("parley:realtime-status", function (event) {

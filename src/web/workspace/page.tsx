@@ -16,6 +16,8 @@ import { listInboxes } from "../../domain/inboxes/queries.ts";
 import { listLabels } from "../../domain/labels/queries.ts";
 import { renderMentions } from "../../domain/messages/mentions.ts";
 import { listTeams } from "../../domain/teams/queries.ts";
+import { listAgentRows } from "../../domain/agents/queries.ts";
+import { bulkUpdateConversations, type BulkChanges } from "../../domain/conversations/bulk.ts";
 import {
   ConversationListBody,
   ConversationRows,
@@ -34,6 +36,7 @@ import {
   type ListState,
 } from "../../../views/pages/conversations/list.tsx";
 import { WorkspacePage } from "../../../views/pages/conversations/workspace.tsx";
+import { accountPath } from "../../../views/layouts/app.tsx";
 import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
 import { conversationPane } from "./conversation.tsx";
 import { sidebarPane } from "./sidebar.tsx";
@@ -156,6 +159,7 @@ function listOptions(c: WebContext, scope: AccountScope): ListOptions {
     inboxes: listInboxes(db, scope).map((i) => ({ id: i.inbox.id, name: i.inbox.name })),
     teams,
     labels: listLabels(db, scope.account.id).map((l) => l.title),
+    agents: listAgentRows(db, scope.account.id).map((a) => ({ id: a.user.id, name: availableName(a.user) })),
   };
 }
 
@@ -204,7 +208,54 @@ function wantsPane(c: WebContext): boolean {
   return isHtmx(c) && c.req.header("hx-history-restore-request") !== "true" && (c.req.header("hx-target") ?? "").includes("conversation-pane");
 }
 
+const bulkForm = z.object({
+  ids: z.array(z.coerce.number().int().positive()).min(1, "pick at least one conversation"),
+  action: z.enum(["resolve", "reopen", "pending", "assign", "team", "label"]),
+  assignee_id: z.string().optional(),
+  team_id: z.string().optional(),
+  label: z.string().max(255).optional(),
+});
+
+const chosenId = (v: string | undefined) => (v === undefined || v === "none" || v === "" ? null : Number(v));
+
+/** The selection bar's action as bulk changes (the same domain function as POST /bulk_actions). */
+function bulkChanges(f: z.infer<typeof bulkForm>): BulkChanges {
+  if (f.action === "resolve") return { status: "resolved" };
+  if (f.action === "reopen") return { status: "open" };
+  if (f.action === "pending") return { status: "pending" };
+  if (f.action === "assign") return { assignee_id: chosenId(f.assignee_id) };
+  if (f.action === "team") return { team_id: chosenId(f.team_id) };
+  if (!f.label) throw Validation.field("label", "can't be blank");
+  return { labels: { add: [f.label] } };
+}
+
+const BULK_DONE: Record<z.infer<typeof bulkForm>["action"], string> = {
+  resolve: "Resolved",
+  reopen: "Reopened",
+  pending: "Marked as pending",
+  assign: "Assigned",
+  team: "Moved",
+  label: "Labelled",
+};
+
 export const workspacePageRoutes = new Hono<AppEnv>()
+  // The selection bar: one action on the ticked conversations. The list follows by itself (realtime events).
+  .post("/conversations/bulk", async (c) => {
+    const raw = await c.req.parseBody({ all: true });
+    const parsed = bulkForm.safeParse({ ...raw, ids: ([] as unknown[]).concat(raw.ids ?? []) });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return c.html(<p class="ws-bulk-error">{`${issue.path.join(".") || "form"}: ${issue.message}`}</p>, 422);
+    }
+    const scope = scopeOf(c);
+    const result = c.var.deps.tx((tx) => bulkUpdateConversations(tx, scope, parsed.data.ids, bulkChanges(parsed.data)));
+    if (!isHtmx(c)) return c.redirect(accountPath(scope.account.id, "dashboard"), 303);
+    const n = result.updated.length;
+    const skipped = result.skipped.length
+      ? ` ${result.skipped.length} skipped: ${[...new Set(result.skipped.map((s) => s.reason))].join("; ")}.`
+      : "";
+    return fragment(c, <p class="ws-bulk-done" data-bulk-done={String(n)}>{`${BULK_DONE[parsed.data.action]} ${n} conversation${n === 1 ? "" : "s"}.${skipped}`}</p>);
+  })
   .get("/dashboard", (c) => workspace(c, readListQuery(c, "inbox"), null))
   .get("/mentions", (c) => workspace(c, readListQuery(c, "mentions"), null))
   .get("/conversations/:displayId{[0-9]+}", (c) => {

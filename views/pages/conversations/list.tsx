@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Avatar } from "../../components/avatar.tsx";
+import { CsrfField } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { accountPath } from "../../layouts/app.tsx";
 
@@ -83,6 +84,8 @@ export type ListOptions = {
   inboxes: { id: number; name: string }[];
   teams: { id: number; name: string }[];
   labels: string[];
+  /** The account's agents, for the selection bar's "Assign to". */
+  agents: { id: number; name: string }[];
 };
 
 /** Mine by default; the Mentions view shows every conversation one was mentioned in. */
@@ -147,6 +150,14 @@ export function ConversationRow(props: { row: ListRow; accountId: number; state:
   const unread = row.unread > 0;
   return (
     <li class={`ws-row${props.open ? " is-open" : ""}${unread ? " is-unread" : ""}`} id={`conversation-row-${row.displayId}`} data-display-id={String(row.displayId)}>
+      <input
+        type="checkbox"
+        class="ws-row-check"
+        name="ids"
+        value={String(row.displayId)}
+        form="ws-bulk-form"
+        aria-label={`Select conversation #${row.displayId} with ${row.contactName}`}
+      />
       <a
         class="ws-row-link"
         href={url}
@@ -353,7 +364,96 @@ function Select(props: { name: string; label: string; value: string; options: { 
 }
 
 /** The whole list pane: heading, filters (a GET form: works without JavaScript), tabs and rows. */
-export function ConversationListPane(props: ListBodyProps & { options: ListOptions }) {
+/**
+ * The selection bar: shown (static/js/workspace.js) once rows are ticked; each button applies one bulk action to the
+ * ticked conversations (POST …/conversations/bulk, the same domain as the bulk_actions API).
+ */
+function BulkBar(props: { accountId: number; csrf: string; options: ListOptions }) {
+  const { options } = props;
+  return (
+    <form
+      id="ws-bulk-form"
+      class="ws-bulk"
+      method="post"
+      action={accountPath(props.accountId, "conversations/bulk")}
+      hx-post={accountPath(props.accountId, "conversations/bulk")}
+      hx-target="#ws-bulk-result"
+      hx-swap="innerHTML settle:0"
+      aria-label="Selected conversations"
+      hidden
+    >
+      <CsrfField token={props.csrf} />
+      <div class="ws-bulk-top">
+        <span class="ws-bulk-count" data-bulk-count aria-live="polite"></span>
+        <button type="button" class="btn-link" data-bulk-all>
+          Select all
+        </button>
+        <button type="button" class="btn-link" data-bulk-clear>
+          Clear
+        </button>
+      </div>
+      <div class="ws-bulk-actions">
+        <button type="submit" class="btn btn-secondary btn-sm" name="action" value="resolve">
+          Resolve
+        </button>
+        <button type="submit" class="btn btn-secondary btn-sm" name="action" value="reopen">
+          Reopen
+        </button>
+        <button type="submit" class="btn btn-secondary btn-sm" name="action" value="pending">
+          Pending
+        </button>
+      </div>
+      <div class="ws-bulk-actions">
+        <label class="visually-hidden" for="ws-bulk-assignee">
+          Assign to
+        </label>
+        <select id="ws-bulk-assignee" name="assignee_id" class="ws-select">
+          <option value="none">Nobody (unassign)</option>
+          {options.agents.map((a) => (
+            <option value={String(a.id)}>{a.name}</option>
+          ))}
+        </select>
+        <button type="submit" class="btn btn-secondary btn-sm" name="action" value="assign">
+          Assign
+        </button>
+      </div>
+      {options.teams.length ? (
+        <div class="ws-bulk-actions">
+          <label class="visually-hidden" for="ws-bulk-team">
+            Team
+          </label>
+          <select id="ws-bulk-team" name="team_id" class="ws-select">
+            <option value="none">No team</option>
+            {options.teams.map((t) => (
+              <option value={String(t.id)}>{t.name}</option>
+            ))}
+          </select>
+          <button type="submit" class="btn btn-secondary btn-sm" name="action" value="team">
+            Set team
+          </button>
+        </div>
+      ) : null}
+      {options.labels.length ? (
+        <div class="ws-bulk-actions">
+          <label class="visually-hidden" for="ws-bulk-label">
+            Label
+          </label>
+          <select id="ws-bulk-label" name="label" class="ws-select">
+            {options.labels.map((l) => (
+              <option value={l}>{l}</option>
+            ))}
+          </select>
+          <button type="submit" class="btn btn-secondary btn-sm" name="action" value="label">
+            Add label
+          </button>
+        </div>
+      ) : null}
+      <div id="ws-bulk-result" class="ws-bulk-result" role="status"></div>
+    </form>
+  );
+}
+
+export function ConversationListPane(props: ListBodyProps & { options: ListOptions; csrf: string }) {
   const { accountId, state, options } = props;
   const action = accountPath(accountId, state.view === "mentions" ? "mentions" : "dashboard");
   return (
@@ -407,6 +507,7 @@ export function ConversationListPane(props: ListBodyProps & { options: ListOptio
           </button>
         </noscript>
       </form>
+      <BulkBar accountId={accountId} csrf={props.csrf} options={options} />
       <ConversationListBody {...props} />
     </section>
   );

@@ -22,7 +22,7 @@ export function WorkspacePage(props: WorkspaceProps) {
   return (
     <AppLayout shell={shell}>
       <div id="workspace" class={`workspace${open ? " has-conversation" : ""}`} data-account-id={String(shell.accountId)}>
-        <ConversationListPane {...list} />
+        <ConversationListPane {...list} csrf={shell.doc.csrfToken} />
         <div class="ws-main">
           <div class="ws-phone-bar">
             <a class="ws-back" href={listPageUrl(shell.accountId, list.state)} data-ws-back>

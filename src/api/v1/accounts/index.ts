@@ -18,6 +18,7 @@ import { attachmentRoutes } from "./attachments.ts";
 import { contactRoutes } from "./contacts.ts";
 import { contactNoteRoutes } from "./contact-notes.ts";
 import { contactMergeRoutes } from "./contact-merge.ts";
+import { bulkActionRoutes } from "./bulk-actions.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { dashboardAppRoutes } from "./dashboard-apps.ts";
 import { cannedResponseRoutes } from "./canned-responses.ts";
@@ -35,6 +36,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/contacts/:contact_id/notes", contactNoteRoutes)
   .route("/contacts", contactRoutes)
   .route("/actions/contact_merge", contactMergeRoutes)
+  .route("/bulk_actions", bulkActionRoutes)
   .route("/inboxes", inboxAgentBotRoutes)
   .route("/inboxes", inboxRoutes)
   .route("/agent_bots", agentBotRoutes)
