@@ -94,6 +94,7 @@ function WidgetPage() {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>Live chat</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={widgetAssetUrls.css} />
         <script src={widgetAssetUrls.js} defer></script>
       </head>

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
+import { startReceiver, type Receiver } from "../receiver.ts";
 import { createAdmin, startTestServer, type TestServer } from "../server.ts";
 import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
 
 let server: TestServer;
+let receiver: Receiver;
 let browser: Browser;
 let host: ReturnType<typeof Bun.serve>;
 let admin: Awaited<ReturnType<typeof createAdmin>>;
@@ -43,10 +45,17 @@ function hostPage(baseUrl: string, websiteToken: string, settings: Record<string
 </body></html>`;
 }
 
+/** A 2×2 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==", "base64");
+
 let hostSettings: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  server = startTestServer();
+  // Attachment URLs are built from the public URL, so the server gets a known port.
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port;
+  probe.stop(true);
+  server = startTestServer({ PORT: String(port), PARLEY_PUBLIC_URL: `http://localhost:${port}` });
   browser = await launchBrowser();
   admin = await createAdmin(server, { accountName: "Acme" });
   const res = await server.api(`/api/v1/accounts/${admin.account.id}/inboxes`, {
@@ -54,6 +63,7 @@ beforeAll(async () => {
     method: "POST",
     json: {
       name: "Acme website",
+      csat_survey_enabled: true,
       channel: {
         type: "web_widget",
         website_url: "https://shop.example",
@@ -72,6 +82,13 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(200);
   inbox = await res.json();
+  receiver = startReceiver();
+  const hook = await server.api(`/api/v1/accounts/${admin.account.id}/webhooks`, {
+    token: admin.token,
+    method: "POST",
+    json: { webhook: { url: `${receiver.url}/hook`, subscriptions: ["webwidget_triggered"] } },
+  });
+  expect(hook.status).toBe(200);
   host = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -85,6 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   host?.stop(true);
+  await receiver?.close();
   await server?.close();
 });
 
@@ -100,11 +118,24 @@ const api = async (path: string, init: { method?: string; json?: unknown } = {})
 };
 const conversations = async () => (await api(`/conversations?inbox_id=${inbox.id}&status=all`)).data.payload as any[];
 
+/** Console errors and uncaught exceptions; failed resource loads are kept apart with their URL. */
+function watch(page: Page) {
+  const problems: string[] = [];
+  const resourceErrors: { text: string; url: string }[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    if (msg.text().startsWith("Failed to load resource")) resourceErrors.push({ text: msg.text(), url: msg.location().url });
+    else problems.push(msg.text());
+  });
+  page.on("pageerror", (err) => problems.push(err.message));
+  return { problems, resourceErrors };
+}
+
 async function openHost(viewport = { width: 1280, height: 800 }, settings: Record<string, unknown> = {}, colorScheme: "light" | "dark" = "light") {
   hostSettings = settings;
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
-  const problems = watchForErrors(page);
+  const { problems, resourceErrors } = watch(page);
   await page.goto(`http://127.0.0.1:${host.port}/`);
   expect(new URL(page.url()).origin).not.toBe(new URL(server.url).origin);
   await waitForEvent(page, "chatwoot:ready").catch(async (e) => {
@@ -112,7 +143,7 @@ async function openHost(viewport = { width: 1280, height: 800 }, settings: Recor
     throw e;
   });
   const frame = page.frameLocator("#chatwoot_live_chat_widget");
-  return { context, page, problems, frame };
+  return { context, page, problems, resourceErrors, frame };
 }
 
 /** Retries `read` until it returns `expected` (or a timeout). */
@@ -129,7 +160,7 @@ async function poll<T>(read: () => Promise<T>, expected: T, timeout = 5000): Pro
 const cookie = async (page: Page, name: string) => (await page.context().cookies()).find((c) => c.name === name)?.value ?? "";
 
 test("a visitor on another site chats with an agent through the standard snippet", async () => {
-  const { context, page, problems, frame } = await openHost({ width: 1280, height: 800 }, { position: "right", launcherTitle: "Chat with Acme", type: "expanded_bubble" });
+  const { context, page, problems, resourceErrors, frame } = await openHost({ width: 1280, height: 800 }, { position: "right", launcherTitle: "Chat with Acme", type: "expanded_bubble" });
   const widgetFrame = page.frames().find((f) => f.url().includes("/widget?"))!;
   const readyAt = Number(await widgetFrame.evaluate(() => document.body.dataset.readyAt));
   console.log(`widget interactive after ${readyAt} ms (iframe navigation start → config and conversation loaded)`);
@@ -188,6 +219,48 @@ test("a visitor on another site chats with an agent through the standard snippet
   await expect(reply.locator(".bubble").textContent()).resolves.toContain("<b>not bold</b>");
   await expect(reply.locator("a").getAttribute("href")).resolves.toBe("https://shop.example/track");
   await waitForEvent(page, "chatwoot:on-message");
+
+  // Opening the widget fired webwidget_triggered with the visitor's event_info.
+  const [triggered] = await receiver.waitFor(1, 10_000, (r) => r.json().event === "webwidget_triggered");
+  expect(triggered.json().event_info.referer).toBe(`http://127.0.0.1:${host.port}/`);
+  expect(triggered.json().event_info.browser_language).toBe("en-US");
+  expect(JSON.stringify(triggered.json().event_info.browser)).toContain("Chrome");
+
+  // Agent typing shows in the widget and goes away.
+  await api(`/conversations/${conv.id}/toggle_typing_status`, { json: { typing_status: "on" } });
+  await frame.locator("#typing", { hasText: "is typing" }).waitFor();
+  await api(`/conversations/${conv.id}/toggle_typing_status`, { json: { typing_status: "off" } });
+  await frame.locator("#typing").waitFor({ state: "hidden" });
+
+  // Interactive messages are rendered and answerable: input_select and form send submitted_values back.
+  const select = await api(`/conversations/${conv.id}/messages`, {
+    json: { content: "Which size?", message_type: "outgoing", content_type: "input_select", content_attributes: { items: [{ title: "Small", value: "s" }, { title: "Large", value: "l" }] } },
+  });
+  await frame.locator(`#messages li[data-id="${select.id}"] button.option`, { hasText: "Large" }).click();
+  await frame.locator(`#messages li[data-id="${select.id}"] button.option.chosen`, { hasText: "Large" }).waitFor();
+  const answered = async (id: number) => ((await api(`/conversations/${conv.id}/messages`)).payload as any[]).find((m) => m.id === id).content_attributes.submitted_values;
+  expect(await answered(select.id)).toEqual([{ title: "Large", value: "l" }]);
+  const form = await api(`/conversations/${conv.id}/messages`, {
+    json: { content: "Your order", message_type: "outgoing", content_type: "form", content_attributes: { items: [{ name: "order", label: "Order number", type: "text", placeholder: "e.g. 1234" }] } },
+  });
+  await frame.getByLabel("Order number").fill("1234");
+  await frame.locator(`#messages li[data-id="${form.id}"] button[type=submit]`).click();
+  await frame.locator(`#messages li[data-id="${form.id}"] button[type=submit]:disabled`).waitFor();
+  expect(await answered(form.id)).toEqual([{ name: "order", title: "Order number", value: "1234" }]);
+
+  // An agent's image attachment is previewed in the widget (and links to the file).
+  const upload = new FormData();
+  upload.append("content", "Here is your parcel");
+  upload.append("message_type", "outgoing");
+  upload.append("attachments[]", new File([PNG], "parcel.png", { type: "image/png" }));
+  const uploaded = await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${conv.id}/messages`, { token: admin.token, method: "POST", body: upload });
+  expect(uploaded.status).toBe(200);
+  const image = frame.locator("#messages li.theirs .att-image img");
+  await image.waitFor({ state: "attached" });
+  const dataUrl = (await uploaded.json()).attachments[0].data_url as string;
+  expect(dataUrl).toContain("/attachments/");
+  await expect(image.getAttribute("src")).resolves.toBe(dataUrl);
+  await expect(frame.locator("#messages li.theirs .att-image").getAttribute("href")).resolves.toBe(dataUrl);
   await page.screenshot({ path: join(SCREENSHOTS, "widget-open.png") });
 
   // The session survives a reload: same cookie, same conversation.
@@ -199,6 +272,16 @@ test("a visitor on another site chats with an agent through the standard snippet
   await frame.locator("#messages li.theirs", { hasText: "it ships today" }).waitFor();
   await expect(frame.locator("#prechat").isVisible()).resolves.toBe(false);
   expect(await conversations()).toHaveLength(1);
+
+  // Resolution brings the CSAT prompt; the rating and comment reach the conversation.
+  await api(`/conversations/${conv.id}/toggle_status`, { json: { status: "resolved" } });
+  await frame.locator(".csat").waitFor();
+  await frame.locator('.csat button[data-rating="5"]').click();
+  await frame.locator(".csat-comment").fill("Quick and friendly 😀");
+  await frame.locator(".csat button[type=submit]").click();
+  await frame.locator(".csat-thanks").waitFor();
+  const csat = ((await api(`/conversations/${conv.id}/messages`)).payload as any[]).find((m) => m.content_type === "input_csat");
+  expect(csat.content_attributes.submitted_values.csat_survey_response).toEqual({ rating: 5, feedback_message: "Quick and friendly 😀" });
 
   // setUser with a valid identifier_hash marks the session verified; a wrong hash is refused with chatwoot:error.
   const hash = createHmac("sha256", inbox.hmac_token).update("vera-42").digest("hex");
@@ -226,13 +309,15 @@ test("a visitor on another site chats with an agent through the standard snippet
   await waitForEvent(page, "chatwoot:closed");
   expect(await events(page)).toContain("chatwoot:closed");
 
-  // The only console errors are the browser's report of the refused setUser (401).
-  expect(problems.filter((p) => !p.includes("status of 401"))).toEqual([]);
+  // The only console errors are the browser's reports of the refused setUser (401) and of the attachment, which
+  // a visitor's browser cannot load from the account API (see the closing report).
+  expect(problems).toEqual([]);
+  expect(resourceErrors.filter((e) => !e.url.includes("/contact/set_user") && e.url !== dataUrl)).toEqual([]);
   await context.close();
 }, 60_000);
 
 test("phone width opens full screen, dark mode follows the setting, German through the same i18n table", async () => {
-  const { context, page, problems, frame } = await openHost({ width: 390, height: 760 }, { darkMode: "auto", locale: "de" }, "dark");
+  const { context, page, problems, resourceErrors, frame } = await openHost({ width: 390, height: 760 }, { darkMode: "auto", locale: "de", showPopoutButton: true }, "dark");
   await page.click("#cw-bubble");
   await frame.locator("#prechat").waitFor({ state: "visible" });
   const box = await page.locator("#cw-widget-holder").boundingBox();
@@ -247,9 +332,20 @@ test("phone width opens full screen, dark mode follows the setting, German throu
   // setColorScheme("light") switches back; the close button in the header closes the window.
   await page.evaluate(() => (window as unknown as HostWindow).$chatwoot.setColorScheme("light"));
   await poll(() => frame.locator("main").evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(244, 246, 251)");
-  await frame.locator("#close").click();
+  // The popout button opens the same conversation in its own window.
+  const [popup] = await Promise.all([page.waitForEvent("popup"), frame.locator("#popout").click()]);
+  const popupProblems = watchForErrors(popup);
+  await popup.waitForSelector("body[data-ready=true]");
+  expect(popup.url()).toContain("popout=1");
+  await expect(popup.locator("#prechat").isVisible()).resolves.toBe(true);
+  expect(popupProblems).toEqual([]);
+  await popup.close();
   await waitForEvent(page, "chatwoot:closed");
+  await page.click("#cw-bubble");
+  await frame.locator("#close").click();
+  await waitForEvent(page, "chatwoot:closed", 2);
   await expect(page.locator("#cw-bubble").isVisible()).resolves.toBe(true);
   expect(problems).toEqual([]);
+  expect(resourceErrors).toEqual([]);
   await context.close();
 }, 60_000);
