@@ -209,16 +209,18 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     const body = await readBody(
       c,
       z.object({
-        message: z.object({
-          submitted_values: z.array(z.unknown(), { error: "must be a list" }).max(100).optional(),
-          csat_survey_response: attrs.optional(),
-          submitted_email: str(255).optional(),
-        }),
+        contact: z.object({ email: optStr(255) }).optional(),
+        message: z
+          .object({
+            submitted_values: z.union([z.array(z.unknown()).max(100), attrs], { error: "must be a list or an object" }).optional(),
+            submitted_email: optStr(255),
+          })
+          .optional(),
       }),
     );
     const { deps, widget: w } = c.var;
     if (!Number.isSafeInteger(id)) return c.json({ message: "Message not found" }, 404);
-    const m = deps.tx((tx) => submitMessageValues(tx, w, v, id, body.message));
+    const m = deps.tx((tx) => submitMessageValues(tx, w, v, id, { submitted_values: body.message?.submitted_values, submitted_email: body.contact?.email ?? body.message?.submitted_email }));
     const conv = visitorConversations(deps.db, w, v).find((x) => x.id === m.conversation_id)!;
     return c.json(widgetMessagesJson(deps.db, deps.config.publicUrl, conv, [m])[0]);
   })

@@ -335,6 +335,39 @@ describe("conversations and messages", () => {
   });
 });
 
+describe("answers to template messages", () => {
+  test("an email-collect box's answer becomes the visitor's email", async () => {
+    const v = await newVisitor();
+    await widget("POST", "messages", { auth: v.auth, json: { message: { content: "hello, anyone?" } } });
+    const list = (await widget("GET", "messages", { auth: v.auth })).body as { id: number; content_type: string }[];
+    const box = list.find((m) => m.content_type === "input_email");
+    expect(box).toBeDefined();
+    expect((await widget("PATCH", `messages/${box!.id}`, { auth: v.auth, json: { contact: { email: "nope" } } })).status).toBe(422);
+    const r = await widget("PATCH", `messages/${box!.id}`, { auth: v.auth, json: { contact: { email: "Collect@Example.com" } } });
+    expect(r.status).toBe(200);
+    expect(r.body.content_attributes.submitted_email).toBe("collect@example.com");
+    expect((await widget("GET", "contact", { auth: v.auth })).body.email).toBe("collect@example.com");
+  });
+
+  test("a CSAT answer from the widget is stored as the survey's response", async () => {
+    const created = (await app("POST", "/inboxes", { name: "Rated", csat_survey_enabled: true, channel: { type: "web_widget", website_url: "https://rated.example.com" } })).body;
+    const t = created.website_token;
+    const cfg = await widget("POST", "config", { websiteToken: t });
+    const auth = cfg.body.website_channel_config.auth_token;
+    const first = await widget("POST", "conversations", { auth, websiteToken: t, json: { contact: { email: "rater@example.com" }, message: { content: "help" } } });
+    expect((await app("POST", `/conversations/${first.body.id}/toggle_status`, { status: "resolved" })).status).toBe(200);
+    const survey = ((await widget("GET", "messages", { auth, websiteToken: t })).body as { id: number; content_type: string }[]).find((m) => m.content_type === "input_csat");
+    expect(survey).toBeDefined();
+    const bad = await widget("PATCH", `messages/${survey!.id}`, { auth, websiteToken: t, json: { message: { submitted_values: { csat_survey_response: { rating: 9 } } } } });
+    expect(bad.status).toBe(422);
+    const r = await widget("PATCH", `messages/${survey!.id}`, { auth, websiteToken: t, json: { message: { submitted_values: { csat_survey_response: { rating: 5, feedback_message: "great" } } } } });
+    expect(r.status).toBe(200);
+    expect(r.body.content_attributes.submitted_values).toEqual({ csat_survey_response: { rating: 5, feedback_message: "great" } });
+    const stored = server.deps.db.$client.query("SELECT rating, feedback_message FROM csat_survey_responses WHERE message_id = ?1").get(survey!.id);
+    expect(stored).toEqual({ rating: 5, feedback_message: "great" });
+  });
+});
+
 describe("events, members and origins", () => {
   test("POST events delivers webwidget_triggered with event_info to subscribed webhooks", async () => {
     const hook = await app("POST", "/webhooks", { webhook: { url: `${receiver.url}/widget-hook`, subscriptions: ["webwidget_triggered"] } });

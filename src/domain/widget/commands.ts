@@ -10,6 +10,7 @@ import { changeConversation, type ConversationPatch, type Performer } from "../c
 import type { ContactRow, ConversationRow, MessageRow } from "../conversations/records.ts";
 import type { ChangedAttributes } from "../../events/types.ts";
 import { Forbidden, NotFound, Unauthorized, Validation } from "../errors.ts";
+import { recordCsatResponse, type CsatAnswer } from "../csat/commands.ts";
 import { queueMail } from "../mail/commands.ts";
 import { addMessage } from "../messages/commands.ts";
 import { currentConversation, findVisitor, openSession, visitorConversations, type Visitor, type WebWidget } from "./session.ts";
@@ -278,24 +279,34 @@ export function sendTranscript(tx: Tx, w: WebWidget, v: Visitor, email?: string 
   return true;
 }
 
-/** PATCH messages/:id: the visitor's answer to a form, options or CSAT message in one of their conversations. */
-export function submitMessageValues(
-  tx: Tx,
-  w: WebWidget,
-  v: Visitor,
-  messageId: number,
-  input: { submitted_values?: unknown[]; csat_survey_response?: Record<string, unknown>; submitted_email?: string },
-): MessageRow {
+/**
+ * PATCH messages/:id: the visitor's answer to a message of one of their own conversations (Chatwoot looks the
+ * message up in the whole inbox): the email of an input_email box (which also becomes the contact's email when
+ * free), the rating of an input_csat survey (stored as a CSAT response), or the chosen values of a form or options
+ * message.
+ */
+export function submitMessageValues(tx: Tx, w: WebWidget, v: Visitor, messageId: number, input: { submitted_values?: unknown; submitted_email?: string | null }): MessageRow {
   const mine = visitorConversations(tx.db, w, v).map((c) => c.id);
   const m = tx.db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.inbox_id, w.inbox.id))).get();
   if (!m || !mine.includes(m.conversation_id) || m.private) throw new NotFound("Message");
-  const attrs: Record<string, unknown> = { ...m.content_attributes };
-  if (input.submitted_values !== undefined) attrs.submitted_values = input.submitted_values;
-  if (input.csat_survey_response !== undefined) attrs.submitted_values = { csat_survey_response: input.csat_survey_response };
-  if (input.submitted_email !== undefined) {
-    attrs.submitted_email = input.submitted_email;
-    identifyContact(tx, w.inbox.account_id, v.contact, { email: input.submitted_email, name: input.submitted_email.split("@")[0] }, { retainName: true });
+  const reload = () => tx.db.select().from(messages).where(eq(messages.id, m.id)).get()!;
+  if (m.content_type === "input_csat") {
+    const answer = (input.submitted_values as { csat_survey_response?: unknown } | undefined)?.csat_survey_response;
+    if (!answer || typeof answer !== "object") throw Validation.field("message.submitted_values.csat_survey_response", "can't be blank");
+    recordCsatResponse(tx, m, answer as CsatAnswer);
+    return reload();
   }
+  const attrs: Record<string, unknown> = { ...m.content_attributes };
+  if (m.content_type === "input_email") {
+    const email = input.submitted_email?.trim().toLowerCase() ?? "";
+    if (!EMAIL.test(email)) throw Validation.field("contact.email", "is invalid");
+    attrs.submitted_email = email;
+    identifyContact(tx, w.inbox.account_id, v.contact, { email, name: email.split("@")[0] }, { retainName: true });
+  } else {
+    if (!Array.isArray(input.submitted_values)) throw Validation.field("message.submitted_values", "must be a list");
+    attrs.submitted_values = input.submitted_values;
+  }
+  if (JSON.stringify(attrs) === JSON.stringify(m.content_attributes)) return m;
   const updated = tx.db.update(messages).set({ content_attributes: attrs, updated_at: tx.now }).where(eq(messages.id, m.id)).returning().get();
   tx.emit("message.updated", {
     account_id: m.account_id,
