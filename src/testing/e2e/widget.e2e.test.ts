@@ -147,7 +147,7 @@ async function openHost(viewport = { width: 1280, height: 800 }, settings: Recor
 }
 
 /** Retries `read` until it returns `expected` (or a timeout). */
-async function poll<T>(read: () => Promise<T>, expected: T, timeout = 5000): Promise<void> {
+async function poll<T>(read: () => Promise<T>, expected: Awaited<T>, timeout = 5000): Promise<void> {
   const until = Date.now() + timeout;
   let last = await read();
   while (last !== expected && Date.now() < until) {
