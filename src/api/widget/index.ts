@@ -1,7 +1,9 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../deps.ts";
+import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
 import { NotFound, TooManyRequests } from "../../domain/errors.ts";
+import { MAX_ATTACHMENTS } from "../../domain/messages/commands.ts";
 import { listMessages } from "../../domain/messages/queries.ts";
 import {
   createVisitorConversation,
@@ -53,6 +55,10 @@ const messageFields = z.object({
   referer_url: optStr(2048),
   timestamp: optStr(255),
   reply_to: z.coerce.number().int().nullable().optional(),
+  attachments: z
+    .array(z.instanceof(File, { error: "must be files (multipart/form-data)" }))
+    .max(MAX_ATTACHMENTS, "exceeded maximum allowed")
+    .optional(),
 });
 
 function websiteToken(c: Context<WidgetEnv>): string | undefined {
@@ -200,7 +206,15 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     const body = await readBody(c, z.object({ message: messageFields }));
     const { deps, widget: w } = c.var;
     if (!currentConversation(deps.db, w, v)) limitConversations(c, w);
-    const r = deps.tx((tx) => createVisitorMessage(tx, w, v, body.message, context(c)));
+    const { attachments = [], ...message } = body.message;
+    const files = await storeUploads(deps.config.dataDir, attachments, deps.config.maxUploadBytes);
+    let r;
+    try {
+      r = deps.tx((tx) => createVisitorMessage(tx, w, v, message, context(c), files));
+    } catch (err) {
+      await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));
+      throw err;
+    }
     return c.json(widgetMessagesJson(deps.db, deps.config.publicUrl, r.conversation, [r.message], body.message.echo_id)[0]);
   })
   .patch("/messages/:id", async (c) => {

@@ -263,6 +263,29 @@ describe("conversations and messages", () => {
     expect(conv.body).toMatchObject({ id: r.body.conversation_id, status: "open", inbox_id: inbox.id });
   });
 
+  test("POST messages takes files as multipart message[attachments][] when the inbox allows attachments", async () => {
+    const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const send = async (websiteToken: string, auth: string) => {
+      const form = new FormData();
+      form.append("message[content]", "");
+      form.append("message[echo_id]", "file-1");
+      form.append("message[attachments][]", new File([PNG], "shot.png", { type: "image/png" }));
+      const res = await fetch(`${server.url}/api/v1/widget/messages?website_token=${websiteToken}`, { method: "POST", headers: { "X-Auth-Token": auth }, body: form });
+      return { status: res.status, body: await res.json() };
+    };
+    const v = await newVisitor();
+    const r = await send(token, v.auth);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ content: null, echo_id: "file-1", attachments: [{ file_type: "image", extension: "png" }] });
+    expect(r.body.attachments[0].data_url).toContain("http");
+
+    const noFiles = (await app("POST", "/inboxes", { name: "No files", channel: { type: "web_widget", website_url: "https://nofiles.example.com", selected_feature_flags: ["emoji_picker"] } })).body;
+    const cfg = await widget("POST", "config", { websiteToken: noFiles.website_token });
+    const refused = await send(noFiles.website_token, cfg.body.website_channel_config.auth_token);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe("message.attachments");
+  });
+
   test("visitors never read another visitor's conversation or answer their messages", async () => {
     const a = await newVisitor();
     const b = await newVisitor();

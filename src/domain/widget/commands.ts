@@ -6,6 +6,7 @@ import type { Tx } from "../../db/tx.ts";
 import { safeEqual, hmacSha256Hex } from "../../lib/crypto.ts";
 import { uuid } from "../../lib/ids.ts";
 import { activeInboxBot } from "../agent-bots/inboxes.ts";
+import type { StoredFile } from "../attachments/storage.ts";
 import { changeConversation, type ConversationPatch, type Performer } from "../conversations/changes.ts";
 import type { ContactRow, ConversationRow, MessageRow } from "../conversations/records.ts";
 import type { ChangedAttributes } from "../../events/types.ts";
@@ -189,13 +190,14 @@ export function startConversation(
   return changeConversation(tx, performer(v), row, {}, { created: true });
 }
 
-/** An incoming message from the visitor. */
-export function postVisitorMessage(tx: Tx, v: Visitor, c: ConversationRow, input: WidgetMessageInput): MessageRow {
+/** An incoming message from the visitor (text, files, or both). */
+export function postVisitorMessage(tx: Tx, v: Visitor, c: ConversationRow, input: WidgetMessageInput, files: StoredFile[] = []): MessageRow {
   const content = input.content?.toString() ?? "";
-  if (!content.trim()) throw Validation.field("message.content", "can't be blank");
+  if (!content.trim() && !files.length) throw Validation.field("message.content", "can't be blank");
   return addMessage(tx, performer(v), c, {
     message_type: 0,
-    content,
+    content: content || null,
+    files,
     content_attributes: input.reply_to != null ? { in_reply_to: input.reply_to } : {},
     sender: { type: "Contact", id: v.contact.id },
   });
@@ -223,9 +225,17 @@ export function createVisitorConversation(
 }
 
 /** POST messages: into the visitor's latest conversation, or a new one (MessagesController#set_conversation). */
-export function createVisitorMessage(tx: Tx, w: WebWidget, v: Visitor, input: WidgetMessageInput, ctx: ConversationContext = {}): { conversation: ConversationRow; message: MessageRow } {
+export function createVisitorMessage(
+  tx: Tx,
+  w: WebWidget,
+  v: Visitor,
+  input: WidgetMessageInput,
+  ctx: ConversationContext = {},
+  files: StoredFile[] = [],
+): { conversation: ConversationRow; message: MessageRow } {
+  if (files.length && !w.widget.selected_feature_flags.includes("attachments")) throw Validation.field("message.attachments", "are not enabled for this inbox");
   let conversation = currentConversation(tx.db, w, v) ?? startConversation(tx, w, v, { message: input }, ctx);
-  const message = postVisitorMessage(tx, v, conversation, input);
+  const message = postVisitorMessage(tx, v, conversation, input, files);
   conversation = reloadConversation(tx, conversation.id);
   return { conversation, message };
 }
