@@ -13,6 +13,7 @@ import type { ConversationRow, MessageRow } from "../conversations/records.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
 import { contactBlocked, notify } from "../notifications/commands.ts";
 import { mentionedIds } from "./mentions.ts";
+import { hasVariables, renderVariables, type VariableDrops } from "./variables.ts";
 
 /** Parley stores message bodies of up to 1 MiB verbatim (Chatwoot caps them at 150,000 characters). */
 export const MAX_CONTENT_LENGTH = 1024 * 1024;
@@ -55,6 +56,26 @@ function messageValues(row: MessageRow): SQLQueryBindings[] {
   });
 }
 
+/** An outgoing message's `{{contact.name}}`-style variables, rendered before it is stored (Chatwoot's Liquidable). */
+function withVariables(tx: Tx, conversation: ConversationRow, m: NewMessage): string | null {
+  if (m.message_type !== TYPE_CODES.outgoing || !m.content || !hasVariables(m.content)) return m.content;
+  const sqlite = tx.db.$client;
+  const contact = sqlite.query("SELECT id, name, email, phone_number FROM contacts WHERE id = ?1").get(conversation.contact_id) as VariableDrops["contact"];
+  const sender =
+    m.sender?.type === "User"
+      ? (sqlite.query("SELECT id, coalesce(nullif(trim(display_name), ''), name) AS name FROM users WHERE id = ?1").get(m.sender.id) as VariableDrops["agent"])
+      : m.sender?.type === "AgentBot"
+        ? (sqlite.query("SELECT id, name FROM agent_bots WHERE id = ?1").get(m.sender.id) as VariableDrops["agent"])
+        : null;
+  const inbox = sqlite.query("SELECT id, name FROM inboxes WHERE id = ?1").get(conversation.inbox_id) as VariableDrops["inbox"];
+  return renderVariables(m.content, {
+    contact,
+    agent: sender,
+    conversation: { id: conversation.id, display_id: conversation.display_id, custom_attributes: conversation.custom_attributes },
+    inbox,
+  });
+}
+
 /** The acting user or bot of a request, as activity messages name them. */
 export function performerOf(scope: AccountScope): Performer {
   if (scope.actor.type === "agent_bot") return { type: "AgentBot", id: scope.actor.bot.id, name: scope.actor.bot.name };
@@ -77,7 +98,7 @@ export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow,
     inbox_id: conversation.inbox_id,
     conversation_id: conversation.id,
     message_type: m.message_type,
-    content: m.content,
+    content: withVariables(tx, conversation, m),
     content_type: m.content_type ?? "text",
     content_attributes: m.content_attributes ?? {},
     private: m.private ?? false,

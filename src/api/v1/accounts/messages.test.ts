@@ -101,6 +101,18 @@ describe("POST …/messages", () => {
     expect((await call(admin.token, "POST", conv("/999999/messages"), { content: "x" })).status).toBe(404);
   });
 
+  test("an agent's outgoing message renders {{contact.name}}-style variables (canned responses); incoming messages keep them", async () => {
+    const c = await startConversation(server, admin, inbox.id);
+    const name = c.meta.sender.name as string;
+    const out = await call(admin.token, "POST", conv(`/${c.id}/messages`), {
+      content: "Hi {{contact.first_name | default: 'there'}}, this is {{agent.name}} about #{{conversation.display_id}} — `{{contact.name}}` stays",
+    });
+    expect(out.status).toBe(200);
+    expect(out.body.content).toBe(`Hi ${name.split(" ")[0]}, this is Ada Admin about #${c.id} — \`{{contact.name}}\` stays`);
+    const incoming = await call(admin.token, "POST", conv(`/${c.id}/messages`), { content: "my name is {{contact.name}}", message_type: "incoming" });
+    expect(incoming.body.content).toBe("my name is {{contact.name}}");
+  });
+
   test("1 MB bodies and HTML/script content are stored verbatim and returned as JSON", async () => {
     const c = await startConversation(server, admin, inbox.id);
     const big = "é<script>alert(1)</script>".repeat(1) + "x".repeat(1_000_000 - 26);
