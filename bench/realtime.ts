@@ -160,6 +160,7 @@ export async function runRealtimeBench(): Promise<string> {
 
     // Paced creates: message i at start + i / RATE seconds, to contact i % CONTACTS's conversation.
     const createLatencies: number[] = [];
+    const slowByHalfSecond = new Map<number, number>();
     let failures = 0;
     const inFlight: Promise<void>[] = [];
     const start = performance.now();
@@ -179,7 +180,14 @@ export async function runRealtimeBench(): Promise<string> {
           async (res) => {
             await res.arrayBuffer();
             respAt[i] = performance.now();
-            if (res.status === 200) createLatencies.push(respAt[i]! - t0);
+            if (res.status === 200) {
+              createLatencies.push(respAt[i]! - t0);
+              // When the slow creates happen (half-second buckets of the run): stalls show as clusters.
+              if (respAt[i]! - t0 > TARGET_P99_MS) {
+                const bucket = Math.floor((t0 - start) / 500) / 2;
+                slowByHalfSecond.set(bucket, (slowByHalfSecond.get(bucket) ?? 0) + 1);
+              }
+            }
             else failures++;
           },
           () => {
@@ -260,6 +268,9 @@ export async function runRealtimeBench(): Promise<string> {
       `Fan-out runs after the message's transaction commits, before the HTTP response is written, so the contact's frame arrives`,
       `${fmt(-pct(afterResponse, 50))} ms before the create response at the median (p99 ${fmt(pct(afterResponse, 99))} ms after it): create → receipt is the`,
       `message-create latency itself, and its tail follows the create request's tail on this shared machine.`,
+      `Creates slower than ${TARGET_P99_MS} ms, by half-second of the run (start s: count): ${
+        [...slowByHalfSecond].sort((a, b) => a[0] - b[0]).map(([k, n]) => `${k.toFixed(1)}: ${n}`).join(", ") || "none"
+      }.`,
       ``,
       `Setup (accounts, ${AGENTS} agents, ${CONTACTS} sessions and conversations through the client API): ${fmt(setupSeconds)} s; connecting and`,
       `subscribing ${contactSockets.length + agentSockets.length} sockets: ${fmt(connectSeconds)} s. The load generator shares the machine with the server, so the latencies`,
