@@ -5,19 +5,20 @@
 // Then agent replies are created through the Application API at BENCH_RT_RATE (200) per second for BENCH_RT_SECONDS
 // (10) s, each to one contact's conversation, and we measure create → receipt by that contact (p50/p99, target
 // < 100 ms) and by the agents (every agent hears every message of the inbox). The server's RSS is read from /proc
-// before and after the sockets connect: memory per idle connection (target < 20 KB). Writes bench/results/realtime.md.
+// before and after the sockets connect: memory per idle connection (target < 20 KB). A control run with 51 sockets
+// comes first (BENCH_RT_CONTROL=0 skips it). Writes bench/results/realtime.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
-const CONTACTS = Number(process.env.BENCH_RT_CONTACTS) || 1_000;
-const AGENTS = Number(process.env.BENCH_RT_AGENTS) || 50;
+const CONTACTS_DEFAULT = Number(process.env.BENCH_RT_CONTACTS) || 1_000;
+const AGENTS_DEFAULT = Number(process.env.BENCH_RT_AGENTS) || 50;
 const RATE = Number(process.env.BENCH_RT_RATE) || 200;
 const SECONDS = Number(process.env.BENCH_RT_SECONDS) || 10;
 /** Extra idle sockets (repeat subscriptions of the contacts' tokens) opened after the run to measure memory per connection with a larger signal. */
-const EXTRA = Number(process.env.BENCH_RT_EXTRA_SOCKETS ?? 4_000);
+const EXTRA_SOCKETS = Number(process.env.BENCH_RT_EXTRA_SOCKETS ?? 4_000);
 const PLATFORM_TOKEN = "bench-platform-token-0123456789abcdef";
 const TARGET_P99_MS = 100;
 const TARGET_KB_PER_SOCKET = 20;
@@ -75,7 +76,11 @@ function subscribe(cableUrl: string, identifier: Record<string, unknown>, onBenc
   });
 }
 
-export async function runRealtimeBench(): Promise<string> {
+type Options = { contacts: number; agents: number; extra: number };
+type Stats = { contactP50: number; contactP99: number; createP50: number; createP99: number; sockets: number };
+
+async function measure(o: Options): Promise<{ md: string; stats: Stats }> {
+  const { contacts: CONTACTS, agents: AGENTS, extra: EXTRA } = o;
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-realtime-"));
   // Every contact session comes from this one address: the per-IP limits of the client API are turned off.
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN, PARLEY_PUBLIC_API_RATE_LIMITS: "false" }, 20_000);
@@ -278,14 +283,43 @@ export async function runRealtimeBench(): Promise<string> {
       `whatever the allocator kept from the subscribe burst.`,
       ``,
     ].join("\n");
-    mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-    writeFileSync(join(ROOT, "bench/results/realtime.md"), md);
-    return md;
+    return {
+      md,
+      stats: {
+        contactP50: pct(contactLatencies, 50),
+        contactP99: p99,
+        createP50: pct(createLatencies, 50),
+        createP99: pct(createLatencies, 99),
+        sockets: contactSockets.length + agentSockets.length,
+      },
+    };
   } finally {
     for (const ws of sockets) ws.close();
     await server.stop("SIGTERM");
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The full run, and first a control run with the same paced creates but only 50 contact sockets and one agent:
+ * the two tails side by side tell fan-out cost from message-create stalls. Writes bench/results/realtime.md.
+ */
+export async function runRealtimeBench(): Promise<string> {
+  const control = process.env.BENCH_RT_CONTROL === "0" ? null : await measure({ contacts: 50, agents: 1, extra: 0 });
+  const full = await measure({ contacts: CONTACTS_DEFAULT, agents: AGENTS_DEFAULT, extra: EXTRA_SOCKETS });
+  const c = control?.stats;
+  const md = c
+    ? full.md +
+      [
+        `Control run just before (same server build, same ${RATE}/s for ${SECONDS} s, but ${c.sockets} sockets: 50 contacts and 1 agent):`,
+        `create → receipt p50 / p99 ${fmt(c.contactP50)} / ${fmt(c.contactP99)} ms, create request p50 / p99 ${fmt(c.createP50)} / ${fmt(c.createP99)} ms`,
+        `(full run: ${fmt(full.stats.contactP50)} / ${fmt(full.stats.contactP99)} ms and ${fmt(full.stats.createP50)} / ${fmt(full.stats.createP99)} ms with ${full.stats.sockets} sockets).`,
+        ``,
+      ].join("\n")
+    : full.md;
+  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+  writeFileSync(join(ROOT, "bench/results/realtime.md"), md);
+  return md;
 }
 
 if (import.meta.main) console.log(await runRealtimeBench());
