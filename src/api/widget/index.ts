@@ -228,13 +228,18 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
           .object({
             submitted_values: z.union([z.array(z.unknown()).max(100), attrs], { error: "must be a list or an object" }).optional(),
             submitted_email: optStr(255),
+            csat_survey_response: attrs.optional(),
           })
           .optional(),
       }),
     );
     const { deps, widget: w } = c.var;
     if (!Number.isSafeInteger(id)) return c.json({ message: "Message not found" }, 404);
-    const m = deps.tx((tx) => submitMessageValues(tx, w, v, id, { submitted_values: body.message?.submitted_values, submitted_email: body.contact?.email ?? body.message?.submitted_email }));
+    const m = deps.tx((tx) => submitMessageValues(tx, w, v, id, {
+        // Chatwoot's shapes, and the flat ones (message.csat_survey_response, message.submitted_email) some clients send.
+        submitted_values: body.message?.csat_survey_response ? { csat_survey_response: body.message.csat_survey_response } : body.message?.submitted_values,
+        submitted_email: body.contact?.email ?? body.message?.submitted_email,
+      }));
     const conv = visitorConversations(deps.db, w, v).find((x) => x.id === m.conversation_id)!;
     return c.json(widgetMessagesJson(deps.db, deps.config.publicUrl, conv, [m])[0]);
   })

@@ -388,6 +388,10 @@ describe("answers to template messages", () => {
     expect(r.body.content_attributes.submitted_values).toEqual({ csat_survey_response: { rating: 5, feedback_message: "great" } });
     const stored = server.deps.db.$client.query("SELECT rating, feedback_message FROM csat_survey_responses WHERE message_id = ?1").get(survey!.id);
     expect(stored).toEqual({ rating: 5, feedback_message: "great" });
+    // The flat form is accepted too, and changes the one response.
+    const flat = await widget("PATCH", `messages/${survey!.id}`, { auth, websiteToken: t, json: { message: { csat_survey_response: { rating: 4 } } } });
+    expect(flat.status).toBe(200);
+    expect(server.deps.db.$client.query("SELECT count(*) AS n, max(rating) AS r FROM csat_survey_responses WHERE message_id = ?1").get(survey!.id)).toEqual({ n: 1, r: 4 });
   });
 });
 
