@@ -85,7 +85,7 @@ describe("workspace list", () => {
     const plainRow = all.slice(all.indexOf(`id="conversation-row-${conv.plain.id}"`));
     expect(plainRow.slice(0, plainRow.indexOf("</li>"))).toMatch(/Support A[\s\S]*data-unread="1"/);
     const urgentRow = all.slice(all.indexOf(`id="conversation-row-${conv.urgent.id}"`));
-    expect(urgentRow.slice(0, urgentRow.indexOf("</li>"))).toMatch(/ws-priority-urgent[\s\S]*<span class="ws-label">vip<\/span>/);
+    expect(urgentRow.slice(0, urgentRow.indexOf("</li>"))).toMatch(/ws-priority-urgent[\s\S]*<span class="ws-label" data-label="vip">vip<\/span>/);
     const miasRow = all.slice(all.indexOf(`id="conversation-row-${conv.mias.id}"`));
     expect(miasRow.slice(0, miasRow.indexOf("</li>"))).toContain("Assigned to Mia Member");
 
