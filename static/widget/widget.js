@@ -506,6 +506,8 @@
     var prev = S.messages.get(m.id);
     S.messages.set(m.id, prev ? Object.assign({}, prev, m) : m);
   }
+  var rendered = new Map();
+  var drafts = new Map();
   function renderMessages() {
     var list = $("messages");
     var all = Array.from(S.messages.values()).sort(function (a, b) {
@@ -516,12 +518,18 @@
     all.forEach(function (m) {
       if (m.message_type === 0) lastMine = m;
     });
-    list.replaceChildren.apply(
-      list,
-      all.map(function (m) {
-        return renderMessage(m, m === lastMine);
-      }),
-    );
+    // Nodes are kept per message and rebuilt only when the message changes, so a half-filled form or a chosen
+    // rating survives other messages arriving, and images are not reloaded.
+    var keep = new Map();
+    var nodes = all.map(function (m) {
+      var key = JSON.stringify(m) + (m === lastMine) + S.locale;
+      var cached = rendered.get(m.id);
+      var node = cached && cached.key === key ? cached.node : renderMessage(m, m === lastMine);
+      keep.set(m.id, { key: key, node: node });
+      return node;
+    });
+    rendered = keep;
+    if (nodes.length !== list.children.length || nodes.some(function (n, i) { return list.children[i] !== n; })) list.replaceChildren.apply(list, nodes);
     var th = $("thread");
     if (stick || th.dataset.scrolled !== "1") {
       th.scrollTop = th.scrollHeight;
@@ -688,6 +696,7 @@
     (Array.isArray(done) ? done : []).forEach(function (v) {
       values[v.name] = v.value;
     });
+    var formDraft = drafts.get(m.id) || drafts.set(m.id, {}).get(m.id);
     (attrs.items || []).forEach(function (item, i) {
       var id = "f-" + m.id + "-" + i;
       var label = el("label", null, item.label || item.name);
@@ -710,6 +719,10 @@
       if (item.placeholder) input.placeholder = item.placeholder;
       if (item.default) input.value = item.default;
       if (values[item.name] != null) input.value = values[item.name];
+      else if (formDraft[item.name] != null) input.value = formDraft[item.name];
+      input.addEventListener("input", function () {
+        formDraft[item.name] = input.value;
+      });
       input.required = item.required !== false;
       input.disabled = !!done;
       form.appendChild(label);
@@ -740,14 +753,17 @@
     }
     box.appendChild(el("p", null, t("csat")));
     var row = el("div", "ratings");
-    var rating = 0;
+    // the visitor's unsent choice survives a re-render of this message (e.g. a message.updated)
+    var draft = drafts.get(m.id) || drafts.set(m.id, { rating: 0, comment: "" }).get(m.id);
+    var rating = draft.rating;
     ["😞", "😕", "😐", "🙂", "😀"].forEach(function (face, i) {
       var b = el("button", "rating", face);
       b.type = "button";
       b.setAttribute("aria-label", String(i + 1));
       b.dataset.rating = String(i + 1);
+      if (rating === i + 1) b.classList.add("chosen");
       b.addEventListener("click", function () {
-        rating = i + 1;
+        rating = draft.rating = i + 1;
         row.querySelectorAll("button").forEach(function (x) {
           x.classList.toggle("chosen", Number(x.dataset.rating) === rating);
         });
@@ -759,10 +775,14 @@
     var comment = el("textarea", "csat-comment");
     comment.placeholder = t("csat_comment");
     comment.setAttribute("aria-label", t("csat_comment"));
+    comment.value = draft.comment;
+    comment.addEventListener("input", function () {
+      draft.comment = comment.value;
+    });
     box.appendChild(comment);
     var send = el("button", "btn", t("submit"));
     send.type = "submit";
-    send.disabled = true;
+    send.disabled = !rating;
     box.appendChild(send);
     box.addEventListener("submit", function (e) {
       e.preventDefault();

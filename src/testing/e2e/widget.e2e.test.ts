@@ -168,29 +168,29 @@ test("a visitor on another site chats with an agent through the standard snippet
   expect(readyAt).toBeLessThan(1500);
 
   // The launcher bubble (expanded: with the launcher title) opens the chat window and the pre-chat form.
-  await expect(page.locator("#cw-bubble").textContent()).resolves.toContain("Chat with Acme");
-  await expect(page.locator("#cw-widget-holder").isVisible()).resolves.toBe(false);
+  expect(await page.locator("#cw-bubble").textContent()).toContain("Chat with Acme");
+  expect(await page.locator("#cw-widget-holder").isVisible()).toBe(false);
   await page.click("#cw-bubble");
   await waitForEvent(page, "chatwoot:opened");
-  await expect(page.locator("#cw-widget-holder").isVisible()).resolves.toBe(true);
+  expect(await page.locator("#cw-widget-holder").isVisible()).toBe(true);
   await frame.locator("#prechat").waitFor({ state: "visible" });
-  await expect(frame.locator("#title").textContent()).resolves.toBe("Acme support");
-  await expect(frame.locator("#tagline").textContent()).resolves.toBe("Questions about an order? Ask us.");
-  await expect(frame.locator("#availability").textContent()).resolves.toBe("Typically replies in a few minutes");
-  await expect(frame.locator("#prechat-message").textContent()).resolves.toBe("Tell us who you are");
+  expect(await frame.locator("#title").textContent()).toBe("Acme support");
+  expect(await frame.locator("#tagline").textContent()).toBe("Questions about an order? Ask us.");
+  expect(await frame.locator("#availability").textContent()).toBe("Typically replies in a few minutes");
+  expect(await frame.locator("#prechat-message").textContent()).toBe("Tell us who you are");
   await page.screenshot({ path: join(SCREENSHOTS, "widget-prechat.png") });
 
   // Required fields are enforced before anything is sent.
   await frame.locator("#prechat-text").fill("Where is my order #1234? 📦");
   await frame.locator("#prechat-form button[type=submit]").click();
-  await expect(frame.locator("#prechat-error").textContent()).resolves.toBe("Full name is required");
+  expect(await frame.locator("#prechat-error").textContent()).toBe("Full name is required");
   expect(await conversations()).toHaveLength(0);
 
   await frame.getByLabel("Full name").fill("Vera Visitor");
   await frame.getByLabel("Email").fill("vera@shop.test");
   await frame.locator("#prechat-form button[type=submit]").click();
   await frame.locator("#messages li.mine").first().waitFor();
-  await expect(frame.locator("#messages li.mine .bubble").first().textContent()).resolves.toBe("Where is my order #1234? 📦");
+  expect(await frame.locator("#messages li.mine .bubble").first().textContent()).toBe("Where is my order #1234? 📦");
   await waitForEvent(page, "chatwoot:on-start-conversation");
 
   // The conversation and the message are in the API, with the pre-chat details on the contact.
@@ -214,10 +214,10 @@ test("a visitor on another site chats with an agent through the standard snippet
   const latency = Date.now() - sentAt;
   console.log(`agent reply shown in the widget after ${latency} ms`);
   expect(latency).toBeLessThan(1000);
-  await expect(reply.locator("strong").textContent()).resolves.toBe("it ships today");
-  await expect(reply.locator("b").count()).resolves.toBe(0);
-  await expect(reply.locator(".bubble").textContent()).resolves.toContain("<b>not bold</b>");
-  await expect(reply.locator("a").getAttribute("href")).resolves.toBe("https://shop.example/track");
+  expect(await reply.locator("strong").textContent()).toBe("it ships today");
+  expect(await reply.locator("b").count()).toBe(0);
+  expect(await reply.locator(".bubble").textContent()).toContain("<b>not bold</b>");
+  expect(await reply.locator("a").getAttribute("href")).toBe("https://shop.example/track");
   await waitForEvent(page, "chatwoot:on-message");
 
   // Opening the widget fired webwidget_triggered with the visitor's event_info.
@@ -259,8 +259,8 @@ test("a visitor on another site chats with an agent through the standard snippet
   await image.waitFor({ state: "attached" });
   const dataUrl = (await uploaded.json()).attachments[0].data_url as string;
   expect(dataUrl).toContain("/attachments/");
-  await expect(image.getAttribute("src")).resolves.toBe(dataUrl);
-  await expect(frame.locator("#messages li.theirs .att-image").getAttribute("href")).resolves.toBe(dataUrl);
+  expect(await image.getAttribute("src")).toBe(dataUrl);
+  expect(await frame.locator("#messages li.theirs .att-image").getAttribute("href")).toBe(dataUrl);
   await page.screenshot({ path: join(SCREENSHOTS, "widget-open.png") });
 
   // The session survives a reload: same cookie, same conversation.
@@ -270,7 +270,7 @@ test("a visitor on another site chats with an agent through the standard snippet
   await waitForEvent(page, "chatwoot:ready");
   await page.click("#cw-bubble");
   await frame.locator("#messages li.theirs", { hasText: "it ships today" }).waitFor();
-  await expect(frame.locator("#prechat").isVisible()).resolves.toBe(false);
+  expect(await frame.locator("#prechat").isVisible()).toBe(false);
   expect(await conversations()).toHaveLength(1);
 
   // Resolution brings the CSAT prompt; the rating and comment reach the conversation.
@@ -304,7 +304,7 @@ test("a visitor on another site chats with an agent through the standard snippet
   expect(fresh).not.toBe(token);
   await page.click("#cw-bubble");
   await frame.locator("#prechat").waitFor({ state: "visible" });
-  await expect(frame.locator("#messages li").count()).resolves.toBe(0);
+  expect(await frame.locator("#messages li").count()).toBe(0);
   await page.click("#cw-bubble");
   await waitForEvent(page, "chatwoot:closed");
   expect(await events(page)).toContain("chatwoot:closed");
@@ -322,9 +322,9 @@ test("phone width opens full screen, dark mode follows the setting, German throu
   await frame.locator("#prechat").waitFor({ state: "visible" });
   const box = await page.locator("#cw-widget-holder").boundingBox();
   expect(box).toEqual({ x: 0, y: 0, width: 390, height: 760 });
-  await expect(page.locator("#cw-bubble").isVisible()).resolves.toBe(false);
-  await expect(frame.locator("#prechat-form button[type=submit]").textContent()).resolves.toBe("Gespräch beginnen");
-  await expect(frame.locator("#availability").textContent()).resolves.toBe("Antwortet meist innerhalb weniger Minuten");
+  expect(await page.locator("#cw-bubble").isVisible()).toBe(false);
+  expect(await frame.locator("#prechat-form button[type=submit]").textContent()).toBe("Gespräch beginnen");
+  expect(await frame.locator("#availability").textContent()).toBe("Antwortet meist innerhalb weniger Minuten");
   const dark = await frame.locator("main").evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(dark).toBe("rgb(29, 32, 38)");
   await page.screenshot({ path: join(SCREENSHOTS, "widget-phone.png") });
@@ -337,14 +337,14 @@ test("phone width opens full screen, dark mode follows the setting, German throu
   const popupProblems = watchForErrors(popup);
   await popup.waitForSelector("body[data-ready=true]");
   expect(popup.url()).toContain("popout=1");
-  await expect(popup.locator("#prechat").isVisible()).resolves.toBe(true);
+  expect(await popup.locator("#prechat").isVisible()).toBe(true);
   expect(popupProblems).toEqual([]);
   await popup.close();
   await waitForEvent(page, "chatwoot:closed");
   await page.click("#cw-bubble");
   await frame.locator("#close").click();
   await waitForEvent(page, "chatwoot:closed", 2);
-  await expect(page.locator("#cw-bubble").isVisible()).resolves.toBe(true);
+  expect(await page.locator("#cw-bubble").isVisible()).toBe(true);
   expect(problems).toEqual([]);
   expect(resourceErrors).toEqual([]);
   await context.close();
