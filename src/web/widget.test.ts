@@ -1,13 +1,27 @@
 // Serving the website live chat: the SDK at Chatwoot's fixed URL, the framed /widget page and its assets.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
-import { startTestServer, type TestServer } from "../testing/server.ts";
-import { widgetAssetUrls, widgetBudget } from "./widget.tsx";
+import { createAdmin, startTestServer, type TestServer } from "../testing/server.ts";
+import { frameAncestors, widgetAssetUrls, widgetBudget } from "./widget.tsx";
 
 let server: TestServer;
+let admin: Awaited<ReturnType<typeof createAdmin>>;
+let token = "";
 
-beforeAll(() => {
+async function createWebsiteInbox(channel: Record<string, unknown> = {}) {
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}/inboxes`, {
+    token: admin.token,
+    method: "POST",
+    json: { name: "Website", channel: { type: "web_widget", website_url: "https://shop.example", ...channel } },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { id: number; website_token: string };
+}
+
+beforeAll(async () => {
   server = startTestServer();
+  admin = await createAdmin(server);
+  token = (await createWebsiteInbox()).website_token;
 });
 afterAll(() => server.close());
 
@@ -35,7 +49,7 @@ test("sdk.js: JavaScript with a short max-age and an ETag that answers 304, gzip
 });
 
 test("/widget may be framed by any site, runs under a strict CSP and links only same-origin hashed assets", async () => {
-  const res = await get("/widget?website_token=abc", { "Accept-Encoding": "identity" });
+  const res = await get(`/widget?website_token=${token}`, { "Accept-Encoding": "identity" });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
   expect(res.headers.get("x-frame-options")).toBeNull();
@@ -59,10 +73,27 @@ test("/widget may be framed by any site, runs under a strict CSP and links only 
   expect((await get("/packs/widget/widget.000000000000.js")).status).toBe(404);
 });
 
+test("/widget: an unknown website token is a 404 page; allowed_domains narrow who may frame it", async () => {
+  for (const path of ["/widget?website_token=nope", "/widget"]) {
+    const res = await get(path);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("This chat is not available.");
+  }
+  const narrowed = await createWebsiteInbox({ allowed_domains: "shop.example, *.acme.test" });
+  const res = await get(`/widget?website_token=${narrowed.website_token}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-security-policy")).toContain(
+    "frame-ancestors 'self' https://shop.example http://shop.example https://*.acme.test http://*.acme.test",
+  );
+  expect(frameAncestors("")).toBe("*");
+  expect(frameAncestors("bad domain; script-src *")).toBe("*");
+  expect(frameAncestors("a.example:8080,")).toBe("'self' https://a.example:8080 http://a.example:8080");
+});
+
 test("size budgets: sdk.js ≤ 10 KB gzipped, the widget page with its CSS and JS ≤ 60 KB gzipped", async () => {
   const size = async (path: string) => gzipSync(Buffer.from(await (await get(path, { "Accept-Encoding": "identity" })).arrayBuffer())).byteLength;
   const sdk = await size("/packs/js/sdk.js");
-  const page = (await size("/widget?website_token=abc")) + (await size(widgetAssetUrls.css)) + (await size(widgetAssetUrls.js));
+  const page = (await size(`/widget?website_token=${token}`)) + (await size(widgetAssetUrls.css)) + (await size(widgetAssetUrls.js));
   console.log(`sdk.js ${sdk} B gzipped; widget page HTML+CSS+JS ${page} B gzipped (served: ${widgetBudget.sdkGzip} B, ${widgetBudget.pageGzip} B)`);
   expect(sdk).toBeLessThanOrEqual(10 * 1024);
   expect(page).toBeLessThanOrEqual(60 * 1024);

@@ -6,6 +6,7 @@ import sdkPath from "../../static/widget/sdk.js" with { type: "file" };
 import widgetCssPath from "../../static/widget/widget.css" with { type: "file" };
 import widgetJsPath from "../../static/widget/widget.js" with { type: "file" };
 import type { AppEnv } from "../deps.ts";
+import { findWebWidget } from "../domain/widget/session.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 
 /**
@@ -48,8 +49,21 @@ function serve(c: Context, asset: Asset, cacheControl: string, extra: Record<str
   return new Response(gzip ? asset.gzip : asset.body, { headers });
 }
 
-/** The widget page is framed by customers' sites: any ancestor may frame it; everything else stays same-origin. */
-function widgetHeaders(c: Context): Record<string, string> {
+/**
+ * Who may frame the widget: any site, or only the inbox's `allowed_domains` ("shop.example, *.acme.test") when
+ * it has them. Entries that are not plain host names are left out rather than widening the policy.
+ */
+export function frameAncestors(allowedDomains: string): string {
+  const hosts = allowedDomains
+    .split(",")
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d+)?$/.test(d));
+  if (!hosts.length) return "*";
+  return ["'self'", ...hosts.flatMap((h) => [`https://${h}`, `http://${h}`])].join(" ");
+}
+
+/** The widget page is framed by customers' sites; everything else it loads stays same-origin. */
+function widgetHeaders(c: Context, ancestors: string): Record<string, string> {
   const host = new URL(c.req.url).host;
   const csp = [
     "default-src 'self'",
@@ -62,7 +76,7 @@ function widgetHeaders(c: Context): Record<string, string> {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors *",
+    `frame-ancestors ${ancestors}`,
   ].join("; ");
   return {
     "Content-Security-Policy": csp,
@@ -160,6 +174,22 @@ const page = "<!doctype html>" + String(<WidgetPage />);
 const pageBody = new TextEncoder().encode(page);
 const pageGzip = Bun.gzipSync(pageBody, { level: 9 });
 
+const unavailablePage =
+  "<!doctype html>" +
+  String(
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Live chat</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href={widgetAssetUrls.css} />
+      </head>
+      <body>
+        <p class="error">This chat is not available.</p>
+      </body>
+    </html>,
+  );
+
 /** Gzipped sizes of what a visitor downloads: the SDK alone, and the widget page with its CSS and JS. */
 export const widgetBudget = {
   sdkGzip: sdk.gzip.byteLength,
@@ -176,8 +206,15 @@ export const widgetRoutes = new Hono<AppEnv>()
     return serve(c, asset, "public, max-age=31536000, immutable", { "Cross-Origin-Resource-Policy": "same-origin" });
   })
   .get("/widget", (c) => {
+    let allowed: string;
+    try {
+      allowed = findWebWidget(c.var.deps.db, c.req.query("website_token")).widget.allowed_domains;
+    } catch {
+      // unknown website token (or a suspended account): nothing to show
+      return c.body(unavailablePage, 404, { "Content-Type": "text/html; charset=utf-8", ...widgetHeaders(c, "*") });
+    }
     const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
-    const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8", Vary: "Accept-Encoding", ...widgetHeaders(c) };
+    const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8", Vary: "Accept-Encoding", ...widgetHeaders(c, frameAncestors(allowed)) };
     if (gzip) headers["Content-Encoding"] = "gzip";
     return new Response(gzip ? pageGzip : pageBody, { headers });
   });

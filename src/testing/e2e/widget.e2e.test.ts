@@ -268,7 +268,12 @@ test("a visitor on another site chats with an agent through the standard snippet
   expect(token.length).toBeGreaterThan(20);
   await page.reload();
   await waitForEvent(page, "chatwoot:ready");
+
+  // While the window is closed, an agent's message shows as an unread count on the launcher.
+  await api(`/conversations/${conv.id}/messages`, { json: { content: "Anything else?", message_type: "outgoing" } });
+  await page.locator('[data-parley="unread"]', { hasText: "1" }).waitFor();
   await page.click("#cw-bubble");
+  await page.locator('[data-parley="unread"]').waitFor({ state: "hidden" });
   await frame.locator("#messages li.theirs", { hasText: "it ships today" }).waitFor();
   expect(await frame.locator("#prechat").isVisible()).toBe(false);
   expect(await conversations()).toHaveLength(1);
