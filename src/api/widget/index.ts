@@ -24,8 +24,8 @@ import {
 import { widgetConfigJson, visitorContactJson, widgetConversationJson, widgetMessagesJson, inboxMembersJson } from "../../domain/widget/serialize.ts";
 import { assertOriginAllowed, createVisitor, currentConversation, findVisitor, findWebWidget, visitorConversations, type Visitor, type WebWidget } from "../../domain/widget/session.ts";
 import { signWidgetToken, verifyWidgetToken } from "../../domain/widget/token.ts";
-import { createRateLimiter } from "../../lib/rate-limit.ts";
 import { readBody, readQuery } from "../validate.ts";
+import { limitWidget } from "./limits.ts";
 
 /**
  * The widget API (Chatwoot's /api/v1/widget/…): what the website widget iframe calls for its visitor. Every request
@@ -65,18 +65,6 @@ function websiteToken(c: Context<WidgetEnv>): string | undefined {
   return c.req.query("website_token") ?? undefined;
 }
 
-/** Per-IP limit on conversations started (security checklist: widget conversation creation). */
-const conversationLimiter = createRateLimiter({ limit: 30, windowMs: 60 * 60_000 });
-
-function clientKey(c: Context<WidgetEnv>): string {
-  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || c.req.header("x-real-ip") || "local";
-}
-
-function limitConversations(c: Context<WidgetEnv>, w: WebWidget): void {
-  const r = conversationLimiter.hit(`${w.inbox.id}:${clientKey(c)}`);
-  if (!r.ok) throw new TooManyRequests(Math.ceil(r.retryAfterMs / 1000));
-}
-
 function context(c: Context<WidgetEnv>): ConversationContext {
   return { browser_language: c.req.header("accept-language")?.split(",")[0]?.split(";")[0]?.trim() || null, browser: { user_agent: c.req.header("user-agent") ?? null } };
 }
@@ -104,7 +92,10 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     const { deps, widget: w } = c.var;
     const payload = await verifyWidgetToken(deps.config.secretKey, c.req.header("x-auth-token"));
     let v = payload && payload.inbox_id === w.inbox.id ? findVisitor(deps.db, w, payload.source_id) : null;
-    if (!v) v = deps.tx((tx) => createVisitor(tx, w));
+    if (!v) {
+      limitWidget(c, "visitors");
+      v = deps.tx((tx) => createVisitor(tx, w));
+    }
     const token = await signWidgetToken(deps.config.secretKey, { source_id: v.contactInbox.source_id, inbox_id: w.inbox.id });
     return c.json(widgetConfigJson(w, v.contact, v.contactInbox, token, deps.config.publicUrl));
   })
@@ -114,6 +105,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
   })
   .patch("/contact", async (c) => {
     const v = await visitorOf(c);
+    limitWidget(c, "contacts");
     const body = await readBody(c, contactFields);
     const w = c.var.widget;
     if (body.identifier) {
@@ -125,6 +117,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
   })
   .patch("/contact/set_user", async (c) => {
     const v = await visitorOf(c);
+    limitWidget(c, "contacts");
     const body = await readBody(c, contactFields.extend({ identifier }));
     const { deps, widget: w } = c.var;
     const { visitor, newSession } = deps.tx((tx) => setUser(tx, w, v, body));
@@ -146,7 +139,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     const v = await visitorOf(c);
     const body = await readBody(c, z.object({ contact: contactFields.optional(), message: messageFields.optional(), custom_attributes: attrs.optional() }));
     const { deps, widget: w } = c.var;
-    limitConversations(c, w);
+    limitWidget(c, "conversations");
     const r = deps.tx((tx) => createVisitorConversation(tx, w, v, body, context(c)));
     const msgs = r.message ? widgetMessagesJson(deps.db, deps.config.publicUrl, r.conversation, [r.message], body.message?.echo_id) : [];
     return c.json({
@@ -205,7 +198,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     const v = await visitorOf(c);
     const body = await readBody(c, z.object({ message: messageFields }));
     const { deps, widget: w } = c.var;
-    if (!currentConversation(deps.db, w, v)) limitConversations(c, w);
+    if (!currentConversation(deps.db, w, v)) limitWidget(c, "conversations");
     const { attachments = [], ...message } = body.message;
     const files = await storeUploads(deps.config.dataDir, attachments, deps.config.maxUploadBytes);
     let r;

@@ -44,7 +44,8 @@ async function newVisitor(): Promise<{ auth: string; contactId: number; pubsub: 
 }
 
 beforeAll(async () => {
-  server = startTestServer();
+  // The per-IP limits are tested on their own server below; here every visitor comes from 127.0.0.1.
+  server = startTestServer({ PARLEY_PUBLIC_API_RATE_LIMITS: "false" });
   receiver = startReceiver();
   admin = await createAdmin(server, { accountName: "Widget Co" });
   const res = await app("POST", "/inboxes", {
@@ -436,5 +437,32 @@ describe("events, members and origins", () => {
     const bad = await app("PATCH", `/inboxes/${created.id}`, { channel: { allowed_domains: "not a domain!" } });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].field).toBe("channel.allowed_domains");
+  });
+});
+
+describe("rate limits", () => {
+  test("an address starts at most 6 conversations in 12 hours; replies in an open one go on", async () => {
+    const limited = startTestServer();
+    try {
+      const admin2 = await createAdmin(limited, { accountName: "Limited" });
+      const created = await (await limited.api(`/api/v1/accounts/${admin2.account.id}/inboxes`, { method: "POST", token: admin2.token, json: { name: "Site", channel: { type: "web_widget", website_url: "https://limited.example.com" } } })).json();
+      const call = (method: string, path: string, auth?: string, json?: unknown) =>
+        limited.api(`/api/v1/widget/${path}?website_token=${created.website_token}`, { method, json, headers: auth ? { "X-Auth-Token": auth } : {} });
+      let last = "";
+      for (let i = 0; i < 6; i++) {
+        const cfg = await (await call("POST", "config")).json();
+        last = cfg.website_channel_config.auth_token;
+        expect((await call("POST", "conversations", last, { message: { content: `hello ${i}` } })).status).toBe(200);
+      }
+      const cfg = await (await call("POST", "config")).json();
+      const refused = await call("POST", "conversations", cfg.website_channel_config.auth_token, { message: { content: "one more" } });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      // A message without a conversation would start one: limited too. Messages in an existing conversation are not.
+      expect((await call("POST", "messages", cfg.website_channel_config.auth_token, { message: { content: "sneaky" } })).status).toBe(429);
+      expect((await call("POST", "messages", last, { message: { content: "still here" } })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });
