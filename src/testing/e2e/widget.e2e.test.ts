@@ -232,6 +232,26 @@ test("a visitor on another site chats with an agent through the standard snippet
   await api(`/conversations/${conv.id}/toggle_typing_status`, { json: { typing_status: "off" } });
   await frame.locator("#typing").waitFor({ state: "hidden" });
 
+  // The visitor's typing reaches the agent's /cable subscription.
+  const profile = await (await server.api("/api/v1/profile", { token: admin.token })).json();
+  const seen: { event: string; data: any }[] = [];
+  const socket = new WebSocket(server.url.replace(/^http/, "ws") + "/cable", ["actioncable-v1-json"]);
+  const identifier = JSON.stringify({ channel: "RoomChannel", pubsub_token: profile.pubsub_token, account_id: admin.account.id, user_id: profile.id });
+  const subscribed = new Promise<void>((resolve) => {
+    socket.onmessage = (e) => {
+      const frameData = JSON.parse(String(e.data));
+      if (frameData.type === "welcome") socket.send(JSON.stringify({ command: "subscribe", identifier }));
+      if (frameData.type === "confirm_subscription") resolve();
+      if (frameData.message?.event) seen.push(frameData.message);
+    };
+  });
+  await subscribed;
+  await frame.locator("#input").pressSequentially("Hel");
+  await poll(async () => seen.some((m) => m.event === "conversation.typing_on" && m.data.conversation.id === conv.id), true);
+  await frame.locator("#input").fill("");
+  await poll(async () => seen.some((m) => m.event === "conversation.typing_off" && m.data.conversation.id === conv.id), true);
+  socket.close();
+
   // Interactive messages are rendered and answerable: input_select and form send submitted_values back.
   const select = await api(`/conversations/${conv.id}/messages`, {
     json: { content: "Which size?", message_type: "outgoing", content_type: "input_select", content_attributes: { items: [{ title: "Small", value: "s" }, { title: "Large", value: "l" }] } },
