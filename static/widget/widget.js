@@ -295,17 +295,13 @@
         toParent({ event: "error", data: { status: err.status, message: err.message } });
       });
   }
+  /** The current conversation and its messages, fetched side by side (messages is [] without a conversation). */
   function loadConversation() {
-    return call("GET", "conversations").then(function (conv) {
-      S.conversation = conv && conv.id ? conv : null;
+    return Promise.all([call("GET", "conversations"), call("GET", "messages")]).then(function (r) {
+      S.conversation = r[0] && r[0].id ? r[0] : null;
       S.messages.clear();
-      $("messages").replaceChildren();
-      if (!S.conversation) return render();
-      return call("GET", "messages").then(function (res) {
-        var list = Array.isArray(res) ? res : (res && res.payload) || [];
-        list.forEach(upsert);
-        render();
-      });
+      if (S.conversation) (Array.isArray(r[1]) ? r[1] : (r[1] && r[1].payload) || []).forEach(upsert);
+      render();
     });
   }
 

@@ -165,7 +165,8 @@ test("a visitor on another site chats with an agent through the standard snippet
   const readyAt = Number(await widgetFrame.evaluate(() => document.body.dataset.readyAt));
   console.log(`widget interactive after ${readyAt} ms (iframe navigation start → config and conversation loaded)`);
   expect(readyAt).toBeGreaterThan(0);
-  expect(readyAt).toBeLessThan(1500);
+  // The budget is 500 ms on an idle machine; the margin absorbs a loaded shared CI runner.
+  expect(readyAt).toBeLessThan(1000);
 
   // The launcher bubble (expanded: with the launcher title) opens the chat window and the pre-chat form.
   expect(await page.locator("#cw-bubble").textContent()).toContain("Chat with Acme");
