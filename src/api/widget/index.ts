@@ -97,7 +97,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
       v = deps.tx((tx) => createVisitor(tx, w));
     }
     const token = await signWidgetToken(deps.config.secretKey, { source_id: v.contactInbox.source_id, inbox_id: w.inbox.id });
-    return c.json(widgetConfigJson(w, v.contact, v.contactInbox, token, deps.config.publicUrl));
+    return c.json(widgetConfigJson(deps.db, w, v.contact, v.contactInbox, token, deps.config.publicUrl, deps.clock.now()));
   })
   .get("/contact", async (c) => {
     const v = await visitorOf(c);

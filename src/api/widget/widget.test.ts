@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { SignJWT } from "jose";
+import { utcOffset } from "../../domain/widget/serialize.ts";
 import { forEvent, startReceiver, type Receiver } from "../../testing/receiver.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
 
@@ -110,6 +111,8 @@ describe("session", () => {
     expect(first.status).toBe(200);
     expect(first.body.website_channel_config).toMatchObject({ website_token: token, website_name: "Website", widget_color: "#112233", welcome_title: "Hi there", reply_time: "in_a_few_minutes", pre_chat_form_enabled: false });
     expect(first.body.contact.pubsub_token).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(first.body.website_channel_config).toMatchObject({ timezone: "UTC", utc_off_set: "+00:00", working_hours_enabled: false, account_id: admin.account.id });
+    expect(first.body.website_channel_config.working_hours).toHaveLength(7);
     const auth = first.body.website_channel_config.auth_token;
     const [, payload] = auth.split(".");
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
@@ -121,6 +124,13 @@ describe("session", () => {
     const contact = await widget("GET", "contact", { auth });
     expect(contact.status).toBe(200);
     expect(contact.body).toMatchObject({ id: first.body.contact.id, pubsub_token: first.body.contact.pubsub_token });
+  });
+
+  test("utc_off_set is the inbox time zone's offset, as ActiveSupport formats it", () => {
+    expect(utcOffset("Asia/Kolkata", Date.UTC(2030, 0, 1))).toBe("+05:30");
+    expect(utcOffset("America/New_York", Date.UTC(2030, 0, 1))).toBe("-05:00");
+    expect(utcOffset("America/New_York", Date.UTC(2030, 6, 1))).toBe("-04:00");
+    expect(utcOffset("UTC", 0)).toBe("+00:00");
   });
 
   test("a forged or missing token is no session: config issues a new visitor, other endpoints 404", async () => {

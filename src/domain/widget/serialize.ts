@@ -5,13 +5,25 @@ import { inboxes } from "../../db/schema/inboxes.ts";
 import { inbox_members } from "../../db/schema/inboxes.ts";
 import { unixSeconds } from "../../lib/clock.ts";
 import { attachmentPushData } from "../attachments/serialize.ts";
+import { workingHoursOf } from "../inboxes/business-hours.ts";
 import { Records } from "../conversations/records.ts";
 import type { ContactInboxRow, ContactRow, ConversationRow, MessageRow } from "../conversations/records.ts";
 import { loadAttachments, senderPushData } from "../messages/push.ts";
 import type { WebWidget } from "./session.ts";
 
 /** configs/create.json.jbuilder: the widget's settings, the visitor and their session token. */
-export function widgetConfigJson(w: WebWidget, contact: ContactRow, contactInbox: ContactInboxRow, authToken: string, publicUrl: string) {
+/** ActiveSupport's formatted_offset of a time zone now ("+05:30", "-04:00", "+00:00"). */
+export function utcOffset(timeZone: string, at: number): string {
+  try {
+    const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+    const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(name);
+    return m ? `${m[1]}:${m[2] ?? "00"}` : "+00:00";
+  } catch {
+    return "+00:00";
+  }
+}
+
+export function widgetConfigJson(db: Db, w: WebWidget, contact: ContactRow, contactInbox: ContactInboxRow, authToken: string, publicUrl: string, now: number) {
   return {
     website_channel_config: {
       allow_messages_after_resolved: w.inbox.allow_messages_after_resolved,
@@ -30,13 +42,13 @@ export function widgetConfigJson(w: WebWidget, contact: ContactRow, contactInbox
       pre_chat_form_options: w.widget.pre_chat_form_options,
       reply_time: w.widget.reply_time,
       timezone: w.inbox.timezone,
-      utc_off_set: "+00:00",
+      utc_off_set: utcOffset(w.inbox.timezone, now),
       website_name: w.inbox.name,
       website_token: w.channel.identifier,
       welcome_tagline: w.widget.welcome_tagline,
       welcome_title: w.widget.welcome_title,
       widget_color: w.widget.widget_color,
-      working_hours: [],
+      working_hours: workingHoursOf(db, w.inbox.id),
       working_hours_enabled: w.inbox.working_hours_enabled,
       account_id: w.inbox.account_id,
     },
