@@ -20,6 +20,7 @@ import {
   triggerWidgetEvent,
   visitorTyping,
   type ConversationContext,
+  type SetUserInput,
 } from "../../domain/widget/commands.ts";
 import { widgetConfigJson, visitorContactJson, widgetConversationJson, widgetMessagesJson, inboxMembersJson } from "../../domain/widget/serialize.ts";
 import { assertOriginAllowed, createVisitor, currentConversation, findVisitor, findWebWidget, visitorConversations, type Visitor, type WebWidget } from "../../domain/widget/session.ts";
@@ -78,6 +79,15 @@ async function visitorOf(c: Context<WidgetEnv>): Promise<Visitor> {
   return v;
 }
 
+/** set_user's answer: the contact, and a `widget_auth_token` when the visitor got a new session. */
+async function setUserResponse(c: Context<WidgetEnv>, v: Visitor, input: SetUserInput) {
+  const { deps, widget: w } = c.var;
+  const { visitor, newSession } = deps.tx((tx) => setUser(tx, w, v, input));
+  const json: Record<string, unknown> = visitorContactJson(visitor.contact, visitor.contactInbox);
+  if (newSession) json.widget_auth_token = await signWidgetToken(deps.config.secretKey, { source_id: visitor.contactInbox.source_id, inbox_id: w.inbox.id });
+  return c.json(json);
+}
+
 const ownOrigin = (c: Context<WidgetEnv>) => new URL(c.var.deps.config.publicUrl).origin;
 
 export const widgetApiRoutes = new Hono<WidgetEnv>()
@@ -108,22 +118,14 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     limitWidget(c, "contacts");
     const body = await readBody(c, contactFields);
     const w = c.var.widget;
-    if (body.identifier) {
-      const { visitor } = c.var.deps.tx((tx) => setUser(tx, w, v, { ...body, identifier: body.identifier! }));
-      return c.json(visitorContactJson(visitor.contact, visitor.contactInbox));
-    }
+    if (body.identifier) return setUserResponse(c, v, { ...body, identifier: body.identifier });
     const contact = c.var.deps.tx((tx) => identifyContact(tx, w.inbox.account_id, v.contact, { ...body, identifier: undefined }));
     return c.json(visitorContactJson(contact, v.contactInbox));
   })
   .patch("/contact/set_user", async (c) => {
     const v = await visitorOf(c);
     limitWidget(c, "contacts");
-    const body = await readBody(c, contactFields.extend({ identifier }));
-    const { deps, widget: w } = c.var;
-    const { visitor, newSession } = deps.tx((tx) => setUser(tx, w, v, body));
-    const json: Record<string, unknown> = visitorContactJson(visitor.contact, visitor.contactInbox);
-    if (newSession) json.widget_auth_token = await signWidgetToken(deps.config.secretKey, { source_id: visitor.contactInbox.source_id, inbox_id: w.inbox.id });
-    return c.json(json);
+    return setUserResponse(c, v, await readBody(c, contactFields.extend({ identifier })));
   })
   .post("/contact/destroy_custom_attributes", async (c) => {
     const v = await visitorOf(c);

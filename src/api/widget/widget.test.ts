@@ -189,6 +189,12 @@ describe("contact", () => {
     expect(typeof other.body.widget_auth_token).toBe("string");
     const me = await widget("GET", "contact", { auth: other.body.widget_auth_token });
     expect(me.body).toMatchObject({ id: other.body.id, identifier: "user-43" });
+    // PATCH contact with an identifier is set_user too, new session token included.
+    const hash3 = createHmac("sha256", inbox.hmac_token).update("user-44").digest("hex");
+    const third = await widget("PATCH", "contact", { auth: other.body.widget_auth_token, json: { identifier: "user-44", identifier_hash: hash3 } });
+    expect(third.status).toBe(200);
+    expect(third.body.identifier).toBe("user-44");
+    expect((await widget("GET", "contact", { auth: third.body.widget_auth_token })).body.id).toBe(third.body.id);
   });
 
   test("verified sessions of one identifier share conversation history across devices", async () => {
