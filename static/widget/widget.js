@@ -276,10 +276,12 @@
         S.config = cfg;
         S.contact = res.contact || {};
         if (cfg.auth_token) S.auth = cfg.auth_token;
+        // the conversation is fetched first; the page is set up while those requests are in flight
+        var loading = loadConversation();
         if (!params.get("locale") && cfg.locale && !(S.settings && S.settings.locale)) setLocale(cfg.locale);
         applyConfig();
         connectCable();
-        return loadConversation();
+        return loading;
       })
       .then(function () {
         document.body.dataset.ready = "true";
@@ -909,6 +911,8 @@
       }
       if (f.type === "welcome") ws.send(JSON.stringify({ command: "subscribe", identifier: identifier }));
       else if (f.type === "confirm_subscription") {
+        // catch up on what was sent while the socket was not subscribed (start-up, reconnects)
+        if (document.body.dataset.ready === "true") loadConversation().catch(function () {});
         document.body.dataset.live = "true";
         ws.send(JSON.stringify({ command: "message", identifier: identifier, data: JSON.stringify({ action: "update_presence" }) }));
       } else if (f.message && f.message.event) onEvent(f.message.event, f.message.data || {});

@@ -269,6 +269,21 @@ test("a visitor on another site chats with an agent through the standard snippet
   await frame.locator(`#messages li[data-id="${form.id}"] button[type=submit]:disabled`).waitFor();
   expect(await answered(form.id)).toEqual([{ name: "order", title: "Order number", value: "1234" }]);
 
+  // Cards show their text and actions (links open the page; postbacks answer in the conversation).
+  await api(`/conversations/${conv.id}/messages`, {
+    json: {
+      content: "Our bestsellers",
+      message_type: "outgoing",
+      content_type: "cards",
+      content_attributes: { items: [{ title: "Blue mug", description: "Holds 350 ml", actions: [{ type: "link", text: "View", uri: "https://shop.example/mug" }, { type: "postback", text: "Buy the mug", payload: "BUY_MUG" }] }] },
+    },
+  });
+  const card = frame.locator(".card", { hasText: "Blue mug" });
+  await card.waitFor();
+  expect(await card.locator("a.card-action").getAttribute("href")).toBe("https://shop.example/mug");
+  await card.locator("button.card-action").click();
+  await frame.locator("#messages li.mine", { hasText: "Buy the mug" }).waitFor();
+
   // An agent's image attachment is previewed in the widget (and links to the file).
   const upload = new FormData();
   upload.append("content", "Here is your parcel");
@@ -291,6 +306,7 @@ test("a visitor on another site chats with an agent through the standard snippet
   await waitForEvent(page, "chatwoot:ready");
 
   // While the window is closed, an agent's message shows as an unread count on the launcher.
+  await frame.locator("body[data-live=true]").waitFor({ state: "attached" });
   await api(`/conversations/${conv.id}/messages`, { json: { content: "Anything else?", message_type: "outgoing" } });
   await page.locator('[data-parley="unread"]', { hasText: "1" }).waitFor();
   await page.click("#cw-bubble");
