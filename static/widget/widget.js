@@ -575,6 +575,11 @@
       img.src = safeUrl(a.thumb_url) || url;
       img.alt = a.file_name || "";
       img.loading = "lazy";
+      // an image the browser cannot show stays reachable as a file link
+      img.addEventListener("error", function () {
+        link.className = "att-file";
+        link.replaceChildren(document.createTextNode("📄 " + (a.file_name || decodeURIComponent(url.split("/").pop() || "image"))));
+      });
       link.appendChild(img);
       return link;
     }
