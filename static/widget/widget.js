@@ -19,6 +19,7 @@
       placeholder: "Type your message…",
       send: "Send",
       attach: "Attach a file",
+      attachment: "Attachment",
       close: "Close chat",
       popout: "Open in a new window",
       typing: "{name} is typing…",
@@ -59,6 +60,7 @@
       placeholder: "Nachricht schreiben…",
       send: "Senden",
       attach: "Datei anhängen",
+      attachment: "Anhang",
       close: "Chat schließen",
       popout: "In neuem Fenster öffnen",
       typing: "{name} schreibt…",
@@ -578,16 +580,26 @@
       // an image the browser cannot show stays reachable as a file link
       img.addEventListener("error", function () {
         link.className = "att-file";
-        link.replaceChildren(document.createTextNode("📄 " + (a.file_name || decodeURIComponent(url.split("/").pop() || "image"))));
+        link.replaceChildren(document.createTextNode(fileLabel(a)));
+        keepAtBottom();
       });
+      img.addEventListener("load", keepAtBottom);
       link.appendChild(img);
       return link;
     }
-    var file = el("a", "att-file", "📄 " + (a.file_name || decodeURIComponent(url.split("/").pop() || "file")));
+    var file = el("a", "att-file", fileLabel(a));
     file.href = url;
     file.target = "_blank";
     file.rel = "noopener noreferrer";
     return file;
+  }
+  /** A late-loading image keeps a visitor who was reading the newest message at the bottom. */
+  function keepAtBottom() {
+    var th = $("thread");
+    if (th.scrollHeight - th.scrollTop - th.clientHeight < 240) th.scrollTop = th.scrollHeight;
+  }
+  function fileLabel(a) {
+    return a.file_name || t("attachment") + (a.extension ? " (." + String(a.extension).replace(/^\./, "") + ")" : "");
   }
   function safeUrl(u) {
     if (!u) return "";
