@@ -37,8 +37,22 @@ export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The client address as seen by the server (a reverse proxy's X-Forwarded-For is not trusted blindly). */
+/** The client address: the peer, or behind a reverse proxy on this host the address it forwarded (clientAddress). */
 export function clientIp(c: Context<AppEnv>): string {
   const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
-  return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+  return clientAddress(server?.requestIP?.(c.req.raw)?.address ?? "unknown", (name) => c.req.header(name));
+}
+
+const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
+/**
+ * The visitor's address for per-IP limits and session records. Behind a reverse proxy on the same host (Caddy or
+ * nginx, as the README sets up) every request comes from loopback: then the address the proxy appended last to
+ * X-Forwarded-For (or X-Real-IP) is the client's. Earlier X-Forwarded-For entries are the client's own claims, and a
+ * request that does not come from loopback is taken at its word: neither can pick the address it is counted under.
+ */
+export function clientAddress(peer: string, header: (name: string) => string | undefined): string {
+  if (!LOOPBACK.test(peer)) return peer;
+  const forwarded = header("x-forwarded-for")?.split(",").at(-1)?.trim() || header("x-real-ip")?.trim();
+  return forwarded && forwarded.length <= 64 ? forwarded : peer;
 }
