@@ -2,6 +2,7 @@ import { and, count, eq, gt, gte } from "drizzle-orm";
 import { contacts } from "../../db/schema/contacts.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { ConversationRow, MessageRow } from "../conversations/records.ts";
 import { labelList } from "../conversations/serialize.ts";
@@ -47,6 +48,10 @@ function startOfLocalDay(at: number, timeZone: string): number {
   return at - localTime(at, timeZone).seconds * 1000 - (at % 1000);
 }
 
+const messageKind = preparedFor((db) =>
+  db.$client.prepare<{ message_type: number; private: number }, [number, number]>("SELECT message_type, private FROM messages WHERE id = ?1 AND account_id = ?2"),
+);
+
 /**
  * MessageTemplates::HookExecutionService: a contact's incoming message may be answered by the inbox's automatic
  * messages, in Chatwoot's order:
@@ -59,11 +64,8 @@ function startOfLocalDay(at: number, timeZone: string): number {
  * Runs inside the message's transaction (a durable listener of message.created), so the replies commit with it.
  */
 export function runMessageTemplateHooks(tx: Tx, event: { account_id: number; conversation_id: number; message_id: number }): void {
-  const message = tx.db
-    .select({ message_type: messages.message_type, private: messages.private })
-    .from(messages)
-    .where(and(eq(messages.id, event.message_id), eq(messages.account_id, event.account_id)))
-    .get();
+  // Every message write passes here: one compiled lookup, and nothing more unless it is a contact's message.
+  const message = messageKind(tx.db).get(event.message_id, event.account_id);
   if (!message || message.message_type !== INCOMING || message.private) return;
   const loaded = load(tx, event.account_id, event.conversation_id);
   if (!loaded) return;
