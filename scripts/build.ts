@@ -34,7 +34,8 @@ rmSync(outfile, { force: true });
 let result: Awaited<ReturnType<typeof Bun.build>>;
 try {
   result = await Bun.build({
-    entrypoints: [join(root, "src/main.ts")],
+    // The WAL checkpointer's worker thread is loaded by URL at run time, so it is an entrypoint of its own.
+    entrypoints: [join(root, "src/main.ts"), join(root, "src/db/checkpoint-worker.ts")],
     target: "bun",
     format: "esm",
     minify: true,

@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { closeDatabase, openDatabase } from "./db/client.ts";
+import { startCheckpointer } from "./db/checkpointer.ts";
 import { migrate } from "./db/migrate.ts";
 import { createDeps, type AppDeps } from "./deps.ts";
 import { wireListeners } from "./events/wire.ts";
@@ -20,6 +21,8 @@ export type StartOptions = {
   /** Tests drive the job loop themselves with runner.runUntilEmpty(). */
   startJobs?: boolean;
   jobOptions?: { pollMs?: number; leaseMs?: number; backoffBaseMs?: number };
+  /** WAL checkpoints in a worker thread (src/db/checkpointer.ts); tests that do not look at it leave it off. */
+  checkpointer?: boolean;
 };
 
 export type RunningServer = {
@@ -36,6 +39,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   const db = openDatabase(config.dbPath);
   const applied = migrate(db.$client);
   if (applied.length) log.info("migrations applied", { applied });
+  const stopCheckpointer = options.checkpointer === false ? () => {} : startCheckpointer(db, config.dbPath, log);
 
   const deps = createDeps({
     config,
@@ -90,6 +94,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
       cable.stop();
       await server.stop();
       await runner.stop();
+      stopCheckpointer();
       closeDatabase(db);
     },
   };
