@@ -14,6 +14,7 @@ import { VERSION } from "./version.ts";
 import { webRoutes } from "./web/index.ts";
 import { widgetRoutes } from "./web/widget.tsx";
 import { ssoRoutes } from "./web/sso.ts";
+import { fileRoutes } from "./web/files.ts";
 
 /** Builds the HTTP application. No side effects beyond the routes: main.ts owns the process. */
 export function createApp(deps: AppDeps) {
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route("/platform/api/v1", platformRoutes);
   app.route("/public/api/v1/inboxes", publicApiRoutes(deps));
   app.route("/", ssoRoutes);
+  app.route("/", fileRoutes);
   app.route("/", widgetRoutes);
   app.route("/", webRoutes);
 

@@ -2,9 +2,18 @@ import type { attachments } from "../../db/schema/conversations.ts";
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 
-/** Where an attachment's bytes are served (authenticated: the account's API token or session). */
-export function attachmentUrl(publicUrl: string, row: Pick<AttachmentRow, "account_id" | "id">): string {
-  return `${publicUrl}/api/v1/accounts/${row.account_id}/attachments/${row.id}`;
+/** The unguessable part of a stored attachment's key (`attachments/<32 random characters>`): its capability. */
+export function attachmentCapability(storageKey: string): string {
+  return storageKey.slice(storageKey.lastIndexOf("/") + 1);
+}
+
+/**
+ * An attachment's `data_url`: a capability URL (as Chatwoot's blob URLs are) that works without an API token, so the
+ * website visitor's browser, webhook receivers and bots can fetch the file; src/web/files.ts serves it. The account
+ * API's /attachments/{id} still serves it to signed-in agents and API tokens.
+ */
+export function attachmentUrl(publicUrl: string, row: Pick<AttachmentRow, "id" | "storage_key" | "file_name">): string {
+  return `${publicUrl}/files/${row.id}/${attachmentCapability(row.storage_key ?? "")}/${encodeURIComponent(row.file_name || "file")}`;
 }
 
 /** Chatwoot's Attachment#push_event_data: base fields plus what the file type carries. */

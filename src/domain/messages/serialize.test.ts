@@ -77,6 +77,6 @@ test("an agent's reply names the user as sender; attachments carry absolute URLs
   const body = messageWebhookData(server.deps.db, msg.id, "https://parley.example");
   expect(body).toMatchObject({ message_type: "outgoing", sender: { id: admin.user.id, name: "Ada Admin", type: "user" } });
   expect((body.sender as { email: string }).email).toContain("@");
-  expect(body.attachments?.[0]).toMatchObject({ file_type: "file", extension: "pdf", data_url: `https://parley.example/api/v1/accounts/${admin.account.id}/attachments/${msg.attachments[0].id}` });
+  expect(body.attachments?.[0]).toMatchObject({ file_type: "file", extension: "pdf", data_url: expect.stringMatching(new RegExp(`^https://parley\\.example/files/${msg.attachments[0].id}/[A-Za-z0-9]{32}/`)) });
   expect(() => messageWebhookData(server.deps.db, 999999)).toThrow("Message not found");
 });

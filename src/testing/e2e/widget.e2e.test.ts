@@ -292,10 +292,13 @@ test("a visitor on another site chats with an agent through the standard snippet
   const uploaded = await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${conv.id}/messages`, { token: admin.token, method: "POST", body: upload });
   expect(uploaded.status).toBe(200);
   const dataUrl = (await uploaded.json()).attachments[0].data_url as string;
-  expect(dataUrl).toContain("/attachments/");
-  // The image is previewed from data_url; the account API does not serve the file to a visitor's browser (401),
-  // so here the preview falls back to a link to the file.
-  await frame.locator(`#messages li.theirs a.att-file[href="${dataUrl}"]`).waitFor();
+  expect(dataUrl).toContain("/files/");
+  // The image is previewed from data_url (a capability URL the visitor's browser may load) and links to the file.
+  const preview = frame.locator(`#messages li.theirs a.att-image[href="${dataUrl}"] img`);
+  await preview.waitFor();
+  const shown = () => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  for (const until = Date.now() + 5000; !(await shown()) && Date.now() < until; ) await Bun.sleep(50);
+  expect(await shown()).toBe(true);
   await page.screenshot({ path: join(SCREENSHOTS, "widget-open.png") });
 
   // The session survives a reload: same cookie, same conversation.

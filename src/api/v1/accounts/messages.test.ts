@@ -142,10 +142,22 @@ describe("attachments", () => {
     const [img, pdf] = body.attachments;
     expect(img).toMatchObject({ file_type: "image", extension: "png", file_size: PNG.byteLength, width: 2, height: 3, message_id: body.id, account_id: admin.account.id });
     expect(pdf).toMatchObject({ file_type: "file", extension: "pdf", thumb_url: "" });
-    expect(img.data_url).toContain(`/api/v1/accounts/${admin.account.id}/attachments/${img.id}`);
+    expect(img.data_url).toMatch(new RegExp(`/files/${img.id}/[A-Za-z0-9]{32}/`));
     expect(readdirSync(join(server.dataDir, "uploads", "attachments")).length).toBeGreaterThanOrEqual(2);
 
-    const path = new URL(img.data_url).pathname;
+    // data_url is a capability URL: it works without a token (visitors' browsers, webhook receivers, bots) ...
+    const capability = new URL(img.data_url).pathname;
+    const open = await server.api(capability);
+    expect(open.status).toBe(200);
+    expect(open.headers.get("content-type")).toBe("image/png");
+    expect(open.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(new Uint8Array(await open.arrayBuffer())).toEqual(PNG);
+    // ... and only with the exact capability.
+    expect((await server.api(capability.replace(/\/files\/(\d+)\/[A-Za-z0-9]{32}/, "/files/$1/" + "A".repeat(32)))).status).toBe(404);
+    expect((await server.api(capability.replace(`/files/${img.id}/`, `/files/${pdf.id}/`))).status).toBe(404);
+
+    // The account API serves the same bytes to an API token of the account only.
+    const path = accountPath(admin.account.id, `/attachments/${img.id}`);
     const download = await server.api(path, { token: admin.token });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("image/png");
@@ -166,7 +178,12 @@ describe("attachments", () => {
     expect(body.content).toBeNull();
     for (const a of body.attachments) {
       expect(a.file_type).toBe(a.extension === "svg" ? "image" : "file");
-      const res = await server.api(new URL(a.data_url).pathname, { token: admin.token });
+      for (const res of [await server.api(new URL(a.data_url).pathname), await server.api(accountPath(admin.account.id, `/attachments/${a.id}`), { token: admin.token })]) {
+        expect(res.headers.get("content-disposition")).toStartWith("attachment;");
+        expect(res.headers.get("content-type")).toBe("application/octet-stream");
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      }
+      const res = await server.api(new URL(a.data_url).pathname);
       expect(res.headers.get("content-disposition")).toStartWith("attachment;");
       expect(res.headers.get("content-type")).toBe("application/octet-stream");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
