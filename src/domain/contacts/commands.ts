@@ -74,22 +74,7 @@ export function createContact(
   const inbox = input.inbox_id !== undefined ? getInbox(tx.db, accountId, input.inbox_id) : null;
   assertCanWriteContacts(scope);
   if (inbox) assertCanViewInbox(tx.db, scope, inbox.inbox.id);
-  checkUnique(tx, accountId, values);
-
-  const contact = tx.db
-    .insert(contacts)
-    .values({
-      ...values,
-      name: values.name ?? "",
-      account_id: accountId,
-      additional_attributes: input.additional_attributes ?? {},
-      custom_attributes: input.custom_attributes ?? {},
-      created_at: tx.now,
-      updated_at: tx.now,
-    })
-    .returning()
-    .get();
-  tx.emit("contact.created", { account_id: accountId, contact_id: contact.id });
+  const contact = insertContact(tx, accountId, values, input);
   const contactInbox = inbox ? openContactInbox(tx, contact, inbox.inbox.id, inbox.channel.channel_type, input.source_id ?? null) : null;
   return { contact, contactInbox };
 }
@@ -112,7 +97,11 @@ export function updateContact(tx: Tx, scope: AccountScope, contactId: number, in
  * normalization, uniqueness rules and contact.created event as POST /contacts, without an acting user.
  */
 export function createSelfContact(tx: Tx, accountId: number, input: ContactInput): ContactRow {
-  const values = normalize(input);
+  return insertContact(tx, accountId, normalize(input), input);
+}
+
+/** The one insert of a new contact (agents' POST /contacts and a visitor's own): unique keys checked, contact.created. */
+function insertContact(tx: Tx, accountId: number, values: ReturnType<typeof normalize>, input: ContactInput): ContactRow {
   checkUnique(tx, accountId, values);
   const contact = tx.db
     .insert(contacts)
