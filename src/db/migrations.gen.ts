@@ -10,6 +10,7 @@ import m7 from "../../migrations/0007_config_version.sql" with { type: "text" };
 import m8 from "../../migrations/0008_message_search_merge.sql" with { type: "text" };
 import m9 from "../../migrations/0009_message_search_deferred.sql" with { type: "text" };
 import m10 from "../../migrations/0010_csat_working_hours.sql" with { type: "text" };
+import m11 from "../../migrations/0011_webhook_events.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -23,4 +24,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0008_message_search_merge", sql: m8 },
   { name: "0009_message_search_deferred", sql: m9 },
   { name: "0010_csat_working_hours", sql: m10 },
+  { name: "0011_webhook_events", sql: m11 },
 ];

@@ -28,18 +28,40 @@ export const webhooks = sqliteTable(
   (t) => [index("webhooks_account_idx").on(t.account_id)],
 );
 
-/** One row per (event, webhook) delivery; its attempts are in webhook_delivery_attempts. */
+/**
+ * One row per webhook event that had subscribers: the body is stored once and sent to every webhook subscribed when
+ * the event happened (webhook_ids). Its `webhook.fanout` job delivers it; deleting it (pruning) removes its deliveries.
+ */
+export const webhook_events = sqliteTable(
+  "webhook_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    /** Random; each delivery's X-Chatwoot-Delivery is derived from it and the webhook id. */
+    uuid: text("uuid").notNull(),
+    event: text("event").notNull(),
+    /** What the event is about (conversation:ID, contact:ID, inbox:ID): per webhook, one subject's events arrive in order. */
+    subject: text("subject").notNull(),
+    /** The exact JSON body sent (kept for redelivery and inspection until pruned). */
+    body: text("body").notNull(),
+    webhook_ids: text("webhook_ids", { mode: "json" }).$type<number[]>().notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [index("webhook_events_created_idx").on(t.created_at)],
+);
+
+/** One row per (event, webhook) delivery, written with its first attempt; its attempts are in webhook_delivery_attempts. */
 export const webhook_deliveries = sqliteTable(
   "webhook_deliveries",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
     webhook_id: integer("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    /** Null only while migrating rows of the earlier layout (0011 fills it for every row). */
+    event_id: integer("event_id").references(() => webhook_events.id, { onDelete: "cascade" }),
     /** X-Chatwoot-Delivery: the same for every attempt of this delivery. */
     delivery_uuid: text("delivery_uuid").notNull(),
     event: text("event").notNull(),
-    /** The exact JSON body sent (kept for redelivery and inspection until pruned). */
-    body: text("body").notNull(),
     status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     last_status_code: integer("last_status_code"),
@@ -48,9 +70,8 @@ export const webhook_deliveries = sqliteTable(
     updated_at: integer("updated_at").notNull(),
   },
   (t) => [
-    uniqueIndex("webhook_deliveries_uuid_unique").on(t.delivery_uuid),
+    uniqueIndex("webhook_deliveries_event_webhook_unique").on(t.event_id, t.webhook_id),
     index("webhook_deliveries_webhook_idx").on(t.webhook_id, t.id),
-    index("webhook_deliveries_created_idx").on(t.created_at),
   ],
 );
 
