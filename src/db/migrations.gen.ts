@@ -11,6 +11,7 @@ import m8 from "../../migrations/0008_message_search_merge.sql" with { type: "te
 import m9 from "../../migrations/0009_message_search_deferred.sql" with { type: "text" };
 import m10 from "../../migrations/0010_csat_working_hours.sql" with { type: "text" };
 import m11 from "../../migrations/0011_webhook_events.sql" with { type: "text" };
+import m12 from "../../migrations/0012_channel_connection.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -25,4 +26,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0009_message_search_deferred", sql: m9 },
   { name: "0010_csat_working_hours", sql: m10 },
   { name: "0011_webhook_events", sql: m11 },
+  { name: "0012_channel_connection", sql: m12 },
 ];

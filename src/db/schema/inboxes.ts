@@ -25,6 +25,11 @@ export const channels = sqliteTable(
     secret: text("secret").notNull(),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     additional_attributes: text("additional_attributes", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** The provider connection as last seen (src/channels/framework/status.ts): null (never checked), connected, error, reauthorization_required. */
+    connection_status: text("connection_status"),
+    /** The provider's last error (shown on the inbox page); null once the connection works again. */
+    connection_error: text("connection_error"),
+    connection_checked_at: integer("connection_checked_at"),
     created_at: integer("created_at").notNull(),
     updated_at: integer("updated_at").notNull(),
   },
