@@ -25,6 +25,8 @@ import {
 import { widgetConfigJson, visitorContactJson, widgetConversationJson, widgetMessagesJson, inboxMembersJson } from "../../domain/widget/serialize.ts";
 import { assertOriginAllowed, createVisitor, currentConversation, findVisitor, findWebWidget, visitorConversations, type Visitor, type WebWidget } from "../../domain/widget/session.ts";
 import { signWidgetToken, verifyWidgetToken } from "../../domain/widget/token.ts";
+import { limitTranscripts } from "../../domain/conversations/transcript.ts";
+import { clientIp } from "../../web/session.ts";
 import { readBody, readQuery } from "../validate.ts";
 import { limitWidget } from "./limits.ts";
 
@@ -184,7 +186,9 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
   .post("/conversations/transcript", async (c) => {
     const v = await visitorOf(c);
     const body = await readBody(c, z.object({ email: optStr(255) }));
-    c.var.deps.tx((tx) => sendTranscript(tx, c.var.widget, v, body.email));
+    const { deps, widget: w } = c.var;
+    const ip = clientIp(c as unknown as Context<AppEnv>);
+    deps.tx((tx) => sendTranscript(tx, w, v, deps.config.publicUrl, body.email, () => limitTranscripts(deps, v.contact.id, ip)));
     return c.body(null, 200);
   })
   .get("/messages", async (c) => {

@@ -12,7 +12,7 @@ import type { ContactRow, ConversationRow, MessageRow } from "../conversations/r
 import type { ChangedAttributes } from "../../events/types.ts";
 import { Forbidden, NotFound, Unauthorized, Validation } from "../errors.ts";
 import { recordCsatResponse, type CsatAnswer } from "../csat/commands.ts";
-import { queueMail } from "../mail/commands.ts";
+import { queueTranscript, transcriptRecipient } from "../conversations/transcript.ts";
 import { addMessage } from "../messages/commands.ts";
 import { currentConversation, findVisitor, openSession, visitorConversations, type Visitor, type WebWidget } from "./session.ts";
 
@@ -272,21 +272,23 @@ export function resolveByVisitor(tx: Tx, w: WebWidget, v: Visitor): Conversation
   return patchCurrentConversation(tx, w, v, (c) => (c.status === "resolved" ? {} : { status: "resolved" }));
 }
 
-/** POST conversations/transcript: mails the visible messages to the visitor's email (or the one given). */
-export function sendTranscript(tx: Tx, w: WebWidget, v: Visitor, email?: string | null): boolean {
+/**
+ * POST conversations/transcript: mails the conversation's public messages to the visitor's own email address.
+ * A visitor cannot send a transcript anywhere else (the mail would be a spam relay): an `email` that is not the
+ * contact's is refused, and a contact without an email gets a 422 naming `email`.
+ */
+export function sendTranscript(tx: Tx, w: WebWidget, v: Visitor, publicUrl: string, email?: string | null, beforeQueue?: () => void): string {
   const c = requireConversation(tx, w, v);
-  const to = (email?.trim().toLowerCase() || v.contact.email) ?? null;
-  if (!to) return false;
-  if (!EMAIL.test(to)) throw Validation.field("email", "is invalid");
-  const rows = tx.db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.conversation_id, c.id), eq(messages.private, false), ne(messages.message_type, 2)))
-    .orderBy(asc(messages.id))
-    .all();
-  const lines = rows.map((m) => `${m.message_type === 0 ? "You" : w.inbox.name} (${new Date(m.created_at).toISOString()}):\n${m.content ?? ""}\n`);
-  queueMail(tx, { to, subject: `[${w.inbox.name}] Conversation transcript #${c.display_id}`, text: `Your conversation with ${w.inbox.name}\n\n${lines.join("\n")}` });
-  return true;
+  const own = v.contact.email?.trim().toLowerCase() || "";
+  if (email != null && email.trim() !== "") {
+    const asked = transcriptRecipient(email);
+    if (asked !== own) throw Validation.field("email", "must be the contact's own email address");
+  }
+  if (!own) throw Validation.field("email", "can't be blank: the contact has no email address");
+  const to = transcriptRecipient(own);
+  beforeQueue?.();
+  queueTranscript(tx, c, to, publicUrl);
+  return to;
 }
 
 /**

@@ -23,6 +23,8 @@ import { listConversationAttachments } from "../../../domain/attachments/queries
 import { attachmentPushData } from "../../../domain/attachments/serialize.ts";
 import { senderPushData } from "../../../domain/messages/push.ts";
 import { setConversationLabels } from "../../../domain/labels/commands.ts";
+import { limitTranscripts, sendConversationTranscript } from "../../../domain/conversations/transcript.ts";
+import { clientIp } from "../../../web/session.ts";
 import { parseWith, readBody } from "../../validate.ts";
 import { assignmentRoutes } from "./assignments.ts";
 import { bool, id, jsonObject, nullableId, objectOrJson, pathConversation, recordsFor, timestamp } from "./conversation-params.ts";
@@ -152,6 +154,17 @@ export const conversationRoutes = new Hono<AppEnv>()
       return { ...attachmentPushData(attachment, records.publicUrl), created_at: Math.floor(message.created_at / 1000), ...(sender ? { sender } : {}) };
     });
     return c.json({ meta: { total_count: total }, payload });
+  })
+  // Chatwoot's transcript: the conversation's public messages mailed to `email` (src/domain/conversations/transcript.ts).
+  .post("/:conversation_id/transcript", async (c) => {
+    const body = await readBody(c, z.object({ email: z.string({ error: "must be a string" }).max(255, "is too long (maximum is 255 characters)").nullable().optional() }));
+    const { deps, scope } = c.var;
+    const ip = clientIp(c);
+    deps.tx((tx) => {
+      const conversation = pathConversation(c, tx.db);
+      sendConversationTranscript(tx, scope, conversation, body.email, deps.config.publicUrl, () => limitTranscripts(deps, conversation.contact_id, ip));
+    });
+    return c.body(null, 200);
   })
   .get("/:conversation_id/labels", (c) => c.json({ payload: labelList(pathConversation(c)) }))
   .post("/:conversation_id/labels", async (c) => {
