@@ -61,7 +61,10 @@ test("/widget may be framed by any site, runs under a strict CSP and links only 
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   const html = await res.text();
   expect(html.startsWith("<!doctype html>")).toBe(true);
-  expect(html).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|style=|<style/);
+  // the only script with content is the JSON data block (not executed, so the CSP needs no exception for it)
+  const data = /<script type="application\/json" id="boot">([^<]*)<\/script>/.exec(html);
+  expect(data).not.toBeNull();
+  expect(html.replace(data![0], "")).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|style=|<style/);
   expect(html).toContain(`src="${widgetAssetUrls.js}"`);
   expect(html).toContain(`href="${widgetAssetUrls.css}"`);
 
@@ -99,4 +102,35 @@ test("size budgets: sdk.js ≤ 10 KB gzipped, the widget page with its CSS and J
   expect(page).toBeLessThanOrEqual(60 * 1024);
   expect(widgetBudget.sdkGzip).toBeLessThanOrEqual(10 * 1024);
   expect(widgetBudget.pageGzip).toBeLessThanOrEqual(60 * 1024);
+});
+
+test("/widget embeds what the widget needs to start: config, a session, and the returning visitor's conversation", async () => {
+  const boot = async (query = "") => {
+    const html = await (await get(`/widget?website_token=${token}${query}`)).text();
+    const json = /<script type="application\/json" id="boot">([^<]*)<\/script>/.exec(html)![1];
+    return JSON.parse(json) as any;
+  };
+  const first = await boot();
+  expect(first.website_channel_config).toMatchObject({ website_token: token, widget_color: "#1f93ff" });
+  expect(first.contact.pubsub_token).toBeString();
+  expect(first.conversation).toEqual({});
+  expect(first.messages).toEqual([]);
+  const auth = first.website_channel_config.auth_token as string;
+
+  // The visitor writes; markup that could end the data block stays inside the JSON string.
+  const sent = await fetch(`${server.url}/api/v1/widget/messages?website_token=${token}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Auth-Token": auth },
+    body: JSON.stringify({ message: { content: "</script><script>alert(1)</script> \u2028 hi" } }),
+  });
+  expect(sent.status).toBe(200);
+  const again = await boot(`&cw_conversation=${encodeURIComponent(auth)}`);
+  expect(again.contact.id).toBe(first.contact.id);
+  expect(again.conversation.id).toBeGreaterThan(0);
+  expect(again.messages[0].content).toBe("</script><script>alert(1)</script> \u2028 hi");
+
+  // A forged or foreign session token starts a new anonymous visitor, as POST config does.
+  const stranger = await boot("&cw_conversation=not-a-token");
+  expect(stranger.contact.id).not.toBe(first.contact.id);
+  expect(stranger.messages).toEqual([]);
 });

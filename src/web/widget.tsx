@@ -6,7 +6,9 @@ import sdkPath from "../../static/widget/sdk.js" with { type: "file" };
 import widgetCssPath from "../../static/widget/widget.css" with { type: "file" };
 import widgetJsPath from "../../static/widget/widget.js" with { type: "file" };
 import type { AppEnv } from "../deps.ts";
-import { findWebWidget } from "../domain/widget/session.ts";
+import { widgetPageData } from "../api/widget/index.ts";
+import { TooManyRequests } from "../domain/errors.ts";
+import { findWebWidget, type WebWidget } from "../domain/widget/session.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 
 /**
@@ -111,6 +113,9 @@ function WidgetPage() {
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={widgetAssetUrls.css} />
         <script src={widgetAssetUrls.js} defer></script>
+        <script type="application/json" id="boot">
+          {BOOT_SLOT}
+        </script>
       </head>
       <body>
         <div id="app" class="app">
@@ -170,9 +175,19 @@ function WidgetPage() {
   );
 }
 
-const page = "<!doctype html>" + String(<WidgetPage />);
-const pageBody = new TextEncoder().encode(page);
-const pageGzip = Bun.gzipSync(pageBody, { level: 9 });
+/**
+ * The page is rendered once; each request fills the JSON data block with what the widget needs to start (its
+ * config, the visitor's session, the current conversation and messages), so the iframe makes no request before
+ * it is usable. `<` is escaped in the JSON so nothing in it can end the block.
+ */
+const BOOT_SLOT = "__PARLEY_WIDGET_BOOT__";
+const [pageHead, pageTail] = ("<!doctype html>" + String(<WidgetPage />)).split(BOOT_SLOT) as [string, string];
+if (pageTail === undefined) throw new Error("widget page: the boot slot is missing");
+const emptyPageGzip = Bun.gzipSync(new TextEncoder().encode(pageHead + "null" + pageTail), { level: 9 });
+
+export function embedJson(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
 
 const unavailablePage =
   "<!doctype html>" +
@@ -193,7 +208,7 @@ const unavailablePage =
 /** Gzipped sizes of what a visitor downloads: the SDK alone, and the widget page with its CSS and JS. */
 export const widgetBudget = {
   sdkGzip: sdk.gzip.byteLength,
-  pageGzip: pageGzip.byteLength + css.gzip.byteLength + js.gzip.byteLength,
+  pageGzip: emptyPageGzip.byteLength + css.gzip.byteLength + js.gzip.byteLength,
 };
 
 export const widgetRoutes = new Hono<AppEnv>()
@@ -205,16 +220,24 @@ export const widgetRoutes = new Hono<AppEnv>()
     if (!asset) return c.body("Not found", 404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
     return serve(c, asset, "public, max-age=31536000, immutable", { "Cross-Origin-Resource-Policy": "same-origin" });
   })
-  .get("/widget", (c) => {
-    let allowed: string;
+  .get("/widget", async (c) => {
+    let w: WebWidget;
     try {
-      allowed = findWebWidget(c.var.deps.db, c.req.query("website_token")).widget.allowed_domains;
+      w = findWebWidget(c.var.deps.db, c.req.query("website_token"));
     } catch {
       // unknown website token (or a suspended account): nothing to show
       return c.body(unavailablePage, 404, { "Content-Type": "text/html; charset=utf-8", ...widgetHeaders(c, "*") });
     }
+    let data: unknown = null;
+    try {
+      data = await widgetPageData(c, w, c.req.query("cw_conversation"));
+    } catch (err) {
+      // over the new-visitor limit: the page starts without data and its POST config shows the error
+      if (!(err instanceof TooManyRequests)) throw err;
+    }
+    const body = new TextEncoder().encode(pageHead + embedJson(data) + pageTail);
     const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
-    const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8", Vary: "Accept-Encoding", ...widgetHeaders(c, frameAncestors(allowed)) };
+    const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8", Vary: "Accept-Encoding", ...widgetHeaders(c, frameAncestors(w.widget.allowed_domains)) };
     if (gzip) headers["Content-Encoding"] = "gzip";
-    return new Response(gzip ? pageGzip : pageBody, { headers });
+    return new Response(gzip ? Bun.gzipSync(body, { level: 6 }) : body, { headers });
   });

@@ -271,18 +271,30 @@
     if (S.config) fn();
     else readyCallbacks.push(fn);
   }
-  function boot() {
-    return call("POST", "config", {})
+  /** The start-up data the /widget page embeds (config, session, conversation, messages), or null. */
+  function embedded() {
+    var n = $("boot");
+    if (!n) return null;
+    try {
+      var data = JSON.parse(n.textContent || "null");
+      return data && data.website_channel_config ? data : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  /** Starts from the embedded data when there is some (no request before the widget is usable), else POST config. */
+  function boot(data) {
+    return (data ? Promise.resolve(data) : call("POST", "config", {}))
       .then(function (res) {
         var cfg = res.website_channel_config || {};
         S.config = cfg;
         S.contact = res.contact || {};
         if (cfg.auth_token) S.auth = cfg.auth_token;
-        // the conversation is fetched first; the page is set up while those requests are in flight
-        var loading = loadConversation();
+        // without embedded data the conversation is fetched first; the page is set up while that is in flight
+        var loading = data ? null : loadConversation();
         if (!params.get("locale") && cfg.locale && !(S.settings && S.settings.locale)) setLocale(cfg.locale);
         applyConfig();
-        connectCable();
+        if (data) setConversation(data.conversation, data.messages);
         return loading;
       })
       .then(function () {
@@ -293,6 +305,8 @@
           fn();
         });
         if (S.popout) onOpen();
+        // the socket is opened once the widget is usable; its subscription catches up on anything missed
+        setTimeout(connectCable, 0);
       })
       .catch(function (err) {
         showError(err.status === 404 ? t("unavailable") : t("error"));
@@ -302,11 +316,14 @@
   /** The current conversation and its messages, fetched side by side (messages is [] without a conversation). */
   function loadConversation() {
     return Promise.all([call("GET", "conversations"), call("GET", "messages")]).then(function (r) {
-      S.conversation = r[0] && r[0].id ? r[0] : null;
-      S.messages.clear();
-      if (S.conversation) (Array.isArray(r[1]) ? r[1] : (r[1] && r[1].payload) || []).forEach(upsert);
-      render();
+      setConversation(r[0], r[1]);
     });
+  }
+  function setConversation(conv, msgs) {
+    S.conversation = conv && conv.id ? conv : null;
+    S.messages.clear();
+    if (S.conversation) (Array.isArray(msgs) ? msgs : (msgs && msgs.payload) || []).forEach(upsert);
+    render();
   }
 
   function applyConfig() {
@@ -1001,7 +1018,7 @@
     });
     if (S.popout) $("close").hidden = !window.opener;
     toParent({ event: "loaded" });
-    boot();
+    boot(embedded());
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -92,6 +92,32 @@ async function setUserResponse(c: Context<WidgetEnv>, v: Visitor, input: SetUser
 
 const ownOrigin = (c: Context<WidgetEnv>) => new URL(c.var.deps.config.publicUrl).origin;
 
+/**
+ * What the widget needs to start, for `X-Auth-Token`-less callers: POST config's answer (the visitor of a valid
+ * token, or a new anonymous visitor, with a fresh token), the current conversation and its messages. The /widget
+ * page embeds it, so the iframe is usable without a request of its own; POST config answers the first part.
+ */
+export async function widgetBoot<E extends AppEnv>(c: Context<E>, w: WebWidget, token: string | undefined) {
+  const deps = c.var.deps;
+  const payload = await verifyWidgetToken(deps.config.secretKey, token);
+  let v = payload && payload.inbox_id === w.inbox.id ? findVisitor(deps.db, w, payload.source_id) : null;
+  if (!v) {
+    limitWidget(c, "visitors");
+    v = deps.tx((tx) => createVisitor(tx, w));
+  }
+  const auth = await signWidgetToken(deps.config.secretKey, { source_id: v.contactInbox.source_id, inbox_id: w.inbox.id });
+  return { visitor: v, config: widgetConfigJson(deps.db, w, v.contact, v.contactInbox, auth, deps.config.publicUrl, deps.clock.now()) };
+}
+
+/** The embedded start-up data of the /widget page: config, conversation and its latest messages. */
+export async function widgetPageData<E extends AppEnv>(c: Context<E>, w: WebWidget, token: string | undefined) {
+  const { visitor, config } = await widgetBoot(c, w, token);
+  const deps = c.var.deps;
+  const conv = currentConversation(deps.db, w, visitor);
+  const messages = conv ? widgetMessagesJson(deps.db, deps.config.publicUrl, conv, listMessages(deps.db, conv, { filter_internal_messages: true })) : [];
+  return { ...config, conversation: widgetConversationJson(conv), messages };
+}
+
 export const widgetApiRoutes = new Hono<WidgetEnv>()
   .use(async (c, next) => {
     const w = findWebWidget(c.var.deps.db, websiteToken(c));
@@ -100,17 +126,7 @@ export const widgetApiRoutes = new Hono<WidgetEnv>()
     await next();
   })
   // ConfigsController#create: the visitor of a valid token, or a new anonymous visitor; always a fresh token.
-  .post("/config", async (c) => {
-    const { deps, widget: w } = c.var;
-    const payload = await verifyWidgetToken(deps.config.secretKey, c.req.header("x-auth-token"));
-    let v = payload && payload.inbox_id === w.inbox.id ? findVisitor(deps.db, w, payload.source_id) : null;
-    if (!v) {
-      limitWidget(c, "visitors");
-      v = deps.tx((tx) => createVisitor(tx, w));
-    }
-    const token = await signWidgetToken(deps.config.secretKey, { source_id: v.contactInbox.source_id, inbox_id: w.inbox.id });
-    return c.json(widgetConfigJson(deps.db, w, v.contact, v.contactInbox, token, deps.config.publicUrl, deps.clock.now()));
-  })
+  .post("/config", async (c) => c.json((await widgetBoot(c, c.var.widget, c.req.header("x-auth-token"))).config))
   .get("/contact", async (c) => {
     const v = await visitorOf(c);
     return c.json(visitorContactJson(v.contact, v.contactInbox));
