@@ -20,17 +20,19 @@ import { Records, type ConversationRow } from "../domain/conversations/records.t
 import { canSeeConversation, type ConversationAccess } from "../domain/conversations/policy.ts";
 import { conversationPushData } from "../domain/conversations/serialize.ts";
 import { messageEventData } from "../domain/messages/serialize.ts";
-import { userPushData } from "../domain/messages/push.ts";
+import { botPushData, userPushData } from "../domain/messages/push.ts";
 import { notificationsJson } from "../domain/notifications/serialize.ts";
 import { unreadNotificationCount } from "../domain/notifications/queries.ts";
-import type { ChangedAttributes, DomainEvent, EventName } from "../events/types.ts";
-import type { Hub } from "./hub.ts";
+import type { ChangedAttributes, DomainEvent, EventName, EventPerformer } from "../events/types.ts";
+import { AccountCacheKeys } from "./cache-keys.ts";
+import type { ContactSubscription, Hub } from "./hub.ts";
 import { presencePayload, type PresenceTracker } from "./presence.ts";
 
 /** The realtime events Parley broadcasts (Chatwoot's names). */
 export const REALTIME_EVENTS = [
   "message.created",
   "message.updated",
+  "first.reply.created",
   "conversation.created",
   "conversation.updated",
   "conversation.status_changed",
@@ -49,6 +51,7 @@ export const REALTIME_EVENTS = [
   "notification.updated",
   "notification.deleted",
   "presence.update",
+  "account.cache_invalidated",
 ] as const satisfies readonly EventName[];
 
 const conversationById = preparedFor((db) =>
@@ -124,6 +127,8 @@ function previousChanges(changed: ChangedAttributes): Record<string, [unknown, u
 export class RealtimeBroadcaster {
   private readonly db: Db;
   private readonly st: Statements;
+  /** Chatwoot's account cache keys (labels, inboxes, teams), for account.cache_invalidated. */
+  readonly cacheKeys: AccountCacheKeys;
 
   constructor(
     private readonly deps: AppDeps,
@@ -132,6 +137,7 @@ export class RealtimeBroadcaster {
   ) {
     this.db = deps.db;
     this.st = statementsFor(deps.db);
+    this.cacheKeys = new AccountCacheKeys(deps.db);
   }
 
   /** Registers the live listeners on the bus (called from events/wire.ts). */
@@ -154,6 +160,7 @@ export class RealtimeBroadcaster {
   }
 
   private dropAccount(accountId: number): void {
+    this.cacheKeys.forget(accountId);
     const byUser = this.hub.subscribedUsers(accountId);
     if (byUser) for (const userId of [...byUser.keys()]) this.hub.dropUser(accountId, userId);
     const contactSubs = this.hub.contactSubscriptions(accountId);
@@ -162,21 +169,29 @@ export class RealtimeBroadcaster {
 
   handle(e: RealtimeSourceEvent): void {
     const accountId = e.data.account_id;
+    // The keys move whether or not anyone is connected (a client connecting later compares against them).
+    if (e.name === "account.cache_invalidated") this.cacheKeys.touch(accountId, e.data.cache_key, e.at);
     // Nobody of this account is connected: nothing to build.
     if (!this.hub.hasUsers(accountId) && !this.hub.contactSubscriptions(accountId)) return;
     switch (e.name) {
       case "message.created":
       case "message.updated":
+      case "first.reply.created":
         return this.message(e);
       case "conversation.created":
       case "conversation.updated":
       case "conversation.status_changed":
-        return this.conversation(e.name, accountId, e.data.conversation_id, true);
+        return this.conversation(e.name, accountId, e.data.conversation_id, true, e.data.performer);
       case "conversation.read":
+        // An agent's read (update_last_seen) is their own request; a contact's has no Current.user.
+        return this.conversation(e.name, accountId, e.data.conversation_id, false, e.data.user_id != null ? { type: "User", id: e.data.user_id } : undefined);
       case "conversation.contact_changed":
+        return this.conversation(e.name, accountId, e.data.conversation_id, false);
       case "assignee.changed":
       case "team.changed":
-        return this.conversation(e.name, accountId, e.data.conversation_id, false);
+        return this.conversation(e.name, accountId, e.data.conversation_id, false, e.data.performer);
+      case "account.cache_invalidated":
+        return this.cacheInvalidated(e);
       case "conversation.mentioned":
         return this.mentioned(e);
       case "conversation.typing_on":
@@ -202,8 +217,26 @@ export class RealtimeBroadcaster {
     return new Records(this.db, accountId, this.deps.config.publicUrl);
   }
 
-  private encode(event: string, data: Record<string, unknown>, accountId: number): string {
-    return JSON.stringify({ event, data: { ...data, account_id: accountId } });
+  /**
+   * The broadcast message: Chatwoot's data merged with account_id and, when a user or agent bot made the change
+   * (Current.user), `performer` (their push data).
+   */
+  private encode(event: string, data: Record<string, unknown>, accountId: number, performer?: EventPerformer, records?: Records): string {
+    const out: Record<string, unknown> = { ...data, account_id: accountId };
+    if (performer) {
+      const p = this.performerData(records ?? this.records(accountId), performer);
+      if (p) out.performer = p;
+    }
+    return JSON.stringify({ event, data: out });
+  }
+
+  private performerData(records: Records, p: EventPerformer): Record<string, unknown> | null {
+    if (p.type === "User") {
+      const u = records.user(p.id);
+      return u ? userPushData(u) : null;
+    }
+    const b = records.bot(p.id);
+    return b ? botPushData(b) : null;
   }
 
   /** Subscribed users of the account who may see the conversation. */
@@ -246,29 +279,34 @@ export class RealtimeBroadcaster {
     return ids.filter((id) => this.hub.hasContactInbox(id));
   }
 
-  private message(e: DomainEvent<"message.created" | "message.updated">): void {
+  private message(e: DomainEvent<"message.created" | "message.updated" | "first.reply.created">): void {
     const { account_id: accountId, message_id, conversation_id } = e.data;
     const c = conversationById(this.db).get({ id: conversation_id, account: accountId });
     const m = messageById(this.db).get({ id: message_id, account: accountId });
     if (!c || !m) return;
     const users = this.conversationUserIds(c);
-    const publicMessage = !m.private && m.message_type !== 2;
+    // first.reply.created is for the dashboard (reports, SLA): inbox users only.
+    const publicMessage = !m.private && m.message_type !== 2 && e.name !== "first.reply.created";
     const sessions = publicMessage ? this.contactInboxIds(c) : [];
     if (!users.length && !sessions.length) return;
-    const data: Record<string, unknown> = messageEventData(this.records(accountId), c, m);
+    const records = this.records(accountId);
+    // echo_id comes back with the message.created of the request that sent it (not stored, never in webhooks).
+    const echoId = e.name === "message.created" ? e.data.echo_id : undefined;
+    const data: Record<string, unknown> = messageEventData(records, c, m, { echo_id: echoId });
     if (e.name === "message.updated") data.previous_changes = previousChanges(e.data.changed_attributes);
-    const json = this.encode(e.name, data, accountId);
+    const json = this.encode(e.name, data, accountId, e.data.performer, records);
     this.hub.toContactInboxes(sessions, json);
     this.hub.toUsers(accountId, users, json);
   }
 
-  private conversation(event: string, accountId: number, conversationId: number, toContact: boolean): void {
+  private conversation(event: string, accountId: number, conversationId: number, toContact: boolean, performer?: EventPerformer): void {
     const c = conversationById(this.db).get({ id: conversationId, account: accountId });
     if (!c) return;
     const users = this.conversationUserIds(c);
     const sessions = toContact ? this.contactInboxIds(c) : [];
     if (!users.length && !sessions.length) return;
-    const json = this.encode(event, conversationPushData(this.records(accountId), c), accountId);
+    const records = this.records(accountId);
+    const json = this.encode(event, conversationPushData(records, c), accountId, performer, records);
     this.hub.toContactInboxes(sessions, json);
     this.hub.toUsers(accountId, users, json);
   }
@@ -278,7 +316,15 @@ export class RealtimeBroadcaster {
     if (!this.hub.subscribedUsers(accountId)?.has(user_id)) return;
     const c = conversationById(this.db).get({ id: conversation_id, account: accountId });
     if (!c) return;
-    this.hub.toUsers(accountId, [user_id], this.encode(e.name, conversationPushData(this.records(accountId), c), accountId));
+    const records = this.records(accountId);
+    this.hub.toUsers(accountId, [user_id], this.encode(e.name, conversationPushData(records, c), accountId, e.data.performer, records));
+  }
+
+  /** account.cache_invalidated: the account's current cache keys to every subscribed user of the account. */
+  private cacheInvalidated(e: DomainEvent<"account.cache_invalidated">): void {
+    const accountId = e.data.account_id;
+    if (!this.hub.hasUsers(accountId)) return;
+    this.hub.toAccountUsers(accountId, this.encode(e.name, { cache_keys: this.cacheKeys.get(accountId) }, accountId, e.data.performer));
   }
 
   private typing(e: DomainEvent<"conversation.typing_on" | "conversation.typing_off">): void {
@@ -298,7 +344,9 @@ export class RealtimeBroadcaster {
       const contact = records.contact(contact_id);
       if (contact) user = contactPushEventData(contact);
     }
-    const json = this.encode(e.name, { conversation: conversationPushData(records, c), user, is_private: is_private ?? false }, accountId);
+    // An agent's typing is their own request (Current.user); a contact's has no performer.
+    const performer: EventPerformer | undefined = user_id != null ? { type: "User", id: user_id } : undefined;
+    const json = this.encode(e.name, { conversation: conversationPushData(records, c), user, is_private: is_private ?? false }, accountId, performer, records);
     this.hub.toContactInboxes(sessions, json);
     this.hub.toUsers(accountId, users, json);
   }
@@ -329,12 +377,42 @@ export class RealtimeBroadcaster {
     this.hub.toAccountUsers(accountId, json);
     if (e.name === "contact.merged") {
       // The merged-away contact's open sessions now belong to the surviving contact; tell them.
-      for (const sub of this.hub.moveContact(accountId, e.data.merged_contact_id, e.data.contact_id)) this.hub.send(sub, json);
+      const key = `${accountId}:${e.data.merged_contact_id}`;
+      const moved = [...(this.mergedSessions.get(key) ?? []), ...this.hub.moveContact(accountId, e.data.merged_contact_id, e.data.contact_id)];
+      this.mergedSessions.delete(key);
+      for (const sub of moved) this.hub.send(sub, json);
     }
     if (e.name === "contact.deleted") {
-      this.hub.dropContact(accountId, e.data.contact_id);
+      this.contactDeleted(accountId, e.data.contact_id);
       this.presence.forgetContact(accountId, e.data.contact_id);
     }
+  }
+
+  /** Sessions of a merged-away contact, re-pointed at the base contact, waiting for the merge's contact.merged. */
+  private mergedSessions = new Map<string, ContactSubscription[]>();
+
+  /**
+   * A deleted contact's sessions end, unless their contact_inbox now belongs to another contact: a merge moves the
+   * mergee's sessions to the base contact before deleting it, and those sockets keep listening (and hear the
+   * contact.merged that follows in the same transaction's events).
+   */
+  private contactDeleted(accountId: number, contactId: number): void {
+    const subs = this.hub.contactSubscriptions(accountId);
+    if (!subs) return;
+    const moved: ContactSubscription[] = [];
+    for (const sub of [...subs]) {
+      if (sub.contactId !== contactId) continue;
+      const ci = this.st.contactInbox.get(sub.contactInboxId) as { contact_id: number } | null;
+      if (ci && ci.contact_id !== contactId) {
+        sub.contactId = ci.contact_id;
+        moved.push(sub);
+      } else this.hub.remove(sub);
+    }
+    if (!moved.length) return;
+    const key = `${accountId}:${contactId}`;
+    this.mergedSessions.set(key, moved);
+    // The transaction's events are published together; whatever no contact.merged claimed is forgotten after them.
+    queueMicrotask(() => this.mergedSessions.delete(key));
   }
 
   private notification(e: DomainEvent<"notification.created" | "notification.updated" | "notification.deleted">): void {
@@ -349,7 +427,8 @@ export class RealtimeBroadcaster {
     }
     const count = (this.st.notificationCount.get(accountId, user_id) as { n: number }).n;
     const unread_count = unreadNotificationCount(this.db, accountId, user_id);
-    this.hub.toUsers(accountId, [user_id], this.encode(e.name, { notification, unread_count, count }, accountId));
+    const performer = e.name === "notification.created" ? undefined : e.data.performer;
+    this.hub.toUsers(accountId, [user_id], this.encode(e.name, { notification, unread_count, count }, accountId, performer));
   }
 
   private pendingPresence = new Map<number, boolean>();

@@ -112,6 +112,22 @@ export function isContactOnline(db: Db, contactId: number): boolean {
   return presenceTracker(db).isContactOnline(contactId);
 }
 
+/**
+ * Whether someone who may see the inbox is online for its visitors: an administrator of the account or a member of
+ * the inbox whose availability is "online" and who is present (dashboard open within the last 20 s, or auto-offline
+ * turned off, as presence.update lists them). Busy and offline agents do not count (the widget shows "away").
+ */
+export function agentOnlineInInbox(db: Db, tracker: PresenceTracker, accountId: number, inboxId: number): boolean {
+  const rows = db.$client
+    .query(
+      `SELECT au.user_id, au.auto_offline FROM account_users au
+       WHERE au.account_id = ?1 AND au.availability = 'online'
+         AND (au.role = 'administrator' OR EXISTS (SELECT 1 FROM inbox_members im WHERE im.inbox_id = ?2 AND im.user_id = au.user_id))`,
+    )
+    .all(accountId, inboxId) as { user_id: number; auto_offline: number }[];
+  return rows.some((r) => !r.auto_offline || tracker.isUserOnline(accountId, r.user_id));
+}
+
 export type PresencePayload = { account_id: number; users: Record<string, string>; contacts?: Record<string, "online"> };
 
 /**

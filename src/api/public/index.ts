@@ -190,7 +190,7 @@ export function publicApiRoutes(deps: AppDeps) {
     try {
       written = await deps.txGrouped((tx) => {
         const conversation = getSessionConversation(tx.db, s, displayId);
-        return { conversation, message: postContactMessage(tx, s, conversation, input, files) };
+        return { conversation, message: postContactMessage(tx, s, conversation, { ...input, echo_id }, files) };
       });
     } catch (err) {
       await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));

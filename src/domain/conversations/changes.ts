@@ -8,7 +8,7 @@ import type { Tx } from "../../db/tx.ts";
 import type { ChangedAttributes } from "../../events/types.ts";
 import { isoTime } from "../../lib/clock.ts";
 import { isInboxMember, pickRoundRobinAssignee } from "../assignment/round-robin.ts";
-import { addActivityMessage } from "../messages/commands.ts";
+import { addActivityMessage, eventPerformer } from "../messages/commands.ts";
 import { notify } from "../notifications/commands.ts";
 import { ACTIVITY, fill } from "./activity.ts";
 import type { ConversationRow } from "./records.ts";
@@ -143,7 +143,7 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
   const teamChanged = before ? base.team_id !== next.team_id : next.team_id != null;
   const statusChanged = !!before && base.status !== next.status;
 
-  const ev = { account_id: next.account_id, conversation_id: next.id };
+  const ev = { account_id: next.account_id, conversation_id: next.id, ...eventPerformer(by) };
   if (!before) tx.emit("conversation.created", ev);
   if (statusChanged) tx.emit("conversation.status_changed", { ...ev, previous: base.status, status: next.status });
   if (assigneeChanged) tx.emit("assignee.changed", { ...ev, previous_assignee_id: before ? base.assignee_id : null, assignee_id: next.assignee_id });

@@ -7,13 +7,18 @@ import { ACTIVITY, fill } from "../conversations/activity.ts";
 import { changeConversation } from "../conversations/changes.ts";
 import type { ConversationRow } from "../conversations/records.ts";
 import { Conflict, Validation } from "../errors.ts";
-import { addActivityMessage, performerOf } from "../messages/commands.ts";
+import { addActivityMessage, eventPerformer, performerOf } from "../messages/commands.ts";
 import { authorizeLabelWrite } from "./policy.ts";
 import { getLabel, type LabelRow } from "./queries.ts";
 
 /** Chatwoot's Label title rule: letters, digits, hyphen and underscore; stored lower-cased. */
 const TITLE = /^[\p{L}\p{N}_-]+$/u;
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+
+/** Chatwoot's AccountCacheRevalidator: every label write invalidates the account's cached label list. */
+function labelsChanged(tx: Tx, scope: AccountScope): void {
+  tx.emit("account.cache_invalidated", { account_id: scope.account.id, cache_key: "label", ...eventPerformer(performerOf(scope)) });
+}
 
 export type LabelInput = { title?: string; description?: string | null; color?: string; show_on_sidebar?: boolean };
 
@@ -43,6 +48,7 @@ export function createLabel(tx: Tx, scope: AccountScope, input: LabelInput & { t
   const title = normalizeTitle(input.title);
   checkColor(input.color);
   assertTitleFree(tx, scope.account.id, title);
+  labelsChanged(tx, scope);
   return tx.db
     .insert(labels)
     .values({
@@ -68,6 +74,7 @@ export function updateLabel(tx: Tx, scope: AccountScope, id: number, input: Labe
     assertTitleFree(tx, scope.account.id, title, label.id);
     renameTaggings(tx, scope.account.id, label.title, title);
   }
+  labelsChanged(tx, scope);
   return tx.db
     .update(labels)
     .set({
@@ -88,6 +95,7 @@ export function deleteLabel(tx: Tx, scope: AccountScope, id: number): void {
   const label = getLabel(tx.db, scope.account.id, id);
   renameTaggings(tx, scope.account.id, label.title, null);
   tx.db.delete(labels).where(eq(labels.id, label.id)).run();
+  labelsChanged(tx, scope);
 }
 
 function renameTaggings(tx: Tx, accountId: number, from: string, to: string | null): void {

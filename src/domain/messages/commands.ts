@@ -6,6 +6,7 @@ import { attachments, conversation_participants, conversations, mentions, messag
 import { channels, inbox_members, inboxes } from "../../db/schema/inboxes.ts";
 import { team_members, teams } from "../../db/schema/teams.ts";
 import type { Tx } from "../../db/tx.ts";
+import type { EventPerformer } from "../../events/types.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import type { StoredFile } from "../attachments/storage.ts";
 import { changeConversation, type ConversationPatch, type Performer } from "../conversations/changes.ts";
@@ -23,6 +24,15 @@ export const DELETED_CONTENT = "This message was deleted";
 
 const TYPE_CODES = { incoming: 0, outgoing: 1, activity: 2, template: 3 } as const;
 
+/** A stored upload, or an attachment without bytes of its own (a channel's location, contact card or link). */
+export type NewAttachment = Omit<StoredFile, "storage_key"> & {
+  storage_key: string | null;
+  external_url?: string | null;
+  coordinates_lat?: number | null;
+  coordinates_long?: number | null;
+  fallback_title?: string | null;
+};
+
 export type NewMessage = {
   message_type: 0 | 1 | 2 | 3;
   content: string | null;
@@ -33,7 +43,9 @@ export type NewMessage = {
   source_id?: string | null;
   sender: { type: "User" | "Contact" | "AgentBot"; id: number } | null;
   status?: (typeof MESSAGE_STATUSES)[number];
-  files?: StoredFile[];
+  files?: NewAttachment[];
+  /** The client's id for its optimistic copy: not stored, carried back by the realtime message.created only. */
+  echo_id?: string | null;
 };
 
 // Every message write goes through here: one compiled statement, bound by position, no query building.
@@ -83,6 +95,29 @@ export function performerOf(scope: AccountScope): Performer {
   return { type: "User", id: u.id, name: u.display_name?.trim() || u.name };
 }
 
+/** The `performer` of an event (Chatwoot's Current.user): a user or an agent bot; contacts and the system leave it out. */
+export function eventPerformer(by: Performer | undefined): { performer?: EventPerformer } {
+  return by && by.type !== "Contact" ? { performer: { type: by.type, id: by.id } } : {};
+}
+
+const outgoingRepliesOf = preparedFor((db) =>
+  db.$client.prepare<{ n: number }, [number]>(
+    `SELECT count(*) AS n FROM messages WHERE conversation_id = ?1 AND message_type = 1 AND private = 0
+       AND sender_type IS NOT NULL AND sender_type <> 'AgentBot' AND json_extract(additional_attributes, '$.campaign_id') IS NULL`,
+  ),
+);
+
+/**
+ * Message#valid_first_reply?: an outgoing public message by a user (not an automation rule's, not a campaign's), the
+ * conversation without a first reply yet, and no other such reply in it before this one.
+ */
+function isFirstReply(tx: Tx, conversation: ConversationRow, row: MessageRow): boolean {
+  if (row.message_type !== TYPE_CODES.outgoing || row.private || row.sender_type !== "User") return false;
+  if (row.content_attributes.automation_rule_id != null || row.additional_attributes.campaign_id != null) return false;
+  if (conversation.first_reply_created_at != null) return false;
+  return (outgoingRepliesOf(tx.db).get(conversation.id)?.n ?? 0) <= 1;
+}
+
 /**
  * Writes a message with everything Chatwoot does around it: the conversation's last activity, waiting
  * time and first reply; reopening on an incoming message; @-mentions in private notes; notifications to
@@ -126,6 +161,10 @@ export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow,
         byte_size: f.byte_size,
         extension: f.extension,
         meta: f.meta,
+        external_url: f.external_url ?? null,
+        coordinates_lat: f.coordinates_lat ?? null,
+        coordinates_long: f.coordinates_long ?? null,
+        fallback_title: f.fallback_title ?? null,
         created_at: tx.now,
       })
       .run();
@@ -133,20 +172,24 @@ export function addMessage(tx: Tx, by: Performer, conversation: ConversationRow,
 
   const patch: ConversationPatch = { last_activity_at: tx.now };
   const isPublic = !row.private;
+  const firstReply = isFirstReply(tx, conversation, row);
   if (row.message_type === 0) {
     const blocked = contactBlocked(tx.db).get(conversation.contact_id);
     if (conversation.status === "snoozed" || (conversation.status === "resolved" && !blocked?.blocked)) patch.status = "open";
     if (conversation.waiting_since == null) patch.waiting_since = tx.now;
   } else if (row.message_type === 1 && isPublic && (row.sender_type === "User" || row.sender_type === "AgentBot")) {
-    if (row.sender_type === "User" && conversation.first_reply_created_at == null) patch.first_reply_created_at = tx.now;
+    if (firstReply) patch.first_reply_created_at = tx.now;
     if (conversation.waiting_since != null) patch.waiting_since = null;
   }
   const contactBy: Performer = row.message_type === 0 ? (by?.type === "Contact" ? by : null) : by;
   const updated = changeConversation(tx, row.message_type === 0 ? contactBy : by, conversation, patch);
 
-  const mentioned = row.private && row.content ? handleMentions(tx, updated, row) : [];
+  const mentioned = row.private && row.content ? handleMentions(tx, updated, row, by) : [];
   if (row.message_type === 0 || row.message_type === 1) notifyNewMessage(tx, updated, row, new Set(mentioned));
-  tx.emit("message.created", { account_id: row.account_id, conversation_id: row.conversation_id, message_id: row.id });
+  const performer = eventPerformer(by);
+  const ev = { account_id: row.account_id, conversation_id: row.conversation_id, message_id: row.id };
+  tx.emit("message.created", { ...ev, ...(m.echo_id ? { echo_id: m.echo_id } : {}), ...performer });
+  if (firstReply) tx.emit("first.reply.created", { ...ev, ...performer });
   return row;
 }
 
@@ -174,7 +217,7 @@ export function addActivityMessage(tx: Tx, conversation: ConversationRow, conten
  * Messages::MentionService: agents mentioned in a private note (directly or through a team) who can
  * see the inbox (its members and the administrators) get a mention, become participants and are notified.
  */
-function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageRow): number[] {
+function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageRow, by: Performer): number[] {
   const { userIds, teamIds } = mentionedIds(message.content ?? "");
   const candidates = new Set(userIds);
   if (teamIds.length) {
@@ -206,7 +249,7 @@ function handleMentions(tx: Tx, conversation: ConversationRow, message: MessageR
       .values({ account_id: conversation.account_id, conversation_id: conversation.id, user_id: userId, mentioned_at: tx.now })
       .onConflictDoUpdate({ target: [mentions.user_id, mentions.conversation_id], set: { mentioned_at: tx.now } })
       .run();
-    tx.emit("conversation.mentioned", { account_id: conversation.account_id, conversation_id: conversation.id, user_id: userId, message_id: message.id });
+    tx.emit("conversation.mentioned", { account_id: conversation.account_id, conversation_id: conversation.id, user_id: userId, message_id: message.id, ...eventPerformer(by) });
     notify(tx, { userId, type: "conversation_mention", conversation, secondary: { type: "Message", id: message.id } });
     tx.db
       .insert(conversation_participants)
@@ -248,6 +291,7 @@ export type MessageInput = {
   content_attributes?: Record<string, unknown>;
   template_params?: Record<string, unknown>;
   source_id?: string | null;
+  echo_id?: string | null;
 };
 
 /** Messages::MessageBuilder: a message created through the Application API by the acting agent or bot. */
@@ -277,6 +321,7 @@ export function createMessage(tx: Tx, scope: AccountScope, conversation: Convers
     source_id: input.source_id ?? null,
     sender,
     files,
+    echo_id: input.echo_id,
   });
 }
 
@@ -294,7 +339,7 @@ function getMessage(tx: Tx, conversation: ConversationRow, id: number): MessageR
  * DELETE …/messages/{id}: Chatwoot keeps the message and replaces it: "This message was deleted",
  * content_attributes.deleted, attachments removed. Returns the message and the storage keys to unlink.
  */
-export function deleteMessage(tx: Tx, conversation: ConversationRow, id: number): { message: MessageRow; removedKeys: string[] } {
+export function deleteMessage(tx: Tx, conversation: ConversationRow, id: number, by?: Performer): { message: MessageRow; removedKeys: string[] } {
   const m = getMessage(tx, conversation, id);
   const removed = tx.db.delete(attachments).where(eq(attachments.message_id, m.id)).returning({ key: attachments.storage_key }).all();
   const row = tx.db
@@ -311,6 +356,7 @@ export function deleteMessage(tx: Tx, conversation: ConversationRow, id: number)
       content: { previous_value: m.content, current_value: DELETED_CONTENT },
       content_attributes: { previous_value: m.content_attributes, current_value: { deleted: true } },
     },
+    ...eventPerformer(by),
   });
   return { message: row, removedKeys: removed.map((r) => r.key).filter((k): k is string => !!k) };
 }
@@ -324,6 +370,7 @@ export function updateMessageStatus(
   conversation: ConversationRow,
   id: number,
   input: { status: (typeof MESSAGE_STATUSES)[number]; external_error?: string | null },
+  by?: Performer,
 ): MessageRow {
   const channel = tx.db
     .select({ type: channels.channel_type })
@@ -343,6 +390,7 @@ export function updateMessageStatus(
       conversation_id: m.conversation_id,
       message_id: m.id,
       changed_attributes: { status: { previous_value: m.status, current_value: row.status } },
+      ...eventPerformer(by),
     });
   }
   return row;

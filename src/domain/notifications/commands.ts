@@ -65,7 +65,8 @@ function touch(tx: Tx, n: NotificationRow, patch: Partial<NotificationRow>): Not
     .where(eq(notifications.id, n.id))
     .returning()
     .get();
-  tx.emit("notification.updated", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id });
+  // Only their user reads, snoozes or deletes a notification: they are the performer.
+  tx.emit("notification.updated", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id, performer: { type: "User", id: n.user_id } });
   return row;
 }
 
@@ -88,7 +89,7 @@ export function snoozeNotification(tx: Tx, scope: AccountScope, id: number, unti
 export function deleteNotification(tx: Tx, scope: AccountScope, id: number): void {
   const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
   tx.db.delete(notifications).where(eq(notifications.id, n.id)).run();
-  tx.emit("notification.deleted", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id });
+  tx.emit("notification.deleted", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id, performer: { type: "User", id: n.user_id } });
 }
 
 /** POST /notifications/read_all, optionally only those about one conversation. */
@@ -107,6 +108,6 @@ export function readAllNotifications(tx: Tx, scope: AccountScope, conversationId
     )
     .returning({ id: notifications.id })
     .all();
-  for (const r of rows) tx.emit("notification.updated", { account_id: scope.account.id, user_id: userId, notification_id: r.id });
+  for (const r of rows) tx.emit("notification.updated", { account_id: scope.account.id, user_id: userId, notification_id: r.id, performer: { type: "User", id: userId } });
   return rows.length;
 }

@@ -104,7 +104,7 @@ export function startConversation(tx: Tx, s: ContactSession, input: { custom_att
 }
 
 /** POST …/messages: an incoming message from the contact, content stored verbatim, with uploaded files. */
-export function postContactMessage(tx: Tx, s: ContactSession, conversation: ConversationRow, input: { content?: string | null }, files: StoredFile[] = []): MessageRow {
+export function postContactMessage(tx: Tx, s: ContactSession, conversation: ConversationRow, input: { content?: string | null; echo_id?: string | null }, files: StoredFile[] = []): MessageRow {
   const content = input.content ?? null;
   if ((content === null || content === "") && files.length === 0) throw Validation.field("content", "can't be blank");
   return addMessage(tx, contactPerformer(s.contact), conversation, {
@@ -112,6 +112,7 @@ export function postContactMessage(tx: Tx, s: ContactSession, conversation: Conv
     content,
     sender: { type: "Contact", id: s.contact.id },
     files,
+    echo_id: input.echo_id,
   });
 }
 

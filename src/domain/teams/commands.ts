@@ -4,6 +4,7 @@ import type { Tx } from "../../db/tx.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { listAgentRows, nonMembers, type AgentRow } from "../agents/queries.ts";
 import { Conflict, Validation } from "../errors.ts";
+import { eventPerformer, performerOf } from "../messages/commands.ts";
 import { authorizeManageTeams } from "./policy.ts";
 import { getTeam, teamMemberIds, type TeamRow } from "./queries.ts";
 
@@ -44,6 +45,7 @@ export function createTeam(tx: Tx, scope: AccountScope, input: TeamInput): TeamR
     .returning()
     .get();
   tx.emit("team.created", { account_id: scope.account.id, team_id: team.id });
+  teamsChanged(tx, scope);
   return team;
 }
 
@@ -59,6 +61,7 @@ export function updateTeam(tx: Tx, scope: AccountScope, id: number, input: TeamI
   if (input.allowAutoAssign !== undefined) set.allow_auto_assign = input.allowAutoAssign;
   const team = tx.db.update(teams).set(set).where(and(eq(teams.id, id), eq(teams.account_id, scope.account.id))).returning().get();
   tx.emit("team.updated", { account_id: scope.account.id, team_id: id });
+  teamsChanged(tx, scope);
   return team;
 }
 
@@ -68,6 +71,7 @@ export function deleteTeam(tx: Tx, scope: AccountScope, id: number): void {
   getTeam(tx.db, scope.account.id, id);
   tx.db.delete(teams).where(and(eq(teams.id, id), eq(teams.account_id, scope.account.id))).run();
   tx.emit("team.deleted", { account_id: scope.account.id, team_id: id });
+  teamsChanged(tx, scope);
 }
 
 /** Only members of the account can join its teams; one stranger fails the whole request. */
@@ -108,4 +112,9 @@ export function removeTeamMembers(tx: Tx, scope: AccountScope, teamId: number, u
   authorizeManageTeams(scope);
   const team = getTeam(tx.db, scope.account.id, teamId);
   if (userIds.length) tx.db.delete(team_members).where(and(eq(team_members.team_id, team.id), inArray(team_members.user_id, userIds))).run();
+}
+
+/** Chatwoot's AccountCacheRevalidator: every team write invalidates the account's cached team list. */
+function teamsChanged(tx: Tx, scope: AccountScope): void {
+  tx.emit("account.cache_invalidated", { account_id: scope.account.id, cache_key: "team", ...eventPerformer(performerOf(scope)) });
 }

@@ -5,7 +5,7 @@ import { CONTENT_TYPES, MESSAGE_STATUSES } from "../../../db/schema/conversation
 import type { AppEnv } from "../../../deps.ts";
 import { removeStored, storeUploads } from "../../../domain/attachments/storage.ts";
 import { userPushData } from "../../../domain/messages/push.ts";
-import { createMessage, deleteMessage, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, updateMessageStatus } from "../../../domain/messages/commands.ts";
+import { createMessage, deleteMessage, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, performerOf, updateMessageStatus } from "../../../domain/messages/commands.ts";
 import { listMessages } from "../../../domain/messages/queries.ts";
 import { messagesJson } from "../../../domain/messages/serialize.ts";
 import { labelList } from "../../../domain/conversations/serialize.ts";
@@ -62,7 +62,7 @@ export const messageRoutes = new Hono<AppEnv>()
     try {
       written = await deps.txGrouped((tx) => {
         const conversation = pathConversation(c, tx.db);
-        return { conversation, message: createMessage(tx, scope, conversation, input, files) };
+        return { conversation, message: createMessage(tx, scope, conversation, { ...input, echo_id }, files) };
       });
     } catch (err) {
       await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));
@@ -76,12 +76,12 @@ export const messageRoutes = new Hono<AppEnv>()
   .on(["PATCH", "PUT"], "/:message_id", async (c) => {
     const messageId = idParam(c, "message_id");
     const body = await readBody(c, z.object({ status: z.enum(MESSAGE_STATUSES), external_error: z.string().max(10_000).nullable().optional() }));
-    const message = c.var.deps.tx((tx) => updateMessageStatus(tx, pathConversation(c, tx.db), messageId, body));
+    const message = c.var.deps.tx((tx) => updateMessageStatus(tx, pathConversation(c, tx.db), messageId, body, performerOf(c.var.scope)));
     return c.json(messagesJson(recordsFor(c), pathConversation(c), [message])[0]);
   })
   .delete("/:message_id", async (c) => {
     const messageId = idParam(c, "message_id");
-    const { message, removedKeys } = c.var.deps.tx((tx) => deleteMessage(tx, pathConversation(c, tx.db), messageId));
+    const { message, removedKeys } = c.var.deps.tx((tx) => deleteMessage(tx, pathConversation(c, tx.db), messageId, performerOf(c.var.scope)));
     await removeStored(c.var.deps.config.dataDir, removedKeys);
     return c.json(messagesJson(recordsFor(c), pathConversation(c), [message])[0]);
   });
