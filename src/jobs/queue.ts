@@ -1,3 +1,4 @@
+import type { Db } from "../db/client.ts";
 import { preparedFor } from "../db/prepared.ts";
 import type { Tx } from "../db/tx.ts";
 
@@ -47,6 +48,11 @@ const unfinishedWithKey = preparedFor((db) =>
     "SELECT id FROM jobs WHERE ordering_key = ?1 AND status IN ('pending', 'blocked', 'running') LIMIT 1",
   ),
 );
+
+/** Whether a job of this ordering key is still to run (pending, blocked behind another, or running). */
+export function hasUnfinishedJob(db: Db, orderingKey: string): boolean {
+  return unfinishedWithKey(db).get(orderingKey) !== null;
+}
 
 function wakeRunners() {
   jobSignal.dispatchEvent(new Event("enqueued"));

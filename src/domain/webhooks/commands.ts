@@ -2,12 +2,12 @@
 // redeliver. Administrators only.
 import { and, eq, ne } from "drizzle-orm";
 import { inboxes } from "../../db/schema/inboxes.ts";
-import { webhooks } from "../../db/schema/webhooks.ts";
 import type { Tx } from "../../db/tx.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { requireAdministrator, type AccountScope } from "../accounts/access.ts";
 import { NotFound, Validation } from "../errors.ts";
-import { redeliver } from "./log.ts";
+import { webhook_deliveries, webhooks } from "../../db/schema/webhooks.ts";
+import { enqueueRedelivery } from "./fanout.ts";
 import { WEBHOOK_EVENTS } from "./payloads.ts";
 import { getWebhook } from "./queries.ts";
 import type { WebhookRow } from "./serialize.ts";
@@ -106,7 +106,9 @@ export function rotateWebhookSecret(tx: Tx, scope: AccountScope, id: number): We
 export function redeliverWebhookDelivery(tx: Tx, scope: AccountScope, webhookId: number, deliveryId: number) {
   requireAdministrator(scope);
   const hook = getWebhook(tx.db, scope.account.id, webhookId);
-  const d = redeliver(tx, hook, deliveryId);
+  const where = and(eq(webhook_deliveries.id, deliveryId), eq(webhook_deliveries.webhook_id, hook.id), eq(webhook_deliveries.account_id, hook.account_id));
+  const d = tx.db.update(webhook_deliveries).set({ status: "pending", updated_at: tx.now }).where(where).returning().get();
   if (!d) throw new NotFound("Delivery");
+  enqueueRedelivery(tx, d.id);
   return d;
 }

@@ -1,6 +1,7 @@
-// The durable `http.deliver` job: one signed JSON POST to a user-given URL (API-channel callbacks now; account
-// webhooks and agent bots reuse it). The body is serialized when the job is enqueued, inside the transaction
-// that made the change, so the receiver gets the state the event describes, byte for byte on every retry.
+// One signed delivery attempt (postSigned: account webhooks, agent bots, API-channel callbacks) and the durable
+// `http.deliver` job of the single-target deliveries (API-channel callbacks, agent bots). The body is serialized when
+// the job is enqueued, inside the transaction that made the change, so the receiver gets the state the event
+// describes, byte for byte on every retry. Account webhooks fan out one event to many targets: fanout.ts.
 import { z } from "zod";
 import type { Tx } from "../../db/tx.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -29,10 +30,10 @@ const payloadSchema = z.object({
   delivery_id: z.string().min(1),
   /** Chatwoot's event name (message_created, …), for logs and the delivery record. */
   event: z.string(),
-  /** Who the delivery is for; the delivery log (issue #4) keys its rows by this. */
+  /** Who the delivery is for. */
   target: z
     .object({
-      type: z.enum(["api_inbox", "account_webhook", "agent_bot"]),
+      type: z.enum(["api_inbox", "agent_bot"]),
       id: z.number().int(),
       /** The conversation a bot event is about (a bot's failed message delivery opens it). */
       account_id: z.number().int().optional(),
@@ -79,7 +80,56 @@ export function retryDelay(attempt: number, random = Math.random): number {
   return Math.round(base * (0.9 + random() * 0.2));
 }
 
-/** What happened on one attempt: the seam where issue #4's delivery log records rows. */
+/** One signed POST and how it ended. */
+export type PostOutcome = {
+  /** HTTP status, or null when no answer came (timeout, network, blocked). */
+  status: number | null;
+  /** delivered (2xx); retry (network error, timeout, 408, 429, 5xx: worth another attempt); final (anything else). */
+  kind: "delivered" | "retry" | "final";
+  /** The wait asked for by Retry-After (capped), or null to use the backoff schedule. */
+  retryAfterMs: number | null;
+  /** Why it did not succeed: "HTTP 503 …", "request timed out …", "destination blocked …"; null when delivered. */
+  error: string | null;
+  /** The start of the response body (at most 64 KiB). */
+  response_body: string | null;
+  duration_ms: number;
+};
+
+/**
+ * Sends one signed delivery attempt (the core of every webhook, bot and callback delivery). The timestamp is the
+ * attempt's, the delivery id the one chosen at enqueue time. Never throws.
+ */
+export async function postSigned(
+  deps: Pick<AppDeps, "config">,
+  req: { url: string; body: string; secret: string | null; deliveryId: string; at: number; now: () => number },
+): Promise<PostOutcome> {
+  const started = performance.now();
+  let res;
+  try {
+    res = await outboundFetch(req.url, {
+      method: "POST",
+      headers: webhookHeaders({ body: req.body, secret: req.secret, deliveryId: req.deliveryId, timestampSec: unixSeconds(req.at) }),
+      body: req.body,
+      timeoutMs: deps.config.webhookTimeoutMs,
+      allowPrivate: !deps.config.webhookBlockPrivate,
+    });
+  } catch (err) {
+    const duration_ms = Math.round(performance.now() - started);
+    const retryable = err instanceof OutboundError && (err.kind === "timeout" || err.kind === "network");
+    const error = err instanceof Error ? err.message : String(err);
+    return { status: null, kind: retryable ? "retry" : "final", retryAfterMs: null, error, response_body: null, duration_ms };
+  }
+  const r = { status: res.status, response_body: res.body, duration_ms: res.durationMs };
+  if (res.ok) return { ...r, kind: "delivered", retryAfterMs: null, error: null };
+  const error = `HTTP ${res.status}${res.body ? ` ${res.body.slice(0, 200)}` : ""}`;
+  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+    const asked = parseRetryAfter(res.headers.get("retry-after"), req.now());
+    return { ...r, kind: "retry", retryAfterMs: asked === null ? null : Math.min(asked, MAX_RETRY_AFTER_MS), error };
+  }
+  return { ...r, kind: "final", retryAfterMs: null, error };
+}
+
+/** What happened on one attempt of an http.deliver job (the agent-bot failure handling observes it). */
 export type DeliveryAttempt = {
   delivery_id: string;
   event: string;
@@ -87,12 +137,10 @@ export type DeliveryAttempt = {
   target: HttpDeliveryPayload["target"] | null;
   attempt: number;
   at: number;
-  /** HTTP status, or null when no answer came (timeout, network, blocked). */
   status: number | null;
   /** delivered; retry (another attempt is scheduled); failed (no further attempt). */
   outcome: "delivered" | "retry" | "failed";
   error: string | null;
-  /** The start of the response body (at most 64 KiB). */
   response_body: string | null;
   duration_ms: number;
 };
@@ -100,69 +148,39 @@ export type DeliveryAttempt = {
 export type DeliveryOptions = {
   /** Called once per attempt, outside any transaction; the attempt's outcome is recorded after it settles. */
   onAttempt?: (attempt: DeliveryAttempt) => void | Promise<void>;
-  /** Asked before each attempt: a reason string drops the delivery unsent (its webhook was deleted or disabled). */
-  skip?: (job: HttpDeliveryPayload) => string | null;
 };
 
-/** The job handler. Retries: network errors, timeouts, 408, 429 and 5xx (Retry-After honoured). Other answers are final. */
+/** The http.deliver handler. Retries: network errors, timeouts, 408, 429 and 5xx (Retry-After honoured). Other answers are final. */
 export function createHttpDeliveryHandler(deps: AppDeps, options: DeliveryOptions = {}) {
   return async (raw: unknown, ctx: JobContext): Promise<void> => {
     const parsed = payloadSchema.safeParse(raw);
     if (!parsed.success) throw new PermanentFailure(`invalid http.deliver payload: ${parsed.error.issues[0]?.message}`);
     const job = parsed.data;
     const at = deps.clock.now();
-    const last = ctx.attempt >= ctx.job.max_attempts;
-    const report = async (r: Pick<DeliveryAttempt, "status" | "outcome" | "error" | "response_body" | "duration_ms">) => {
-      if (!options.onAttempt) return;
+    const r = await postSigned(deps, { url: job.url, body: job.body, secret: job.secret, deliveryId: job.delivery_id, at, now: () => deps.clock.now() });
+    const outcome = r.kind === "delivered" ? "delivered" : r.kind === "retry" && ctx.attempt < ctx.job.max_attempts ? "retry" : "failed";
+    if (options.onAttempt) {
       try {
-        await options.onAttempt({ delivery_id: job.delivery_id, event: job.event, url: job.url, target: job.target ?? null, attempt: ctx.attempt, at, ...r });
+        await options.onAttempt({
+          delivery_id: job.delivery_id,
+          event: job.event,
+          url: job.url,
+          target: job.target ?? null,
+          attempt: ctx.attempt,
+          at,
+          status: r.status,
+          outcome,
+          error: r.error,
+          response_body: r.response_body,
+          duration_ms: r.duration_ms,
+        });
       } catch (err) {
         deps.log.error("delivery observer failed", { err });
       }
-    };
-    const retry = async (message: string, delayMs: number, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
-      await report({ ...r, outcome: last ? "failed" : "retry", error: message });
-      return new RetryLater(message, delayMs);
-    };
-    const fail = async (message: string, r: Omit<Parameters<typeof report>[0], "outcome" | "error">) => {
-      await report({ ...r, outcome: "failed", error: message });
-      return new PermanentFailure(message);
-    };
-
-    const skipped = options.skip?.(job) ?? null;
-    if (skipped) throw await fail(`${job.event} to ${job.url}: ${skipped}`, { status: null, response_body: null, duration_ms: 0 });
-
-    const started = performance.now();
-    let res;
-    try {
-      res = await outboundFetch(job.url, {
-        method: "POST",
-        headers: webhookHeaders({ body: job.body, secret: job.secret, deliveryId: job.delivery_id, timestampSec: unixSeconds(at) }),
-        body: job.body,
-        timeoutMs: deps.config.webhookTimeoutMs,
-        allowPrivate: !deps.config.webhookBlockPrivate,
-      });
-    } catch (err) {
-      const duration_ms = Math.round(performance.now() - started);
-      const none = { status: null, response_body: null, duration_ms };
-      if (err instanceof OutboundError && (err.kind === "timeout" || err.kind === "network")) {
-        throw await retry(`${job.event} to ${job.url}: ${err.message}`, retryDelay(ctx.attempt), none);
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      throw await fail(`${job.event} to ${job.url}: ${message}`, none);
     }
-
-    const r = { status: res.status, response_body: res.body, duration_ms: res.durationMs };
-    if (res.ok) {
-      await report({ ...r, outcome: "delivered", error: null });
-      return;
-    }
-    const summary = `${job.event} to ${job.url}: HTTP ${res.status}${res.body ? ` ${res.body.slice(0, 200)}` : ""}`;
-    if (res.status === 408 || res.status === 429 || res.status >= 500) {
-      const asked = parseRetryAfter(res.headers.get("retry-after"), deps.clock.now());
-      const delay = asked === null ? retryDelay(ctx.attempt) : Math.min(asked, MAX_RETRY_AFTER_MS);
-      throw await retry(summary, delay, r);
-    }
-    throw await fail(summary, r);
+    if (r.kind === "delivered") return;
+    const message = `${job.event} to ${job.url}: ${r.error}`;
+    if (r.kind === "retry") throw new RetryLater(message, r.retryAfterMs ?? retryDelay(ctx.attempt));
+    throw new PermanentFailure(message);
   };
 }

@@ -3,7 +3,8 @@
 // The payload is built once, only when someone listens, and the same bytes go to every target.
 import type { Tx } from "../../db/tx.ts";
 import { apiCallbackTarget, sendApiCallback } from "./callbacks.ts";
-import { enqueueWebhookDelivery, subscribedWebhooks } from "./log.ts";
+import { enqueueWebhookEvent } from "./fanout.ts";
+import { subscribedWebhooks } from "./log.ts";
 import { buildWebhookPayload, isWebhookWorthy, webhookEventName, webhookSubject, type WebhookSourceEvent } from "./payloads.ts";
 
 /** Contact and inbox events go to account webhooks only (Chatwoot's deliver_account_webhooks). */
@@ -22,7 +23,6 @@ export function dispatchWebhookEvent(tx: Tx, publicUrl: string, e: WebhookSource
   const payload = buildWebhookPayload(tx, publicUrl, e);
   if (!payload) return;
   if (callback) sendApiCallback(tx, callback, subject.conversation_id!, event, payload);
-  // Serialized once: every webhook gets the same bytes.
-  const body = hooks.length ? JSON.stringify(payload) : "";
-  for (const hook of hooks) enqueueWebhookDelivery(tx, hook, event, body, subject.key);
+  // Serialized and stored once: every webhook gets the same bytes.
+  if (hooks.length) enqueueWebhookEvent(tx, accountId, hooks, event, JSON.stringify(payload), subject.key);
 }

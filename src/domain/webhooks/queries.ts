@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
-import { webhook_deliveries, webhook_delivery_attempts, webhooks } from "../../db/schema/webhooks.ts";
+import { webhook_deliveries, webhook_delivery_attempts, webhook_events, webhooks } from "../../db/schema/webhooks.ts";
 import { NotFound } from "../errors.ts";
 import { deliveryJson, webhookJson, type WebhookRow } from "./serialize.ts";
 
@@ -38,8 +38,9 @@ export function listDeliveries(db: Db, accountId: number, webhookId: number, pag
   const where = and(eq(webhook_deliveries.webhook_id, hook.id), eq(webhook_deliveries.account_id, accountId));
   const total = db.select({ n: count() }).from(webhook_deliveries).where(where).get()?.n ?? 0;
   const rows = db
-    .select()
+    .select({ ...getTableColumns(webhook_deliveries), body: webhook_events.body })
     .from(webhook_deliveries)
+    .innerJoin(webhook_events, eq(webhook_events.id, webhook_deliveries.event_id))
     .where(where)
     .orderBy(desc(webhook_deliveries.id))
     .limit(perPage)
@@ -60,7 +61,12 @@ export function listDeliveries(db: Db, accountId: number, webhookId: number, pag
 }
 
 export function getDeliveryView(db: Db, accountId: number, deliveryId: number) {
-  const d = db.select().from(webhook_deliveries).where(and(eq(webhook_deliveries.id, deliveryId), eq(webhook_deliveries.account_id, accountId))).get();
+  const d = db
+    .select({ ...getTableColumns(webhook_deliveries), body: webhook_events.body })
+    .from(webhook_deliveries)
+    .innerJoin(webhook_events, eq(webhook_events.id, webhook_deliveries.event_id))
+    .where(and(eq(webhook_deliveries.id, deliveryId), eq(webhook_deliveries.account_id, accountId)))
+    .get();
   if (!d) throw new NotFound("Delivery");
   const attempts = db.select().from(webhook_delivery_attempts).where(eq(webhook_delivery_attempts.delivery_id, d.id)).orderBy(asc(webhook_delivery_attempts.id)).all();
   return deliveryJson(d, attempts);

@@ -1,7 +1,8 @@
 import type { webhook_deliveries, webhook_delivery_attempts, webhooks } from "../../db/schema/webhooks.ts";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
-export type DeliveryRow = typeof webhook_deliveries.$inferSelect;
+/** A delivery with its event's body. */
+export type DeliveryRow = typeof webhook_deliveries.$inferSelect & { body: string };
 export type AttemptRow = typeof webhook_delivery_attempts.$inferSelect;
 
 const seconds = (ms: number | null) => (ms == null ? null : Math.floor(ms / 1000));

@@ -310,6 +310,47 @@ describe("deliveries", () => {
     await call("DELETE", `/webhooks/${hook.id}`);
   });
 
+  test("a failing webhook holds back only its own later deliveries of that conversation, then catches up in order", async () => {
+    const slow = await newWebhook(["message_created"]);
+    const fast = await newWebhook(["message_created"]);
+    const first = await conversationIn();
+    const second = await conversationIn();
+    const say = (c: { id: number }, content: string) => call("POST", `/conversations/${c.id}/messages`, { content, message_type: "outgoing" });
+    const contents = (hook: { url: string }) => receiver.requests.filter(toHook(hook)).map((r) => r.json().content);
+    receiver.failNext(1, 503, { when: toHook(slow) });
+    await say(first.conversation, "one");
+    await run();
+    await say(first.conversation, "two");
+    await say(second.conversation, "elsewhere");
+    await run();
+    expect(contents(fast)).toEqual(["one", "two", "elsewhere"]);
+    // The slow webhook: "one" failed and waits for its retry; "two" (same conversation) waits behind it unsent;
+    // the other conversation's message is not held up.
+    expect(contents(slow)).toEqual(["one", "elsewhere"]);
+    const held = (await deliveriesOf(slow.id)).payload.deliveries;
+    expect(held.map((d: any) => [JSON.parse(d.body).content, d.status, d.attempts])).toEqual([
+      ["elsewhere", "succeeded", 1],
+      ["two", "pending", 0],
+      ["one", "pending", 1],
+    ]);
+    clock.advance(RETRY_DELAYS_MS[0] * 1.2);
+    await run();
+    expect(contents(slow)).toEqual(["one", "elsewhere", "one", "two"]);
+    const ids = receiver.requests.filter(toHook(slow)).map((r) => r.headers["x-chatwoot-delivery"]);
+    expect(ids[0]).toBe(ids[2]);
+    expect(new Set(ids).size).toBe(3);
+    expect((await deliveriesOf(slow.id)).payload.deliveries.every((d: any) => d.status === "succeeded")).toBe(true);
+
+    // Disabled after the event but before its delivery: nothing is sent, the log says why.
+    await say(first.conversation, "three");
+    expect((await call("PATCH", `/webhooks/${fast.id}`, { enabled: false })).status).toBe(200);
+    await run();
+    expect(contents(fast)).toEqual(["one", "two", "elsewhere"]);
+    expect((await deliveriesOf(fast.id)).payload.deliveries[0]).toMatchObject({ status: "failed", attempts: 0, last_error: "webhook disabled" });
+    expect(contents(slow).at(-1)).toBe("three");
+    for (const h of [slow, fast]) await call("DELETE", `/webhooks/${h.id}`);
+  });
+
   test("a webhook failing for 3 days is disabled, administrators are mailed, PATCH enabled: true turns it back on", async () => {
     const hook = await newWebhook(["message_created"]);
     const { conversation } = await conversationIn();

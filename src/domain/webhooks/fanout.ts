@@ -1,0 +1,159 @@
+// Account webhook delivery. An event with subscribers is stored once (webhook_events: the body and the webhooks
+// subscribed at that moment) with one `webhook.fanout` job, in the transaction that made the change. The job POSTs
+// the body to every webhook at once and records all first attempts in one write. A delivery that needs another
+// attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job of its own.
+//
+// Order: fan-out jobs of one subject (conversation, contact, inbox) run one after another; a webhook's retry job
+// for a subject holds back that webhook's later deliveries of the subject (they queue behind it), while the other
+// webhooks keep receiving. Every attempt of a delivery carries the same X-Chatwoot-Delivery.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { preparedFor } from "../../db/prepared.ts";
+import type { Tx } from "../../db/tx.ts";
+import type { AppDeps } from "../../deps.ts";
+import { PermanentFailure, RetryLater } from "../../jobs/errors.ts";
+import { enqueue, hasUnfinishedJob } from "../../jobs/queue.ts";
+import type { JobContext } from "../../jobs/runner.ts";
+import { uuid } from "../../lib/ids.ts";
+import { DELIVERY_MAX_ATTEMPTS, postSigned, retryDelay, type PostOutcome } from "./delivery.ts";
+import { insertDelivery, markDeliveryFailed, recordAttempt, webhookRow, type AttemptRecord, type DeliveryStatus, type WebhookTarget } from "./log.ts";
+
+export const WEBHOOK_FANOUT_JOB = "webhook.fanout";
+export const WEBHOOK_DELIVER_JOB = "webhook.deliver";
+
+/** Stores the event once and enqueues its fan-out, in the caller's transaction. */
+export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, body: string, subject: string): void {
+  const ids = JSON.stringify(hooks.map((h) => h.id));
+  const row = statements(tx.db).insertEvent.get(accountId, uuid(), event, subject, body, ids, tx.now)!;
+  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, payload: { event_id: row.id }, orderingKey: `webhooks:${subject}` });
+}
+
+/** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
+export function deliveryUuid(eventUuid: string, webhookId: number): string {
+  const h = createHash("sha256").update(`${eventUuid}:${webhookId}`).digest("hex");
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The ordering key of one webhook's separate deliveries of one subject. */
+const retryKey = (webhookId: number, subject: string) => `webhook:${webhookId}:${subject}`;
+
+const fanoutPayload = z.object({ event_id: z.number().int() });
+const deliverPayload = z.object({
+  delivery_id: z.number().int(),
+  /** Attempts of this delivery before the job's own (picks the backoff step). */
+  offset: z.number().int().min(0).default(0),
+});
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown, kind: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new PermanentFailure(`invalid ${kind} payload: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+type Target = { hook: NonNullable<ReturnType<typeof webhookRow>>; delivery_uuid: string };
+
+/** The `webhook.fanout` handler: one event to all its webhooks. */
+export function createWebhookFanoutHandler(deps: AppDeps) {
+  return async (raw: unknown): Promise<void> => {
+    const { event_id } = parse(fanoutPayload, raw, WEBHOOK_FANOUT_JOB);
+    const st = statements(deps.db);
+    const ev = st.event.get(event_id);
+    if (!ev) return; // pruned
+    // A re-run after a crash skips the deliveries already recorded (their own jobs carry on).
+    const recorded = new Set(st.recordedWebhooks.all(event_id).map((r) => r.webhook_id));
+    const send: Target[] = [];
+    const held: Target[] = [];
+    const disabled: Target[] = [];
+    for (const id of JSON.parse(ev.webhook_ids) as number[]) {
+      if (recorded.has(id)) continue;
+      const hook = webhookRow(deps.db, id);
+      if (!hook) continue; // deleted: its log went with it
+      const target = { hook, delivery_uuid: deliveryUuid(ev.uuid, id) };
+      if (hook.disabled_at != null) disabled.push(target);
+      else if (hasUnfinishedJob(deps.db, retryKey(id, ev.subject))) held.push(target);
+      else send.push(target);
+    }
+    const at = deps.clock.now();
+    const now = () => deps.clock.now();
+    const outcomes = await Promise.all(
+      send.map((t) => postSigned(deps, { url: t.hook.url, body: ev.body, secret: t.hook.secret, deliveryId: t.delivery_uuid, at, now })),
+    );
+    await deps.txGrouped((tx) => {
+      const row = (t: Target) => ({ account_id: ev.account_id, webhook_id: t.hook.id, event_id, delivery_uuid: t.delivery_uuid, event: ev.event });
+      send.forEach((t, i) => {
+        const r = outcomes[i];
+        const status = statusAfter(r, true);
+        const id = insertDelivery(tx, row(t), status, attemptRecord(r, status, at));
+        if (id !== null && status === "pending") {
+          enqueue(tx, {
+            kind: WEBHOOK_DELIVER_JOB,
+            payload: { delivery_id: id, offset: 1 },
+            delayMs: r.retryAfterMs ?? retryDelay(1),
+            orderingKey: retryKey(t.hook.id, ev.subject),
+            maxAttempts: DELIVERY_MAX_ATTEMPTS - 1,
+          });
+        }
+      });
+      for (const t of held) {
+        const id = insertDelivery(tx, row(t), "pending", null);
+        if (id !== null) enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, payload: { delivery_id: id }, orderingKey: retryKey(t.hook.id, ev.subject), maxAttempts: DELIVERY_MAX_ATTEMPTS });
+      }
+      for (const t of disabled) insertDelivery(tx, row(t), "failed", null, "webhook disabled");
+    });
+  };
+}
+
+/** The `webhook.deliver` handler: one delivery (a retry, one held behind an earlier delivery, or a manual redelivery). */
+export function createWebhookDeliverHandler(deps: AppDeps) {
+  return async (raw: unknown, ctx: JobContext): Promise<void> => {
+    const { delivery_id, offset } = parse(deliverPayload, raw, WEBHOOK_DELIVER_JOB);
+    const d = statements(deps.db).delivery.get(delivery_id);
+    if (!d) return; // pruned, or its webhook was deleted
+    const hook = webhookRow(deps.db, d.webhook_id);
+    if (!hook) return;
+    if (hook.disabled_at != null) {
+      await deps.txGrouped((tx) => markDeliveryFailed(tx, d.id, "webhook disabled"));
+      return;
+    }
+    const at = deps.clock.now();
+    const r = await postSigned(deps, { url: hook.url, body: d.body, secret: hook.secret, deliveryId: d.delivery_uuid, at, now: () => deps.clock.now() });
+    const status = statusAfter(r, ctx.attempt < ctx.job.max_attempts);
+    await deps.txGrouped((tx) => recordAttempt(tx, d, attemptRecord(r, status, at)));
+    if (r.kind === "delivered") return;
+    const message = `${d.event} to ${hook.url}: ${r.error}`;
+    if (r.kind === "retry") throw new RetryLater(message, r.retryAfterMs ?? retryDelay(offset + ctx.attempt));
+    throw new PermanentFailure(message);
+  };
+}
+
+/** A manual redelivery: the same body and X-Chatwoot-Delivery (receivers dedupe by it), a fresh retry schedule. */
+export function enqueueRedelivery(tx: Tx, deliveryId: number): void {
+  // Its own ordering key: a manual redelivery does not wait behind (or hold up) the live stream.
+  enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, payload: { delivery_id: deliveryId }, orderingKey: `redeliver:${deliveryId}:${tx.now}`, maxAttempts: DELIVERY_MAX_ATTEMPTS });
+}
+
+function statusAfter(r: PostOutcome, mayRetry: boolean): DeliveryStatus {
+  if (r.kind === "delivered") return "succeeded";
+  return r.kind === "retry" && mayRetry ? "pending" : "failed";
+}
+
+function attemptRecord(r: PostOutcome, status: DeliveryStatus, at: number): AttemptRecord {
+  return { status, at, status_code: r.status, error: r.error, response_body: r.response_body, duration_ms: r.duration_ms };
+}
+
+type EventRow = { id: number; account_id: number; uuid: string; event: string; subject: string; body: string; webhook_ids: string };
+type DeliveryJobRow = { id: number; webhook_id: number; attempts: number; delivery_uuid: string; event: string; body: string };
+
+const statements = preparedFor((db) => ({
+  insertEvent: db.$client.prepare<{ id: number }, [number, string, string, string, string, string, number]>(
+    `INSERT INTO webhook_events (account_id, uuid, event, subject, body, webhook_ids, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id`,
+  ),
+  event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, body, webhook_ids FROM webhook_events WHERE id = ?1"),
+  recordedWebhooks: db.$client.prepare<{ webhook_id: number }, [number]>("SELECT webhook_id FROM webhook_deliveries WHERE event_id = ?1"),
+  delivery: db.$client.prepare<DeliveryJobRow, [number]>(
+    `SELECT d.id, d.webhook_id, d.attempts, d.delivery_uuid, d.event, e.body
+     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.id = ?1`,
+  ),
+}));
