@@ -200,6 +200,7 @@ export function postVisitorMessage(tx: Tx, v: Visitor, c: ConversationRow, input
     files,
     content_attributes: input.reply_to != null ? { in_reply_to: input.reply_to } : {},
     sender: { type: "Contact", id: v.contact.id },
+    echo_id: input.echo_id,
   });
 }
 
