@@ -12,6 +12,7 @@ import m9 from "../../migrations/0009_message_search_deferred.sql" with { type: 
 import m10 from "../../migrations/0010_csat_working_hours.sql" with { type: "text" };
 import m11 from "../../migrations/0011_webhook_events.sql" with { type: "text" };
 import m12 from "../../migrations/0012_channel_connection.sql" with { type: "text" };
+import m13 from "../../migrations/0013_job_queues.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -27,4 +28,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0010_csat_working_hours", sql: m10 },
   { name: "0011_webhook_events", sql: m11 },
   { name: "0012_channel_connection", sql: m12 },
+  { name: "0013_job_queues", sql: m13 },
 ];

@@ -9,6 +9,8 @@ export const jobs = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind").notNull(),
+    /** Which runner takes it: "main" (the serving process) or "webhooks" (the webhook delivery thread). */
+    queue: text("queue").notNull().default("main"),
     payload: text("payload", { mode: "json" }).$type<unknown>().notNull().default(sql`'{}'`),
     status: text("status", { enum: JOB_STATUSES }).notNull().default("pending"),
     /** Jobs sharing an ordering key run one at a time, in id order (e.g. deliveries for one conversation). */
@@ -28,7 +30,7 @@ export const jobs = sqliteTable(
     finished_at: integer("finished_at"),
   },
   (t) => [
-    index("jobs_due_idx").on(t.status, t.run_at),
+    index("jobs_queue_due_idx").on(t.queue, t.status, t.run_at),
     index("jobs_ordering_idx").on(t.ordering_key, t.status),
     uniqueIndex("jobs_idempotency_unique").on(t.idempotency_key),
   ],
