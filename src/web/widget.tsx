@@ -94,6 +94,9 @@ const ICON_CLOSE = "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5
 const ICON_ATTACH =
   "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5z";
 
+const ICON_EMOJI =
+  "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5c2.3 0 4.3-1.5 5-3.5H7c.7 2 2.7 3.5 5 3.5z";
+
 function Svg({ d }: { d: string }) {
   return (
     <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -163,11 +166,19 @@ function WidgetPage() {
                 <Svg d={ICON_ATTACH} />
                 <input type="file" id="file" accept="image/*,audio/*,video/*,.pdf,.csv,.txt" />
               </label>
+              <button type="button" id="emoji-toggle" class="attach emoji-toggle" data-i18n-label="emoji" aria-haspopup="dialog" aria-expanded="false" aria-controls="emoji-panel">
+                <Svg d={ICON_EMOJI} />
+              </button>
               <label for="input" class="visually-hidden" data-i18n="message"></label>
               <textarea id="input" rows={1}></textarea>
               <button type="submit" class="btn send" data-i18n="send"></button>
             </form>
-            <p class="brand-line" data-i18n="powered"></p>
+            <div id="emoji-panel" class="emoji-panel" role="dialog" data-i18n-label="emoji" hidden></div>
+            <div class="foot-line">
+              <p class="brand-line" data-i18n="powered"></p>
+              <button type="button" id="transcript" class="link-btn" data-i18n="transcript" hidden></button>
+            </div>
+            <p id="transcript-status" class="transcript-status" role="status" hidden></p>
           </footer>
         </div>
       </body>

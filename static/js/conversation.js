@@ -241,6 +241,35 @@
     });
   });
 
+  // "Send transcript": posts the address and shows the answer (or the problem) under the field.
+  document.addEventListener("submit", function (event) {
+    var f = event.target;
+    if (!(f instanceof HTMLFormElement) || !f.hasAttribute("data-transcript-form")) return;
+    event.preventDefault();
+    var result = f.querySelector(".transcript-result");
+    var button = f.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    post(f.action, new FormData(f))
+      .then(function (res) {
+        return res.text().then(function (text) {
+          if (!res.ok) throw new Error(text);
+          return text;
+        });
+      })
+      .then(function (text) {
+        result.textContent = messageOf({ message: text }, "The transcript is on its way.");
+        result.classList.remove("is-error");
+      })
+      .catch(function (err) {
+        result.textContent = messageOf(err, "The transcript could not be sent.");
+        result.classList.add("is-error");
+      })
+      .finally(function () {
+        result.hidden = false;
+        if (button) button.disabled = false;
+      });
+  });
+
   function replaceHeader(html) {
     var header = document.getElementById("conversation-header");
     var fresh = parse(html).querySelector("#conversation-header");

@@ -225,7 +225,7 @@
         case "loaded":
           state.ready = true;
           iframe.contentWindow.postMessage(
-            PREFIX + JSON.stringify({ event: "config-set", locale: api.locale, position: api.position, darkMode: api.darkMode, showPopoutButton: api.showPopoutButton, isOpen: state.open, referrerURL: location.href, referrerHost: location.host, phone: window.innerWidth < PHONE, welcomeTitle: s.welcomeTitle, welcomeDescription: s.welcomeDescription, availableMessage: s.availableMessage, unavailableMessage: s.unavailableMessage, enableFileUpload: s.enableFileUpload, enableEndConversation: s.enableEndConversation }),
+            PREFIX + JSON.stringify({ event: "config-set", locale: api.locale, position: api.position, darkMode: api.darkMode, showPopoutButton: api.showPopoutButton, isOpen: state.open, referrerURL: location.href, referrerHost: location.host, phone: window.innerWidth < PHONE, welcomeTitle: s.welcomeTitle, welcomeDescription: s.welcomeDescription, availableMessage: s.availableMessage, unavailableMessage: s.unavailableMessage, enableFileUpload: s.enableFileUpload, enableEmojiPicker: s.enableEmojiPicker, enableEndConversation: s.enableEndConversation }),
             origin,
           );
           while (state.queue.length) send(state.queue.shift());

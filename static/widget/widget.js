@@ -45,6 +45,10 @@
       email: "Email address",
       phone: "Phone number",
       powered: "Powered by Parley",
+      emoji: "Insert emoji",
+      emoji_cats: "Smileys|Gestures|Symbols|Objects|Nature and food",
+      transcript: "Request a transcript",
+      transcript_sent: "We sent the transcript to {email}.",
     },
     de: {
       title: "Hallo! 👋",
@@ -86,6 +90,10 @@
       email: "E-Mail-Adresse",
       phone: "Telefonnummer",
       powered: "Bereitgestellt von Parley",
+      emoji: "Emoji einfügen",
+      emoji_cats: "Smileys|Gesten|Symbole|Objekte|Natur und Essen",
+      transcript: "Verlauf per E-Mail anfordern",
+      transcript_sent: "Wir haben den Verlauf an {email} gesendet.",
     },
   };
   var params = new URLSearchParams(location.search);
@@ -338,6 +346,7 @@
     avail.className = "avail " + (online ? "on" : "off");
     var features = c.enabled_features || [];
     $("attach").hidden = st.enableFileUpload === false || (features.length > 0 && features.indexOf("attachments") < 0);
+    $("emoji-toggle").hidden = st.enableEmojiPicker === false || (features.length > 0 && features.indexOf("emoji_picker") < 0);
     translate();
   }
 
@@ -402,6 +411,8 @@
     var resolved = S.conversation && S.conversation.status === "resolved" && !S.config.allow_messages_after_resolved;
     $("resolved").hidden = !resolved;
     $("compose").hidden = !!resolved;
+    if (resolved) toggleEmoji(false);
+    $("transcript").hidden = !canRequestTranscript();
     renderMessages();
   }
 
@@ -842,7 +853,14 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (!form.reportValidity()) return;
-      answer(m, { email: input.value.trim() }, { submitted_email: input.value.trim() }).catch(function () {});
+      var email = input.value.trim();
+      answer(m, { email: email }, { submitted_email: email })
+        .then(function () {
+          // the address becomes the contact's when they had none, which offers the transcript
+          if (S.contact && !S.contact.email) S.contact.email = email.toLowerCase();
+          render();
+        })
+        .catch(function () {});
     });
     return form;
   }
@@ -920,6 +938,131 @@
       var input = needsPrechat() ? $("prechat-fields").querySelector("input") : $("input");
       if (input && !matchMedia("(pointer: coarse)").matches) input.focus();
     }, 30);
+  }
+
+  /* ---------- emoji picker ---------- */
+  // A curated set in five categories; the first of each is the category's tab. Built on first open.
+  var EMOJI = [
+    "😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 🙃 😉 😌 😍 🥰 😘 😋 😛 😜 🤪 🤗 🤔 🤨 😐 😑 😶 🙄 😏 😬 😴 😷 🤒 🥳 😎 🤓 😕 😟 🙁 😮 😲 😳 🥺 😢 😭 😤 😠 😡",
+    "👍 👎 👌 ✌️ 🤞 🤝 🙏 👏 🙌 👋 🤙 💪 👉 👈 👆 👇 ✋ 🤚 🖐️ ✍️ 🫶 🤷 🤦 🙋",
+    "❤️ 🧡 💛 💚 💙 💜 🖤 🤍 💔 💯 ✅ ❌ ⚠️ ❓ ❗ ⭐ 🌟 ✨ 🔥 🎉 🎊 🎁 💡 📌",
+    "📦 🚚 ✈️ 🏠 🏢 💼 📅 ⏰ 📞 📱 💻 🖥️ 🖨️ 📧 ✉️ 📎 🔒 🔑 💳 💰 🛒 🧾 📄 📝 🔧 ⚙️",
+    "☀️ 🌤️ 🌧️ ❄️ 🌈 🌸 🌻 🌲 🍀 🐶 🐱 🐼 🦊 🐝 ☕ 🍵 🍕 🍔 🍟 🍰 🍪 🍎 🍺 🍷",
+  ];
+  var COLS = 8;
+  var emojiCat = 0;
+  function emojiOpen() {
+    return !$("emoji-panel").hidden;
+  }
+  function buildEmojiPanel() {
+    var panel = $("emoji-panel");
+    var names = t("emoji_cats").split("|");
+    var tabs = el("div", "emoji-tabs");
+    tabs.setAttribute("role", "tablist");
+    EMOJI.forEach(function (set, i) {
+      var tab = el("button", "emoji-tab", set.split(" ")[0]);
+      tab.type = "button";
+      tab.id = "emoji-tab-" + i;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-label", names[i] || "");
+      tab.setAttribute("aria-controls", "emoji-grid");
+      tab.addEventListener("click", function () {
+        showEmojiCat(i, false);
+      });
+      tabs.appendChild(tab);
+    });
+    tabs.addEventListener("keydown", function (e) {
+      var d = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!d) return;
+      e.preventDefault();
+      var next = (emojiCat + d + EMOJI.length) % EMOJI.length;
+      showEmojiCat(next, false);
+      $("emoji-tab-" + next).focus();
+    });
+    var grid = el("div", "emoji-grid");
+    grid.id = "emoji-grid";
+    grid.setAttribute("role", "tabpanel");
+    grid.addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (b) pickEmoji(b.textContent);
+    });
+    grid.addEventListener("keydown", function (e) {
+      var items = Array.prototype.slice.call(grid.children);
+      var i = items.indexOf(document.activeElement);
+      if (i < 0) return;
+      var n = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLS, ArrowUp: -COLS, Home: -i, End: items.length - 1 - i }[e.key];
+      if (n === undefined) return;
+      e.preventDefault();
+      focusEmoji(Math.max(0, Math.min(items.length - 1, i + n)));
+    });
+    panel.replaceChildren(tabs, grid);
+    panel.dataset.locale = S.locale;
+  }
+  function showEmojiCat(i, focus) {
+    emojiCat = i;
+    var grid = $("emoji-grid");
+    grid.setAttribute("aria-labelledby", "emoji-tab-" + i);
+    grid.replaceChildren.apply(
+      grid,
+      EMOJI[i].split(" ").map(function (e, j) {
+        var b = el("button", "emoji", e);
+        b.type = "button";
+        b.tabIndex = j === 0 ? 0 : -1;
+        return b;
+      }),
+    );
+    document.querySelectorAll(".emoji-tab").forEach(function (tab, j) {
+      tab.setAttribute("aria-selected", String(j === i));
+      tab.tabIndex = j === i ? 0 : -1;
+    });
+    if (focus) focusEmoji(0);
+  }
+  /** Roving focus: the focused emoji is the grid's one tab stop. */
+  function focusEmoji(j) {
+    var items = $("emoji-grid").children;
+    for (var k = 0; k < items.length; k++) items[k].tabIndex = k === j ? 0 : -1;
+    if (items[j]) items[j].focus();
+  }
+  function toggleEmoji(open) {
+    var panel = $("emoji-panel");
+    if (open === emojiOpen()) return;
+    if (open && panel.dataset.locale !== S.locale) buildEmojiPanel();
+    panel.hidden = !open;
+    $("emoji-toggle").setAttribute("aria-expanded", String(open));
+    if (open) showEmojiCat(emojiCat, true);
+  }
+  /** Inserts at the caret (replacing a selection), closes the picker and leaves the caret after the emoji. */
+  function pickEmoji(text) {
+    var input = $("input");
+    var start = input.selectionStart == null ? input.value.length : input.selectionStart;
+    var end = input.selectionEnd == null ? start : input.selectionEnd;
+    input.setRangeText(text, start, end, "end");
+    toggleEmoji(false);
+    input.focus();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  /* ---------- transcript ---------- */
+  function canRequestTranscript() {
+    return !!(S.conversation && S.conversation.id && S.contact && S.contact.email);
+  }
+  function requestTranscript() {
+    var b = $("transcript");
+    var status = $("transcript-status");
+    b.disabled = true;
+    call("POST", "conversations/transcript", {})
+      .then(function () {
+        status.textContent = t("transcript_sent", { email: S.contact.email });
+        status.classList.remove("failed");
+      })
+      .catch(function (err) {
+        status.textContent = err.message || t("error");
+        status.classList.add("failed");
+      })
+      .finally(function () {
+        status.hidden = false;
+        b.disabled = false;
+      });
   }
 
   /* ---------- realtime ---------- */
@@ -1004,6 +1147,19 @@
       typing(this.value.trim().length > 0);
     });
     $("file").addEventListener("change", onFile);
+    $("emoji-toggle").addEventListener("click", function () {
+      toggleEmoji(!emojiOpen());
+    });
+    $("emoji-panel").addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      toggleEmoji(false);
+      $("emoji-toggle").focus();
+    });
+    document.addEventListener("pointerdown", function (e) {
+      if (emojiOpen() && !e.target.closest("#emoji-panel, #emoji-toggle")) toggleEmoji(false);
+    });
+    $("transcript").addEventListener("click", requestTranscript);
     $("close").addEventListener("click", function () {
       if (S.popout) window.close();
       else toParent({ event: "close" });

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../deps.ts";
+import type { AppDeps, AppEnv } from "../../deps.ts";
 import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
 import { NotFound, TooManyRequests } from "../../domain/errors.ts";
 import { MAX_ATTACHMENTS } from "../../domain/messages/commands.ts";
@@ -98,7 +98,7 @@ const ownOrigin = (c: Context<WidgetEnv>) => new URL(c.var.deps.config.publicUrl
  * page embeds it, so the iframe is usable without a request of its own; POST config answers the first part.
  */
 export async function widgetBoot<E extends AppEnv>(c: Context<E>, w: WebWidget, token: string | undefined) {
-  const deps = c.var.deps;
+  const deps: AppDeps = c.var.deps;
   const payload = await verifyWidgetToken(deps.config.secretKey, token);
   let v = payload && payload.inbox_id === w.inbox.id ? findVisitor(deps.db, w, payload.source_id) : null;
   if (!v) {
@@ -112,7 +112,7 @@ export async function widgetBoot<E extends AppEnv>(c: Context<E>, w: WebWidget, 
 /** The embedded start-up data of the /widget page: config, conversation and its latest messages. */
 export async function widgetPageData<E extends AppEnv>(c: Context<E>, w: WebWidget, token: string | undefined) {
   const { visitor, config } = await widgetBoot(c, w, token);
-  const deps = c.var.deps;
+  const deps: AppDeps = c.var.deps;
   const conv = currentConversation(deps.db, w, visitor);
   const messages = conv ? widgetMessagesJson(deps.db, deps.config.publicUrl, conv, listMessages(deps.db, conv, { filter_internal_messages: true })) : [];
   return { ...config, conversation: widgetConversationJson(conv), messages };

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { startSmtpSink, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
+import { WebClient } from "../../web/test-client.ts";
 import { TRANSCRIPT_LIMITS } from "./transcript.ts";
 
 let smtp: SmtpSink;
@@ -168,5 +169,62 @@ describe("agents: POST /api/v1/accounts/{id}/conversations/{id}/transcript", () 
     expect((await app("POST", `/conversations/${id}/transcript`, { email: "x@acme.test" }, agent.token)).status).toBe(404);
     expect((await app("POST", `/conversations/999999/transcript`, { email: "x@acme.test" })).status).toBe(404);
     expect(smtp.received.some((m) => m.to.includes("x@acme.test"))).toBe(false);
+  });
+});
+
+describe("dashboard: Send transcript in the conversation's actions", () => {
+  async function login(email: string, password: string): Promise<WebClient> {
+    const client = new WebClient(server);
+    await client.page("/app/login");
+    expect((await client.post("/app/login", { email, password })).status).toBe(302);
+    return client;
+  }
+  /** As conversation.js posts it: htmx and CSRF headers, session cookie, same origin. */
+  function xhr(client: WebClient, path: string, values: Record<string, string>) {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(values)) body.append(k, v);
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return fetch(server.url + path, { method: "POST", redirect: "manual", headers: { cookie, origin: server.url, "x-csrf-token": client.csrf, "hx-request": "true" }, body });
+  }
+
+  test("the menu is prefilled with the contact's email; sending answers in place; bad input names the field", async () => {
+    const { id } = await conversationWithNote("192.0.2.1", "erin@shop.test");
+    const owner = await login(admin.email, admin.password);
+    const base = `/app/accounts/${admin.account.id}/conversations/${id}`;
+    const { res, html } = await owner.page(base);
+    expect(res.status).toBe(200);
+    expect(html).toContain(`action="${base}/transcript"`);
+    expect(html).toMatch(/<input type="email" id="transcript-email" name="email" value="erin@shop.test"/);
+
+    const sent = await xhr(owner, `${base}/transcript`, { email: "erin@shop.test" });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toBe("Transcript sent to erin@shop.test.");
+    const [mail] = await mailTo("erin@shop.test");
+    expect(mail.text).toContain("it ships today");
+    expect(mail.text).not.toContain("SECRET");
+
+    const bad = await xhr(owner, `${base}/transcript`, { email: "erin at shop" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toBe("Email is invalid.");
+    const blank = await xhr(owner, `${base}/transcript`, {});
+    expect(blank.status).toBe(422);
+    expect(await blank.text()).toContain("Email");
+
+    // Without JavaScript the form posts and comes back to the conversation.
+    const plain = await owner.post(`${base}/transcript`, { email: "desk@acme.test" });
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get("location")).toBe(base);
+    await mailTo("desk@acme.test");
+  });
+
+  test("an agent who is not a member of the conversation's inbox gets a 404 and no mail leaves", async () => {
+    const { id } = await conversationWithNote("192.0.2.2", "finn@shop.test");
+    const agent = await createAgent(server, admin, { password: "Passw0rd!long" });
+    const client = await login(agent.email, agent.password);
+    await client.page(`/app/accounts/${admin.account.id}/dashboard`);
+    const res = await xhr(client, `/app/accounts/${admin.account.id}/conversations/${id}/transcript`, { email: "leak@evil.test" });
+    expect(res.status).toBe(404);
+    await Bun.sleep(100);
+    expect(smtp.received.some((m) => m.to.includes("leak@evil.test"))).toBe(false);
   });
 });

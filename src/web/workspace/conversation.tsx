@@ -11,7 +11,9 @@ import { toggleStatus, toggleTyping, updateLastSeen } from "../../domain/convers
 import { mentionableAgents } from "../../domain/conversations/mentionable.ts";
 import { getVisibleConversation } from "../../domain/conversations/queries.ts";
 import { Records, type ConversationRow, type MessageRow } from "../../domain/conversations/records.ts";
-import { NotFound, Validation } from "../../domain/errors.ts";
+import { NotFound, TooManyRequests, Validation } from "../../domain/errors.ts";
+import { limitTranscripts, sendConversationTranscript } from "../../domain/conversations/transcript.ts";
+import { clientIp } from "../session.ts";
 import { createMessage, MAX_ATTACHMENTS } from "../../domain/messages/commands.ts";
 import { loadAttachments } from "../../domain/messages/push.ts";
 import { conversationMessage, timelineAfter, timelinePage } from "../../domain/messages/timeline.ts";
@@ -174,6 +176,7 @@ function headerView(c: WebContext, conversation: ConversationRow, r = recordsOf(
     status: conversation.status,
     snoozedUntil: conversation.snoozed_until,
     now: c.var.deps.clock.now(),
+    contactEmail: contact?.email ?? null,
   };
 }
 
@@ -259,6 +262,7 @@ const messageForm = z.object({
   attachments: z.unknown().optional(),
 });
 
+const transcriptForm = z.object({ email: z.string({ error: "can't be blank" }).max(255, { error: "is too long" }) });
 const typingForm = z.object({ typing_status: z.enum(["on", "off"], { error: "must be on or off" }), is_private: z.enum(["true", "false"]).optional() });
 const settingsForm = z.object({ enter_to_send_enabled: z.enum(["true", "false"], { error: "must be true or false" }) });
 const pageQuery = z.object({ before: displayIdParam.optional(), after: displayIdParam.optional() });
@@ -350,6 +354,26 @@ export const conversationRoutes = new Hono<AppEnv>()
     const row = deps.tx((tx) => toggleStatus(tx, scope, getVisibleConversation(tx.db, scope, conversation.display_id), { status: form.status, snoozed_until: snoozedUntil }));
     if (!isHtmx(c)) return c.redirect(form.next ? accountPath(row.account_id, "dashboard") : baseUrl(row.account_id, row.display_id), 303);
     return fragment(c, <ConversationHeader h={headerView(c, row)} />);
+  })
+  // Send transcript: the public messages mailed to the given address (src/domain/conversations/transcript.ts).
+  .post("/conversations/:displayId/transcript", async (c) => {
+    const { deps } = c.var;
+    const scope = scopeOf(c);
+    const conversation = pathConversation(c, scope);
+    let to: string;
+    try {
+      const form = await readForm(c, transcriptForm);
+      const ip = clientIp(c);
+      to = deps.tx((tx) =>
+        sendConversationTranscript(tx, scope, conversation, form.email, deps.config.publicUrl, () => limitTranscripts(deps, conversation.contact_id, ip)),
+      );
+    } catch (err) {
+      if (isHtmx(c) && err instanceof Validation) return c.text(err.errors.map((e) => `${e.field === "email" ? "Email" : e.field} ${e.message}.`).join(" "), 422);
+      if (isHtmx(c) && err instanceof TooManyRequests) return c.text(err.message, 429, { "Retry-After": String(err.retryAfterSeconds) });
+      throw err;
+    }
+    if (!isHtmx(c)) return c.redirect(baseUrl(conversation.account_id, conversation.display_id), 303);
+    return c.text(`Transcript sent to ${to}.`);
   })
   // The header alone (refreshed live on status changes).
   .get("/conversations/:displayId/header", (c) => fragment(c, <ConversationHeader h={headerView(c, pathConversation(c))} />))

@@ -3,6 +3,7 @@ import { Avatar } from "../../../components/avatar.tsx";
 import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import type { HeaderView } from "./types.ts";
+import { TranscriptMenu } from "./transcript.tsx";
 
 const STATUS_LABELS: Record<HeaderView["status"], string> = { open: "Open", resolved: "Resolved", pending: "Pending", snoozed: "Snoozed" };
 const STATUS_BADGES: Record<HeaderView["status"], string> = { open: "badge-info", resolved: "badge-success", pending: "badge-neutral", snoozed: "badge-neutral" };
@@ -95,6 +96,7 @@ export function ConversationHeader(props: { h: HeaderView }) {
             ) : null}
           </div>
         </div>
+        {h.contactEmail !== undefined ? <TranscriptMenu h={h} /> : null}
       </div>
     </header>
   );

@@ -48,6 +48,8 @@ export type HeaderView = {
   status: "open" | "resolved" | "pending" | "snoozed";
   snoozedUntil: number | null;
   now: number;
+  /** The contact's email, prefilled in "Send transcript" (the menu shows when this key is present). */
+  contactEmail?: string | null;
 };
 
 export type ReplyView = {
