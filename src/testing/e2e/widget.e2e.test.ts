@@ -499,6 +499,33 @@ test("emoji picker: keyboard and mouse, inserts at the caret, closes on Escape a
   expect(problems).toEqual([]);
   expect(resourceErrors).toEqual([]);
   await context.close();
+
+  // An agent sends the same transcript from the dashboard: "Transcript" in the conversation's actions, prefilled.
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const desk = await agentContext.newPage();
+  const deskProblems = watchForErrors(desk);
+  await desk.goto(server.url + "/app/login");
+  await desk.fill("#f-email", admin.email);
+  await desk.fill("#f-password", admin.password);
+  await Promise.all([desk.waitForURL(/\/dashboard$/), desk.click("button[type=submit]")]);
+  await desk.goto(`${server.url}/app/accounts/${admin.account.id}/conversations/${conv.id}`);
+  await desk.click('[data-testid="transcript-menu"]');
+  const email = desk.locator("#transcript-email");
+  await email.waitFor({ state: "visible" });
+  expect(await email.inputValue()).toBe("tina@shop.test");
+  await email.fill("lead@acme.test");
+  await desk.click('[data-testid="send-transcript"]');
+  await desk.locator(".transcript-result", { hasText: "Transcript sent to lead@acme.test." }).waitFor();
+  await desk.screenshot({ path: join(SCREENSHOTS, "conversation-send-transcript.png") });
+  expect(server.deps.db.$client.query("SELECT count(*) AS n FROM mail_outbox WHERE to_address = ?").get("lead@acme.test")).toEqual({ n: 1 });
+  await email.fill("not an email");
+  await desk.locator("#transcript-email").evaluate((el: HTMLInputElement) => el.form!.requestSubmit());
+  // the browser's own check stops an invalid address before it is sent
+  expect(await email.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(false);
+  await desk.keyboard.press("Escape");
+  await desk.locator("#transcript-menu-panel").waitFor({ state: "hidden" });
+  expect(deskProblems).toEqual([]);
+  await agentContext.close();
 }, 60_000);
 
 test("emoji picker at phone width in dark mode: fits the screen, dark colours, touch-sized targets", async () => {

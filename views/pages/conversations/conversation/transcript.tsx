@@ -23,19 +23,19 @@ export function TranscriptMenu(props: { h: HeaderView }) {
         aria-haspopup="true"
         aria-controls="transcript-menu-panel"
         data-testid="transcript-menu"
+        title="Send transcript"
       >
-        <Icon name="mail" size={15} /> <span class="snooze-label">Transcript</span>
+        <Icon name="mail" size={15} />
+        <span class="visually-hidden">Send transcript</span>
       </button>
       <div class="menu menu-down snooze-panel transcript-panel" id="transcript-menu-panel" x-show="open" x-cloak>
         <form method="post" action={`${h.baseUrl}/transcript`} class="snooze-custom transcript-form" data-transcript-form>
           <CsrfField token={h.csrfToken} />
-          <label for="transcript-email">Send the conversation transcript to</label>
-          <div class="snooze-custom-row">
-            <input type="email" id="transcript-email" name="email" value={h.contactEmail ?? ""} placeholder="name@example.com" required />
-            <button type="submit" class="btn btn-primary btn-sm" data-testid="send-transcript">
-              Send transcript
-            </button>
-          </div>
+          <label for="transcript-email">Email the conversation's transcript (without private notes) to</label>
+          <input type="email" id="transcript-email" name="email" value={h.contactEmail ?? ""} placeholder="name@example.com" required />
+          <button type="submit" class="btn btn-primary btn-sm transcript-send" data-testid="send-transcript">
+            Send transcript
+          </button>
           <p class="transcript-result" role="status" aria-live="polite" hidden></p>
         </form>
       </div>
