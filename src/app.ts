@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { jsonError } from "./api/errors.ts";
+import { channelRoutes } from "./channels/framework/setup.ts";
 import { platformRoutes } from "./api/platform/index.ts";
 import { publicApiRoutes } from "./api/public/index.ts";
 import { accountRoutes } from "./api/v1/accounts/index.ts";
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps) {
   app.route("/api/v1/accounts/:account_id", accountRoutes);
   app.route("/platform/api/v1", platformRoutes);
   app.route("/public/api/v1/inboxes", publicApiRoutes(deps));
+  // Every channel kind's inbound webhooks (/webhooks/telegram/:bot_token, /webhooks/whatsapp/:phone_number…).
+  app.route("/", channelRoutes(deps));
   app.route("/", ssoRoutes);
   app.route("/", fileRoutes);
   app.route("/", widgetRoutes);

@@ -23,6 +23,8 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   PARLEY_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PARLEY_WHATSAPP_API_URL: z.string().url().default("https://graph.facebook.com"),
+  PARLEY_TELEGRAM_API_URL: z.string().url().default("https://api.telegram.org"),
   PARLEY_PUBLIC_API_RATE_LIMITS: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("true")
@@ -53,6 +55,10 @@ export type Config = Readonly<{
   secureCookies: boolean;
   /** Per-IP limits of the public client API (on by default; load tests from one address turn them off). */
   publicApiRateLimits: boolean;
+  /** Base URL of Meta's Graph API (the WhatsApp Cloud API channel); tests point it at a local fake. */
+  whatsappApiUrl: string;
+  /** Base URL of Telegram's Bot API (the Telegram channel); tests point it at a local fake. */
+  telegramApiUrl: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -86,6 +92,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
     secureCookies: publicUrl.startsWith("https://"),
     publicApiRateLimits: e.PARLEY_PUBLIC_API_RATE_LIMITS,
+    whatsappApiUrl: e.PARLEY_WHATSAPP_API_URL.replace(/\/+$/, ""),
+    telegramApiUrl: e.PARLEY_TELEGRAM_API_URL.replace(/\/+$/, ""),
   });
 }
 

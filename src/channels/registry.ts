@@ -2,18 +2,27 @@ import type { z } from "zod";
 import type { channels } from "../db/schema/inboxes.ts";
 import { Validation } from "../domain/errors.ts";
 import { apiChannel } from "./api/config.ts";
+import type { ChannelCapabilities } from "./framework/types.ts";
+import { telegramChannel } from "./telegram/config.ts";
 import { webWidgetChannel } from "./web-widget/config.ts";
 
 export type ChannelRow = typeof channels.$inferSelect;
 
-/** The kind-specific columns of a channel row; identifier, hmac_token and secret are generated for every kind. */
-export type ChannelColumns = Pick<ChannelRow, "webhook_url" | "hmac_mandatory" | "additional_attributes" | "config">;
+/**
+ * The kind-specific columns of a channel row. identifier, hmac_token and secret are generated for every kind;
+ * a kind may set `identifier` (what its inbound webhook route finds it by, e.g. a phone number or a token digest)
+ * and `secret` (e.g. the secret token it registered with the provider) itself.
+ */
+export type ChannelColumns = Pick<ChannelRow, "webhook_url" | "hmac_mandatory" | "additional_attributes" | "config"> &
+  Partial<Pick<ChannelRow, "identifier" | "secret">>;
 
 /**
  * What a channel type contributes to inboxes. Adding a channel (web widget, WhatsApp, email, Telegram) is a
- * folder src/channels/<name>/ with its config.ts exporting one of these, plus one line in CHANNEL_KINDS.
+ * folder src/channels/<name>/ exporting one of these, plus one line in CHANNEL_KINDS. The optional capabilities
+ * (inbound routes, pollers, job kinds, an outbound sender, a connect step, dashboard form and details) are in
+ * ChannelCapabilities (src/channels/framework/types.ts, docs/channels.md).
  */
-export type ChannelKind<S> = {
+export type ChannelKind<S> = ChannelCapabilities<S> & {
   /** Chatwoot's `channel.type` param of POST /inboxes ("api", "web_widget", "email", …). */
   param: string;
   /** Chatwoot's class name: stored in channels.channel_type and shown as the inbox's channel_type. */
@@ -32,7 +41,12 @@ export type ChannelKind<S> = {
 
 /** Every supported channel kind; one entry per src/channels/<name>/config.ts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own settings type
-const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel];
+const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel, telegramChannel];
+
+/** Every registered kind, in the dashboard's order (the framework iterates this for routes, jobs, pollers, senders). */
+export function channelKinds(): readonly ChannelKind<unknown>[] {
+  return CHANNEL_KINDS;
+}
 
 /** The channel kind for a Chatwoot `channel.type` param; 422 naming channel.type when unsupported. */
 export function channelKindForParam(param: unknown): ChannelKind<unknown> {

@@ -1,3 +1,4 @@
+import { wireChannelListeners } from "../channels/framework/setup.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendMessageToBot, sendStatusToBot } from "../domain/agent-bots/events.ts";
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
@@ -34,6 +35,8 @@ export function wireListeners(deps: AppDeps): void {
   // out-of-office, greeting and email collect on a contact's message; the CSAT survey when a conversation is resolved.
   deps.bus.onDurable("message.created", (tx, e) => runMessageTemplateHooks(tx, e.data));
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendCsatSurveyOnResolve(tx, e.data));
+  // Channels (src/channels/*): an outgoing message in an inbox whose kind has a sender becomes a channel.send job.
+  wireChannelListeners(deps);
   // Realtime (/cable): after commit, each event's Chatwoot payload goes to the sockets allowed to see it.
   realtimeFor(deps).broadcaster.wire();
 }

@@ -1,3 +1,4 @@
+import { channelJobHandlers } from "../channels/framework/setup.ts";
 import type { AppDeps } from "../deps.ts";
 import { openAfterBotFailure } from "../domain/agent-bots/failures.ts";
 import { CONTACT_IMPORT_JOB, runContactImport } from "../domain/contacts/import.ts";
@@ -12,6 +13,8 @@ import type { JobHandlers } from "./runner.ts";
 /** Every job kind Parley runs, and its handler. */
 export function createJobHandlers(deps: AppDeps): JobHandlers {
   return {
+    // channel.send and every channel kind's own jobs (src/channels/*).
+    ...channelJobHandlers(deps),
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => openAfterBotFailure(deps, a) }),

@@ -47,6 +47,8 @@ export type OutboundResponse = {
   headers: Headers;
   /** The first maxResponseBytes of the body, decoded as UTF-8. */
   body: string;
+  /** The same bytes undecoded (channel file downloads). */
+  bytes: Uint8Array;
   truncated: boolean;
   /** The URL that answered (after redirects). */
   url: string;
@@ -293,12 +295,13 @@ export async function outboundFetch(rawUrl: string, req: OutboundRequest): Promi
         current = next;
         continue;
       }
-      const { text, truncated } = await readCapped(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+      const { text, truncated, bytes } = await readCapped(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
       return {
         status: res.status,
         ok: res.status >= 200 && res.status < 300,
         headers: res.headers,
         body: text,
+        bytes,
         truncated,
         url: url.href,
         redirects,
@@ -343,8 +346,8 @@ async function fetchPinned(
   throw lastError;
 }
 
-async function readCapped(res: Response, max: number): Promise<{ text: string; truncated: boolean }> {
-  if (!res.body) return { text: "", truncated: false };
+async function readCapped(res: Response, max: number): Promise<{ text: string; truncated: boolean; bytes: Uint8Array }> {
+  if (!res.body) return { text: "", truncated: false, bytes: new Uint8Array(0) };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -374,7 +377,7 @@ async function readCapped(res: Response, max: number): Promise<{ text: string; t
     all.set(c, at);
     at += c.byteLength;
   }
-  return { text: new TextDecoder("utf-8", { fatal: false }).decode(all), truncated };
+  return { text: new TextDecoder("utf-8", { fatal: false }).decode(all), truncated, bytes: all };
 }
 
 function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {

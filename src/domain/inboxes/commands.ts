@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { channelKindForParam, channelKindOf, parseChannelSettings } from "../../channels/registry.ts";
+import { preparedSettings, type PreparedChannel } from "../../channels/framework/setup.ts";
+import { channelKindForParam, channelKindOf } from "../../channels/registry.ts";
 import { contact_inboxes } from "../../db/schema/contacts.ts";
 import { attachments, conversations, messages } from "../../db/schema/conversations.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
@@ -86,12 +87,15 @@ function inboxColumns(input: InboxInput): Partial<typeof inboxes.$inferInsert> {
   return set;
 }
 
-/** POST /inboxes: the channel row (with its generated identifier and secrets) and the inbox, in one transaction. */
-export function createInbox(tx: Tx, scope: AccountScope, input: InboxInput & { name: string }): InboxWithChannel {
+/**
+ * POST /inboxes: the channel row (with its generated identifier and secrets) and the inbox, in one transaction.
+ * Kinds with a connect step (Telegram, WhatsApp…) need `prepared` from prepareChannelCreate (src/channels/framework).
+ */
+export function createInbox(tx: Tx, scope: AccountScope, input: InboxInput & { name: string }, prepared?: PreparedChannel): InboxWithChannel {
   checkInboxInput(input);
   if (!input.channel) throw Validation.field("channel", "can't be blank");
   const kind = channelKindForParam(input.channel.type);
-  const settings = parseChannelSettings(kind, input.channel);
+  const settings = preparedSettings(kind, prepared, input.channel);
   assertCanManageInboxes(scope);
 
   const channel = tx.db
@@ -118,13 +122,13 @@ export function createInbox(tx: Tx, scope: AccountScope, input: InboxInput & { n
   return { inbox, channel };
 }
 
-/** PATCH /inboxes/:id: inbox settings and the channel's own settings (Chatwoot's `channel: {…}`). */
-export function updateInbox(tx: Tx, scope: AccountScope, inboxId: number, input: InboxInput): InboxWithChannel {
+/** PATCH /inboxes/:id: inbox settings and the channel's own settings (Chatwoot's `channel: {…}`; `prepared` as for createInbox). */
+export function updateInbox(tx: Tx, scope: AccountScope, inboxId: number, input: InboxInput, prepared?: PreparedChannel): InboxWithChannel {
   checkInboxInput(input);
   const current = getInbox(tx.db, scope.account.id, inboxId);
   const kind = channelKindOf(current.channel.channel_type);
   const { type: _ignored, ...rawSettings } = input.channel ?? {};
-  const settings = kind && input.channel ? parseChannelSettings(kind, rawSettings) : undefined;
+  const settings = kind && input.channel ? preparedSettings(kind, prepared, rawSettings) : undefined;
   assertCanManageInboxes(scope);
 
   let channel = current.channel;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
 import { removeStored } from "../../../domain/attachments/storage.ts";
 import { isAdministrator } from "../../../domain/accounts/access.ts";
+import { prepareChannelCreate, prepareChannelUpdate } from "../../../channels/framework/setup.ts";
 import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/commands.ts";
 import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
 import { serializeInbox } from "../../../domain/inboxes/serialize.ts";
@@ -51,7 +52,8 @@ export const inboxRoutes = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const body = await readBody(c, createBody);
-    const row = c.var.deps.tx((tx) => createInbox(tx, c.var.scope, body));
+    const prepared = await prepareChannelCreate(c.var.deps, c.var.scope, body.channel);
+    const row = c.var.deps.tx((tx) => createInbox(tx, c.var.scope, body, prepared));
     return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .get("/:id", (c) => {
@@ -61,7 +63,8 @@ export const inboxRoutes = new Hono<AppEnv>()
   .on(["PATCH", "PUT"], "/:id", async (c) => {
     const id = idParam(c, "id");
     const body = await readBody(c, updateBody);
-    const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body));
+    const prepared = await prepareChannelUpdate(c.var.deps, c.var.scope, id, body.channel);
+    const row = c.var.deps.tx((tx) => updateInbox(tx, c.var.scope, id, body, prepared));
     return c.json(serializeInbox(withHours(c.var.deps.db, row), { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .delete("/:id", async (c) => {

@@ -1,0 +1,119 @@
+import { ChannelSendError } from "../framework/provider.ts";
+import { recordConnection } from "../framework/status.ts";
+import type { OutboundAttachment, SendContext, SendResult } from "../framework/types.ts";
+import { callBot, TelegramError } from "./api.ts";
+import { botToken } from "./config.ts";
+
+type SentMessage = { message_id: number; chat: { id: number } };
+
+/** Telegram's limits: 4096 characters of text, 1024 of caption, 64 bytes of callback data. */
+const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
+
+/** The Telegram message id from Parley's "<chat id>:<message id>" source_id. */
+function messageIdOf(sourceId: string | null | undefined): number | null {
+  const id = Number(sourceId?.split(":").pop());
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+function truncateBytes(value: string, max: number): string {
+  let out = value;
+  while (new TextEncoder().encode(out).length > max) out = out.slice(0, -1);
+  return out;
+}
+
+/** An input_select message's options as an inline keyboard (one button per row, Chatwoot's reply_markup). */
+function keyboardOf(ctx: SendContext): Record<string, unknown> | undefined {
+  if (ctx.message.content_type !== "input_select") return undefined;
+  const items = (ctx.message.content_attributes.items as { title?: string; value?: string }[] | undefined) ?? [];
+  if (!items.length) return undefined;
+  return {
+    inline_keyboard: items.map((i) => [{ text: String(i.title ?? i.value ?? "").slice(0, 100) || "-", callback_data: truncateBytes(String(i.value ?? i.title ?? ""), 64) }]),
+  };
+}
+
+/** The text to send: the content, and for a CSAT survey the link to rate the conversation (Telegram has no widget form). */
+function textOf(ctx: SendContext): string {
+  const content = ctx.message.content ?? "";
+  if (ctx.message.content_type === "input_csat") {
+    const link = `${ctx.deps.config.publicUrl}/survey/responses/${ctx.conversation.uuid}`;
+    return content ? `${content}\n${link}` : link;
+  }
+  return content;
+}
+
+const MEDIA: Record<string, [method: string, field: string]> = {
+  image: ["sendPhoto", "photo"],
+  audio: ["sendAudio", "audio"],
+  video: ["sendVideo", "video"],
+};
+
+async function sendAttachment(ctx: SendContext, token: string, chatId: string, a: OutboundAttachment, extra: Record<string, string>): Promise<SentMessage | null> {
+  if (a.row.file_type === "location" && a.row.coordinates_lat != null && a.row.coordinates_long != null) {
+    return callBot<SentMessage>(ctx.deps, token, "sendLocation", { chat_id: chatId, latitude: a.row.coordinates_lat, longitude: a.row.coordinates_long, ...extra });
+  }
+  const bytes = await a.read();
+  if (!bytes) return null;
+  // GIFs and unusual images go as documents (sendPhoto recompresses and refuses some formats).
+  const photoSafe = a.row.content_type === "image/jpeg" || a.row.content_type === "image/png" || a.row.content_type === "image/webp";
+  const [method, field] = (a.row.file_type !== "image" || photoSafe ? MEDIA[a.row.file_type] : undefined) ?? ["sendDocument", "document"];
+  const form = new FormData();
+  form.set("chat_id", chatId);
+  for (const [k, v] of Object.entries(extra)) form.set(k, v);
+  form.set(field, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: a.row.content_type ?? "application/octet-stream" }), a.row.file_name || "file");
+  return callBot<SentMessage>(ctx.deps, token, method, form);
+}
+
+/**
+ * Telegram::SendOnTelegramService: the text with sendMessage (an input_select's options as an inline keyboard,
+ * replies threaded with reply_to_message_id), then each attachment with sendPhoto / sendAudio / sendVideo /
+ * sendDocument (multipart upload) or sendLocation, the text as the first one's caption when it fits. Telegram's
+ * `description` of a refusal becomes the message's external_error.
+ */
+export async function sendTelegramMessage(ctx: SendContext): Promise<SendResult> {
+  const { deps, channel } = ctx;
+  let token: string;
+  try {
+    token = botToken(deps.config.secretKey, channel);
+  } catch {
+    throw new ChannelSendError("The inbox's bot token cannot be read (was the server's secret key changed?)", true);
+  }
+  const chatId = String(ctx.conversation.additional_attributes.chat_id ?? ctx.contactInbox?.source_id ?? "");
+  if (!chatId) throw new ChannelSendError("The conversation has no Telegram chat", true);
+
+  const replyId = messageIdOf(ctx.replyTo?.source_id ?? (ctx.message.content_attributes.in_reply_to_external_id as string | undefined));
+  const reply = replyId ? { reply_parameters: { message_id: replyId, allow_sending_without_reply: true } } : {};
+  const text = textOf(ctx);
+  const keyboard = keyboardOf(ctx);
+  const files = ctx.attachments.filter((a) => a.row.file_type !== "location");
+  const captioned = !!text && !keyboard && files.length > 0 && text.length <= MAX_CAPTION;
+
+  try {
+    let first: SentMessage | null = null;
+    if (text && !captioned) {
+      for (let at = 0; at < text.length; at += MAX_TEXT) {
+        const sent = await callBot<SentMessage>(deps, token, "sendMessage", {
+          chat_id: chatId,
+          text: text.slice(at, at + MAX_TEXT),
+          ...(at === 0 ? reply : {}),
+          ...(keyboard && at + MAX_TEXT >= text.length ? { reply_markup: keyboard } : {}),
+        });
+        first ??= sent;
+      }
+    }
+    for (const [i, a] of ctx.attachments.entries()) {
+      const extra: Record<string, string> = {};
+      if (captioned && a === files[0]) extra.caption = text;
+      if (!first && i === 0 && replyId) extra.reply_parameters = JSON.stringify(reply.reply_parameters);
+      const sent = await sendAttachment(ctx, token, chatId, a, extra);
+      first ??= sent;
+    }
+    if (channel.connection_status !== "connected") deps.tx((tx) => recordConnection(tx, channel.id, "connected"));
+    return { source_id: first ? `${first.chat.id}:${first.message_id}` : null };
+  } catch (err) {
+    if (err instanceof TelegramError && err.code === 401) {
+      deps.tx((tx) => recordConnection(tx, channel.id, "reauthorization_required", `Telegram refused the bot token: ${err.message}`));
+    }
+    throw err;
+  }
+}

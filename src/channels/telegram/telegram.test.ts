@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { attachments, messages } from "../../db/schema/conversations.ts";
+import { channels } from "../../db/schema/inboxes.ts";
+import { jobs } from "../../db/schema/jobs.ts";
+import { FakeTelegram } from "../../testing/fakes/telegram.ts";
+import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
+
+// One PNG pixel.
+const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+
+let server: TestServer;
+let fake: FakeTelegram;
+let admin: Awaited<ReturnType<typeof createAdmin>>;
+let token: string;
+let inboxId: number;
+
+const api = async (method: string, path: string, json?: unknown) => {
+  const res = await server.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method, ...(json !== undefined ? { json } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+};
+
+const conversationsOf = async () => (await api("GET", `/conversations?inbox_id=${inboxId}&status=all`)).body.data.payload as { id: number; meta: { sender: { name: string } } }[];
+const messagesOf = async (id: number) => (await api("GET", `/conversations/${id}/messages`)).body.payload as Record<string, any>[];
+
+beforeAll(async () => {
+  fake = new FakeTelegram().start();
+  server = startTestServer({ PARLEY_TELEGRAM_API_URL: fake.url, PARLEY_PUBLIC_URL: "https://parley.example.com" }, { startJobs: false });
+  fake.deliverTo = server.url;
+  admin = await createAdmin(server);
+  token = fake.addBot("acme_support_bot").token;
+  const res = await api("POST", "/inboxes", { name: "Telegram", channel: { type: "telegram", bot_token: token } });
+  expect(res.status).toBe(200);
+  inboxId = res.body.id;
+});
+
+afterAll(async () => {
+  await server.close();
+  await fake.stop();
+});
+
+describe("Telegram inbox setup", () => {
+  test("creating the inbox checks the token (getMe), registers the webhook with a secret token, and never shows the token", async () => {
+    const inbox = (await api("GET", `/inboxes/${inboxId}`)).body;
+    expect(inbox).toMatchObject({ channel_type: "Channel::Telegram", bot_name: "acme_support_bot" });
+    expect(JSON.stringify(inbox)).not.toContain(token);
+    expect(fake.callsOf("getMe").some((c) => c.token === token)).toBe(true);
+    const hook = fake.webhookOf(token)!;
+    expect(hook.url).toBe(`https://parley.example.com/webhooks/telegram/${token}`);
+    expect(hook.secret_token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(hook.allowed_updates).toEqual(["message", "edited_message", "callback_query"]);
+    // Stored sealed: the database does not hold the token in clear.
+    const row = server.deps.db.select().from(channels).where(eq(channels.channel_type, "Channel::Telegram")).get()!;
+    expect(JSON.stringify(row)).not.toContain(token.split(":")[1]);
+    expect(String(row.config.bot_token)).toStartWith("sealed:v1:");
+  });
+
+  test("a token Telegram refuses is a 422 naming channel.bot_token, and nothing is created", async () => {
+    const before = (await api("GET", "/inboxes")).body.payload.length;
+    const refused = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram", bot_token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ field: "channel.bot_token", message: "was refused by Telegram: Unauthorized" }]);
+    const malformed = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram", bot_token: "not a token" } });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.errors[0].field).toBe("channel.bot_token");
+    const missing = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram" } });
+    expect(missing.body.errors[0]).toEqual({ field: "channel.bot_token", message: "can't be blank" });
+    expect((await api("GET", "/inboxes")).body.payload.length).toBe(before);
+  });
+});
+
+describe("Telegram inbound", () => {
+  const ada = { id: 555001, first_name: "Ada", last_name: "Lovelace", username: "ada", language_code: "en" };
+
+  test("a text message creates the contact, the conversation and the incoming message; a redelivery stores nothing", async () => {
+    const update = fake.update({ message: fake.message(ada, { text: "Hello from Telegram" }) });
+    expect((await fake.deliver(token, update)).status).toBe(200);
+    expect((await fake.deliver(token, update)).status).toBe(200);
+    const list = await conversationsOf();
+    expect(list).toHaveLength(1);
+    expect(list[0].meta.sender.name).toBe("Ada Lovelace");
+    const msgs = await messagesOf(list[0].id);
+    expect(msgs.filter((m) => m.content === "Hello from Telegram")).toHaveLength(1);
+    const m = msgs.find((x) => x.content === "Hello from Telegram")!;
+    expect(m).toMatchObject({ message_type: 0, source_id: `${ada.id}:${(update.message as { message_id: number }).message_id}` });
+    const contact = (await api("GET", `/contacts/${m.sender.id}`)).body.payload;
+    expect(contact.additional_attributes).toMatchObject({ username: "ada", social_telegram_user_id: ada.id, language_code: "en" });
+  });
+
+  test("updates without the registered secret token are refused with 401 and not stored", async () => {
+    const update = fake.update({ message: fake.message(ada, { text: "forged" }) });
+    expect((await fake.deliver(token, update, { secret: "wrong" })).status).toBe(401);
+    expect((await fake.deliver(token, update, { secret: null })).status).toBe(401);
+    const res = await fetch(`${server.url}/webhooks/telegram/999:unknownunknownunknownunknown`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    const all = server.deps.db.select().from(messages).where(eq(messages.content, "forged")).all();
+    expect(all).toHaveLength(0);
+  });
+
+  test("a photo with a caption is downloaded (getFile + file URL); a location becomes a location attachment", async () => {
+    const fileId = fake.addFile(PNG, "image/png", "pixel.png");
+    await fake.deliver(token, fake.update({ message: fake.message(ada, { caption: "my screenshot", photo: [{ file_id: fileId, width: 1, height: 1 }] }) }));
+    await fake.deliver(token, fake.update({ message: fake.message(ada, { location: { latitude: 52.52, longitude: 13.405 }, venue: { location: { latitude: 52.52, longitude: 13.405 }, title: "Berlin" } }) }));
+    const [conv] = await conversationsOf();
+    const msgs = await messagesOf(conv.id);
+    const photo = msgs.find((m) => m.content === "my screenshot")!;
+    expect(photo.attachments).toHaveLength(1);
+    expect(photo.attachments[0]).toMatchObject({ file_type: "image", file_size: PNG.byteLength });
+    const bytes = new Uint8Array(await (await fetch(photo.attachments[0].data_url.replace("https://parley.example.com", server.url))).arrayBuffer());
+    expect(bytes).toEqual(PNG);
+    const loc = server.deps.db.select().from(attachments).where(eq(attachments.file_type, "location")).get()!;
+    expect(loc).toMatchObject({ coordinates_lat: 52.52, coordinates_long: 13.405, fallback_title: "Berlin" });
+  });
+
+  test("an edited message changes the stored content", async () => {
+    const original = fake.message(ada, { text: "teh typo" });
+    await fake.deliver(token, fake.update({ message: original }));
+    await fake.deliver(token, fake.update({ edited_message: { ...original, text: "the typo", edit_date: 1 } }));
+    const [conv] = await conversationsOf();
+    const m = (await messagesOf(conv.id)).find((x) => x.source_id === `${ada.id}:${original.message_id}`)!;
+    expect(m.content).toBe("the typo");
+    expect(m.content_attributes).toMatchObject({ is_edited: true, previous_content: "teh typo" });
+  });
+});
+
+describe("Telegram outbound", () => {
+  const bob = { id: 555002, first_name: "Bob" };
+  let conversationId: number;
+
+  beforeAll(async () => {
+    await fake.deliver(token, fake.update({ message: fake.message(bob, { text: "Hi, I need help" }) }));
+    const list = await conversationsOf();
+    conversationId = list.find((c) => c.meta.sender.name === "Bob")!.id;
+  });
+
+  test("an agent's reply is sent with sendMessage and gets Telegram's message id; private notes are not sent", async () => {
+    const before = fake.callsOf("sendMessage").length;
+    const reply = await api("POST", `/conversations/${conversationId}/messages`, { content: "Hello Bob, how can I help?" });
+    await api("POST", `/conversations/${conversationId}/messages`, { content: "internal note", private: true });
+    await server.runner.runUntilEmpty();
+    const sends = fake.callsOf("sendMessage").slice(before);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].params).toMatchObject({ chat_id: String(bob.id), text: "Hello Bob, how can I help?" });
+    const stored = server.deps.db.select().from(messages).where(eq(messages.id, reply.body.id)).get()!;
+    expect(stored.status).toBe("sent");
+    expect(stored.source_id).toMatch(new RegExp(`^${bob.id}:\\d+$`));
+  });
+
+  test("a refusal (the user blocked the bot) marks the message failed with Telegram's description", async () => {
+    fake.block(bob.id);
+    const reply = await api("POST", `/conversations/${conversationId}/messages`, { content: "Are you there?" });
+    await server.runner.runUntilEmpty();
+    const m = (await messagesOf(conversationId)).find((x) => x.id === reply.body.id)!;
+    expect(m.status).toBe("failed");
+    expect(m.content_attributes.external_error).toBe("Forbidden: bot was blocked by the user");
+  });
+
+  test("a rate limit (429 retry_after) is retried later instead of failing the message", async () => {
+    const carol = { id: 555003, first_name: "Carol" };
+    await fake.deliver(token, fake.update({ message: fake.message(carol, { text: "hello" }) }));
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Carol")!;
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
+    const reply = await api("POST", `/conversations/${conv.id}/messages`, { content: "Thanks for waiting" });
+    await server.runner.runUntilEmpty();
+    let row = server.deps.db.select().from(messages).where(eq(messages.id, reply.body.id)).get()!;
+    expect(row.status).toBe("sent");
+    expect(row.source_id).toBeNull();
+    const job = server.deps.db.select().from(jobs).where(eq(jobs.kind, "channel.send")).all().at(-1)!;
+    expect(job.status).toBe("pending");
+    expect(job.run_at).toBeGreaterThan(Date.now() + 500);
+    await Bun.sleep(job.run_at - Date.now() + 50);
+    await server.runner.runUntilEmpty();
+    row = server.deps.db.select().from(messages).where(eq(messages.id, reply.body.id)).get()!;
+    expect(row.source_id).toMatch(new RegExp(`^${carol.id}:\\d+$`));
+  });
+
+  test("attachments are uploaded (sendPhoto multipart) with the text as caption", async () => {
+    const dave = { id: 555004, first_name: "Dave" };
+    await fake.deliver(token, fake.update({ message: fake.message(dave, { text: "screenshot please" }) }));
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Dave")!;
+    const form = new FormData();
+    form.set("content", "Here it is");
+    form.append("attachments[]", new File([PNG], "shot.png", { type: "image/png" }));
+    const res = await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${conv.id}/messages`, { token: admin.token, method: "POST", body: form });
+    expect(res.status).toBe(200);
+    await server.runner.runUntilEmpty();
+    const call = fake.callsOf("sendPhoto").at(-1)!;
+    expect(call.params).toMatchObject({ chat_id: String(dave.id), caption: "Here it is" });
+    expect(call.files.photo.bytes).toEqual(PNG);
+  });
+
+  test("an input_select goes out as an inline keyboard; the button press comes back as the contact's answer", async () => {
+    const erin = { id: 555005, first_name: "Erin" };
+    await fake.deliver(token, fake.update({ message: fake.message(erin, { text: "options?" }) }));
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Erin")!;
+    const ask = await api("POST", `/conversations/${conv.id}/messages`, {
+      content: "Pick one",
+      content_type: "input_select",
+      content_attributes: { items: [{ title: "Billing", value: "billing" }, { title: "Sales", value: "sales" }] },
+    });
+    await server.runner.runUntilEmpty();
+    const call = fake.callsOf("sendMessage").at(-1)!;
+    expect(call.params.reply_markup).toEqual({ inline_keyboard: [[{ text: "Billing", callback_data: "billing" }], [{ text: "Sales", callback_data: "sales" }]] });
+    const sent = server.deps.db.select().from(messages).where(eq(messages.id, ask.body.id)).get()!;
+    const messageId = Number(sent.source_id!.split(":")[1]);
+    const press = { id: "cbq-1", from: { id: erin.id, first_name: "Erin", is_bot: false }, message: { message_id: messageId, chat: { id: erin.id, type: "private" } }, data: "sales" };
+    expect((await fake.deliver(token, fake.update({ callback_query: press }))).status).toBe(200);
+    const msgs = await messagesOf(conv.id);
+    expect(msgs.at(-1)).toMatchObject({ message_type: 0, content: "sales", content_attributes: { in_reply_to: ask.body.id } });
+    expect(msgs.find((m) => m.id === ask.body.id)!.content_attributes.submitted_values).toEqual([{ title: "Sales", value: "sales" }]);
+    expect(fake.callsOf("answerCallbackQuery").at(-1)!.params).toMatchObject({ callback_query_id: "cbq-1" });
+  });
+});
