@@ -25,16 +25,16 @@ export type EventMap = {
   "team.created": { account_id: number; team_id: number };
   "team.updated": { account_id: number; team_id: number };
   "team.deleted": { account_id: number; team_id: number };
-  "contact.created": { account_id: number; contact_id: number };
-  "contact.updated": { account_id: number; contact_id: number; changed_attributes: ChangedAttributes };
-  "contact.deleted": { account_id: number; contact_id: number; snapshot: Record<string, unknown> };
-  "contact.merged": { account_id: number; contact_id: number; merged_contact_id: number };
+  "contact.created": { account_id: number; contact_id: number; performer?: EventPerformer };
+  "contact.updated": { account_id: number; contact_id: number; changed_attributes: ChangedAttributes; performer?: EventPerformer };
+  "contact.deleted": { account_id: number; contact_id: number; snapshot: Record<string, unknown>; performer?: EventPerformer };
+  "contact.merged": { account_id: number; contact_id: number; merged_contact_id: number; performer?: EventPerformer };
   "conversation.created": { account_id: number; conversation_id: number; performer?: EventPerformer };
   /** Any change of conversation attributes, with Chatwoot's changed_attributes (current/previous values). */
   "conversation.updated": { account_id: number; conversation_id: number; changed_attributes: ChangedAttributes; performer?: EventPerformer };
   "conversation.status_changed": { account_id: number; conversation_id: number; previous: string; status: string; performer?: EventPerformer };
   "conversation.read": { account_id: number; conversation_id: number; by: "agent" | "contact"; user_id: number | null };
-  "conversation.contact_changed": { account_id: number; conversation_id: number; previous_contact_id: number };
+  "conversation.contact_changed": { account_id: number; conversation_id: number; previous_contact_id: number; performer?: EventPerformer };
   "conversation.typing_on": { account_id: number; conversation_id: number; user_id: number | null; contact_id: number | null; is_private: boolean };
   "conversation.typing_off": { account_id: number; conversation_id: number; user_id: number | null; contact_id: number | null; is_private: boolean };
   "conversation.mentioned": { account_id: number; conversation_id: number; user_id: number; message_id: number; performer?: EventPerformer };

@@ -186,7 +186,6 @@ export class RealtimeBroadcaster {
         // An agent's read (update_last_seen) is their own request; a contact's has no Current.user.
         return this.conversation(e.name, accountId, e.data.conversation_id, false, e.data.user_id != null ? { type: "User", id: e.data.user_id } : undefined);
       case "conversation.contact_changed":
-        return this.conversation(e.name, accountId, e.data.conversation_id, false);
       case "assignee.changed":
       case "team.changed":
         return this.conversation(e.name, accountId, e.data.conversation_id, false, e.data.performer);
@@ -373,7 +372,7 @@ export class RealtimeBroadcaster {
       if (!row) return;
       data = contactPushEventData(row);
     }
-    const json = this.encode(e.name, data, accountId);
+    const json = this.encode(e.name, data, accountId, e.data.performer);
     this.hub.toAccountUsers(accountId, json);
     if (e.name === "contact.merged") {
       // The merged-away contact's open sessions now belong to the surviving contact; tell them.

@@ -11,6 +11,7 @@ import type { AccountScope } from "../accounts/access.ts";
 import { Conflict, Validation } from "../errors.ts";
 import { assertCanViewInbox } from "../inboxes/policy.ts";
 import { getInbox } from "../inboxes/queries.ts";
+import { eventPerformer, performerOf } from "../messages/commands.ts";
 import { assertCanDeleteContacts, assertCanWriteContacts } from "./policy.ts";
 import { getContact, getNote, labelsOf, takenBy } from "./queries.ts";
 import { contactWebhookData, type ContactInboxRow, type ContactRow, type NoteRow } from "./serialize.ts";
@@ -74,7 +75,7 @@ export function createContact(
   const inbox = input.inbox_id !== undefined ? getInbox(tx.db, accountId, input.inbox_id) : null;
   assertCanWriteContacts(scope);
   if (inbox) assertCanViewInbox(tx.db, scope, inbox.inbox.id);
-  const contact = insertContact(tx, accountId, values, input);
+  const contact = insertContact(tx, accountId, values, input, eventPerformer(performerOf(scope)));
   const contactInbox = inbox ? openContactInbox(tx, contact, inbox.inbox.id, inbox.channel.channel_type, input.source_id ?? null) : null;
   return { contact, contactInbox };
 }
@@ -101,7 +102,7 @@ export function createSelfContact(tx: Tx, accountId: number, input: ContactInput
 }
 
 /** The one insert of a new contact (agents' POST /contacts and a visitor's own): unique keys checked, contact.created. */
-function insertContact(tx: Tx, accountId: number, values: ReturnType<typeof normalize>, input: ContactInput): ContactRow {
+function insertContact(tx: Tx, accountId: number, values: ReturnType<typeof normalize>, input: ContactInput, performer: ReturnType<typeof eventPerformer> = {}): ContactRow {
   checkUnique(tx, accountId, values);
   const contact = tx.db
     .insert(contacts)
@@ -116,7 +117,7 @@ function insertContact(tx: Tx, accountId: number, values: ReturnType<typeof norm
     })
     .returning()
     .get();
-  tx.emit("contact.created", { account_id: accountId, contact_id: contact.id });
+  tx.emit("contact.created", { account_id: accountId, contact_id: contact.id, ...performer });
   return contact;
 }
 
@@ -146,7 +147,7 @@ export function removeContactAvatar(tx: Tx, scope: AccountScope, contactId: numb
 }
 
 /** Writes the changed attributes and emits contact.updated with them; nothing changed, nothing written. */
-function writeChanges(tx: Tx, scope: { account: { id: number } }, current: ContactRow, next: Partial<typeof contacts.$inferInsert>): ContactRow {
+function writeChanges(tx: Tx, scope: AccountScope | { account: { id: number } }, current: ContactRow, next: Partial<typeof contacts.$inferInsert>): ContactRow {
   const changed = changedAttributes(current, next);
   if (Object.keys(changed).length === 0) return current;
   const updated = tx.db
@@ -155,7 +156,8 @@ function writeChanges(tx: Tx, scope: { account: { id: number } }, current: Conta
     .where(and(eq(contacts.id, current.id), eq(contacts.account_id, scope.account.id)))
     .returning()
     .get();
-  tx.emit("contact.updated", { account_id: scope.account.id, contact_id: updated.id, changed_attributes: changed });
+  // An agent's or bot's edit names them; a visitor's own (no AccountScope) has no performer.
+  tx.emit("contact.updated", { account_id: scope.account.id, contact_id: updated.id, changed_attributes: changed, ..."actor" in scope ? eventPerformer(performerOf(scope)) : {} });
   return updated;
 }
 
@@ -208,7 +210,7 @@ export function removeContact(tx: Tx, scope: AccountScope, contact: ContactRow):
   }
   tx.db.delete(taggings).where(and(eq(taggings.account_id, accountId), eq(taggings.taggable_type, "Contact"), eq(taggings.taggable_id, contact.id))).run();
   tx.db.delete(contacts).where(and(eq(contacts.id, contact.id), eq(contacts.account_id, accountId))).run();
-  tx.emit("contact.deleted", { account_id: accountId, contact_id: contact.id, snapshot: contactWebhookData(contact, scope.account) });
+  tx.emit("contact.deleted", { account_id: accountId, contact_id: contact.id, snapshot: contactWebhookData(contact, scope.account), ...eventPerformer(performerOf(scope)) });
 }
 
 /** Inserts a session of the contact in an inbox (ContactInboxBuilder); the channel kind makes up a source_id. */
@@ -263,6 +265,7 @@ export function setContactLabels(tx: Tx, scope: AccountScope, contactId: number,
       account_id: accountId,
       contact_id: contact.id,
       changed_attributes: { label_list: { previous_value: current, current_value: labelsOf(tx.db, accountId, contact.id) } },
+      ...eventPerformer(performerOf(scope)),
     });
   }
   return labelsOf(tx.db, accountId, contact.id);

@@ -5,6 +5,7 @@ import { taggings } from "../../db/schema/labels.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { ChangedAttributes } from "../../events/types.ts";
 import type { AccountScope } from "../accounts/access.ts";
+import { eventPerformer, performerOf } from "../messages/commands.ts";
 import { removeContact } from "./commands.ts";
 import { assertCanWriteContacts } from "./policy.ts";
 import { getContact, labelsOf } from "./queries.ts";
@@ -42,6 +43,7 @@ export function mergeContacts(tx: Tx, scope: AccountScope, baseId: number, merge
   assertCanWriteContacts(scope);
   if (base.id === mergee.id) return base;
   const accountId = scope.account.id;
+  const performer = eventPerformer(performerOf(scope));
 
   const moved = tx.db
     .update(conversations)
@@ -74,7 +76,7 @@ export function mergeContacts(tx: Tx, scope: AccountScope, baseId: number, merge
   // The mergee goes first: its email or identifier may be the one the base takes over.
   removeContact(tx, scope, mergee);
   for (const { id } of moved) {
-    tx.emit("conversation.contact_changed", { account_id: accountId, conversation_id: id, previous_contact_id: mergee.id });
+    tx.emit("conversation.contact_changed", { account_id: accountId, conversation_id: id, previous_contact_id: mergee.id, ...performer });
   }
 
   const changed: ChangedAttributes = {};
@@ -88,8 +90,8 @@ export function mergeContacts(tx: Tx, scope: AccountScope, baseId: number, merge
     .where(and(eq(contacts.id, base.id), eq(contacts.account_id, accountId)))
     .returning()
     .get();
-  tx.emit("contact.merged", { account_id: accountId, contact_id: base.id, merged_contact_id: mergee.id });
-  if (Object.keys(changed).length) tx.emit("contact.updated", { account_id: accountId, contact_id: base.id, changed_attributes: changed });
+  tx.emit("contact.merged", { account_id: accountId, contact_id: base.id, merged_contact_id: mergee.id, ...performer });
+  if (Object.keys(changed).length) tx.emit("contact.updated", { account_id: accountId, contact_id: base.id, changed_attributes: changed, ...performer });
   return merged;
 }
 

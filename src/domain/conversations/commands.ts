@@ -11,7 +11,7 @@ import type { AccountScope } from "../accounts/access.ts";
 import { activeInboxBot } from "../agent-bots/inboxes.ts";
 import { isAssignable } from "../assignment/round-robin.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
-import { addActivityMessage, createMessage, performerOf, type MessageInput } from "../messages/commands.ts";
+import { addActivityMessage, createMessage, eventPerformer, performerOf, type MessageInput } from "../messages/commands.ts";
 import { ACTIVITY, fill } from "./activity.ts";
 import { changeConversation, type Performer } from "./changes.ts";
 import { findContactInboxBySource, findOrCreateContactInbox } from "./contact-inbox.ts";
@@ -355,7 +355,7 @@ export function setMuted(tx: Tx, scope: AccountScope, c: ConversationRow, muted:
   if (muted && c.status !== "resolved") changeConversation(tx, by, c, { status: "resolved" });
   if (contact && contact.blocked !== muted) {
     tx.db.update(contacts).set({ blocked: muted, updated_at: tx.now }).where(and(eq(contacts.id, c.contact_id), eq(contacts.account_id, c.account_id))).run();
-    tx.emit("contact.updated", { account_id: c.account_id, contact_id: c.contact_id, changed_attributes: { blocked: { previous_value: contact.blocked, current_value: muted } } });
+    tx.emit("contact.updated", { account_id: c.account_id, contact_id: c.contact_id, changed_attributes: { blocked: { previous_value: contact.blocked, current_value: muted } }, ...eventPerformer(by) });
   }
   const fresh = reload(tx, c);
   if (by) addActivityMessage(tx, fresh, fill(muted ? ACTIVITY.muted : ACTIVITY.unmuted, { user_name: by.name }));
