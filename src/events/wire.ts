@@ -33,7 +33,7 @@ export function wireListeners(deps: AppDeps): void {
   // Automatic messages (MessageTemplates::HookExecutionService, CsatSurveyService), written in the same transaction
   // (after the webhooks and bots above, so they hear the contact's message first):
   // out-of-office, greeting and email collect on a contact's message; the CSAT survey when a conversation is resolved.
-  deps.bus.onDurable("message.created", (tx, e) => runMessageTemplateHooks(tx, e.data));
+  deps.bus.onDurable("message.created", (tx, e) => runMessageTemplateHooks(tx, e.data, realtimeFor(deps).agentOnline));
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendCsatSurveyOnResolve(tx, e.data));
   // Channels (src/channels/*): an outgoing message in an inbox whose kind has a sender becomes a channel.send job.
   wireChannelListeners(deps);

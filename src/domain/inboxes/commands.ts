@@ -10,6 +10,7 @@ import type { Tx } from "../../db/tx.ts";
 import { randomToken } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { Validation } from "../errors.ts";
+import { eventPerformer, performerOf } from "../messages/commands.ts";
 import { parseWorkingHours, saveWorkingHours, workingHoursOf } from "./business-hours.ts";
 import { assertCanManageInboxes } from "./policy.ts";
 import { getInbox, type InboxWithChannel } from "./queries.ts";
@@ -119,6 +120,7 @@ export function createInbox(tx: Tx, scope: AccountScope, input: InboxInput & { n
     .get();
   if (input.working_hours !== undefined) saveWorkingHours(tx, scope.account.id, inbox.id, parseWorkingHours(input.working_hours, workingHoursOf(tx.db, inbox.id)));
   tx.emit("inbox.created", { account_id: scope.account.id, inbox_id: inbox.id });
+  inboxesChanged(tx, scope);
   return { inbox, channel };
 }
 
@@ -151,6 +153,7 @@ export function updateInbox(tx: Tx, scope: AccountScope, inboxId: number, input:
     .get();
   if (input.working_hours !== undefined) saveWorkingHours(tx, scope.account.id, inbox.id, parseWorkingHours(input.working_hours, workingHoursOf(tx.db, inbox.id)));
   tx.emit("inbox.updated", { account_id: scope.account.id, inbox_id: inbox.id });
+  inboxesChanged(tx, scope);
   return { inbox, channel };
 }
 
@@ -194,5 +197,11 @@ export function deleteInbox(tx: Tx, scope: AccountScope, inboxId: number): strin
   tx.db.delete(inboxes).where(and(eq(inboxes.id, inbox.id), eq(inboxes.account_id, accountId))).run();
   tx.db.delete(channels).where(and(eq(channels.id, channel.id), eq(channels.account_id, accountId))).run();
   tx.emit("inbox.deleted", { account_id: accountId, inbox_id: inbox.id });
+  inboxesChanged(tx, scope);
   return keys;
+}
+
+/** Chatwoot's AccountCacheRevalidator: every inbox write invalidates the account's cached inbox list. */
+function inboxesChanged(tx: Tx, scope: AccountScope): void {
+  tx.emit("account.cache_invalidated", { account_id: scope.account.id, cache_key: "inbox", ...eventPerformer(performerOf(scope)) });
 }

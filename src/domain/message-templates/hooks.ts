@@ -22,6 +22,9 @@ export const TEMPLATE_TEXT = {
   csat: "Please rate the conversation",
 } as const;
 
+/** Whether an agent who may see the inbox is online now (an administrator or inbox member, by presence). */
+export type AgentOnlineCheck = (accountId: number, inboxId: number) => boolean;
+
 type Loaded = { conversation: ConversationRow; inbox: typeof inboxes.$inferSelect; channelType: string };
 
 function load(tx: Tx, accountId: number, conversationId: number): Loaded | null {
@@ -59,11 +62,12 @@ const messageKind = preparedFor((db) =>
  *   template message yet today in the conversation, and no public agent reply in the last 5 minutes;
  * - greeting: greeting on with a text, and nothing outgoing or templated in the conversation yet (so it goes once,
  *   and not after an out-of-office message);
- * - email collect: web-widget inboxes with enable_email_collect, a contact without email, and no input_email
- *   message in the conversation yet: "Give the team a way to reach you." and an input_email box.
+ * - email collect: web-widget inboxes with enable_email_collect, a contact without email, no input_email message in
+ *   the conversation yet, and no agent who may see the inbox online now (`agentOnline`, answered by the realtime
+ *   presence tracker): "Give the team a way to reach you." and an input_email box.
  * Runs inside the message's transaction (a durable listener of message.created), so the replies commit with it.
  */
-export function runMessageTemplateHooks(tx: Tx, event: { account_id: number; conversation_id: number; message_id: number }): void {
+export function runMessageTemplateHooks(tx: Tx, event: { account_id: number; conversation_id: number; message_id: number }, agentOnline: AgentOnlineCheck): void {
   // Every message write passes here: one compiled lookup, and nothing more unless it is a contact's message.
   const message = messageKind(tx.db).get(event.message_id, event.account_id);
   if (!message || message.message_type !== INCOMING || message.private) return;
@@ -97,7 +101,7 @@ export function runMessageTemplateHooks(tx: Tx, event: { account_id: number; con
   if (inbox.enable_email_collect && channelType === "Channel::WebWidget") {
     const contact = tx.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, conversation.contact_id)).get();
     const asked = countMessages(tx, conversation.id, eq(messages.content_type, "input_email")) > 0;
-    if (!contact?.email && !asked) {
+    if (!contact?.email && !asked && !agentOnline(event.account_id, inbox.id)) {
       sendTemplate(tx, conversation, TEMPLATE_TEXT.waysToReachYou);
       conversation = load(tx, event.account_id, event.conversation_id)!.conversation;
       sendTemplate(tx, conversation, TEMPLATE_TEXT.emailInputBox, { content_type: "input_email" });
