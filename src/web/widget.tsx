@@ -13,9 +13,11 @@ import { sha256Hex } from "../lib/crypto.ts";
 
 /**
  * Website live chat: the SDK loader at Chatwoot's fixed URL /packs/js/sdk.js (short max-age + ETag, since the
- * embed snippet never changes its URL) and the /widget page the SDK frames. The page is static HTML; its script
- * reads the website token and session from the query and talks to /api/v1/widget/… and /cable. Assets are
- * embedded (`with { type: "file" }`), served with a content hash in the URL and gzipped once at start-up.
+ * embed snippet never changes its URL) and the /widget page the SDK frames. The page is one static template
+ * with a JSON data block holding what the widget needs to start (config, the visitor's session, the current
+ * conversation and messages), so the iframe is usable without a request of its own; afterwards its script talks
+ * to /api/v1/widget/… and /cable. Assets are embedded (`with { type: "file" }`), served with a content hash in
+ * the URL (immutable) and gzipped once at start-up.
  */
 
 type Asset = { body: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer>; type: string; etag: string };

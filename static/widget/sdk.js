@@ -212,6 +212,14 @@
       emit(open ? "chatwoot:opened" : "chatwoot:closed");
     }
 
+    /** The widget is usable: brand colour on the launcher, chatwoot:ready once per load of the iframe. */
+    function ready(color) {
+      if (color && /^#[0-9a-fA-F]{3,8}$/.test(color)) state.color = color;
+      layout();
+      if (state.readyEmitted) return;
+      state.readyEmitted = true;
+      emit("chatwoot:ready");
+    }
     window.addEventListener("message", function (e) {
       if (e.origin !== origin || e.source !== iframe.contentWindow) return;
       if (typeof e.data !== "string" || e.data.indexOf(PREFIX) !== 0) return;
@@ -229,11 +237,12 @@
             origin,
           );
           while (state.queue.length) send(state.queue.shift());
+          // a widget that started from its embedded data is usable already: no need to wait for its "ready"
+          state.readyEmitted = false;
+          if (m.ready) ready(m.color);
           break;
         case "ready":
-          if (m.color && /^#[0-9a-fA-F]{3,8}$/.test(m.color)) state.color = m.color;
-          layout();
-          emit("chatwoot:ready");
+          ready(m.color);
           break;
         case "set-auth-cookie":
           state.token = String(m.token || "");

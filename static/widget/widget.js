@@ -290,32 +290,34 @@
       return null;
     }
   }
-  /** Starts from the embedded data when there is some (no request before the widget is usable), else POST config. */
-  function boot(data) {
-    return (data ? Promise.resolve(data) : call("POST", "config", {}))
+  /** Sets the widget up from POST config's answer (or the same data embedded in the page). */
+  function applyBoot(res) {
+    var cfg = res.website_channel_config || {};
+    S.config = cfg;
+    S.contact = res.contact || {};
+    if (cfg.auth_token) S.auth = cfg.auth_token;
+    if (!params.get("locale") && cfg.locale && !(S.settings && S.settings.locale)) setLocale(cfg.locale);
+    applyConfig();
+  }
+  function markReady() {
+    document.body.dataset.ready = "true";
+    document.body.dataset.readyAt = String(Math.round(performance.now()));
+    var cbs = readyCallbacks.splice(0);
+    cbs.forEach(function (fn) {
+      fn();
+    });
+    if (S.popout) onOpen();
+    // the socket is opened once the widget is usable; its subscription catches up on anything missed
+    setTimeout(connectCable, 0);
+  }
+  /** Without embedded data (or to start over after setUser): POST config, then the conversation. */
+  function boot() {
+    return call("POST", "config", {})
       .then(function (res) {
-        var cfg = res.website_channel_config || {};
-        S.config = cfg;
-        S.contact = res.contact || {};
-        if (cfg.auth_token) S.auth = cfg.auth_token;
-        // without embedded data the conversation is fetched first; the page is set up while that is in flight
-        var loading = data ? null : loadConversation();
-        if (!params.get("locale") && cfg.locale && !(S.settings && S.settings.locale)) setLocale(cfg.locale);
-        applyConfig();
-        if (data) setConversation(data.conversation, data.messages);
-        return loading;
+        applyBoot(res);
+        return loadConversation();
       })
-      .then(function () {
-        document.body.dataset.ready = "true";
-        document.body.dataset.readyAt = String(Math.round(performance.now()));
-        var cbs = readyCallbacks.splice(0);
-        cbs.forEach(function (fn) {
-          fn();
-        });
-        if (S.popout) onOpen();
-        // the socket is opened once the widget is usable; its subscription catches up on anything missed
-        setTimeout(connectCable, 0);
-      })
+      .then(markReady)
       .catch(function (err) {
         showError(err.status === 404 ? t("unavailable") : t("error"));
         toParent({ event: "error", data: { status: err.status, message: err.message } });
@@ -1173,8 +1175,15 @@
       render();
     });
     if (S.popout) $("close").hidden = !window.opener;
-    toParent({ event: "loaded" });
-    boot(embedded());
+    // With the data the page embeds the widget is usable at once, without a request: "loaded" says so.
+    var data = embedded();
+    if (data) {
+      applyBoot(data);
+      setConversation(data.conversation, data.messages);
+      markReady();
+    }
+    toParent({ event: "loaded", ready: !!data, color: data ? S.config.widget_color : null });
+    if (!data) boot();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
