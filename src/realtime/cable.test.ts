@@ -1,58 +1,9 @@
 // /cable with the real @rails/actioncable client, as Chatwoot's dashboard, widget and mobile apps use it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createConsumer, type Consumer, type Subscription } from "@rails/actioncable";
+import { createConsumer } from "@rails/actioncable";
 import { accountPath, addInboxMembers, caller, createApiInbox, createContact, type Admin } from "../api/v1/accounts/conversation-test-kit.ts";
 import { createAdmin, createAgent, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
-
-type Received = { event: string; data: any };
-
-/** One ActionCable consumer with one RoomChannel subscription, recording every broadcast it receives. */
-class Client {
-  readonly events: Received[] = [];
-  consumer!: Consumer;
-  sub!: Subscription;
-  state: "pending" | "connected" | "rejected" = "pending";
-
-  static async open(url: string, params: Record<string, unknown>): Promise<Client> {
-    const c = new Client();
-    c.consumer = createConsumer(url);
-    await new Promise<void>((resolve) => {
-      c.sub = c.consumer.subscriptions.create(
-        { channel: "RoomChannel", ...params },
-        {
-          connected: () => {
-            c.state = "connected";
-            resolve();
-          },
-          rejected: () => {
-            c.state = "rejected";
-            resolve();
-          },
-          received: (msg: Received) => c.events.push(msg),
-        },
-      );
-    });
-    return c;
-  }
-
-  of(event: string): any[] {
-    return this.events.filter((e) => e.event === event).map((e) => e.data);
-  }
-
-  async waitFor(pred: (e: Received) => boolean, what: string, ms = 3000): Promise<Received> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = this.events.find(pred);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.events.map((e) => e.event).join(", ")}`);
-      await Bun.sleep(10);
-    }
-  }
-
-  close() {
-    this.consumer.disconnect();
-  }
-}
+import { CableClient as Client } from "./test-client.ts";
 
 let server: TestServer;
 let url: string;
