@@ -74,6 +74,7 @@ export function channelJobHandlers(deps: AppDeps): JobHandlers {
 /** src/events/wire.ts: outgoing messages of inboxes whose kind has a sender become channel.send jobs. */
 export function wireChannelListeners(deps: AppDeps): void {
   deps.bus.onDurable("message.created", (tx, e) => enqueueChannelSend(tx, e.data));
+  for (const kind of channelKinds()) kind.listeners?.(deps);
 }
 
 /** src/server.ts: every kind's pollers and services while the server runs; returns the function that stops them. */

@@ -30,6 +30,11 @@ export type ChannelCapabilities<S> = {
   pollers?: ChannelPoller[];
   /** A long-running service (an SMTP receiver, IMAP IDLE connections…): started with the server, returns its stop. */
   start?(deps: AppDeps): () => void | Promise<void>;
+  /**
+   * Durable listeners of the kind beyond its own inboxes' sends (e.g. the email channel's conversation continuity for
+   * website inboxes): registered once by src/events/wire.ts through wireChannelListeners.
+   */
+  listeners?(deps: AppDeps): void;
   /** Sends an agent's outgoing message to the provider (run as the durable `channel.send` job). */
   sender?: ChannelSender;
   /** Settings → Inboxes → Add inbox: the picker card and the setup form. */

@@ -229,7 +229,10 @@ async function readParams(req: Request, url: URL): Promise<{ params: Record<stri
     const form = await req.formData();
     for (const [k, v] of form.entries()) {
       if (typeof v === "string") params[k] = v;
-      else files[k] = { name: (v as File).name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) };
+      else {
+        const f = v as unknown as File;
+        files[k] = { name: f.name, type: f.type, bytes: new Uint8Array(await f.arrayBuffer()) };
+      }
     }
   }
   for (const key of ["reply_markup", "reply_parameters"]) {

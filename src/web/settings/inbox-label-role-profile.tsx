@@ -3,7 +3,9 @@
 // Custom roles (administrators) and Profile (everyone). Every page calls the domain functions the API calls.
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../deps.ts";
+import type { AppDeps, AppEnv } from "../../deps.ts";
+import { channelDashboardRoutes, prepareChannelCreate } from "../../channels/framework/setup.ts";
+import { channelKindOf, channelKinds, type ChannelKind } from "../../channels/registry.ts";
 import { optionalHttpUrl } from "../../channels/url.ts";
 import { NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
 import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
@@ -36,12 +38,14 @@ import {
   InboxConfigurationPage,
   InboxSettingsPage,
   NewInboxPage,
+  builtInChannels,
   channelLabel,
   inboxTabs,
   type Collaborator,
   type InboxDetail,
   type InboxSettingsValues,
 } from "../../../views/pages/settings/inbox.tsx";
+import { NewChannelInboxPage, type ChannelCardView, type PickerChannel } from "../../../views/pages/settings/inbox-channel.tsx";
 import { InboxesPage } from "../../../views/pages/settings/inboxes.tsx";
 import { LabelPage, LabelsPage, type LabelFormValues, type LabelItem } from "../../../views/pages/settings/labels.tsx";
 import { ProfilePage, type NotificationPrefs, type PreferenceValues, type ProfileValues } from "../../../views/pages/settings/profile.tsx";
@@ -217,6 +221,7 @@ function inboxSettingsPage(c: WebContext, row: InboxWithChannel, status: 200 | 4
       errors={extra.errors}
       notice={INBOX_NOTICES[c.req.query("saved") ?? ""]}
       created={c.req.query("created") === "1"}
+      channel={channelCard(c, row)}
     />
   );
   return render(c, page, status);
@@ -224,7 +229,94 @@ function inboxSettingsPage(c: WebContext, row: InboxWithChannel, status: 200 | 4
 
 function newInboxPage(c: WebContext, status: 200 | 422, extra: { values?: { name: string; webhook_url: string }; errors?: FieldErrors } = {}) {
   const values = extra.values ?? { name: "", webhook_url: "" };
-  return render(c, <NewInboxPage shell={shellOf(c, "settings", "Add inbox")} access={access(c)} values={values} errors={extra.errors} />, status);
+  return render(c, <NewInboxPage shell={shellOf(c, "settings", "Add inbox")} access={access(c)} values={values} errors={extra.errors} channels={pickerChannels(c)} />, status);
+}
+
+/* ------------------------------------------------- Channel kinds of the registry (src/channels/<name>/) */
+
+/** Kinds with their own setup form (the API and website channels have pages of their own). */
+function formKinds(): ChannelKind<unknown>[] {
+  return channelKinds().filter((k) => k.form && k.param !== "api" && k.param !== "web_widget");
+}
+
+/** The Add inbox picker: API, Website, then every registered kind with a form. */
+function pickerChannels(c: WebContext): PickerChannel[] {
+  const base = settingsPath(c, "inboxes");
+  return [
+    ...builtInChannels(accountId(c)),
+    ...formKinds().map((k) => ({ key: k.param, label: k.form!.label, description: k.form!.description, icon: k.form!.icon ?? "inbox", href: `${base}/new/${k.param}` })),
+  ];
+}
+
+function formKind(param: string | undefined): ChannelKind<unknown> {
+  const kind = formKinds().find((k) => k.param === param);
+  if (!kind) throw new NotFound("Page");
+  return kind;
+}
+
+/** The submitted form as the kind's `channel` settings: dotted names nest, checkboxes are booleans, blanks are left out. */
+function channelSettingsOf(kind: ChannelKind<unknown>, body: Body): { settings: Record<string, unknown>; values: Record<string, string | boolean> } {
+  const settings: Record<string, unknown> = { type: kind.param };
+  const values: Record<string, string | boolean> = { name: one(body, "name", 300) };
+  for (const f of kind.form!.fields) {
+    const value: string | boolean | number | undefined =
+      f.type === "checkbox" ? checked(body, f.name) : f.type === "number" ? (one(body, f.name, 50) === "" ? undefined : Number(one(body, f.name, 50))) : one(body, f.name, 5000) || undefined;
+    values[f.name] = f.type === "checkbox" ? value === true : f.type === "password" ? "" : one(body, f.name, 5000);
+    if (value === undefined) continue;
+    const path = f.name.split(".");
+    let at = settings;
+    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1]] = value;
+  }
+  return { settings, values };
+}
+
+function newChannelPage(c: WebContext, kind: ChannelKind<unknown>, status: 200 | 422, values: Record<string, string | boolean> = {}, errors?: FieldErrors) {
+  const form = kind.form!;
+  const view = { param: kind.param, label: form.label, description: form.description, steps: form.steps ?? [], fields: form.fields, unavailable: form.unavailable?.(c.var.deps) ?? null };
+  return render(
+    c,
+    <NewChannelInboxPage shell={shellOf(c, "settings", `Add ${form.label} inbox`)} access={access(c)} channels={pickerChannels(c)} kind={view} values={values} errors={errors} />,
+    status,
+  );
+}
+
+/** The inbox page's Channel card for kinds of the registry beyond API and website. */
+function channelCard(c: WebContext, row: InboxWithChannel): ChannelCardView | undefined {
+  const kind = channelKindOf(row.channel.channel_type);
+  if (!kind || kind.param === "api" || kind.param === "web_widget") return undefined;
+  return {
+    label: kind.form?.label ?? channelLabel(row.channel.channel_type),
+    status: row.channel.connection_status,
+    error: row.channel.connection_error,
+    checkedAt: row.channel.connection_checked_at,
+    details: kind.details?.(row.channel, { publicUrl: c.var.deps.config.publicUrl }) ?? [],
+  };
+}
+
+/**
+ * Dashboard routes of the kinds (OAuth callbacks…) under …/settings/inboxes/channels/<param>: built once per server
+ * (they close over its deps) and run with this request's session, CSRF and account variables.
+ */
+const kindPages = new WeakMap<AppDeps, Hono<AppEnv>>();
+function kindPagesFor(deps: AppDeps): Hono<AppEnv> {
+  let app = kindPages.get(deps);
+  if (!app) {
+    app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      for (const [k, v] of Object.entries((c.env as { vars: Record<string, unknown> }).vars)) c.set(k as never, v as never);
+      await next();
+    });
+    app.route("/app/accounts/:accountId/settings/inboxes/channels", channelDashboardRoutes(deps));
+    app.notFound(() => {
+      throw new NotFound("Page");
+    });
+    app.onError((err) => {
+      throw err;
+    });
+    kindPages.set(deps, app);
+  }
+  return app;
 }
 
 function inboxListPage(c: WebContext) {
@@ -243,6 +335,25 @@ function collaboratorsCard(c: WebContext, scope: AccountScope, inboxId: number, 
 const inboxRoutes = new Hono<AppEnv>()
   .get("/inboxes", (c) => (adminScope(c, "inboxes"), inboxListPage(c)))
   .get("/inboxes/new", (c) => (adminScope(c, "inboxes"), newInboxPage(c, 200)))
+  .all("/inboxes/channels/*", (c) => kindPagesFor(c.var.deps).fetch(c.req.raw, { vars: { ...c.var } }))
+  .get("/inboxes/new/:param", (c) => (adminScope(c, "inboxes"), newChannelPage(c, formKind(c.req.param("param")), 200)))
+  .post("/inboxes/new/:param", async (c) => {
+    const scope = adminScope(c, "inboxes");
+    const kind = formKind(c.req.param("param"));
+    const { settings, values } = channelSettingsOf(kind, await readBody(c));
+    try {
+      const name = String(values.name);
+      if (!name) throw Validation.field("name", "can't be blank");
+      tooLong("name", name, 255);
+      const prepared = await prepareChannelCreate(c.var.deps, scope, settings);
+      const row = c.var.deps.tx((tx) => createInbox(tx, scope, { name, channel: settings }, prepared));
+      return c.redirect(`${settingsPath(c, `inboxes/${row.inbox.id}`)}?created=1`, 303);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return newChannelPage(c, kind, 422, values, inboxErrors(errors));
+    }
+  })
   .post("/inboxes", async (c) => {
     const scope = adminScope(c, "inboxes");
     const body = await readBody(c);

@@ -4,6 +4,7 @@ import { Avatar } from "../../components/avatar.tsx";
 import { Alert, CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { ChannelCard, ChannelPicker, type ChannelCardView, type PickerChannel } from "./inbox-channel.tsx";
 import { InboxBotRowView, type BotChoice, type InboxBotRow } from "./inboxes.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
 
@@ -156,39 +157,23 @@ export function CopyValue(props: { value: string; testid: string; label: string 
   );
 }
 
-/** Settings → Inboxes → Add inbox: pick a channel (API today), then name it and give its callback URL. */
-export function NewInboxPage(props: { shell: Shell; access: SettingsAccess; values: { name: string; webhook_url: string }; errors?: FieldErrors }) {
+/** The built-in channels of the picker (their own pages); channel kinds with a form follow (src/channels/<name>/). */
+export function builtInChannels(accountId: number): PickerChannel[] {
+  const base = accountPath(accountId, "settings/inboxes");
+  return [
+    { key: "api", label: "API", icon: "layers", href: `${base}/new`, description: "Your own app or chat interface sends conversations through the API; Parley calls your URL back." },
+    { key: "website", label: "Website", icon: "globe", href: `${base}/new/website`, description: "A live-chat widget on your site: visitors chat with you from any page." },
+  ];
+}
+
+/** Settings → Inboxes → Add inbox: pick a channel (the API channel's form is this page's), then name it and give its callback URL. */
+export function NewInboxPage(props: { shell: Shell; access: SettingsAccess; values: { name: string; webhook_url: string }; errors?: FieldErrors; channels?: PickerChannel[] }) {
   const base = accountPath(props.shell.accountId, "settings/inboxes");
   return (
     <SettingsLayout shell={props.shell} page="inboxes" access={props.access}>
       <PageHeader title="Add inbox" subtitle="Pick the channel your customers write through." />
       <div class="page-body stack-lg narrow">
-        <section class="card" aria-labelledby="channel-heading">
-          <header class="card-header">
-            <h2 id="channel-heading" class="card-title">
-              1. Channel
-            </h2>
-          </header>
-          <div class="card-body">
-            <div class="inbox-channel-grid" role="list">
-              <div class="inbox-channel is-selected" role="listitem" aria-current="true">
-                <Icon name="layers" size={22} />
-                <span class="inbox-channel-name">API</span>
-                <span class="muted small">Your own app or chat interface sends conversations through the API; Parley calls your URL back.</span>
-              </div>
-              <a class="inbox-channel" role="listitem" href={`${base}/new/website`} data-testid="channel-website">
-                <Icon name="globe" size={22} />
-                <span class="inbox-channel-name">Website</span>
-                <span class="muted small">A live-chat widget on your site: visitors chat with you from any page.</span>
-              </a>
-              <div class="inbox-channel is-disabled" role="listitem" aria-disabled="true">
-                <Icon name="mail" size={22} />
-                <span class="inbox-channel-name">Email</span>
-                <span class="muted small">Coming with the email channel.</span>
-              </div>
-            </div>
-          </div>
-        </section>
+        <ChannelPicker channels={props.channels ?? builtInChannels(props.shell.accountId)} selected="api" />
         <section class="card" aria-labelledby="api-heading">
           <header class="card-header">
             <div>
@@ -317,7 +302,7 @@ export function InboxFrame(props: { shell: Shell; access: SettingsAccess; inbox:
       <div class="page-body stack-lg">
         <InboxTabs accountId={props.shell.accountId} inbox={inbox} tab={props.tab} />
         <NoticeAlert notice={props.notice} id="inbox-notice" />
-        {props.created ? <CreatedPanel accountId={props.shell.accountId} inbox={inbox} /> : null}
+        {props.created && inbox.channelType === "Channel::Api" ? <CreatedPanel accountId={props.shell.accountId} inbox={inbox} /> : null}
         {props.children}
       </div>
     </SettingsLayout>
@@ -333,6 +318,8 @@ export function InboxSettingsPage(props: {
   errors?: FieldErrors;
   notice?: Notice;
   created?: boolean;
+  /** Channel kinds of the registry (Telegram, WhatsApp, email…): their connection and details. */
+  channel?: ChannelCardView;
 }) {
   const v = props.values;
   const base = accountPath(props.shell.accountId, `settings/inboxes/${props.inbox.id}`);
@@ -340,6 +327,7 @@ export function InboxSettingsPage(props: {
   const isApi = props.inbox.channelType === "Channel::Api";
   return (
     <InboxFrame shell={props.shell} access={props.access} inbox={props.inbox} tab="settings" notice={props.notice} created={props.created}>
+      {props.channel ? <ChannelCard channel={props.channel} created={props.created} /> : null}
       {props.errors && Object.keys(props.errors).length ? (
         <Alert kind="error" title="The inbox was not saved" id="inbox-errors">
           Check the fields marked below.

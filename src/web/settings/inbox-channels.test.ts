@@ -1,0 +1,84 @@
+// Settings → Inboxes → Add inbox for the channel kinds of the registry (Telegram here), as a browser posts the forms.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { FakeTelegram } from "../../testing/fakes/telegram.ts";
+import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
+import { onboard, PASSWORD, WebClient } from "../test-client.ts";
+
+let server: TestServer;
+let fake: FakeTelegram;
+let owner: WebClient;
+let accountPath: string;
+
+const decode = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+
+beforeAll(async () => {
+  fake = new FakeTelegram().start();
+  server = startTestServer({ PARLEY_TELEGRAM_API_URL: fake.url }, { startJobs: false });
+  fake.deliverTo = server.url;
+  ({ client: owner, accountPath } = await onboard(server));
+});
+afterAll(async () => {
+  await server.close();
+  await fake.stop();
+});
+
+describe("Add inbox → Telegram", () => {
+  test("the picker lists every channel; Telegram's page shows BotFather's steps and the token field", async () => {
+    const picker = (await owner.page(`${accountPath}/settings/inboxes/new`)).html;
+    for (const key of ["api", "website", "telegram"]) expect(picker).toContain(`data-testid="channel-${key}"`);
+    expect(picker).toContain(`href="${accountPath}/settings/inboxes/new/telegram"`);
+    const page = await owner.page(`${accountPath}/settings/inboxes/new/telegram`);
+    expect(page.res.status).toBe(200);
+    expect(page.html).toContain("@BotFather");
+    expect(page.html).toMatch(/<input[^>]*name="bot_token"[^>]*type="password"/);
+    expect((await owner.get(`${accountPath}/settings/inboxes/new/nosuchchannel`)).status).toBe(404);
+  });
+
+  test("a token Telegram refuses is shown under the field, never echoed back, and creates nothing", async () => {
+    await owner.page(`${accountPath}/settings/inboxes/new/telegram`);
+    const bad = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const res = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Bot inbox", bot_token: bad });
+    expect(res.status).toBe(422);
+    const html = decode(await res.text());
+    expect(html).toMatch(/id="f-bot_token-error">[^<]*refused by Telegram: Unauthorized/);
+    expect(html).toContain('value="Bot inbox"');
+    expect(html).not.toContain(bad);
+    const blank = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Bot inbox", bot_token: "" });
+    expect(decode(await blank.text())).toMatch(/id="f-bot_token-error">Can't be blank/);
+  });
+
+  test("a good token creates the inbox; its page shows the bot and the connection once an update arrived", async () => {
+    const { token } = fake.addBot("parley_help_bot");
+    await owner.page(`${accountPath}/settings/inboxes/new/telegram`);
+    const res = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Telegram support", bot_token: token });
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location")!;
+    expect(location).toMatch(new RegExp(`^${accountPath}/settings/inboxes/\\d+\\?created=1$`));
+    let html = (await owner.page(location)).html;
+    expect(html).toContain('data-testid="channel-card"');
+    expect(html).toContain("@parley_help_bot");
+    expect(html).toMatch(/data-testid="channel-status">Waiting for the first message/);
+    expect(html).not.toContain(token);
+    expect(html).not.toContain("Your API inbox is ready");
+
+    const update = fake.update({ message: fake.message({ id: 4242, first_name: "Grace" }, { text: "hi" }) });
+    expect((await fake.deliver(token, update)).status).toBe(200);
+    html = (await owner.page(location.replace("?created=1", ""))).html;
+    expect(html).toMatch(/data-testid="channel-status">Connected/);
+  });
+
+  test("agents cannot reach the channel setup pages", async () => {
+    const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const accountId = Number(accountPath.split("/").pop());
+    const user = await (await server.api("/platform/api/v1/users", { method: "POST", token: TEST_PLATFORM_TOKEN, json: { name: "Agent", email, password: PASSWORD } })).json();
+    await server.api(`/platform/api/v1/accounts/${accountId}/account_users`, { method: "POST", token: TEST_PLATFORM_TOKEN, json: { user_id: user.id, role: "agent" } });
+    const agent = new WebClient(server);
+    await agent.page("/app/login");
+    expect((await agent.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
+    expect((await agent.get(`${accountPath}/settings/inboxes/new/telegram`)).status).toBe(403);
+    await agent.page(`${accountPath}/settings/profile`);
+    const before = fake.callsOf("getMe").length;
+    expect((await agent.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "x", bot_token: fake.addBot("agent_bot").token })).status).toBe(403);
+    expect(fake.callsOf("getMe").length).toBe(before);
+  });
+});
