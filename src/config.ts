@@ -25,6 +25,14 @@ const envSchema = z.object({
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PARLEY_WHATSAPP_API_URL: z.string().url().default("https://graph.facebook.com"),
   PARLEY_TELEGRAM_API_URL: z.string().url().default("https://api.telegram.org"),
+  PARLEY_WHATSAPP_APP_ID: z.string().regex(/^\d{1,32}$/, "must be the numeric Meta app id").optional(),
+  PARLEY_WHATSAPP_APP_SECRET: z.string().min(8, "must be at least 8 characters").optional(),
+  PARLEY_WHATSAPP_CONFIGURATION_ID: z.string().regex(/^\d{1,32}$/, "must be the numeric Embedded Signup configuration id").optional(),
+  PARLEY_SMTP_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PARLEY_SMTP_RECEIVER_HOST: z.string().min(1).default("0.0.0.0"),
+  PARLEY_INBOUND_EMAIL_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, "must be a domain name").optional(),
+  PARLEY_IMAP_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+  PARLEY_EMAIL_CONTINUITY_DELAY_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
   PARLEY_PUBLIC_API_RATE_LIMITS: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("true")
@@ -55,10 +63,23 @@ export type Config = Readonly<{
   secureCookies: boolean;
   /** Per-IP limits of the public client API (on by default; load tests from one address turn them off). */
   publicApiRateLimits: boolean;
+  /** The built-in SMTP receiver (email inboxes by forwarding, replies to reply+{uuid}@ addresses) listens here when set. */
+  smtpReceiverPort: number | null;
+  smtpReceiverHost: string;
+  /** The domain of forwarding addresses and conversation reply addresses (default: the public URL's host name). */
+  inboundEmailDomain: string;
+  /** How often an IMAP mailbox without IDLE is polled (and how long a failed connection waits before retrying). */
+  imapPollMs: number;
+  /** How long after an agent's reply a website visitor who is away gets it by email (conversation continuity). */
+  emailContinuityDelayMs: number;
   /** Base URL of Meta's Graph API (the WhatsApp Cloud API channel); tests point it at a local fake. */
   whatsappApiUrl: string;
   /** Base URL of Telegram's Bot API (the Telegram channel); tests point it at a local fake. */
   telegramApiUrl: string;
+  /** Meta app of WhatsApp Embedded Signup (with whatsappConfigurationId); its secret also verifies webhook signatures. */
+  whatsappAppId: string | null;
+  whatsappAppSecret: string | null;
+  whatsappConfigurationId: string | null;
 }>;
 
 export class ConfigError extends Error {}
@@ -92,8 +113,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
     secureCookies: publicUrl.startsWith("https://"),
     publicApiRateLimits: e.PARLEY_PUBLIC_API_RATE_LIMITS,
+    smtpReceiverPort: e.PARLEY_SMTP_RECEIVER_PORT ?? null,
+    smtpReceiverHost: e.PARLEY_SMTP_RECEIVER_HOST,
+    inboundEmailDomain: (e.PARLEY_INBOUND_EMAIL_DOMAIN ?? new URL(publicUrl).hostname).toLowerCase(),
+    imapPollMs: Math.round(e.PARLEY_IMAP_POLL_SECONDS * 1000),
+    emailContinuityDelayMs: Math.round(e.PARLEY_EMAIL_CONTINUITY_DELAY_SECONDS * 1000),
     whatsappApiUrl: e.PARLEY_WHATSAPP_API_URL.replace(/\/+$/, ""),
     telegramApiUrl: e.PARLEY_TELEGRAM_API_URL.replace(/\/+$/, ""),
+    whatsappAppId: e.PARLEY_WHATSAPP_APP_ID ?? null,
+    whatsappAppSecret: e.PARLEY_WHATSAPP_APP_SECRET ?? null,
+    whatsappConfigurationId: e.PARLEY_WHATSAPP_CONFIGURATION_ID ?? null,
   });
 }
 

@@ -754,4 +754,59 @@
     next.focus();
     selectTab(next);
   });
+
+  // ---- WhatsApp: the template picker above the reply box ---------------------------------------------
+  // Without JavaScript every template's fields show and the form posts; here only the chosen template's fields
+  // show, and sending appends the message like a reply.
+
+  function showChosenTemplate(formEl) {
+    var select = formEl && formEl.querySelector(".wa-template-select");
+    if (!select) return;
+    var sets = formEl.querySelectorAll("[data-wa-template]");
+    for (var i = 0; i < sets.length; i++) {
+      var chosen = sets[i].getAttribute("data-wa-template") === select.value;
+      sets[i].hidden = !chosen;
+      sets[i].disabled = !chosen;
+    }
+  }
+
+  function initTemplatePickers() {
+    var forms = document.querySelectorAll(".wa-template-form");
+    for (var i = 0; i < forms.length; i++) showChosenTemplate(forms[i]);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target instanceof HTMLSelectElement && event.target.classList.contains("wa-template-select")) {
+      showChosenTemplate(event.target.closest(".wa-template-form"));
+    }
+  });
+  document.addEventListener("htmx:after:swap", initTemplatePickers);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initTemplatePickers);
+  else initTemplatePickers();
+
+  document.addEventListener("submit", function (event) {
+    var f = event.target;
+    if (!(f instanceof HTMLFormElement) || !f.classList.contains("wa-template-form")) return;
+    event.preventDefault();
+    var error = f.querySelector(".wa-template-error");
+    var button = f.querySelector('button[type="submit"]');
+    var id = currentId();
+    if (error) error.textContent = "";
+    if (button) button.disabled = true;
+    post(f.action, new FormData(f)).then(function (res) {
+      return res.text().then(function (body) {
+        if (!res.ok) throw new Error(res.status === 422 ? body : "The template could not be sent. Please try again.");
+        if (currentId() !== id) return;
+        upsertMessages(body, true);
+        f.reset();
+        showChosenTemplate(f);
+        var details = f.closest("details");
+        if (details) details.open = false;
+      });
+    }).catch(function (err) {
+      if (error) error.textContent = messageOf(err, "The template could not be sent. Please try again.");
+    }).then(function () {
+      if (button) button.disabled = false;
+    });
+  });
 })();

@@ -87,8 +87,25 @@ describe("Graph client against the fake Cloud API", () => {
     const debug = await client().debugToken(app, access_token);
     expect(debug.data.granular_scopes?.find((s) => s.scope === "whatsapp_business_management")?.target_ids).toEqual([business.wabaId]);
     expect((await client(access_token).listPhoneNumbers(business.wabaId))[0].id).toBe(business.phone.id);
-    await client(access_token).subscribeApp(business.wabaId, { override_callback_uri: "https://x/webhooks/whatsapp/1", verify_token: "v" });
-    expect(fake.subscriptions.get(business.wabaId)).toEqual([{ override_callback_uri: "https://x/webhooks/whatsapp/1", verify_token: "v" }]);
+    // Meta checks the override callback with the GET handshake before subscribing.
+    const callback = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (r) => {
+        const q = new URL(r.url).searchParams;
+        return q.get("hub.mode") === "subscribe" && q.get("hub.verify_token") === "v" ? new Response(q.get("hub.challenge")) : new Response("no", { status: 403 });
+      },
+    });
+    try {
+      const uri = `http://127.0.0.1:${callback.port}/webhooks/whatsapp/1`;
+      const refused = await client(access_token).subscribeApp(business.wabaId, { override_callback_uri: uri, verify_token: "wrong" }).catch((e) => e);
+      expect(refused.code).toBe(2200);
+      expect(fake.subscriptions.get(business.wabaId)).toBeUndefined();
+      await client(access_token).subscribeApp(business.wabaId, { override_callback_uri: uri, verify_token: "v" });
+      expect(fake.subscriptions.get(business.wabaId)).toEqual([{ override_callback_uri: uri, verify_token: "v" }]);
+    } finally {
+      callback.stop(true);
+    }
   });
 
   test("a provider failure queued in the fake comes back as a GraphError", async () => {

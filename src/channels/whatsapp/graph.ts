@@ -120,11 +120,11 @@ export function graphClient(opts: GraphOptions) {
     getMedia: (mediaId: string) => call<GraphMedia>("GET", encodeURIComponent(mediaId)),
 
     /** Downloads a media URL (same bearer token), checked by the SSRF guard, at most maxBytes. */
-    async downloadMedia(url: string, maxBytes: number): Promise<Uint8Array> {
+    async downloadMedia(url: string, maxBytes: number, allowPrivate = opts.allowPrivate): Promise<Uint8Array> {
       const signal = AbortSignal.timeout(timeoutMs * 2);
       let target: URL;
       try {
-        target = (await checkDestination(url, { allowPrivate: opts.allowPrivate, signal })).url;
+        target = (await checkDestination(url, { allowPrivate, signal })).url;
       } catch (err) {
         throw new GraphError(`media URL refused: ${(err as Error).message}`, 0, null);
       }
@@ -161,8 +161,11 @@ export function graphClient(opts: GraphOptions) {
       call<{ success: boolean }>("POST", `${encodeURIComponent(wabaId)}/subscribed_apps`, { json: callback ?? {} }),
 
     /** GET /oauth/access_token: the embedded-signup code → a business integration token. */
-    exchangeCode: (app: { appId: string; appSecret: string }, code: string) =>
-      call<{ access_token: string }>("GET", "oauth/access_token", { query: { client_id: app.appId, client_secret: app.appSecret, code }, token: null }),
+    exchangeCode: (app: { appId: string; appSecret: string }, code: string, redirectUri?: string) =>
+      call<{ access_token: string }>("GET", "oauth/access_token", {
+        query: { client_id: app.appId, client_secret: app.appSecret, code, ...(redirectUri ? { redirect_uri: redirectUri } : {}) },
+        token: null,
+      }),
 
     /** GET /debug_token with the app token: the token's granular scopes name the WABAs it was granted. */
     debugToken: (app: { appId: string; appSecret: string }, inputToken: string) =>

@@ -23,6 +23,8 @@ export function attachmentPushData(row: AttachmentRow, publicUrl: string) {
     return { ...base, coordinates_lat: row.coordinates_lat, coordinates_long: row.coordinates_long, fallback_title: row.fallback_title, data_url: row.external_url };
   }
   if (row.file_type === "fallback") return { ...base, fallback_title: row.fallback_title, data_url: row.external_url };
+  // A shared contact card (WhatsApp, Telegram): Chatwoot's contact_metadata.
+  if (row.file_type === "contact") return { ...base, fallback_title: row.fallback_title, meta: row.meta ?? {}, data_url: "" };
   const url = row.storage_key ? attachmentUrl(publicUrl, row) : (row.external_url ?? "");
   const meta = row.meta as { width?: number; height?: number };
   return {

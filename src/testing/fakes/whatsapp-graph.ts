@@ -315,6 +315,18 @@ export function startFakeGraph(opts: { appId?: string; appSecret?: string } = {}
           } catch {
             return invalidParameter("The request body is not valid JSON.");
           }
+          // With an override callback, Meta verifies it first: GET ?hub.mode=subscribe&hub.challenge&hub.verify_token.
+          if (typeof body.override_callback_uri === "string") {
+            const challenge = randomBytes(6).toString("hex");
+            const verify = new URL(body.override_callback_uri);
+            verify.searchParams.set("hub.mode", "subscribe");
+            verify.searchParams.set("hub.challenge", challenge);
+            verify.searchParams.set("hub.verify_token", String(body.verify_token ?? ""));
+            const answer = await fetch(verify).then(async (r) => ({ status: r.status, text: await r.text() })).catch((e) => ({ status: 0, text: String(e) }));
+            if (answer.status !== 200 || answer.text !== challenge) {
+              return graphError(400, { message: `(#2200) Callback verification failed with the following errors: HTTP Status Code = ${answer.status}; HTTP Message = ${answer.text.slice(0, 100)}`, type: "OAuthException", code: 2200 });
+            }
+          }
           subscriptions.set(id, [...(subscriptions.get(id) ?? []), body]);
           return Response.json({ success: true });
         }

@@ -27,6 +27,8 @@ import { accountPath } from "../../../views/layouts/app.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, type WebContext } from "../context.ts";
 import { readForm } from "../forms.ts";
 import { dashboardAppTabs } from "./dashboard-apps.tsx";
+import { checkWhatsappOutgoing, templateMessageFromForm, whatsappReplyState } from "../../channels/whatsapp/window.ts";
+import { WhatsappReplyPanel } from "../../channels/whatsapp/views.tsx";
 
 // The middle pane of the workspace: one conversation's header (status, snooze), its timeline (paged,
 // live) and the reply box. Every route here works on a conversation the viewer may see (404 otherwise).
@@ -213,9 +215,18 @@ function paneView(c: WebContext, conversation: ConversationRow): PaneView {
       enterToSend: enterToSend(c),
       maxUploadBytes: c.var.deps.config.maxUploadBytes,
       contactName: header.contactName,
+      channelPanel: whatsappPanel(c, conversation, header.csrfToken),
     },
     apps: appTabs(c, conversation.display_id),
   };
+}
+
+/** WhatsApp conversations: the 24-hour window and the template picker above the reply box. */
+function whatsappPanel(c: WebContext, conversation: ConversationRow, csrfToken: string) {
+  const now = c.var.deps.clock.now();
+  const state = whatsappReplyState(c.var.deps.db, conversation, now);
+  if (!state) return null;
+  return <WhatsappReplyPanel v={{ ...state, baseUrl: baseUrl(conversation.account_id, conversation.display_id), csrfToken, now }} />;
 }
 
 /** The middle pane for one conversation (or the "pick a conversation" state when id is null). 404 when not visible. */
@@ -314,17 +325,36 @@ export const conversationRoutes = new Hono<AppEnv>()
       if (files.length > MAX_ATTACHMENTS) throw Validation.field("attachments", `are too many (at most ${MAX_ATTACHMENTS} files)`);
       const stored = await storeUploads(deps.config.dataDir, files, deps.config.maxUploadBytes);
       try {
-        message = deps.tx((tx) =>
-          createMessage(tx, scope, getVisibleConversation(tx.db, scope, conversation.display_id), {
-            content: form.content.trim() ? form.content : null,
-            message_type: "outgoing",
-            private: form.private === "true" || form.private === "on",
-          }, stored),
-        );
+        message = deps.tx((tx) => {
+          const current = getVisibleConversation(tx.db, scope, conversation.display_id);
+          const input = { content: form.content.trim() ? form.content : null, message_type: "outgoing" as const, private: form.private === "true" || form.private === "on" };
+          return createMessage(tx, scope, current, checkWhatsappOutgoing(tx.db, current, input, tx.now, { dashboard: true }), stored);
+        });
       } catch (err) {
         await removeStored(deps.config.dataDir, stored.map((f) => f.storage_key));
         throw err;
       }
+    } catch (err) {
+      if (err instanceof Validation && isHtmx(c)) return c.text(validationText(err), 422);
+      throw err;
+    }
+    if (!isHtmx(c)) return c.redirect(baseUrl(conversation.account_id, conversation.display_id), 303);
+    return fragment(c, <MessageItem m={messageViews(c, conversation, [message])[0]} now={deps.clock.now()} />);
+  })
+  // WhatsApp: an approved template with its parameters (the reply box's template picker).
+  .post("/conversations/:displayId/whatsapp-template", async (c) => {
+    const { deps } = c.var;
+    const scope = scopeOf(c);
+    const conversation = pathConversation(c, scope);
+    let message: MessageRow;
+    try {
+      const form = (await c.req.parseBody()) as Record<string, string>;
+      message = deps.tx((tx) => {
+        const current = getVisibleConversation(tx.db, scope, conversation.display_id);
+        const state = whatsappReplyState(tx.db, current, tx.now);
+        if (!state) throw new NotFound("WhatsApp conversation");
+        return createMessage(tx, scope, current, { ...templateMessageFromForm(state, form), message_type: "outgoing" });
+      });
     } catch (err) {
       if (err instanceof Validation && isHtmx(c)) return c.text(validationText(err), 422);
       throw err;

@@ -10,6 +10,7 @@ import { listMessages } from "../../../domain/messages/queries.ts";
 import { messagesJson } from "../../../domain/messages/serialize.ts";
 import { labelList } from "../../../domain/conversations/serialize.ts";
 import { idParam, parseWith, readBody } from "../../validate.ts";
+import { checkWhatsappOutgoing } from "../../../channels/whatsapp/window.ts";
 import { bool, id, objectOrJson, pathConversation, recordsFor } from "./conversation-params.ts";
 
 const createBody = z.object({
@@ -62,7 +63,8 @@ export const messageRoutes = new Hono<AppEnv>()
     try {
       written = await deps.txGrouped((tx) => {
         const conversation = pathConversation(c, tx.db);
-        return { conversation, message: createMessage(tx, scope, conversation, { ...input, echo_id }, files) };
+        const checked = checkWhatsappOutgoing(tx.db, conversation, input, tx.now);
+        return { conversation, message: createMessage(tx, scope, conversation, { ...checked, echo_id }, files) };
       });
     } catch (err) {
       await removeStored(deps.config.dataDir, files.map((f) => f.storage_key));

@@ -34,6 +34,7 @@ export function ConversationPaneView(props: { v: PaneView }) {
         <p class="conversation-typing" id="conversation-typing" aria-live="polite" data-testid="typing" hidden></p>
         <p class="conversation-collision" id="conversation-collision" role="status" data-testid="collision" hidden></p>
         <div class="reply-drop-hint" aria-hidden="true">Drop files to attach</div>
+        {v.reply.channelPanel ?? null}
         <ReplyBox r={v.reply} />
       </div>
       {v.apps?.panels}

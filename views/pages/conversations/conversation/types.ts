@@ -61,6 +61,8 @@ export type ReplyView = {
   enterToSend: boolean;
   maxUploadBytes: number;
   contactName: string;
+  /** A channel's panel above the reply box (WhatsApp: the 24-hour window and the template picker), or null. */
+  channelPanel?: Child;
 };
 
 export type PaneView = {
