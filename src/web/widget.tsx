@@ -175,7 +175,7 @@ function WidgetPage() {
               <textarea id="input" rows={1}></textarea>
               <button type="submit" class="btn send" data-i18n="send"></button>
             </form>
-            <div id="emoji-panel" class="emoji-panel" role="dialog" data-i18n-label="emoji" hidden></div>
+            <div id="emoji-panel" class="emoji-panel" role="dialog" aria-labelledby="emoji-toggle" hidden></div>
             <div class="foot-line">
               <p class="brand-line" data-i18n="powered"></p>
               <button type="button" id="transcript" class="link-btn" data-i18n="transcript" hidden></button>
