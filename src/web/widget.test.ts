@@ -134,3 +134,15 @@ test("/widget embeds what the widget needs to start: config, a session, and the 
   expect(stranger.contact.id).not.toBe(first.contact.id);
   expect(stranger.messages).toEqual([]);
 });
+
+test("/widget over the per-IP limit of new visitors: the page still loads, without data (its POST config then shows the 429)", async () => {
+  // Runs last: it spends this server's new-visitor allowance for 127.0.0.1.
+  let withoutData = 0;
+  for (let i = 0; i < 130 && !withoutData; i++) {
+    const html = await (await get(`/widget?website_token=${token}`)).text();
+    if (html.includes('<script type="application/json" id="boot">null</script>')) withoutData = i + 1;
+  }
+  expect(withoutData).toBeGreaterThan(1);
+  const config = await fetch(`${server.url}/api/v1/widget/config?website_token=${token}`, { method: "POST" });
+  expect(config.status).toBe(429);
+});
