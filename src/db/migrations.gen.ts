@@ -13,6 +13,7 @@ import m10 from "../../migrations/0010_csat_working_hours.sql" with { type: "tex
 import m11 from "../../migrations/0011_webhook_events.sql" with { type: "text" };
 import m12 from "../../migrations/0012_channel_connection.sql" with { type: "text" };
 import m13 from "../../migrations/0013_job_queues.sql" with { type: "text" };
+import m14 from "../../migrations/0014_unread_index.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -29,4 +30,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0011_webhook_events", sql: m11 },
   { name: "0012_channel_connection", sql: m12 },
   { name: "0013_job_queues", sql: m13 },
+  { name: "0014_unread_index", sql: m14 },
 ];

@@ -104,6 +104,8 @@ export const messages = sqliteTable(
   },
   (t) => [
     index("messages_conversation_idx").on(t.conversation_id, t.id),
+    /** Unread counts (incoming messages since the agents last looked) without walking the whole conversation. */
+    index("messages_conversation_type_created_idx").on(t.conversation_id, t.message_type, t.created_at),
     index("messages_account_created_idx").on(t.account_id, t.created_at),
     index("messages_source_idx").on(t.inbox_id, t.source_id).where(sql`source_id IS NOT NULL`),
   ],
