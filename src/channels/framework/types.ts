@@ -40,7 +40,7 @@ export type ChannelCapabilities<S> = {
   /** Settings → Inboxes → Add inbox: the picker card and the setup form. */
   form?: ChannelForm;
   /** The inbox settings page's "Channel" card: what to show about the connection (bot name, callback URL…). */
-  details?(channel: ChannelRow, ctx: { publicUrl: string }): ChannelDetail[];
+  details?(channel: ChannelRow, ctx: { publicUrl: string; accountId: number }): ChannelDetail[];
   /** Dashboard routes of the kind (e.g. an OAuth callback), mounted at /app/accounts/:accountId/settings/inboxes/channels/<param>. */
   dashboardRoutes?(deps: AppDeps): Hono<AppEnv>;
 };
@@ -76,9 +76,23 @@ export type ChannelForm = {
   fields: ChannelFormField[];
   /** Shown instead of the form when the kind cannot be set up on this server (e.g. a missing environment setting). */
   unavailable?(deps: AppDeps): string | null;
+  /**
+   * Another way to connect, offered above the steps (WhatsApp's Embedded Signup): a link to the kind's dashboard route,
+   * or — when the server lacks what it needs — `unavailable` saying what.
+   */
+  intro?(deps: AppDeps, ctx: { accountId: number }): ChannelFormIntro | null;
 };
 
-export type ChannelDetail = { label: string; value: string; help?: string; copy?: boolean };
+export type ChannelFormIntro = { title: string; text: string; button: string; href: string; unavailable: string | null; note?: string };
+
+export type ChannelDetail = {
+  label: string;
+  value: string;
+  help?: string;
+  copy?: boolean;
+  /** A button beside the value that POSTs (with the CSRF field) to one of the kind's dashboard routes (e.g. "Sync templates"). */
+  action?: { label: string; href: string };
+};
 
 /** One attachment of an outgoing message, with its bytes on demand. */
 export type OutboundAttachment = {
