@@ -2,9 +2,11 @@ import type { z } from "zod";
 import type { channels } from "../db/schema/inboxes.ts";
 import { Validation } from "../domain/errors.ts";
 import { apiChannel } from "./api/config.ts";
+import { emailChannel } from "./email/config.ts";
 import type { ChannelCapabilities } from "./framework/types.ts";
 import { telegramChannel } from "./telegram/config.ts";
 import { webWidgetChannel } from "./web-widget/config.ts";
+import { whatsappChannel } from "./whatsapp/config.ts";
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -41,7 +43,7 @@ export type ChannelKind<S> = ChannelCapabilities<S> & {
 
 /** Every supported channel kind; one entry per src/channels/<name>/config.ts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own settings type
-const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel, telegramChannel];
+const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel, whatsappChannel, telegramChannel, emailChannel];
 
 /** Every registered kind, in the dashboard's order (the framework iterates this for routes, jobs, pollers, senders). */
 export function channelKinds(): readonly ChannelKind<unknown>[] {

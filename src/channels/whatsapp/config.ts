@@ -1,6 +1,7 @@
 import type { ChannelKind } from "../registry.ts";
 import { connectWhatsapp } from "./connect.ts";
-import { whatsappDashboardRoutes } from "./dashboard.tsx";
+import { whatsappBase, whatsappDashboardRoutes } from "./dashboard.tsx";
+import { embeddedSignupUnavailable } from "./embedded-signup.ts";
 import { webhookJobHandler, WEBHOOK_JOB, whatsappRoutes } from "./inbound.ts";
 import { sendWhatsappMessage } from "./outbound.ts";
 import { callbackUrl, CHANNEL_TYPE, storedSettings, whatsappSettingsSchema, type WhatsappSettings } from "./settings.ts";
@@ -79,9 +80,16 @@ export const whatsappChannel: ChannelKind<WhatsappSettings> = {
         help: "Your Meta app's secret, used to verify webhook signatures (X-Hub-Signature-256) when the server has no PARLEY_WHATSAPP_APP_SECRET.",
       },
     ],
-    unavailable: () => null,
+    intro: (deps, { accountId }) => ({
+      title: "Embedded Signup (recommended)",
+      text: "A guided flow by Meta: log in with Facebook, pick or create your WhatsApp Business Account and add your number. Parley receives the token, configures the number and subscribes to its webhooks itself — no copying of ids or tokens.",
+      button: "Connect with WhatsApp Business",
+      href: `${whatsappBase(accountId)}/signup`,
+      unavailable: embeddedSignupUnavailable(deps.config),
+      note: "Manual setup (below) is for tech providers onboarding their own number and for numbers already linked to Embedded Signup.",
+    }),
   },
-  details: (channel, { publicUrl }) => {
+  details: (channel, { publicUrl, accountId }) => {
     const s = storedSettings(channel);
     const pc = s.provider_config ?? {};
     const number = s.phone_number ?? channel.identifier;
@@ -94,6 +102,7 @@ export const whatsappChannel: ChannelKind<WhatsappSettings> = {
       {
         label: "Message templates",
         value: `${(s.message_templates ?? []).length} synced${s.message_templates_last_updated ? ` (last ${s.message_templates_last_updated.replace("T", " ").slice(0, 16)} UTC)` : ""}`,
+        action: { label: "Sync templates", href: `${whatsappBase(accountId)}/${channel.id}/sync_templates` },
       },
       { label: "Set up with", value: pc.source === "embedded_signup" ? "Embedded Signup" : "Manual setup" },
     ];

@@ -5,7 +5,8 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../../deps.ts";
 import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
 import { Forbidden, NotFound, Validation } from "../../domain/errors.ts";
-import { getInbox } from "../../domain/inboxes/queries.ts";
+import { and, eq } from "drizzle-orm";
+import { channels, inboxes } from "../../db/schema/inboxes.ts";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { currentSessionId, currentUser, isAdmin, render, shellOf, type WebContext } from "../../web/context.ts";
 import { access } from "../../web/settings.tsx";
@@ -64,12 +65,19 @@ export function whatsappDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
           throw err;
         }
       })
-      // The inbox page's "Sync templates" button.
-      .post("/:inboxId/sync_templates", async (c) => {
+      // The inbox page's "Sync templates" button (by channel id: the channel card's details name the channel).
+      .post("/:channelId/sync_templates", async (c) => {
         adminScope(c);
-        const raw = c.req.param("inboxId");
-        const found = /^\d{1,12}$/.test(raw) ? getInbox(deps.db, accountId(c), Number(raw)) : null;
-        if (!found || found.channel.channel_type !== CHANNEL_TYPE) throw new NotFound("Inbox");
+        const raw = c.req.param("channelId");
+        const found = /^\d{1,12}$/.test(raw)
+          ? deps.db
+              .select({ inbox: inboxes, channel: channels })
+              .from(channels)
+              .innerJoin(inboxes, eq(inboxes.channel_id, channels.id))
+              .where(and(eq(channels.id, Number(raw)), eq(channels.account_id, accountId(c)), eq(channels.channel_type, CHANNEL_TYPE)))
+              .get()
+          : undefined;
+        if (!found) throw new NotFound("Inbox");
         const back = accountPath(accountId(c), `settings/inboxes/${found.inbox.id}`);
         try {
           await syncTemplates(deps, found.channel);

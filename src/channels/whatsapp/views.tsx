@@ -75,7 +75,7 @@ export type ReplyPanelView = {
 };
 
 function remaining(ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const minutes = Math.max(1, Math.floor(ms / 60_000));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h ? `${h} h ${m} min` : `${m} min`;

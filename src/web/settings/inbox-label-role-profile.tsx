@@ -273,7 +273,15 @@ function channelSettingsOf(kind: ChannelKind<unknown>, body: Body): { settings: 
 
 function newChannelPage(c: WebContext, kind: ChannelKind<unknown>, status: 200 | 422, values: Record<string, string | boolean> = {}, errors?: FieldErrors) {
   const form = kind.form!;
-  const view = { param: kind.param, label: form.label, description: form.description, steps: form.steps ?? [], fields: form.fields, unavailable: form.unavailable?.(c.var.deps) ?? null };
+  const view = {
+    param: kind.param,
+    label: form.label,
+    description: form.description,
+    steps: form.steps ?? [],
+    fields: form.fields,
+    unavailable: form.unavailable?.(c.var.deps) ?? null,
+    intro: form.intro?.(c.var.deps, { accountId: accountId(c) }) ?? null,
+  };
   return render(
     c,
     <NewChannelInboxPage shell={shellOf(c, "settings", `Add ${form.label} inbox`)} access={access(c)} channels={pickerChannels(c)} kind={view} values={values} errors={errors} />,
@@ -290,7 +298,8 @@ function channelCard(c: WebContext, row: InboxWithChannel): ChannelCardView | un
     status: row.channel.connection_status,
     error: row.channel.connection_error,
     checkedAt: row.channel.connection_checked_at,
-    details: kind.details?.(row.channel, { publicUrl: c.var.deps.config.publicUrl }) ?? [],
+    details: kind.details?.(row.channel, { publicUrl: c.var.deps.config.publicUrl, accountId: accountId(c) }) ?? [],
+    csrfToken: c.get("csrfToken") ?? "",
   };
 }
 

@@ -26,6 +26,8 @@ export type ChannelFormView = {
   fields: ChannelFieldView[];
   /** Why the kind cannot be set up on this server (the form is not shown). */
   unavailable: string | null;
+  /** Another way to connect, offered above the steps (WhatsApp's Embedded Signup), or null. */
+  intro?: { title: string; text: string; button: string; href: string; unavailable: string | null; note?: string } | null;
 };
 
 const ICONS = new Set<string>(["bell", "conversations", "contacts", "mail", "layers", "key", "inbox", "globe", "building", "activity", "lock", "user"]);
@@ -146,6 +148,24 @@ export function NewChannelInboxPage(props: {
             </div>
           </header>
           <div class="card-body stack">
+            {kind.intro ? (
+              <div class="channel-intro stack" data-testid="channel-intro">
+                <h3 class="channel-intro-title">{kind.intro.title}</h3>
+                <p class="muted">{kind.intro.text}</p>
+                {kind.intro.unavailable ? (
+                  <Alert kind="info" title="Not available on this server yet" id="channel-intro-unavailable">
+                    {kind.intro.unavailable}
+                  </Alert>
+                ) : (
+                  <p>
+                    <a class="btn btn-primary" href={kind.intro.href} data-testid="channel-intro-button">
+                      {kind.intro.button}
+                    </a>
+                  </p>
+                )}
+                {kind.intro.note ? <p class="muted small">{kind.intro.note}</p> : null}
+              </div>
+            ) : null}
             {kind.steps.length ? (
               <ol class="inbox-next-steps channel-steps" data-testid="channel-steps">
                 {kind.steps.map((s) => (
@@ -191,7 +211,9 @@ export type ChannelCardView = {
   status: string | null;
   error: string | null;
   checkedAt: number | null;
-  details: { label: string; value: string; help?: string }[];
+  details: { label: string; value: string; help?: string; action?: { label: string; href: string } }[];
+  /** For detail actions (POST forms). */
+  csrfToken?: string;
 };
 
 const STATUS: Record<string, { text: string; badge: string }> = {
@@ -229,6 +251,14 @@ export function ChannelCard(props: { channel: ChannelCardView; created?: boolean
               <dt>{d.label}</dt>
               <dd>
                 <span class="channel-detail-value">{d.value}</span>
+                {d.action ? (
+                  <form method="post" action={d.action.href} class="channel-detail-action">
+                    <CsrfField token={ch.csrfToken ?? ""} />
+                    <button type="submit" class="btn btn-secondary btn-sm">
+                      {d.action.label}
+                    </button>
+                  </form>
+                ) : null}
                 {d.help ? <span class="field-hint">{d.help}</span> : null}
               </dd>
             </>
