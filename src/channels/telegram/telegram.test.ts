@@ -212,3 +212,62 @@ describe("Telegram outbound", () => {
     expect(fake.callsOf("answerCallbackQuery").at(-1)!.params).toMatchObject({ callback_query_id: "cbq-1" });
   });
 });
+
+describe("Telegram connection", () => {
+  let other: { token: string; inboxId: number };
+  const status = (id: number) => server.deps.db.select().from(channels).where(eq(channels.id, id)).get()!;
+  const channelIdOf = async (id: number) => (await api("GET", `/inboxes/${id}`)).body.channel_id as number;
+
+  beforeAll(async () => {
+    const { token: t } = fake.addBot("second_bot");
+    const res = await api("POST", "/inboxes", { name: "Second bot", channel: { type: "telegram", bot_token: t } });
+    other = { token: t, inboxId: res.body.id };
+  });
+
+  test("a new token given with PATCH is checked and registered; the old token's webhook no longer reaches the inbox", async () => {
+    const { token: next } = fake.addBot("renamed_bot");
+    const bad = await api("PATCH", `/inboxes/${other.inboxId}`, { channel: { bot_token: "42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe("channel.bot_token");
+    const res = await api("PATCH", `/inboxes/${other.inboxId}`, { channel: { bot_token: next } });
+    expect(res.status).toBe(200);
+    expect(res.body.bot_name).toBe("renamed_bot");
+    expect(fake.webhookOf(next)!.url).toEndWith(`/webhooks/telegram/${next}`);
+    expect((await fake.deliver(other.token, fake.update({ message: fake.message({ id: 777001 }, { text: "old bot" }) }))).status).toBe(404);
+    expect((await fake.deliver(next, fake.update({ message: fake.message({ id: 777001 }, { text: "new bot" }) }))).status).toBe(200);
+    // Changing other settings leaves the bot alone.
+    const calls = fake.callsOf("setWebhook").length;
+    expect((await api("PATCH", `/inboxes/${other.inboxId}`, { name: "Renamed", channel: {} })).status).toBe(200);
+    expect(fake.callsOf("setWebhook").length).toBe(calls);
+    other.token = next;
+  });
+
+  test("getWebhookInfo marks the inbox connected, failing (Telegram's last delivery error, another server's webhook) or needing a new token", async () => {
+    const { checkTelegramWebhooks } = await import("./health.ts");
+    const channelId = await channelIdOf(other.inboxId);
+    await checkTelegramWebhooks(server.deps);
+    expect(status(channelId)).toMatchObject({ connection_status: "connected", connection_error: null });
+
+    fake.webhookFailed(other.token, "Wrong response from the webhook: 502 Bad Gateway");
+    await checkTelegramWebhooks(server.deps);
+    expect(status(channelId)).toMatchObject({ connection_status: "error", connection_error: "Telegram cannot deliver updates to Parley: Wrong response from the webhook: 502 Bad Gateway" });
+
+    fake.setWebhookUrl(other.token, `https://elsewhere.example.net/webhooks/telegram/${other.token}`);
+    await checkTelegramWebhooks(server.deps);
+    expect(status(channelId).connection_error).toBe("The bot's webhook points to elsewhere.example.net: another server took the bot over.");
+
+    fake.revoke(other.token);
+    await checkTelegramWebhooks(server.deps);
+    expect(status(channelId)).toMatchObject({ connection_status: "reauthorization_required", connection_error: "Telegram refused the bot token: Unauthorized" });
+  });
+
+  test("a send refused for the token fails the message and asks for a new token", async () => {
+    const channelId = await channelIdOf(other.inboxId);
+    server.deps.tx((tx) => tx.db.update(channels).set({ connection_status: "connected", connection_error: null }).where(eq(channels.id, channelId)).run());
+    const conv = ((await api("GET", `/conversations?inbox_id=${other.inboxId}&status=all`)).body.data.payload as { id: number }[])[0];
+    const reply = await api("POST", `/conversations/${conv.id}/messages`, { content: "anyone?" });
+    await server.runner.runUntilEmpty();
+    expect(server.deps.db.select().from(messages).where(eq(messages.id, reply.body.id)).get()).toMatchObject({ status: "failed", content_attributes: { external_error: "Unauthorized" } });
+    expect(status(channelId).connection_status).toBe("reauthorization_required");
+  });
+});

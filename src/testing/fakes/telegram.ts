@@ -16,7 +16,7 @@ export type RecordedCall = {
 export type ScriptedFailure = { error_code: number; description: string; retry_after?: number; times?: number };
 export type TelegramFrom = { id: number; first_name?: string; last_name?: string; username?: string; language_code?: string };
 
-type Webhook = { url: string; secret_token: string | null; allowed_updates: string[] | null };
+type Webhook = { url: string; secret_token: string | null; allowed_updates: string[] | null; last_error_date?: number; last_error_message?: string };
 
 export class FakeTelegram {
   readonly calls: RecordedCall[] = [];
@@ -54,6 +54,23 @@ export class FakeTelegram {
 
   webhookOf(token: string): Webhook | undefined {
     return this.webhooks.get(token);
+  }
+
+  /** Telegram failed to deliver to the bot's webhook (getWebhookInfo's last_error_date / last_error_message). */
+  webhookFailed(token: string, message: string, at = Date.now()): void {
+    const hook = this.webhooks.get(token);
+    if (hook) Object.assign(hook, { last_error_date: Math.floor(at / 1000), last_error_message: message });
+  }
+
+  /** Another server called setWebhook for the bot. */
+  setWebhookUrl(token: string, url: string): void {
+    const hook = this.webhooks.get(token);
+    if (hook) hook.url = url;
+  }
+
+  /** The bot was revoked in @BotFather: every call with its token answers 401. */
+  revoke(token: string): void {
+    this.bots.delete(token);
   }
 
   /** The next `times` (default 1) calls of `method` answer with this Bot API error. */
@@ -155,7 +172,13 @@ export class FakeTelegram {
         return Response.json({ ok: true, result: true, description: "Webhook was deleted" });
       case "getWebhookInfo": {
         const hook = this.webhooks.get(token);
-        return ok({ url: hook?.url ?? "", has_custom_certificate: false, pending_update_count: 0, allowed_updates: hook?.allowed_updates ?? undefined });
+        return ok({
+          url: hook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: 0,
+          ...(hook?.allowed_updates ? { allowed_updates: hook.allowed_updates } : {}),
+          ...(hook?.last_error_date ? { last_error_date: hook.last_error_date, last_error_message: hook.last_error_message } : {}),
+        });
       }
       case "sendMessage": {
         const bad = checkChat();
