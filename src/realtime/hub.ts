@@ -119,11 +119,6 @@ export class Hub {
     for (const accountId of [...this.users.keys()]) this.dropUser(accountId, userId);
   }
 
-  dropContact(accountId: number, contactId: number): void {
-    const set = this.contactsByAccount.get(accountId);
-    if (set) for (const sub of [...set]) if (sub.contactId === contactId) this.remove(sub);
-  }
-
   /** After a merge the mergee's sessions belong to the base contact. */
   moveContact(accountId: number, fromContactId: number, toContactId: number): ContactSubscription[] {
     const moved: ContactSubscription[] = [];
