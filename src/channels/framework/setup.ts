@@ -5,7 +5,7 @@ import { assertCanManageInboxes } from "../../domain/inboxes/policy.ts";
 import { getInbox } from "../../domain/inboxes/queries.ts";
 import { Validation } from "../../domain/errors.ts";
 import type { JobHandlers } from "../../jobs/runner.ts";
-import { channelKindForParam, channelKindOf, channelKinds, parseChannelSettings, type ChannelKind } from "../registry.ts";
+import { channelKindForParam, channelKindOf, channelKinds, parseChannelSettings, type ChannelKind, type ChannelRow } from "../registry.ts";
 import { CHANNEL_SEND_JOB, channelSendHandler, enqueueChannelSend } from "./outbound.ts";
 
 /** Channel settings that went through the kind's connect step: createInbox / updateInbox store them as they are. */
@@ -48,6 +48,17 @@ export function preparedSettings(kind: ChannelKind<unknown>, prepared: PreparedC
   if (prepared && prepared.kind === kind) return prepared.settings;
   if (kind.connect) throw Validation.field("channel.type", `${kind.param} inboxes are set up through their connect step`);
   return parseChannelSettings(kind, raw);
+}
+
+/** DELETE /inboxes/:id, after the commit: the kind's disconnect step (errors logged, never thrown). */
+export async function disconnectChannel(deps: AppDeps, channel: ChannelRow): Promise<void> {
+  const kind = channelKindOf(channel.channel_type);
+  if (!kind?.disconnect) return;
+  try {
+    await kind.disconnect(deps, channel);
+  } catch (err) {
+    deps.log.warn("channel disconnect failed", { channel: kind.param, channel_id: channel.id, err });
+  }
 }
 
 /** src/app.ts: every kind's inbound routes at the app root. */

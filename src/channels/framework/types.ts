@@ -35,6 +35,11 @@ export type ChannelCapabilities<S> = {
    * website inboxes): registered once by src/events/wire.ts through wireChannelListeners.
    */
   listeners?(deps: AppDeps): void;
+  /**
+   * After the inbox was deleted (committed): undo what connect registered with the provider (Telegram deleteWebhook…).
+   * Best effort: a failure is logged, the inbox stays deleted.
+   */
+  disconnect?(deps: AppDeps, channel: ChannelRow): Promise<void>;
   /** Sends an agent's outgoing message to the provider (run as the durable `channel.send` job). */
   sender?: ChannelSender;
   /** Settings → Inboxes → Add inbox: the picker card and the setup form. */

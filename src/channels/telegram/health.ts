@@ -1,5 +1,5 @@
 import type { AppDeps } from "../../deps.ts";
-import type { InboxRecord } from "../../domain/conversations/records.ts";
+import type { ChannelRow, InboxRecord } from "../../domain/conversations/records.ts";
 import { inboxesOfKind } from "../framework/inbound.ts";
 import { recordConnection, type ConnectionStatus } from "../framework/status.ts";
 import { callBot, TelegramError } from "./api.ts";
@@ -56,4 +56,12 @@ export async function checkTelegramWebhooks(deps: AppDeps): Promise<void> {
     if (status === where.channel.connection_status && error === where.channel.connection_error) continue;
     deps.tx((tx) => recordConnection(tx, where.channel.id, status, error));
   }
+}
+
+/** The inbox was deleted: its webhook is removed, unless another server has taken the bot over meanwhile. */
+export async function disconnectTelegram(deps: AppDeps, channel: ChannelRow): Promise<void> {
+  const token = botToken(deps.config.secretKey, channel);
+  const info = await callBot<WebhookInfo>(deps, token, "getWebhookInfo", {});
+  if (info.url !== webhookUrl(deps.config.publicUrl, token)) return;
+  await callBot<boolean>(deps, token, "deleteWebhook", {});
 }

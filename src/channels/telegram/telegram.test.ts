@@ -271,3 +271,18 @@ describe("Telegram connection", () => {
     expect(status(channelId).connection_status).toBe("reauthorization_required");
   });
 });
+
+describe("Telegram inbox removal", () => {
+  test("deleting the inbox removes its webhook, but not one another server has registered since", async () => {
+    const mine = fake.addBot("leaving_bot").token;
+    const a = (await api("POST", "/inboxes", { name: "Leaving", channel: { type: "telegram", bot_token: mine } })).body;
+    expect((await api("DELETE", `/inboxes/${a.id}`)).status).toBe(200);
+    expect(fake.webhookOf(mine)).toBeUndefined();
+
+    const moved = fake.addBot("moved_bot").token;
+    const b = (await api("POST", "/inboxes", { name: "Moved", channel: { type: "telegram", bot_token: moved } })).body;
+    fake.setWebhookUrl(moved, `https://new-home.example.org/webhooks/telegram/${moved}`);
+    expect((await api("DELETE", `/inboxes/${b.id}`)).status).toBe(200);
+    expect(fake.webhookOf(moved)?.url).toStartWith("https://new-home.example.org/");
+  });
+});

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppDeps, AppEnv } from "../../deps.ts";
-import { channelDashboardRoutes, prepareChannelCreate } from "../../channels/framework/setup.ts";
+import { channelDashboardRoutes, disconnectChannel, prepareChannelCreate } from "../../channels/framework/setup.ts";
 import { channelKindOf, channelKinds, type ChannelKind } from "../../channels/registry.ts";
 import { optionalHttpUrl } from "../../channels/url.ts";
 import { NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
@@ -402,8 +402,10 @@ const inboxRoutes = new Hono<AppEnv>()
   .post("/inboxes/:inboxId/delete", async (c) => {
     const scope = adminScope(c, "inboxes");
     const inboxId = idOf(c.req.param("inboxId"), "Inbox");
+    const { channel } = getVisibleInbox(c.var.deps.db, scope, inboxId);
     const files = c.var.deps.tx((tx) => deleteInbox(tx, scope, inboxId));
     await removeStored(c.var.deps.config.dataDir, files);
+    await disconnectChannel(c.var.deps, channel);
     return c.redirect(`${settingsPath(c, "inboxes")}?saved=deleted`, 303);
   })
   .get("/inboxes/:inboxId/collaborators", (c) => {

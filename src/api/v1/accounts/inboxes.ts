@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
 import { removeStored } from "../../../domain/attachments/storage.ts";
 import { isAdministrator } from "../../../domain/accounts/access.ts";
-import { prepareChannelCreate, prepareChannelUpdate } from "../../../channels/framework/setup.ts";
+import { disconnectChannel, prepareChannelCreate, prepareChannelUpdate } from "../../../channels/framework/setup.ts";
 import { createInbox, deleteInbox, updateInbox } from "../../../domain/inboxes/commands.ts";
-import { getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
+import { getInbox, getVisibleInbox, listInboxes } from "../../../domain/inboxes/queries.ts";
 import { serializeInbox } from "../../../domain/inboxes/serialize.ts";
 import { workingHoursByInbox } from "../../../domain/inboxes/business-hours.ts";
 import { jsonObject, requiredString } from "../../platform/fields.ts";
@@ -69,7 +69,9 @@ export const inboxRoutes = new Hono<AppEnv>()
   })
   .delete("/:id", async (c) => {
     const id = idParam(c, "id");
+    const { channel } = getInbox(c.var.deps.db, c.var.scope.account.id, id);
     const files = c.var.deps.tx((tx) => deleteInbox(tx, c.var.scope, id));
     await removeStored(c.var.deps.config.dataDir, files);
+    await disconnectChannel(c.var.deps, channel);
     return c.body(null, 200);
   });
