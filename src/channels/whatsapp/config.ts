@@ -63,10 +63,9 @@ export const whatsappChannel: ChannelKind<WhatsappSettings> = {
     description: "Connect a WhatsApp Business number through Meta's Cloud API.",
     icon: "messagePlus",
     steps: [
-      "Embedded Signup (recommended): use “Connect with WhatsApp Business” above; Meta's flow picks or creates your WhatsApp Business Account and number, and Parley configures the token, number and webhook itself.",
-      "Manual setup (tech providers, numbers already linked to Embedded Signup): in the Meta developer console create a system user, give it the WhatsApp Business Account and generate a permanent token with whatsapp_business_messaging and whatsapp_business_management.",
-      "Copy the phone number, its Phone Number ID, the WhatsApp Business Account ID and the token (API key) below. Parley checks them with the Graph API.",
-      "Then paste the callback URL and verify token shown on the inbox page into the console's Webhooks settings and subscribe to the “messages” field.",
+      "Manual setup: in Meta's developer console, create a system user, give it your WhatsApp Business Account and generate a permanent token with whatsapp_business_messaging and whatsapp_business_management.",
+      "Copy the phone number, its Phone Number ID, the WhatsApp Business Account ID and the token (API key) into the form below. Parley checks them with the Graph API and syncs the account's message templates.",
+      "On the inbox page that follows, copy the callback URL and verify token into the console's Webhooks settings and subscribe to the “messages” field.",
     ],
     fields: [
       { name: "phone_number", label: "Phone number", type: "text", required: true, placeholder: "+15550100001", help: "In international format with a leading +." },

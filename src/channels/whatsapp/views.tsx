@@ -98,19 +98,24 @@ export function WhatsappReplyPanel(props: { v: ReplyPanelView }) {
       <details class="wa-templates" open={!v.open}>
         <summary class="wa-templates-summary">Send a template</summary>
         {v.templates.length ? (
-          <form method="post" action={action} class="wa-template-form stack" data-testid="wa-template-form">
+          <form method="post" action={action} class="wa-template-form" data-testid="wa-template-form">
             <input type="hidden" name="_csrf" value={v.csrfToken} />
-            <label class="field-label" for="wa-template-select">
-              Template
-            </label>
-            <select id="wa-template-select" name="template" class="input wa-template-select" data-testid="wa-template-select">
-              {v.templates.map((t, i) => (
-                <option value={String(i)}>
-                  {t.name} · {t.language}
-                  {t.category ? ` · ${t.category.toLowerCase()}` : ""}
-                </option>
-              ))}
-            </select>
+            <div class="wa-template-row">
+              <label class="visually-hidden" for="wa-template-select">
+                Template
+              </label>
+              <select id="wa-template-select" name="template" class="select wa-template-select" data-testid="wa-template-select">
+                {v.templates.map((t, i) => (
+                  <option value={String(i)}>
+                    {t.name} · {t.language}
+                    {t.category ? ` · ${t.category.toLowerCase()}` : ""}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="btn btn-primary btn-sm" data-testid="wa-template-send">
+                Send template
+              </button>
+            </div>
             {v.templates.map((t, i) => (
               <fieldset class="wa-template-fields" data-wa-template={String(i)} data-testid={`wa-template-${t.name}`}>
                 <legend class="visually-hidden">
@@ -120,23 +125,18 @@ export function WhatsappReplyPanel(props: { v: ReplyPanelView }) {
                 {t.header.map((name) => (
                   <label class="wa-template-param">
                     <span>Header {`{{${name}}}`}</span>
-                    <input class="input" type="text" name={`t${i}_h_${name}`} maxlength={1024} />
+                    <input class="wa-input" type="text" name={`t${i}_h_${name}`} maxlength={1024} />
                   </label>
                 ))}
                 {t.body.map((name) => (
                   <label class="wa-template-param">
                     <span>{`{{${name}}}`}</span>
-                    <input class="input" type="text" name={`t${i}_b_${name}`} maxlength={1024} />
+                    <input class="wa-input" type="text" name={`t${i}_b_${name}`} maxlength={1024} />
                   </label>
                 ))}
               </fieldset>
             ))}
             <p class="reply-error wa-template-error" role="alert" data-testid="wa-template-error"></p>
-            <div>
-              <button type="submit" class="btn btn-primary btn-sm" data-testid="wa-template-send">
-                Send template
-              </button>
-            </div>
           </form>
         ) : (
           <p class="wa-template-empty">No approved templates yet. Create them in Meta's WhatsApp Manager, then use “Sync templates” on the inbox's settings page.</p>
