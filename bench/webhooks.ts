@@ -5,7 +5,7 @@
 // and checks exactly-once per (message, webhook): no message lost, duplicates counted (at-least-once allows them;
 // a clean run should have none). Then a paced run (100 messages/s for 5 s) measures create→receipt latency while the
 // deliveries keep up. Writes bench/results/webhooks.md.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
@@ -18,6 +18,23 @@ const WEBHOOKS = 10;
 const PACED_RATE = Number(process.env.BENCH_WEBHOOK_PACED_RATE) || 100;
 const PACED_SECONDS = 5;
 const PLATFORM_TOKEN = "bench-platform-token-0123456789abcdef";
+
+/** CPU seconds (user + system) used so far by each thread of a process, by thread id (the main thread's id is the pid). */
+function threadCpu(pid: number): Map<number, number> {
+  const ticks = 100; // USER_HZ
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / ticks);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+const sum = (m: Map<number, number>, pick: (tid: number) => boolean) => [...m].filter(([tid]) => pick(tid)).reduce((a, [, v]) => a + v, 0);
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "—");
@@ -87,11 +104,16 @@ export async function runWebhookBench(): Promise<string> {
       return { perSecond: MESSAGES / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), started };
     }
 
+    const pid = server.proc.pid;
+    const cpu0 = threadCpu(pid);
     const without = await createMessages("plain");
+    const cpu1 = threadCpu(pid);
     for (let w = 0; w < WEBHOOKS; w++) {
       await call("POST", "/webhooks", { url: `http://127.0.0.1:${receiver.port}/hook/${w}`, subscriptions: ["message_created"] });
     }
+    const cpu2 = threadCpu(pid);
     const withHooks = await createMessages("hooked");
+    const cpu3 = threadCpu(pid);
     const expected = MESSAGES * WEBHOOKS;
     const deadline = performance.now() + 300_000;
     while (received < expected && performance.now() < deadline) await Bun.sleep(50);
@@ -112,6 +134,10 @@ export async function runWebhookBench(): Promise<string> {
       }
     }
     const timedOut = received < expected;
+    const cpu4 = threadCpu(pid);
+    const main = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t === pid) - sum(a, (t) => t === pid);
+    const others = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t !== pid) - sum(a, (t) => t !== pid);
+    const µs = (seconds: number, n: number) => fmt((seconds * 1e6) / n, 0);
 
     // Latency at a sustainable pace: PACED_RATE messages/s for PACED_SECONDS (each one to the 10 webhooks), so the
     // deliveries keep up and the time measured is a delivery's own, not the wait behind a backlog.
@@ -151,6 +177,8 @@ export async function runWebhookBench(): Promise<string> {
       `| deliveries | ${expected - missing} of ${expected} in ${fmt(deliverySeconds)} s = ${fmt((expected - missing) / deliverySeconds, 0)} deliveries/s |`,
       `| create → receipt latency of those 20,000 (created as fast as possible: includes the wait behind the backlog) | p50 ${fmt(pct(latencies, 50), 0)} ms, p99 ${fmt(pct(latencies, 99), 0)} ms |`,
       `| create → receipt latency at ${PACED_RATE} messages/s (${PACED_RATE * WEBHOOKS} deliveries/s) for ${PACED_SECONDS} s | p50 ${fmt(pct(pacedLatencies, 50), 0)} ms, p99 ${fmt(pct(pacedLatencies, 99), 0)} ms (${pacedLatencies.length} of ${pacedTotal * WEBHOOKS} arrived) |`,
+      `| serving thread's CPU per message create (immune to other load on the machine) | ${µs(main(cpu0, cpu1), MESSAGES)} µs without webhooks, ${µs(main(cpu2, cpu3), MESSAGES)} µs with ${WEBHOOKS} (deliveries under way meanwhile: ${µs(main(cpu2, cpu4), MESSAGES)} µs until the last arrived) |`,
+      `| other threads' CPU per delivery (webhook thread, SQLite checkpoints, runtime) | ${µs(others(cpu2, cpu4) - others(cpu0, cpu1), expected)} µs |`,
       `| exactly once per (message, webhook) | ${missing === 0 && duplicates === 0 && stray === 0 ? "yes" : "NO"} (missing ${missing}${timedOut ? " — still queued when the 300 s wait ended, not lost" : ""}, duplicates ${duplicates}, deliveries of messages created before the webhooks ${stray}) |`,
       "",
     ];

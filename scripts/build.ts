@@ -34,8 +34,8 @@ rmSync(outfile, { force: true });
 let result: Awaited<ReturnType<typeof Bun.build>>;
 try {
   result = await Bun.build({
-    // The WAL checkpointer's worker thread is loaded by URL at run time, so it is an entrypoint of its own.
-    entrypoints: [join(root, "src/main.ts"), join(root, "src/db/checkpoint-worker.ts")],
+    // Worker threads (the WAL checkpointer, webhook delivery) are loaded by URL at run time: entrypoints of their own.
+    entrypoints: [join(root, "src/main.ts"), join(root, "src/db/checkpoint-worker.ts"), join(root, "src/jobs/webhook-thread.ts")],
     target: "bun",
     format: "esm",
     minify: true,

@@ -7,7 +7,10 @@ import { migrate } from "./db/migrate.ts";
 import { createDeps, type AppDeps } from "./deps.ts";
 import { wireListeners } from "./events/wire.ts";
 import { createJobHandlers } from "./jobs/kinds.ts";
-import { JobRunner, type JobHandlers } from "./jobs/runner.ts";
+import { MAIN_QUEUE } from "./jobs/queue.ts";
+import { JobRunner, JobRunners, type JobHandlers } from "./jobs/runner.ts";
+import { startWebhookThread } from "./jobs/webhook-queue.ts";
+import { WEBHOOK_QUEUE } from "./domain/webhooks/fanout.ts";
 import { startSchedule } from "./jobs/schedule.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createLog, type Log } from "./lib/log.ts";
@@ -24,13 +27,18 @@ export type StartOptions = {
   jobOptions?: { pollMs?: number; leaseMs?: number; backoffBaseMs?: number };
   /** WAL checkpoints in a worker thread (src/db/checkpointer.ts); tests that do not look at it leave it off. */
   checkpointer?: boolean;
+  /**
+   * Webhook deliveries on a thread of their own (src/jobs/webhook-queue.ts) when jobs are started; otherwise (tests,
+   * which drive a manual clock) the webhooks queue runs in this thread with the others.
+   */
+  webhookThread?: boolean;
 };
 
 export type RunningServer = {
   url: string;
   port: number;
   deps: AppDeps;
-  runner: JobRunner;
+  runner: JobRunners;
   stop(): Promise<void>;
 };
 
@@ -51,15 +59,11 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   });
   wireListeners(deps);
   const app = createApp(deps);
-  const runner = new JobRunner({
-    db,
-    clock: deps.clock,
-    log,
-    handlers: { ...createJobHandlers(deps), ...options.extraHandlers },
-    concurrency: config.jobConcurrency,
-    write: (fn) => deps.txGrouped(() => fn()),
-    ...options.jobOptions,
-  });
+  const handlers = { ...createJobHandlers(deps), ...options.extraHandlers };
+  const runnerFor = (queue: string) =>
+    new JobRunner({ db, clock: deps.clock, log, handlers, queue, concurrency: config.jobConcurrency, write: (fn) => deps.txGrouped(() => fn()), ...options.jobOptions });
+  const webhookThread = options.webhookThread !== false && options.startJobs !== false;
+  const runner = new JobRunners(webhookThread ? [runnerFor(MAIN_QUEUE)] : [runnerFor(MAIN_QUEUE), runnerFor(WEBHOOK_QUEUE)]);
 
   const cable = realtimeFor(deps).cable;
   const server = Bun.serve({
@@ -78,6 +82,13 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   });
   cable.attach(server);
   if (options.startJobs !== false) runner.start();
+  const stopWebhookThread = webhookThread
+    ? startWebhookThread(deps, config.jobConcurrency, () => {
+        const inProcess = runnerFor(WEBHOOK_QUEUE);
+        runner.add(inProcess);
+        inProcess.start();
+      })
+    : async () => {};
   const stopSchedule = startSchedule(deps);
   const stopChannels = startChannelServices(deps);
   const url = `http://localhost:${server.port}`;
@@ -96,6 +107,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
       await stopChannels();
       cable.stop();
       await server.stop();
+      await stopWebhookThread();
       await runner.stop();
       stopCheckpointer();
       closeDatabase(db);

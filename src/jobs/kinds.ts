@@ -7,7 +7,7 @@ import { reopenSnoozed } from "../domain/conversations/commands.ts";
 import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
-import { createWebhookDeliverHandler, createWebhookFanoutHandler, WEBHOOK_DELIVER_JOB, WEBHOOK_FANOUT_JOB } from "../domain/webhooks/fanout.ts";
+import { webhookJobHandlers } from "../domain/webhooks/fanout.ts";
 import type { JobHandlers } from "./runner.ts";
 
 /** Every job kind Parley runs, and its handler. */
@@ -18,8 +18,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
     [MAIL_JOB]: (payload: { mail_id: number }, ctx) =>
       deliverMail(deps.db, deps.mailer, payload.mail_id, () => deps.clock.now(), ctx.attempt >= ctx.job.max_attempts),
     [HTTP_DELIVER_JOB]: createHttpDeliveryHandler(deps, { onAttempt: (a) => openAfterBotFailure(deps, a) }),
-    [WEBHOOK_FANOUT_JOB]: createWebhookFanoutHandler(deps),
-    [WEBHOOK_DELIVER_JOB]: createWebhookDeliverHandler(deps),
+    ...webhookJobHandlers(deps),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
     [CONTACT_IMPORT_JOB]: (payload: { import_id: number }, ctx) => runContactImport(deps, payload.import_id, { lastAttempt: ctx.attempt >= ctx.job.max_attempts }),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>

@@ -4,6 +4,8 @@ import type { Tx } from "../db/tx.ts";
 
 export type EnqueueOptions = {
   kind: string;
+  /** The runner that takes it: "main" (default) or a queue with a runner of its own (WEBHOOK_QUEUE). */
+  queue?: string;
   payload?: unknown;
   /** Delay before the first attempt. */
   delayMs?: number;
@@ -13,6 +15,8 @@ export type EnqueueOptions = {
   idempotencyKey?: string;
   maxAttempts?: number;
 };
+
+export const MAIN_QUEUE = "main";
 
 /** Wakes the in-process runners after a commit that enqueued work, so jobs start without waiting for a poll. */
 export const jobSignal = new EventTarget();
@@ -24,6 +28,7 @@ export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
   // Raw statements: webhook fan-out enqueues one job per (event, webhook) inside the request's transaction.
   const row = insertJob(tx.db).get(
     opts.kind,
+    opts.queue ?? MAIN_QUEUE,
     behind ? "blocked" : "pending",
     JSON.stringify(opts.payload ?? {}),
     tx.now + (opts.delayMs ?? 0),
@@ -32,14 +37,14 @@ export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
     opts.maxAttempts ?? 10,
     tx.now,
   );
-  tx.afterCommit(wakeRunners);
+  tx.afterCommit(() => wakeQueue(opts.queue ?? MAIN_QUEUE));
   return row?.id ?? null;
 }
 
 const insertJob = preparedFor((db) =>
-  db.$client.prepare<{ id: number }, [string, string, string, number, string | null, string | null, number, number]>(
-    `INSERT INTO jobs (kind, status, payload, run_at, ordering_key, idempotency_key, max_attempts, created_at, updated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT DO NOTHING RETURNING id`,
+  db.$client.prepare<{ id: number }, [string, string, string, string, number, string | null, string | null, number, number]>(
+    `INSERT INTO jobs (kind, queue, status, payload, run_at, ordering_key, idempotency_key, max_attempts, created_at, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT DO NOTHING RETURNING id`,
   ),
 );
 
@@ -54,6 +59,7 @@ export function hasUnfinishedJob(db: Db, orderingKey: string): boolean {
   return unfinishedWithKey(db).get(orderingKey) !== null;
 }
 
-function wakeRunners() {
-  jobSignal.dispatchEvent(new Event("enqueued"));
+/** Wakes the runner of a queue that got work (the event's type is the queue's name). */
+export function wakeQueue(queue: string): void {
+  jobSignal.dispatchEvent(new Event(queue));
 }

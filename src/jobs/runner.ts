@@ -5,7 +5,7 @@ import type { Clock } from "../lib/clock.ts";
 import { randomToken } from "../lib/ids.ts";
 import type { Log } from "../lib/log.ts";
 import { PermanentFailure, RetryLater } from "./errors.ts";
-import { jobSignal } from "./queue.ts";
+import { jobSignal, MAIN_QUEUE } from "./queue.ts";
 
 export type JobRow = {
   id: number;
@@ -26,6 +26,8 @@ export type RunnerOptions = {
   clock: Clock;
   log: Log;
   handlers: JobHandlers;
+  /** The queue this runner takes jobs from (default "main"). */
+  queue?: string;
   concurrency?: number;
   leaseMs?: number;
   pollMs?: number;
@@ -54,6 +56,7 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
  */
 export class JobRunner {
   readonly workerId = `${hostname()}:${process.pid}:${BOOT_ID}`;
+  readonly queue: string;
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -76,6 +79,7 @@ export class JobRunner {
   private again = false;
 
   constructor(private opts: RunnerOptions) {
+    this.queue = opts.queue ?? MAIN_QUEUE;
     this.concurrency = opts.concurrency ?? 4;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 1_000;
@@ -90,8 +94,8 @@ export class JobRunner {
              locked_by = ?3, updated_at = ?4
       WHERE id = (${which})
       RETURNING id, kind, payload, attempts, max_attempts, lock_token, ordering_key`;
-    this.claimExpiredStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE status = 'running' AND locked_until < ?4 ORDER BY locked_until LIMIT 1"));
-    this.claimDueStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ?4 ORDER BY run_at, id LIMIT 1"));
+    this.claimExpiredStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE queue = ?5 AND status = 'running' AND locked_until < ?4 ORDER BY locked_until LIMIT 1"));
+    this.claimDueStmt = sqlite.prepare(claim("SELECT id FROM jobs WHERE queue = ?5 AND status = 'pending' AND run_at <= ?4 ORDER BY run_at, id LIMIT 1"));
     this.promoteStmt = sqlite.prepare(`
       UPDATE jobs SET status = 'pending', updated_at = ?2
       WHERE id = (SELECT id FROM jobs WHERE ordering_key = ?1 AND status = 'blocked' ORDER BY id LIMIT 1)`);
@@ -114,7 +118,7 @@ export class JobRunner {
     if (this.running) return;
     this.running = true;
     this.recoverOrphans();
-    jobSignal.addEventListener("enqueued", this.onSignal);
+    jobSignal.addEventListener(this.queue, this.onSignal);
     this.schedulePoll();
     this.tick();
   }
@@ -122,7 +126,7 @@ export class JobRunner {
   /** Stops claiming new jobs and waits for the ones in flight (graceful shutdown). */
   async stop(): Promise<void> {
     this.running = false;
-    jobSignal.removeEventListener("enqueued", this.onSignal);
+    jobSignal.removeEventListener(this.queue, this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     // Jobs of a claim still in flight start and are waited for like the others.
@@ -137,8 +141,8 @@ export class JobRunner {
   recoverOrphans(): number {
     const [host] = this.workerId.split(":");
     const rows = this.opts.db.$client
-      .query("SELECT id, locked_by FROM jobs WHERE status = 'running' AND locked_by IS NOT NULL")
-      .all() as { id: number; locked_by: string }[];
+      .query("SELECT id, locked_by FROM jobs WHERE queue = ?1 AND status = 'running' AND locked_by IS NOT NULL")
+      .all(this.queue) as { id: number; locked_by: string }[];
     let recovered = 0;
     for (const row of rows) {
       const [h, pid, boot] = row.locked_by.split(":");
@@ -222,7 +226,7 @@ export class JobRunner {
 
   private claimArgs() {
     const now = this.opts.clock.now();
-    return [now + this.leaseMs, randomToken(16), this.workerId, now] as const;
+    return [now + this.leaseMs, randomToken(16), this.workerId, now, this.queue] as const;
   }
 
   /** One job: an expired lease or a due one (runUntilEmpty). */
@@ -281,6 +285,35 @@ export class JobRunner {
     return this.write(() => {
       if (record().changes && job.ordering_key) this.promoteStmt.run(job.ordering_key, this.opts.clock.now());
     });
+  }
+}
+
+/** The runners of several queues driven as one (tests drain them all with runUntilEmpty). */
+export class JobRunners {
+  constructor(readonly runners: JobRunner[]) {}
+
+  /** A runner started later (the webhooks queue when its thread fails). */
+  add(runner: JobRunner): void {
+    this.runners.push(runner);
+  }
+
+  start(): void {
+    for (const r of this.runners) r.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+  }
+
+  /** Until no queue has a due job: a job of one queue may enqueue into another. */
+  async runUntilEmpty(maxJobs = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      let ran = 0;
+      for (const r of this.runners) ran += await r.runUntilEmpty(maxJobs - total - ran);
+      total += ran;
+      if (ran === 0 || total >= maxJobs) return total;
+    }
   }
 }
 

@@ -43,7 +43,7 @@ export function startTestServer(env: Record<string, string> = {}, options: Start
     // Test receivers listen on 127.0.0.1 (allowed by default; PARLEY_WEBHOOK_BLOCK_PRIVATE=1 refuses it).
     ...env,
   });
-  const server = startServer(config, { checkpointer: false, ...options });
+  const server = startServer(config, { checkpointer: false, webhookThread: false, ...options });
   // PARLEY_PUBLIC_URL defaults to port 0 here; links are built from config.publicUrl, so tests that follow links
   // pass PARLEY_PUBLIC_URL explicitly or rewrite the origin.
   return {

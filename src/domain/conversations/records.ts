@@ -163,11 +163,12 @@ export class Records {
   }
 
   loadInboxes(ids: Iterable<number | null | undefined>): void {
-    const missing = uniqueMissing(ids, this.inboxCache);
-    if (!missing.length) return;
-    const rows = recordStatements(this.db).inboxes.all({ account: this.accountId, ids: JSON.stringify(missing) });
-    for (const id of missing) this.inboxCache.set(id, null);
-    for (const r of rows) this.inboxCache.set(r.inbox.id, r);
+    // Inboxes and channels change rarely (config_version): each one's row is shared across requests by the read
+    // cache, as every message and conversation payload names its inbox.
+    for (const id of uniqueMissing(ids, this.inboxCache)) {
+      const row = cachedRead(this.db, `records:inbox:${this.accountId}:${id}`, () => recordStatements(this.db).inboxes.all({ account: this.accountId, ids: JSON.stringify([id]) })[0]);
+      this.inboxCache.set(id, row);
+    }
   }
 
   contactInbox(id: number | null | undefined): ContactInboxRow | null {
@@ -202,9 +203,9 @@ export function unreadIncomingCount(db: Db, conversation: Pick<ConversationRow, 
   if (!st) {
     st = {
       since: db.$client.prepare(
-        "SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ?1 AND message_type = 0 AND created_at > ?2 ORDER BY id DESC LIMIT 10)",
+        "SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ?1 AND message_type = 0 AND created_at > ?2 LIMIT 10)",
       ),
-      all: db.$client.prepare("SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ?1 AND message_type = 0 ORDER BY id DESC LIMIT 10)"),
+      all: db.$client.prepare("SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ?1 AND message_type = 0 LIMIT 10)"),
     };
     unreadStatements.set(db, st);
   }

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { conversations, MESSAGE_TYPES, messages } from "../../db/schema/conversations.ts";
 import { isoTime } from "../../lib/clock.ts";
 import { attachmentPushData, type AttachmentRow } from "../attachments/serialize.ts";
@@ -81,12 +82,19 @@ export function messageWebhookPayload(records: Records, conversation: Conversati
  * database. publicUrl makes attachment URLs absolute. Throws NotFound when the message is gone.
  */
 export function messageWebhookData(db: Db, messageId: number, publicUrl = "") {
-  const m = db.select().from(messages).where(eq(messages.id, messageId)).get();
+  const st = webhookRows(db);
+  const m = st.message.get({ id: messageId });
   if (!m) throw new NotFound("Message");
-  const c = db.select().from(conversations).where(eq(conversations.id, m.conversation_id)).get();
+  const c = st.conversation.get({ id: m.conversation_id });
   if (!c) throw new NotFound("Conversation");
   return messageWebhookPayload(new Records(db, m.account_id, publicUrl), c, m);
 }
+
+// Prepared once: building these wide selects is most of a webhook payload's cost (one per message event).
+const webhookRows = preparedFor((db) => ({
+  message: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
+  conversation: db.select().from(conversations).where(eq(conversations.id, sql.placeholder("id"))).prepare(),
+}));
 
 /** Chatwoot sends message webhooks only for these types (Message#webhook_sendable?). */
 export function isWebhookSendable(m: Pick<MessageRow, "message_type">): boolean {

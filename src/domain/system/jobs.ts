@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { jobs } from "../../db/schema/jobs.ts";
 import type { Tx } from "../../db/tx.ts";
-import { jobSignal } from "../../jobs/queue.ts";
+import { wakeQueue } from "../../jobs/queue.ts";
 import { Forbidden, NotFound } from "../errors.ts";
 import type { UserRow } from "../users/queries.ts";
 
@@ -20,9 +20,9 @@ export function retryDeadJob(tx: Tx, user: Pick<UserRow, "type">, jobId: number)
     .update(jobs)
     .set({ status: "pending", run_at: tx.now, attempts: 0, locked_until: null, lock_token: null, locked_by: null, finished_at: null, updated_at: tx.now })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "dead")))
-    .returning({ id: jobs.id, kind: jobs.kind })
+    .returning({ id: jobs.id, kind: jobs.kind, queue: jobs.queue })
     .get();
   if (!row) throw new NotFound("Dead job");
-  tx.afterCommit(() => jobSignal.dispatchEvent(new Event("enqueued")));
-  return row;
+  tx.afterCommit(() => wakeQueue(row.queue));
+  return { id: row.id, kind: row.kind };
 }

@@ -20,12 +20,22 @@ import { insertDelivery, markDeliveryFailed, recordAttempt, webhookRow, type Att
 
 export const WEBHOOK_FANOUT_JOB = "webhook.fanout";
 export const WEBHOOK_DELIVER_JOB = "webhook.deliver";
+/** The queue of both: in the server, a thread of its own runs it (src/jobs/webhook-queue.ts). */
+export const WEBHOOK_QUEUE = "webhooks";
+
+/** What the delivery jobs need (the webhook thread has no bus, mailer or realtime). */
+export type WebhookJobDeps = Pick<AppDeps, "config" | "db" | "clock" | "log" | "txGrouped">;
+
+/** The webhooks queue's job kinds and their handlers. */
+export function webhookJobHandlers(deps: WebhookJobDeps) {
+  return { [WEBHOOK_FANOUT_JOB]: createWebhookFanoutHandler(deps), [WEBHOOK_DELIVER_JOB]: createWebhookDeliverHandler(deps) };
+}
 
 /** Stores the event once and enqueues its fan-out, in the caller's transaction. */
 export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, body: string, subject: string): void {
   const ids = JSON.stringify(hooks.map((h) => h.id));
   const row = statements(tx.db).insertEvent.get(accountId, uuid(), event, subject, body, ids, tx.now)!;
-  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, payload: { event_id: row.id }, orderingKey: `webhooks:${subject}` });
+  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: row.id }, orderingKey: `webhooks:${subject}` });
 }
 
 /** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
@@ -54,7 +64,7 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, kind: string): T {
 type Target = { hook: NonNullable<ReturnType<typeof webhookRow>>; delivery_uuid: string };
 
 /** The `webhook.fanout` handler: one event to all its webhooks. */
-export function createWebhookFanoutHandler(deps: AppDeps) {
+export function createWebhookFanoutHandler(deps: WebhookJobDeps) {
   return async (raw: unknown): Promise<void> => {
     const { event_id } = parse(fanoutPayload, raw, WEBHOOK_FANOUT_JOB);
     const st = statements(deps.db);
@@ -88,6 +98,7 @@ export function createWebhookFanoutHandler(deps: AppDeps) {
         if (id !== null && status === "pending") {
           enqueue(tx, {
             kind: WEBHOOK_DELIVER_JOB,
+            queue: WEBHOOK_QUEUE,
             payload: { delivery_id: id, offset: 1 },
             delayMs: r.retryAfterMs ?? retryDelay(1),
             orderingKey: retryKey(t.hook.id, ev.subject),
@@ -97,7 +108,7 @@ export function createWebhookFanoutHandler(deps: AppDeps) {
       });
       for (const t of held) {
         const id = insertDelivery(tx, row(t), "pending", null);
-        if (id !== null) enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, payload: { delivery_id: id }, orderingKey: retryKey(t.hook.id, ev.subject), maxAttempts: DELIVERY_MAX_ATTEMPTS });
+        if (id !== null) enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, queue: WEBHOOK_QUEUE, payload: { delivery_id: id }, orderingKey: retryKey(t.hook.id, ev.subject), maxAttempts: DELIVERY_MAX_ATTEMPTS });
       }
       for (const t of disabled) insertDelivery(tx, row(t), "failed", null, "webhook disabled");
     });
@@ -105,7 +116,7 @@ export function createWebhookFanoutHandler(deps: AppDeps) {
 }
 
 /** The `webhook.deliver` handler: one delivery (a retry, one held behind an earlier delivery, or a manual redelivery). */
-export function createWebhookDeliverHandler(deps: AppDeps) {
+export function createWebhookDeliverHandler(deps: WebhookJobDeps) {
   return async (raw: unknown, ctx: JobContext): Promise<void> => {
     const { delivery_id, offset } = parse(deliverPayload, raw, WEBHOOK_DELIVER_JOB);
     const d = statements(deps.db).delivery.get(delivery_id);
@@ -130,7 +141,7 @@ export function createWebhookDeliverHandler(deps: AppDeps) {
 /** A manual redelivery: the same body and X-Chatwoot-Delivery (receivers dedupe by it), a fresh retry schedule. */
 export function enqueueRedelivery(tx: Tx, deliveryId: number): void {
   // Its own ordering key: a manual redelivery does not wait behind (or hold up) the live stream.
-  enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, payload: { delivery_id: deliveryId }, orderingKey: `redeliver:${deliveryId}:${tx.now}`, maxAttempts: DELIVERY_MAX_ATTEMPTS });
+  enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, queue: WEBHOOK_QUEUE, payload: { delivery_id: deliveryId }, orderingKey: `redeliver:${deliveryId}:${tx.now}`, maxAttempts: DELIVERY_MAX_ATTEMPTS });
 }
 
 function statusAfter(r: PostOutcome, mayRetry: boolean): DeliveryStatus {

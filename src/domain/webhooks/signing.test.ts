@@ -49,5 +49,5 @@ describe("webhook signing", () => {
     expect(await verifyWithArticleNode(tampered, ts, sig, SECRET)).toBe(false);
     expect(await verifyWithArticlePython(bytes(BODY), "1767225601", sig, SECRET)).toBe(false);
     expect(await verifyWithArticleNode(bytes(BODY), ts, sig, "wrong-secret")).toBe(false);
-  });
+  }, 30_000); // six interpreter start-ups
 });
