@@ -286,3 +286,58 @@ describe("Telegram inbox removal", () => {
     expect(fake.webhookOf(moved)?.url).toStartWith("https://new-home.example.org/");
   });
 });
+
+describe("Telegram inbound types", () => {
+  const zoe = { id: 555100, first_name: "Zoe" };
+  const latest = async () => {
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Zoe")!;
+    return (await messagesOf(conv.id)).at(-1)!;
+  };
+  const OGG = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const PDF = new TextEncoder().encode("%PDF-1.4\n%test\n");
+
+  test("voice, document, sticker and a shared contact become attachments of the right type", async () => {
+    const voice = fake.addFile(OGG, "audio/ogg", "voice.oga");
+    await fake.deliver(token, fake.update({ message: fake.message(zoe, { voice: { file_id: voice, mime_type: "audio/ogg", duration: 2 } }) }));
+    expect((await latest()).attachments[0]).toMatchObject({ file_type: "audio", file_size: OGG.byteLength });
+
+    const doc = fake.addFile(PDF, "application/pdf", "invoice.pdf");
+    await fake.deliver(token, fake.update({ message: fake.message(zoe, { caption: "my invoice", document: { file_id: doc, file_name: "invoice.pdf", mime_type: "application/pdf" } }) }));
+    const withDoc = await latest();
+    expect(withDoc.content).toBe("my invoice");
+    expect(withDoc.attachments[0]).toMatchObject({ file_type: "file", extension: "pdf" });
+
+    const sticker = fake.addFile(PNG, "image/webp", "sticker.webp");
+    await fake.deliver(token, fake.update({ message: fake.message(zoe, { sticker: { file_id: sticker, emoji: "👍", is_animated: false, is_video: false } }) }));
+    expect((await latest()).attachments[0]).toMatchObject({ file_type: "image" });
+
+    await fake.deliver(token, fake.update({ message: fake.message(zoe, { contact: { phone_number: "+15550001111", first_name: "Bob", last_name: "Builder" } }) }));
+    const card = server.deps.db.select().from(attachments).where(eq(attachments.file_type, "contact")).all().at(-1)!;
+    expect(card).toMatchObject({ fallback_title: "+15550001111", meta: { first_name: "Bob", last_name: "Builder" } });
+  });
+
+  test("group chats, other bots and unreadable bodies are acknowledged and ignored", async () => {
+    const before = server.deps.db.select().from(messages).all().length;
+    const group = { ...fake.message(zoe, { text: "group hello" }), chat: { id: -100123, type: "supergroup", title: "Fans" } };
+    expect((await fake.deliver(token, fake.update({ message: group }))).status).toBe(200);
+    expect((await fake.deliver(token, fake.update({ message: fake.message({ id: 999, is_bot: true } as never, { text: "beep" }) }))).status).toBe(200);
+    expect((await fake.deliver(token, { update_id: "not a number", message: 42 } as never)).status).toBe(200);
+    const secret = fake.webhookOf(token)!.secret_token!;
+    const raw = await fetch(`${server.url}/webhooks/telegram/${token}`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": secret, "content-type": "application/json" }, body: "{not json" });
+    expect(raw.status).toBe(200);
+    expect(server.deps.db.select().from(messages).all().length).toBe(before);
+  });
+
+  test("a file Telegram cannot hand over right now is answered 503 (Telegram redelivers), then stored once", async () => {
+    const file = fake.addFile(PNG, "image/png", "late.png");
+    const update = fake.update({ message: fake.message(zoe, { photo: [{ file_id: file, width: 1, height: 1 }], caption: "late photo" }) });
+    fake.failNext("getFile", { error_code: 500, description: "Internal Server Error" });
+    expect((await fake.deliver(token, update)).status).toBe(503);
+    expect((await fake.deliver(token, update)).status).toBe(200);
+    expect((await fake.deliver(token, update)).status).toBe(200);
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Zoe")!;
+    const copies = (await messagesOf(conv.id)).filter((m) => m.content === "late photo");
+    expect(copies).toHaveLength(1);
+    expect(copies[0].attachments).toHaveLength(1);
+  });
+});
