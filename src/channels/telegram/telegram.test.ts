@@ -190,6 +190,25 @@ describe("Telegram outbound", () => {
     expect(call.files.photo.bytes).toEqual(PNG);
   });
 
+  test("a reply to a message threads with reply_parameters; a PDF goes out with sendDocument", async () => {
+    const finn = { id: 555006, first_name: "Finn" };
+    const asked = fake.message(finn, { text: "Which plan am I on?" });
+    await fake.deliver(token, fake.update({ message: asked }));
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Finn")!;
+    const incoming = (await messagesOf(conv.id)).find((m) => m.content === "Which plan am I on?")!;
+    await api("POST", `/conversations/${conv.id}/messages`, { content: "The Pro plan.", content_attributes: { in_reply_to: incoming.id } });
+    await server.runner.runUntilEmpty();
+    expect(fake.callsOf("sendMessage").at(-1)!.params).toMatchObject({ text: "The Pro plan.", reply_parameters: { message_id: asked.message_id } });
+
+    const form = new FormData();
+    form.append("attachments[]", new File([new TextEncoder().encode("%PDF-1.4\n")], "plan.pdf", { type: "application/pdf" }));
+    await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${conv.id}/messages`, { token: admin.token, method: "POST", body: form });
+    await server.runner.runUntilEmpty();
+    const doc = fake.callsOf("sendDocument").at(-1)!;
+    expect(doc.params.chat_id).toBe(String(finn.id));
+    expect(doc.files.document.name).toBe("plan.pdf");
+  });
+
   test("an input_select goes out as an inline keyboard; the button press comes back as the contact's answer", async () => {
     const erin = { id: 555005, first_name: "Erin" };
     await fake.deliver(token, fake.update({ message: fake.message(erin, { text: "options?" }) }));
