@@ -237,9 +237,13 @@
             origin,
           );
           while (state.queue.length) send(state.queue.shift());
-          // a widget that started from its embedded data is usable already: no need to wait for its "ready"
+          // a widget that started from its embedded data sends its colour at once; chatwoot:ready waits for its
+          // "ready", which follows the session cookie (set-auth-cookie), so the host sees both together
           state.readyEmitted = false;
-          if (m.ready) ready(m.color);
+          if (m.ready && m.color && /^#[0-9a-fA-F]{3,8}$/.test(m.color)) {
+            state.color = m.color;
+            layout();
+          }
           break;
         case "ready":
           ready(m.color);
