@@ -784,6 +784,47 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initTemplatePickers);
   else initTemplatePickers();
 
+  // The window's countdown: the server renders the time left; it ticks here, and a customer's new message reopens it.
+  var WA_WINDOW_MS = 24 * 60 * 60 * 1000;
+  var WA_CLOSED = "The 24-hour customer service window is closed: WhatsApp delivers only approved templates until the customer writes again.";
+
+  function waRemaining(ms) {
+    var minutes = Math.max(1, Math.floor(ms / 60000));
+    var h = Math.floor(minutes / 60);
+    var m = minutes % 60;
+    return h ? h + " h " + m + " min" : m + " min";
+  }
+
+  function tickWhatsappWindow(reopened) {
+    var el = document.querySelector('#wa-panel [data-testid="wa-window"]');
+    if (!el) return;
+    if (reopened) {
+      el.setAttribute("data-remaining-ms", String(WA_WINDOW_MS));
+      el.removeAttribute("data-started-at");
+    }
+    if (!el.getAttribute("data-started-at")) el.setAttribute("data-started-at", String(Date.now()));
+    var left = Number(el.getAttribute("data-remaining-ms") || 0) - (Date.now() - Number(el.getAttribute("data-started-at")));
+    var panel = el.closest(".wa-panel");
+    var open = left > 0;
+    if (panel) panel.classList.toggle("is-closed", !open);
+    var text = open ? "WhatsApp: free-form replies are possible for " + waRemaining(left) + " more (24-hour customer service window)." : WA_CLOSED;
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  setInterval(function () {
+    tickWhatsappWindow(false);
+  }, 30000);
+  document.addEventListener("htmx:after:swap", function () {
+    tickWhatsappWindow(false);
+  });
+  document.addEventListener("parley:realtime", function (event) {
+    var detail = event.detail || {};
+    var data = detail.data || {};
+    if (detail.event !== "message.created" || data.message_type !== 0 || !document.getElementById("wa-panel")) return;
+    var p = pane();
+    if (p && String(data.conversation_id) === p.getAttribute("data-conversation-id")) tickWhatsappWindow(true);
+  });
+
   document.addEventListener("submit", function (event) {
     var f = event.target;
     if (!(f instanceof HTMLFormElement) || !f.classList.contains("wa-template-form")) return;

@@ -90,7 +90,13 @@ export function WhatsappReplyPanel(props: { v: ReplyPanelView }) {
   const action = `${v.baseUrl}/whatsapp-template`;
   return (
     <section class={v.open ? "wa-panel" : "wa-panel is-closed"} id="wa-panel" aria-label="WhatsApp" data-testid="wa-panel">
-      <p class="wa-window" data-testid="wa-window" data-closes-at={v.closesAt != null ? String(v.closesAt) : ""}>
+      <p
+        class="wa-window"
+        data-testid="wa-window"
+        data-closes-at={v.closesAt != null ? String(v.closesAt) : ""}
+        data-remaining-ms={String(v.open && v.closesAt != null ? v.closesAt - v.now : 0)}
+        aria-live="polite"
+      >
         {v.open && v.closesAt != null
           ? `WhatsApp: free-form replies are possible for ${remaining(v.closesAt - v.now)} more (24-hour customer service window).`
           : "The 24-hour customer service window is closed: WhatsApp delivers only approved templates until the customer writes again."}

@@ -148,6 +148,12 @@ test("WhatsApp: set up by hand, a customer writes, the window closes, an agent s
   await page.selectOption('[data-testid="wa-template-select"]', "1");
   expect(await page.locator('[data-testid="wa-template-order_update"]').isVisible()).toBe(false);
   expect(await page.locator('[data-testid="wa-template-feedback_request"]').isVisible()).toBe(true);
+
+  // The customer writes again: the window reopens on the agent's screen without a reload (realtime).
+  await fake.deliverWebhook(`${server.url}/webhooks/whatsapp/+15550100001`, messageWebhook(target, { wa_id: "16315551181", name: "Kerry Fisher" }, { type: "text", text: { body: "Thanks, Friday works" } }));
+  await page.locator("#timeline", { hasText: "Thanks, Friday works" }).waitFor();
+  await page.locator('[data-testid="wa-window"]', { hasText: "free-form replies are possible for 23 h 59 min" }).waitFor();
+  expect(await page.locator("#wa-panel.is-closed").count()).toBe(0);
   clock.offset = 0;
 
   // The two refusals above (the rejected key, the free-text reply outside the window) are 422 answers on purpose.
