@@ -6,6 +6,7 @@ import { openSecret, sealSecret } from "../framework/secrets.ts";
 import type { ConnectContext } from "../framework/types.ts";
 import type { ChannelKind, ChannelRow } from "../registry.ts";
 import { callBot, TelegramError, type TelegramUser } from "./api.ts";
+import { fetchTelegramAvatar, TELEGRAM_AVATAR_JOB } from "./avatar.ts";
 import { checkTelegramWebhooks, disconnectTelegram, WEBHOOK_CHECK_EVERY_MS } from "./health.ts";
 import { telegramRoutes } from "./inbound.ts";
 import { sendTelegramMessage } from "./outbound.ts";
@@ -99,6 +100,7 @@ export const telegramChannel: ChannelKind<TelegramSettings> = {
   routes: (deps) => telegramRoutes(deps),
   sender: (ctx) => sendTelegramMessage(ctx),
   disconnect: (deps, channel) => disconnectTelegram(deps, channel),
+  jobs: (deps) => ({ [TELEGRAM_AVATAR_JOB]: (payload) => fetchTelegramAvatar(deps, payload) }),
   // Telegram keeps the last error it met delivering to our webhook: the inbox page shows a failing webhook.
   pollers: [{ name: "telegram-webhook-info", everyMs: WEBHOOK_CHECK_EVERY_MS, run: (deps) => checkTelegramWebhooks(deps) }],
   form: {

@@ -10,6 +10,7 @@ import { ChannelSendError } from "../framework/provider.ts";
 import { editInboundMessage, findChannelInbox, findMessageBySource, receiveInbound, type InboundAttachment, type InboundMessage } from "../framework/inbound.ts";
 import { recordConnection } from "../framework/status.ts";
 import { callBot, downloadFile, type TelegramUser } from "./api.ts";
+import { enqueueTelegramAvatar } from "./avatar.ts";
 import { tokenDigest } from "./config.ts";
 
 const user = z.object({
@@ -135,7 +136,12 @@ export async function handleTelegramUpdate(deps: AppDeps, where: InboxRecord, to
   const u = parsed.data;
   if (u.message) {
     if (u.message.chat.type !== "private" || !u.message.from || u.message.from.is_bot) return;
-    await receiveInbound(deps, where, inboundOf(deps, token, u.message, u.message.from));
+    const from = u.message.from;
+    const result = await receiveInbound(deps, where, inboundOf(deps, token, u.message, from));
+    const contact = result.contact;
+    if (!result.duplicate && contact && !contact.avatar_url) {
+      deps.tx((tx) => enqueueTelegramAvatar(tx, { account_id: contact.account_id, inbox_id: where.inbox.id, contact_id: contact.id, user_id: from.id }));
+    }
   } else if (u.edited_message) {
     const m = u.edited_message;
     if (m.chat.type !== "private" || !m.from) return;

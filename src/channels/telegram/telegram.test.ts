@@ -360,3 +360,27 @@ describe("Telegram inbound types", () => {
     expect(copies[0].attachments).toHaveLength(1);
   });
 });
+
+describe("Telegram contact avatars", () => {
+  test("a new contact gets their Telegram profile photo as avatar, fetched once in the background", async () => {
+    const yara = { id: 555200, first_name: "Yara" };
+    fake.setProfilePhoto(yara.id, PNG, "image/png");
+    await fake.deliver(token, fake.update({ message: fake.message(yara, { text: "hello" }) }));
+    await fake.deliver(token, fake.update({ message: fake.message(yara, { text: "again" }) }));
+    await server.runner.runUntilEmpty();
+    expect(fake.callsOf("getUserProfilePhotos").filter((c) => Number(c.params.user_id) === yara.id)).toHaveLength(1);
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Yara")!;
+    const contactId = (await messagesOf(conv.id))[0].sender.id;
+    const contact = (await api("GET", `/contacts/${contactId}`)).body.payload;
+    expect(contact.avatar_url ?? contact.thumbnail).toMatch(/^https:\/\/parley\.example\.com\/.+\.png$/);
+    const local = new URL(contact.avatar_url ?? contact.thumbnail).pathname;
+    expect(new Uint8Array(await (await fetch(server.url + local)).arrayBuffer())).toEqual(PNG);
+
+    // Without a profile photo nothing changes.
+    await fake.deliver(token, fake.update({ message: fake.message({ id: 555201, first_name: "Xena" }, { text: "hi" }) }));
+    await server.runner.runUntilEmpty();
+    const xena = (await conversationsOf()).find((c) => c.meta.sender.name === "Xena")!;
+    const xenaId = (await messagesOf(xena.id))[0].sender.id;
+    expect((await api("GET", `/contacts/${xenaId}`)).body.payload.avatar_url ?? null).toBeFalsy();
+  });
+});

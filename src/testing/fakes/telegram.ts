@@ -27,6 +27,7 @@ export class FakeTelegram {
   private readonly files = new Map<string, { path: string; bytes: Uint8Array; mime: string; name: string }>();
   private readonly failures = new Map<string, ScriptedFailure>();
   private readonly blocked = new Set<number>();
+  private readonly profilePhotos = new Map<number, string>();
   private nextMessageId = 1000;
   private nextUpdateId = 1;
   private server: ReturnType<typeof Bun.serve> | null = null;
@@ -66,6 +67,11 @@ export class FakeTelegram {
   setWebhookUrl(token: string, url: string): void {
     const hook = this.webhooks.get(token);
     if (hook) hook.url = url;
+  }
+
+  /** A user's profile photo (getUserProfilePhotos answers it, the file downloads like any other). */
+  setProfilePhoto(userId: number, bytes: Uint8Array, mime = "image/jpeg"): void {
+    this.profilePhotos.set(userId, this.addFile(bytes, mime, "photo.jpg"));
   }
 
   /** The bot was revoked in @BotFather: every call with its token answers 401. */
@@ -211,6 +217,12 @@ export class FakeTelegram {
       }
       case "answerCallbackQuery":
         return ok(true);
+      case "getUserProfilePhotos": {
+        const fileId = this.profilePhotos.get(Number(params.user_id));
+        if (!fileId) return ok({ total_count: 0, photos: [] });
+        const size = this.files.get(fileId)!.bytes.byteLength;
+        return ok({ total_count: 1, photos: [[{ file_id: fileId, file_unique_id: `U${fileId}`, width: 160, height: 160, file_size: size }]] });
+      }
       case "getFile": {
         const f = this.files.get(String(params.file_id ?? ""));
         if (!f) return fail(400, "Bad Request: invalid file_id");
