@@ -54,7 +54,7 @@ export function whatsappRoutes(deps: AppDeps): Hono<AppEnv> {
       }
       const key = orderingKey(body);
       deps.tx((tx) =>
-        enqueue(tx, { kind: WEBHOOK_JOB, payload: { identifier: where.channel.identifier, body }, orderingKey: `${WEBHOOK_JOB}:${where.channel.id}:${key}`, maxAttempts: 10 }),
+        enqueue(tx, { kind: WEBHOOK_JOB, payload: { identifier: where.channel.identifier, body, verified: !!secret }, orderingKey: `${WEBHOOK_JOB}:${where.channel.id}:${key}`, maxAttempts: 10 }),
       );
       return c.json({ status: "ok" });
     });
@@ -121,9 +121,11 @@ function toInbound(deps: AppDeps, apiKey: string, m: InboundMessage): FrameworkI
 
 /** The whatsapp.webhook job: every event of one verified webhook body. Safe to run again (dedup by wamid, receipts only move forward). */
 export function webhookJobHandler(deps: AppDeps): JobHandler {
-  return async (payload: { identifier: string; body: unknown }) => {
+  return async (payload: { identifier: string; body: unknown; verified?: boolean }) => {
     const where = findChannelInbox(deps.db, CHANNEL_TYPE, payload.identifier);
     if (!where) return;
+    // A verified webhook shows the connection works (written only when the status changes).
+    if (payload.verified && where.channel.connection_status !== "connected") deps.tx((tx) => recordConnection(tx, where.channel.id, "connected"));
     const { events, skipped } = parseWebhook(payload.body);
     if (skipped) deps.log.warn("whatsapp webhook: malformed entries skipped", { channel_id: where.channel.id, skipped });
     const creds = credentials(deps, where.channel);

@@ -44,6 +44,7 @@ export async function sendWhatsappMessage(ctx: SendContext): Promise<SendResult>
     const bodies = outboundBodies(to, message, media, ctx.replyTo?.source_id ?? null);
     const ids: string[] = [];
     for (const body of bodies) ids.push(await graph.sendMessage(phoneNumberId, body));
+    if (ctx.channel.connection_status !== "connected") deps.tx((tx) => recordConnection(tx, ctx.channel.id, "connected"));
     return { source_id: ids[0] ?? null, ...(ids.length > 1 ? { content_attributes: { whatsapp_message_ids: ids } } : {}) };
   } catch (err) {
     throw sendError(ctx, err);

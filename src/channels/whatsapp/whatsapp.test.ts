@@ -329,6 +329,16 @@ describe("outbound", () => {
     expect(m.source_id).toBeNull();
   });
 
+  test("an expired token fails the message and marks the inbox for reauthorization until a send works again", async () => {
+    fake.failNextSend({ message: "Error validating access token: Session has expired on Tuesday.", type: "OAuthException", code: 190, error_subcode: 463 }, 401);
+    const id = (await (await send({ content: "token test" })).json()).id;
+    const m = await poll("failed", async () => ((await messageNow(id))?.status === "failed" ? messageNow(id) : null));
+    expect(m.content_attributes.external_error).toBe("(#190) Error validating access token: Session has expired on Tuesday.");
+    expect((await (await api(`/inboxes/${inboxId}`)).json()).reauthorization_required).toBe(true);
+    await sourceOf((await (await send({ content: "works again" })).json()).id);
+    await poll("reconnected", async () => (await (await api(`/inboxes/${inboxId}`)).json()).reauthorization_required === false);
+  });
+
   test("outside the 24-hour window only templates can be sent (422 naming template_params)", async () => {
     clock.offset = 25 * 3600_000;
     try {
