@@ -65,6 +65,16 @@ describe("Add inbox → Telegram", () => {
     expect((await fake.deliver(token, update)).status).toBe(200);
     html = (await owner.page(location.replace("?created=1", ""))).html;
     expect(html).toMatch(/data-testid="channel-status">Connected/);
+    expect((await owner.page(`${accountPath}/settings/inboxes`)).html).not.toContain('data-testid="inbox-connection"');
+
+    // Telegram reports failed deliveries: the inbox page shows the error, the list flags the inbox.
+    fake.webhookFailed(token, "Connection refused");
+    const { checkTelegramWebhooks } = await import("../../channels/telegram/health.ts");
+    await checkTelegramWebhooks(server.deps);
+    html = decode((await owner.page(location.replace("?created=1", ""))).html);
+    expect(html).toMatch(/data-testid="channel-status">Failing/);
+    expect(html).toContain("Telegram cannot deliver updates to Parley: Connection refused");
+    expect((await owner.page(`${accountPath}/settings/inboxes`)).html).toMatch(/Telegram <span class="badge badge-danger" data-testid="inbox-connection">Failing<\/span>/);
   });
 
   test("agents cannot reach the channel setup pages", async () => {

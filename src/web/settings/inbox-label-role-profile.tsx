@@ -20,7 +20,7 @@ import { Forbidden, NotFound, Validation } from "../../domain/errors.ts";
 import { addInboxMembers, removeInboxMembers } from "../../domain/inbox-members/commands.ts";
 import { listInboxMembers } from "../../domain/inbox-members/queries.ts";
 import { createInbox, deleteInbox, updateInbox, type InboxInput } from "../../domain/inboxes/commands.ts";
-import { getVisibleInbox, type InboxWithChannel } from "../../domain/inboxes/queries.ts";
+import { getVisibleInbox, listInboxes, type InboxWithChannel } from "../../domain/inboxes/queries.ts";
 import { createLabel, deleteLabel, updateLabel } from "../../domain/labels/commands.ts";
 import { getLabel, listLabels, type LabelRow } from "../../domain/labels/queries.ts";
 import { getNotificationSettings, updateNotificationSettings } from "../../domain/notifications/settings.ts";
@@ -39,6 +39,7 @@ import {
   InboxSettingsPage,
   NewInboxPage,
   builtInChannels,
+  connectionProblem,
   channelLabel,
   inboxTabs,
   type Collaborator,
@@ -330,7 +331,15 @@ function kindPagesFor(deps: AppDeps): Hono<AppEnv> {
 
 function inboxListPage(c: WebContext) {
   const db = c.var.deps.db;
-  const rows = inboxesWithBots(db, accountId(c)).map((i) => ({ id: i.id, name: i.name, channel: channelLabel(i.channel_type), botId: i.bot_id }));
+  // A channel whose provider connection is failing says so in the list (the inbox page has the details).
+  const trouble = new Map(listInboxes(db, scopeOf(c)).map((r) => [r.inbox.id, r.channel.connection_status]));
+  const rows = inboxesWithBots(db, accountId(c)).map((i) => ({
+    id: i.id,
+    name: i.name,
+    channel: channelLabel(i.channel_type),
+    botId: i.bot_id,
+    connection: connectionProblem(trouble.get(i.id) ?? null),
+  }));
   const bots = listAgentBotsForAccount(db, accountId(c)).map((b) => ({ id: b.id, name: b.name }));
   const notice = INBOX_NOTICES[c.req.query("saved") ?? ""];
   return render(c, <InboxesPage shell={shellOf(c, "settings", "Inboxes")} access={access(c)} inboxes={rows} bots={bots} notice={notice} />);

@@ -61,6 +61,11 @@ export function inboxTabs(channelType: string): { key: InboxTab; label: string }
   return [...BASE_TABS, ...(CHANNEL_TABS[channelType] ?? []), { key: "bot", label: "Bot" }];
 }
 
+/** The list's warning for a channel whose provider connection fails (nothing while it works or was never checked). */
+export function connectionProblem(status: string | null): string | null {
+  return status === "error" ? "Failing" : status === "reauthorization_required" ? "Token expired" : null;
+}
+
 /** Readable names of Chatwoot's channel classes. */
 export function channelLabel(channelType: string): string {
   const names: Record<string, string> = {

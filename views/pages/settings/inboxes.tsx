@@ -5,7 +5,7 @@ import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
 import type { Notice } from "../../components/form.tsx";
 
-export type InboxBotRow = { id: number; name: string; channel: string; botId: number | null };
+export type InboxBotRow = { id: number; name: string; channel: string; botId: number | null; connection?: string | null };
 export type BotChoice = { id: number; name: string };
 
 /** One inbox's "Bot configuration" row; also the htmx fragment swapped in after saving. */
@@ -17,7 +17,17 @@ export function InboxBotRowView(props: { accountId: number; csrf: string; inbox:
       <td class="cell-strong">
         <a href={accountPath(props.accountId, `settings/inboxes/${inbox.id}`)}>{inbox.name}</a>
       </td>
-      <td class="muted">{inbox.channel}</td>
+      <td class="muted">
+        {inbox.channel}
+        {inbox.connection ? (
+          <>
+            {" "}
+            <span class="badge badge-danger" data-testid="inbox-connection">
+              {inbox.connection}
+            </span>
+          </>
+        ) : null}
+      </td>
       <td>
         <form method="post" action={action} class="row-form" hx-post={action} hx-target={`#inbox-${inbox.id}`} hx-swap="outerHTML">
           <CsrfField token={props.csrf} />
