@@ -11,3 +11,4 @@ export * from "./notifications.ts";
 export * from "./teams.ts";
 export * from "./webhooks.ts";
 export * from "./workspace.ts";
+export * from "./custom-attributes.ts";
