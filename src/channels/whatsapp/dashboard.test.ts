@@ -129,6 +129,24 @@ describe("Embedded Signup", () => {
     await poll("the message", () => server.deps.db.$client.query("SELECT id FROM messages WHERE source_id = ?1").get(wamid));
   });
 
+  test("signing up the same number again (SDK session info: waba_id, phone_number_id) re-authorizes the inbox with the new token", async () => {
+    fake.addBusiness({ ...business, token: "EAAG-renewed-token" });
+    const start = await web.get(`${accountPath}/settings/inboxes/channels/whatsapp/signup`);
+    const again = new URL(start.headers.get("location")!).searchParams.get("state")!;
+    fake.issueCode("code-456", "EAAG-renewed-token");
+    const debugCalls = fake.requests.filter((r) => r.path.startsWith("/v22.0/debug_token")).length;
+    const q = new URLSearchParams({ code: "code-456", state: again, waba_id: business.wabaId, phone_number_id: business.phone.id });
+    const res = await web.get(`${accountPath}/settings/inboxes/channels/whatsapp/callback?${q}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(inboxPath);
+    expect(fake.requests.filter((r) => r.path.startsWith("/v22.0/debug_token")).length).toBe(debugCalls);
+    expect(server.deps.db.$client.query("SELECT count(*) AS n FROM channels WHERE channel_type = 'Channel::Whatsapp'").get()).toEqual({ n: 1 });
+    // The next template sync uses the new token.
+    const { html } = await web.page(inboxPath);
+    await web.post(/action="([^"]+\/sync_templates)"/.exec(html)![1]);
+    expect(fake.requests.filter((r) => r.path.includes("/message_templates")).at(-1)!.headers.authorization).toBe("Bearer EAAG-renewed-token");
+  });
+
   test("Sync templates fetches the WABA's templates again", async () => {
     templates.push({ name: "survey", language: "en_US", components: [{ type: "BODY", text: "How did we do?" }] });
     const { html } = await web.page(inboxPath);
