@@ -16,7 +16,7 @@ export type ChannelRow = typeof channels.$inferSelect;
  * and `secret` (e.g. the secret token it registered with the provider) itself.
  */
 export type ChannelColumns = Pick<ChannelRow, "webhook_url" | "hmac_mandatory" | "additional_attributes" | "config"> &
-  Partial<Pick<ChannelRow, "identifier" | "secret">>;
+  Partial<Pick<ChannelRow, "identifier" | "secret" | "connection_status" | "connection_error">>;
 
 /**
  * What a channel type contributes to inboxes. Adding a channel (web widget, WhatsApp, email, Telegram) is a

@@ -79,6 +79,11 @@ export type ChannelForm = {
   /** Numbered setup steps shown above the form (plain text). */
   steps?: string[];
   fields: ChannelFormField[];
+  /**
+   * Fields the inbox page offers to change later (new credentials after a token expired), by name. They are sent as a
+   * PATCH of the channel settings (blank ones left out), through `connect` with `current` set.
+   */
+  updateFields?: string[];
   /** Shown instead of the form when the kind cannot be set up on this server (e.g. a missing environment setting). */
   unavailable?(deps: AppDeps): string | null;
   /**

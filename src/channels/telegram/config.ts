@@ -89,7 +89,14 @@ export const telegramChannel: ChannelKind<TelegramSettings> = {
   }),
   columnsForUpdate: (current, s) =>
     s.bot_token
-      ? { config: { ...current.config, bot_token: s.bot_token, bot_name: s.bot_name }, identifier: s.token_digest, secret: s.webhook_secret }
+      ? {
+          config: { ...current.config, bot_token: s.bot_token, bot_name: s.bot_name },
+          identifier: s.token_digest,
+          secret: s.webhook_secret,
+          // A new token starts over: connected again with the next update or webhook check.
+          connection_status: null,
+          connection_error: null,
+        }
       : {},
   // Chatwoot's inbox jbuilder: bot_name for Telegram inboxes; the token is never shown.
   inboxFields: (channel) => ({ bot_name: channel.config.bot_name ?? null }),
@@ -113,6 +120,7 @@ export const telegramChannel: ChannelKind<TelegramSettings> = {
       "Parley checks the token with Telegram and registers its webhook; messages to the bot arrive in this inbox.",
     ],
     fields: [{ name: "bot_token", label: "Bot token", type: "password", required: true, placeholder: "123456789:AAE…", help: "Stored encrypted; never shown again." }],
+    updateFields: ["bot_token"],
   },
   details: (channel) => [
     { label: "Bot", value: channel.config.bot_name ? `@${String(channel.config.bot_name)}` : "(unknown)" },

@@ -77,6 +77,37 @@ describe("Add inbox → Telegram", () => {
     expect((await owner.page(`${accountPath}/settings/inboxes`)).html).toMatch(/Telegram <span class="badge badge-danger" data-testid="inbox-connection">Failing<\/span>/);
   });
 
+  test("a revoked token: the inbox page opens the connection form; a new token reconnects the inbox", async () => {
+    const { token } = fake.addBot("expiring_bot");
+    await owner.page(`${accountPath}/settings/inboxes/new/telegram`);
+    const created = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Expiring", bot_token: token });
+    const page = created.headers.get("location")!.replace("?created=1", "");
+    fake.revoke(token);
+    const { checkTelegramWebhooks } = await import("../../channels/telegram/health.ts");
+    await checkTelegramWebhooks(server.deps);
+    let html = decode((await owner.page(page)).html);
+    expect(html).toMatch(/data-testid="channel-status">Token expired/);
+    expect(html).toMatch(/<details class="channel-update" open="" data-testid="channel-update">|<details class="channel-update" open data-testid="channel-update">/);
+
+    const blank = await owner.post(`${page}/channel`, { bot_token: "" });
+    expect(blank.status).toBe(422);
+    expect(decode(await blank.text())).toMatch(/id="f-bot_token-error">Can't be blank/);
+    const refused = await owner.post(`${page}/channel`, { bot_token: token });
+    expect(refused.status).toBe(422);
+    expect(decode(await refused.text())).toMatch(/id="f-bot_token-error">[^<]*refused by Telegram: Unauthorized/);
+
+    const fresh = fake.addBot("renewed_bot").token;
+    const ok = await owner.post(`${page}/channel`, { bot_token: fresh });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toEndWith("?saved=channel");
+    html = decode((await owner.page(ok.headers.get("location")!)).html);
+    expect(html).toContain("Connection updated");
+    expect(html).toContain("@renewed_bot");
+    expect(html).toMatch(/data-testid="channel-status">Waiting for the first message/);
+    expect(html).not.toContain(fresh);
+    expect(fake.webhookOf(fresh)!.url).toEndWith(`/webhooks/telegram/${fresh}`);
+  });
+
   test("agents cannot reach the channel setup pages", async () => {
     const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
     const accountId = Number(accountPath.split("/").pop());

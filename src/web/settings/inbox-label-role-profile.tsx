@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppDeps, AppEnv } from "../../deps.ts";
-import { channelDashboardRoutes, disconnectChannel, prepareChannelCreate } from "../../channels/framework/setup.ts";
+import { channelDashboardRoutes, disconnectChannel, prepareChannelCreate, prepareChannelUpdate } from "../../channels/framework/setup.ts";
 import { channelKindOf, channelKinds, type ChannelKind } from "../../channels/registry.ts";
 import { optionalHttpUrl } from "../../channels/url.ts";
 import { NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
@@ -97,6 +97,7 @@ function tooLong(field: string, value: string, max: number) {
 
 const INBOX_NOTICES: Record<string, Notice> = {
   saved: { kind: "success", title: "Inbox saved" },
+  channel: { kind: "success", title: "Connection updated", text: "The provider accepted the new settings." },
   deleted: { kind: "success", title: "Inbox deleted", text: "Its conversations were deleted with it; contacts stay." },
 };
 
@@ -212,7 +213,12 @@ function collaborators(c: WebContext, scope: AccountScope, inboxId: number) {
   return { members, candidates };
 }
 
-function inboxSettingsPage(c: WebContext, row: InboxWithChannel, status: 200 | 422, extra: { values?: InboxSettingsValues; errors?: FieldErrors } = {}) {
+function inboxSettingsPage(
+  c: WebContext,
+  row: InboxWithChannel,
+  status: 200 | 422,
+  extra: { values?: InboxSettingsValues; errors?: FieldErrors; channelErrors?: FieldErrors } = {},
+) {
   const page = (
     <InboxSettingsPage
       shell={shellOf(c, "settings", `${row.inbox.name} · Inbox`)}
@@ -222,7 +228,7 @@ function inboxSettingsPage(c: WebContext, row: InboxWithChannel, status: 200 | 4
       errors={extra.errors}
       notice={INBOX_NOTICES[c.req.query("saved") ?? ""]}
       created={c.req.query("created") === "1"}
-      channel={channelCard(c, row)}
+      channel={channelCard(c, row, extra.channelErrors)}
     />
   );
   return render(c, page, status);
@@ -291,7 +297,7 @@ function newChannelPage(c: WebContext, kind: ChannelKind<unknown>, status: 200 |
 }
 
 /** The inbox page's Channel card for kinds of the registry beyond API and website. */
-function channelCard(c: WebContext, row: InboxWithChannel): ChannelCardView | undefined {
+function channelCard(c: WebContext, row: InboxWithChannel, updateErrors?: FieldErrors): ChannelCardView | undefined {
   const kind = channelKindOf(row.channel.channel_type);
   if (!kind || kind.param === "api" || kind.param === "web_widget") return undefined;
   return {
@@ -301,7 +307,15 @@ function channelCard(c: WebContext, row: InboxWithChannel): ChannelCardView | un
     checkedAt: row.channel.connection_checked_at,
     details: kind.details?.(row.channel, { publicUrl: c.var.deps.config.publicUrl, accountId: accountId(c) }) ?? [],
     csrfToken: c.get("csrfToken") ?? "",
+    update: updatableFields(kind).length
+      ? { action: settingsPath(c, `inboxes/${row.inbox.id}/channel`), fields: updatableFields(kind), errors: updateErrors }
+      : undefined,
   };
+}
+
+function updatableFields(kind: ChannelKind<unknown>) {
+  const names = new Set(kind.form?.updateFields ?? []);
+  return (kind.form?.fields ?? []).filter((f) => names.has(f.name));
 }
 
 /**
@@ -406,6 +420,26 @@ const inboxRoutes = new Hono<AppEnv>()
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;
       return inboxSettingsPage(c, row, 422, { values, errors: inboxErrors(errors) });
+    }
+  })
+  // The channel card's "Change the connection" form: the kind's updatable fields as a PATCH of its settings.
+  .post("/inboxes/:inboxId/channel", async (c) => {
+    const scope = adminScope(c, "inboxes");
+    const row = getVisibleInbox(c.var.deps.db, scope, idOf(c.req.param("inboxId"), "Inbox"));
+    const kind = channelKindOf(row.channel.channel_type);
+    const fields = kind ? updatableFields(kind) : [];
+    if (!kind || !fields.length) throw new NotFound("Page");
+    const { settings } = channelSettingsOf({ ...kind, form: { ...kind.form!, fields } }, await readBody(c));
+    const { type: _type, ...changes } = settings;
+    try {
+      if (!Object.keys(changes).length) throw Validation.field(`channel.${fields[0].name}`, "can't be blank");
+      const prepared = await prepareChannelUpdate(c.var.deps, scope, row.inbox.id, changes);
+      c.var.deps.tx((tx) => updateInbox(tx, scope, row.inbox.id, { channel: changes }, prepared));
+      return c.redirect(`${settingsPath(c, `inboxes/${row.inbox.id}`)}?saved=channel`, 303);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return inboxSettingsPage(c, row, 422, { channelErrors: inboxErrors(errors) });
     }
   })
   .post("/inboxes/:inboxId/delete", async (c) => {

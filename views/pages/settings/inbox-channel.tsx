@@ -214,6 +214,8 @@ export type ChannelCardView = {
   details: { label: string; value: string; help?: string; action?: { label: string; href: string } }[];
   /** For detail actions (POST forms). */
   csrfToken?: string;
+  /** The kind's fields that can be changed here (new credentials), posted to `action`. */
+  update?: { action: string; fields: ChannelFieldView[]; errors?: FieldErrors };
 };
 
 const STATUS: Record<string, { text: string; badge: string }> = {
@@ -272,6 +274,22 @@ export function ChannelCard(props: { channel: ChannelCardView; created?: boolean
             </>
           ) : null}
         </dl>
+        {ch.update ? (
+          <details class="channel-update" open={ch.status === "reauthorization_required" || !!ch.update.errors} data-testid="channel-update">
+            <summary>Change the connection</summary>
+            <form method="post" action={ch.update.action} class="stack" novalidate id="channel-update-form">
+              <CsrfField token={ch.csrfToken ?? ""} />
+              {ch.update.fields.map((f) => (
+                <ChannelField field={{ ...f, required: false }} value={undefined} errors={ch.update!.errors} />
+              ))}
+              <div class="form-actions">
+                <button type="submit" class="btn btn-secondary">
+                  Save and reconnect
+                </button>
+              </div>
+            </form>
+          </details>
+        ) : null}
       </div>
     </section>
   );
