@@ -15,6 +15,7 @@ import m12 from "../../migrations/0012_channel_connection.sql" with { type: "tex
 import m13 from "../../migrations/0013_job_queues.sql" with { type: "text" };
 import m14 from "../../migrations/0014_unread_index.sql" with { type: "text" };
 import m15 from "../../migrations/0015_custom_attributes_filters.sql" with { type: "text" };
+import m16 from "../../migrations/0016_macros_automation_rules.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -33,4 +34,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0013_job_queues", sql: m13 },
   { name: "0014_unread_index", sql: m14 },
   { name: "0015_custom_attributes_filters", sql: m15 },
+  { name: "0016_macros_automation_rules", sql: m16 },
 ];

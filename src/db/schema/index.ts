@@ -12,3 +12,4 @@ export * from "./teams.ts";
 export * from "./webhooks.ts";
 export * from "./workspace.ts";
 export * from "./custom-attributes.ts";
+export * from "./automation.ts";
