@@ -8,6 +8,7 @@ import { closedPort, startSmtpSink, type ReceivedMail, type SmtpSink } from "../
 import { startDovecot, type Dovecot } from "../../testing/fakes/dovecot.ts";
 import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
 import { simpleParser } from "mailparser";
+import { emailServicesOf } from "./config.ts";
 
 const MAILBOX = { login: "support@acme.test", password: "imap-Secret-42" };
 const INBOUND_DOMAIN = "inbound.parley.test";
@@ -184,6 +185,8 @@ describe("IMAP inbound, threading and replies", () => {
   test("a new mail (IMAP APPEND) opens a conversation: contact from From, subject kept, HTML sanitized, attachment stored", async () => {
     // The watcher is in IDLE once the inbox exists.
     await waitFor("the IMAP watcher", () => (server.deps.db.$client.query("SELECT connection_status AS s FROM channels WHERE id = ?1").get((imapInbox as any).channel_id) as { s: string | null })?.s === "connected");
+    // dovecot announces IDLE: the watcher waits in IDLE (polling is every 30 s here, longer than any wait below).
+    expect(emailServicesOf(server.deps)?.imap.watcher(imapInbox.id)?.idle).toBe(true);
     firstMessageId = `first-${crypto.randomUUID()}@customer.test`;
     await append(
       mime([
@@ -399,5 +402,35 @@ describe("conversation continuity by email (website inbox)", () => {
     const answer = await waitFor("the email answer in the widget conversation", async () => (await messagesOf(displayId)).find((m) => m.content === "Tomorrow works."));
     expect(answer.message_type).toBe(0);
     expect(answer.content_type).toBe("incoming_email");
+  }, 30_000);
+});
+
+describe("an IMAP server without IDLE", () => {
+  test("is polled every PARLEY_IMAP_POLL_SECONDS", async () => {
+    const mailbox = { login: "poll@acme.test", password: "poll-Secret-9" };
+    const plain = await startDovecot([mailbox], { idle: false });
+    const polled = startTestServer({ PARLEY_IMAP_POLL_SECONDS: "0.3" });
+    try {
+      const owner = await createAdmin(polled);
+      const created = await polled.api(`/api/v1/accounts/${owner.account.id}/inboxes`, {
+        token: owner.token,
+        method: "POST",
+        json: { name: "Polled", channel: { type: "email", email: mailbox.login, imap_enabled: true, imap_address: "127.0.0.1", imap_port: plain.port, imap_login: mailbox.login, imap_password: mailbox.password, imap_enable_ssl: false } },
+      });
+      expect(created.status).toBe(200);
+      const inbox = await created.json();
+      const watcher = await waitFor("the watcher", () => emailServicesOf(polled.deps)?.imap.watcher(inbox.id));
+      await waitFor("the IMAP connection", () => (polled.deps.db.$client.query("SELECT connection_status AS s FROM channels WHERE id = ?1").get(inbox.channel_id) as { s: string | null })?.s === "connected");
+      expect(watcher.idle).toBe(false);
+      const client = new ImapFlow({ host: plain.host, port: plain.port, secure: false, auth: { user: mailbox.login, pass: mailbox.password }, logger: false });
+      await client.connect();
+      expect(client.capabilities.has("IDLE")).toBe(false);
+      await client.append("INBOX", mime(["From: Paul <paul@customer.test>", `To: ${mailbox.login}`, "Subject: Polled", "Message-ID: <polled-1@customer.test>", "", "Found by polling.", ""]));
+      await client.logout();
+      await waitFor("the polled mail", () => polled.deps.db.$client.query("SELECT id FROM messages WHERE content = 'Found by polling.'").get());
+    } finally {
+      await polled.close();
+      await plain.stop();
+    }
   }, 30_000);
 });

@@ -62,6 +62,7 @@ export function htmlToText(html: string): string {
     .replace(/<li[^>]*>/gi, "- ");
   const text = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: SANITIZE.nonTextTags });
   return decodeEntities(text)
+    .replace(/\u00a0/g, " ")
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();

@@ -52,11 +52,11 @@ function chownTree(path: string, uid: number, gid: number) {
 }
 
 /**
- * Starts dovecot with the given users (each gets an empty INBOX). As root, dovecot's own unprivileged users
+ * Starts dovecot with the given users (each gets an empty INBOX); `idle: false` leaves IDLE out of its capabilities. As root, dovecot's own unprivileged users
  * (dovenull for logins, dovecot for everything else and for the mail files) do the work, as the package sets up;
  * as another user, that user runs every process.
  */
-export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
+export async function startDovecot(users: DovecotUser[], options: { idle?: boolean } = {}): Promise<Dovecot> {
   ensureDovecot();
   const dir = mkdtempSync(join(tmpdir(), "parley-dovecot-"));
   chmodSync(dir, 0o755);
@@ -87,7 +87,7 @@ mail_uid = ${internal.uid}
 mail_gid = ${internal.gid}
 protocol imap {
   imap_idle_notify_interval = 1 secs
-}
+${options.idle === false ? "  # A server without IDLE (RFC 2177): clients must poll.\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE UIDPLUS\n" : ""}}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
