@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../../deps.ts";
 import { safeEqual } from "../../lib/crypto.ts";
+import { DomainError } from "../../domain/errors.ts";
 import { enqueue } from "../../jobs/queue.ts";
 import type { JobHandler } from "../../jobs/runner.ts";
 import { findChannelInbox, receiveInbound, type InboundAttachment, type InboundMessage as FrameworkInbound } from "../framework/inbound.ts";
@@ -140,7 +141,13 @@ export function webhookJobHandler(deps: AppDeps): JobHandler {
       }
       // An emptied reaction is the customer taking theirs back: nothing to add.
       if (e.type === "reaction" && !e.content) continue;
-      await receiveInbound(deps, where, toInbound(deps, creds.apiKey, e));
+      try {
+        await receiveInbound(deps, where, toInbound(deps, creds.apiKey, e));
+      } catch (err) {
+        // A message Parley refuses for good (e.g. longer than it stores) must not hold back the rest or be retried.
+        if (!(err instanceof DomainError)) throw err;
+        deps.log.warn("whatsapp message refused", { channel_id: where.channel.id, wamid: e.wamid, error: err.message });
+      }
     }
   };
 }

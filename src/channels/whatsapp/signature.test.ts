@@ -24,7 +24,7 @@ beforeAll(async () => {
   fake = startFakeGraph();
   fake.addBusiness(signed);
   fake.addBusiness(unsigned);
-  server = startTestServer({ PARLEY_WHATSAPP_API_URL: fake.url });
+  server = startTestServer({ PARLEY_WHATSAPP_API_URL: fake.url, PARLEY_MAX_UPLOAD_BYTES: "4096" });
   admin = await createAdmin(server);
   for (const [b, appSecret] of [[signed, INBOX_SECRET], [unsigned, undefined]] as const) {
     const res = await server.api(`/api/v1/accounts/${admin.account.id}/inboxes`, {
@@ -76,4 +76,21 @@ test("a payload for another phone number id than the inbox's is ignored; an unkn
   expect(await stored(next)).toBe(true);
   expect(server.deps.db.$client.query("SELECT 1 FROM messages WHERE source_id = ?1").get(wamid)).toBeNull();
   expect((await fake.deliverWebhook(`${server.url}/webhooks/whatsapp/15550209999`, payload(unsigned, inboundWamid()))).status).toBe(404);
+});
+
+test("media Meta serves but Parley cannot keep (over PARLEY_MAX_UPLOAD_BYTES) leaves the message without the file, saying why", async () => {
+  const big = fake.addMedia(new Uint8Array(10_000).fill(7), "video/mp4");
+  const wamid = inboundWamid();
+  const body = messageWebhook(
+    { wabaId: unsigned.wabaId, phoneNumberId: unsigned.phone.id, displayPhoneNumber: unsigned.phone.display_phone_number },
+    { wa_id: "15557770001", name: "Vic" },
+    { type: "video", video: { id: big, mime_type: "video/mp4", caption: "my unboxing" } },
+    { id: wamid },
+  );
+  expect((await fake.deliverWebhook(`${server.url}/webhooks/whatsapp/15550200002`, body, { secret: null })).status).toBe(200);
+  expect(await stored(wamid)).toBe(true);
+  const row = server.deps.db.$client.query("SELECT id, content, content_attributes FROM messages WHERE source_id = ?1").get(wamid) as { id: number; content: string; content_attributes: string };
+  expect(row.content).toBe("my unboxing");
+  expect(JSON.parse(row.content_attributes).media_error).toBe("media is larger than 4096 bytes");
+  expect(server.deps.db.$client.query("SELECT count(*) AS n FROM attachments WHERE message_id = ?1").get(row.id)).toEqual({ n: 0 });
 });
