@@ -2,7 +2,7 @@
 // config, smtp-server as the inbox's SMTP server and the app's mailer, and Parley's own SMTP receiver.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ImapFlow } from "imapflow";
-import nodemailer from "nodemailer";
+import nodemailer, { type SendMailOptions } from "nodemailer";
 import { presenceTracker } from "../../realtime/presence.ts";
 import { closedPort, startSmtpSink, type ReceivedMail, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { startDovecot, type Dovecot } from "../../testing/fakes/dovecot.ts";
@@ -72,7 +72,7 @@ async function receivedMatching(pred: (m: ReceivedMail) => boolean): Promise<Rec
   return waitFor("a mail at the SMTP sink", () => sink.received.find(pred));
 }
 
-async function sendToReceiver(mail: nodemailer.SendMailOptions) {
+async function sendToReceiver(mail: SendMailOptions) {
   const transport = nodemailer.createTransport({ host: "127.0.0.1", port: receiverPort, secure: false, ignoreTLS: true });
   try {
     return await transport.sendMail(mail);
