@@ -194,6 +194,30 @@ describe("reply box: the 24-hour window and the template picker", () => {
   });
 });
 
+describe("the timeline", () => {
+  test("a shared location links to the map, a shared contact card dials its number", async () => {
+    const target = { wabaId: business.wabaId, phoneNumberId: business.phone.id, displayPhoneNumber: business.phone.display_phone_number };
+    const from = { wa_id: "447700900888", name: "Lou" };
+    const loc = inboundWamid();
+    const card = inboundWamid();
+    await fake.deliverWebhook(`${server.url}/webhooks/whatsapp/${encodeURIComponent(NUMBER)}`, messageWebhook(target, from, { type: "location", location: { latitude: 51.5007, longitude: -0.1246, name: "Big Ben" } }, { id: loc }));
+    await fake.deliverWebhook(
+      `${server.url}/webhooks/whatsapp/${encodeURIComponent(NUMBER)}`,
+      messageWebhook(target, from, { type: "contacts", contacts: [{ name: { formatted_name: "Bo Brown", first_name: "Bo" }, phones: [{ phone: "+44 20 7946 0000" }] }] }, { id: card }),
+    );
+    const row = await poll("both messages", () => {
+      const hits = server.deps.db.$client.query("SELECT conversation_id FROM messages WHERE source_id IN (?1, ?2)").all(loc, card) as { conversation_id: number }[];
+      return hits.length === 2 ? hits[0] : null;
+    });
+    const { display_id } = server.deps.db.$client.query("SELECT display_id FROM conversations WHERE id = ?1").get(row.conversation_id) as { display_id: number };
+    const { html } = await web.page(`${accountPath}/conversations/${display_id}`);
+    expect(html).toContain("https://www.openstreetmap.org/?mlat=51.5007&amp;mlon=-0.1246");
+    expect(html).toContain("📍 Big Ben");
+    expect(html).toContain('href="tel:+442079460000"');
+    expect(html).toContain("👤 Bo Brown · +44 20 7946 0000");
+  });
+});
+
 describe("without the Meta app settings", () => {
   test("the Embedded Signup option says which settings are missing; manual setup still works", async () => {
     const bare = startTestServer({ PARLEY_WHATSAPP_API_URL: fake.url });

@@ -121,12 +121,23 @@ function senderOf(r: Records, m: MessageRow): SenderView | null {
 }
 
 function attachmentView(accountId: number, a: AttachmentRow): AttachmentView {
+  // A shared location (WhatsApp, Telegram) opens the map; a shared contact card dials its number.
+  if (a.file_type === "location" && a.coordinates_lat != null && a.coordinates_long != null) {
+    const at = `${a.coordinates_lat},${a.coordinates_long}`;
+    return { id: a.id, fileType: "location", url: `https://www.openstreetmap.org/?mlat=${a.coordinates_lat}&mlon=${a.coordinates_long}#map=16/${a.coordinates_lat}/${a.coordinates_long}`, name: `📍 ${a.fallback_title || at}`, size: null, contentType: null };
+  }
+  if (a.file_type === "contact") {
+    const meta = a.meta as { name?: unknown; first_name?: unknown; last_name?: unknown };
+    const who = typeof meta.name === "string" ? meta.name : [meta.first_name, meta.last_name].filter((v) => typeof v === "string" && v).join(" ");
+    const phone = (a.fallback_title ?? "").replace(/[^\d+]/g, "");
+    return { id: a.id, fileType: "contact", url: phone ? `tel:${phone}` : "#", name: `👤 ${[who, a.fallback_title].filter(Boolean).join(" · ")}`, size: null, contentType: null };
+  }
   const url = a.storage_key ? accountPath(accountId, `conversation-attachments/${a.id}`) : (safeUrl(a.external_url ?? "") ?? "#");
   return {
     id: a.id,
     fileType: a.file_type,
     url,
-    name: a.file_name ?? a.fallback_title ?? "file",
+    name: a.file_name || a.fallback_title || "file",
     size: a.byte_size,
     contentType: a.content_type,
   };
