@@ -56,9 +56,9 @@ export type EventMap = {
 
 /**
  * The user or agent bot whose request made the change (Chatwoot's Current.user), for realtime payloads' `performer`.
- * Absent when a contact, a job or the system made it.
+ * Absent when a contact, a job or the system made it. "AutomationRule": a rule's actions (rules skip those events).
  */
-export type EventPerformer = { type: "User" | "AgentBot"; id: number };
+export type EventPerformer = { type: "User" | "AgentBot" | "AutomationRule"; id: number };
 
 /** The kinds of account records whose lists clients cache (Chatwoot's CacheKeys: Label, Inbox, Team). */
 export type CacheKey = "label" | "inbox" | "team";

@@ -230,6 +230,7 @@ export class RealtimeBroadcaster {
   }
 
   private performerData(records: Records, p: EventPerformer): Record<string, unknown> | null {
+    if (p.type === "AutomationRule") return null;
     if (p.type === "User") {
       const u = records.user(p.id);
       return u ? userPushData(u) : null;

@@ -15,7 +15,7 @@ import type { ConversationRow } from "./records.ts";
 import { priorityName } from "./serialize.ts";
 
 /** Who made a change: shown in activity messages ("… by Ada") and used to skip self-notifications. */
-export type Performer = { type: "User" | "AgentBot" | "Contact"; id: number; name: string } | null;
+export type Performer = { type: "User" | "AgentBot" | "Contact" | "AutomationRule"; id: number; name: string } | null;
 
 export type ConversationPatch = Partial<
   Pick<
@@ -173,7 +173,7 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
         userId: next.assignee_id,
         type: "conversation_assignment",
         conversation: next,
-        secondary: by && by.type !== "Contact" ? { type: by.type, id: by.id } : null,
+        secondary: by && (by.type === "User" || by.type === "AgentBot") ? { type: by.type, id: by.id } : null,
       });
     }
   }

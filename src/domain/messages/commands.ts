@@ -310,7 +310,7 @@ export function createMessage(tx: Tx, scope: AccountScope, conversation: Convers
   if ((content === null || content === "") && !files.length) throw Validation.field("content", "can't be blank");
   const by = performerOf(scope);
   const sender: NewMessage["sender"] =
-    type === "incoming" ? { type: "Contact", id: conversation.contact_id } : type === "activity" ? null : by ? { type: by.type, id: by.id } : null;
+    type === "incoming" ? { type: "Contact", id: conversation.contact_id } : type === "activity" ? null : by && by.type !== "AutomationRule" ? { type: by.type, id: by.id } : null;
   return addMessage(tx, by, conversation, {
     message_type: TYPE_CODES[type],
     content,
