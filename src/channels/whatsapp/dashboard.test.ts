@@ -205,9 +205,11 @@ describe("the timeline", () => {
       `${server.url}/webhooks/whatsapp/${encodeURIComponent(NUMBER)}`,
       messageWebhook(target, from, { type: "contacts", contacts: [{ name: { formatted_name: "Bo Brown", first_name: "Bo" }, phones: [{ phone: "+44 20 7946 0000" }] }] }, { id: card }),
     );
-    const row = await poll("both messages", () => {
-      const hits = server.deps.db.$client.query("SELECT conversation_id FROM messages WHERE source_id IN (?1, ?2)").all(loc, card) as { conversation_id: number }[];
-      return hits.length === 2 ? hits[0] : null;
+    const odd = inboundWamid();
+    await fake.deliverWebhook(`${server.url}/webhooks/whatsapp/${encodeURIComponent(NUMBER)}`, messageWebhook(target, from, { type: "unsupported", errors: [{ code: 131051, title: "Message type unknown" }] }, { id: odd }));
+    const row = await poll("the messages", () => {
+      const hits = server.deps.db.$client.query("SELECT conversation_id FROM messages WHERE source_id IN (?1, ?2, ?3)").all(loc, card, odd) as { conversation_id: number }[];
+      return hits.length === 3 ? hits[0] : null;
     });
     const { display_id } = server.deps.db.$client.query("SELECT display_id FROM conversations WHERE id = ?1").get(row.conversation_id) as { display_id: number };
     const { html } = await web.page(`${accountPath}/conversations/${display_id}`);
@@ -215,6 +217,7 @@ describe("the timeline", () => {
     expect(html).toContain("📍 Big Ben");
     expect(html).toContain('href="tel:+442079460000"');
     expect(html).toContain("👤 Bo Brown · +44 20 7946 0000");
+    expect(html).toContain("This kind of message cannot be shown here");
   });
 });
 

@@ -147,6 +147,15 @@ function recordsOf(c: WebContext, conversation: ConversationRow): Records {
   return new Records(c.var.deps.db, conversation.account_id, c.var.deps.config.publicUrl);
 }
 
+/** A channel message's content plus what the channel could not deliver (an unsupported type, a file it could not fetch). */
+function channelNotes(content: string | null, attrs: Record<string, unknown>): string | null {
+  const notes = [
+    attrs.is_unsupported === true && !content ? "_This kind of message cannot be shown here (not supported by Parley yet)._" : null,
+    attrs.media_error ? `_The attached file could not be downloaded: ${text(attrs.media_error, 300).replace(/[_*`[\]<>]/g, " ")}_` : null,
+  ].filter((n): n is string => !!n);
+  return notes.length ? [content, ...notes].filter(Boolean).join("\n\n") : content;
+}
+
 /** Message rows → what the timeline shows: senders and attachments loaded in one query each. */
 function messageViews(c: WebContext, conversation: ConversationRow, rows: MessageRow[], r = recordsOf(c, conversation)): MessageView[] {
   r.loadUsers(rows.filter((m) => m.sender_type === "User").map((m) => m.sender_id));
@@ -159,7 +168,7 @@ function messageViews(c: WebContext, conversation: ConversationRow, rows: Messag
       id: m.id,
       kind: KINDS[m.message_type] ?? "outgoing",
       isPrivate: m.private,
-      html: renderMarkdown(m.content),
+      html: renderMarkdown(channelNotes(m.content, attrs)),
       contentType: m.content_type,
       items,
       submitted,
