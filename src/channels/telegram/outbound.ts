@@ -3,6 +3,7 @@ import { recordConnection } from "../framework/status.ts";
 import type { OutboundAttachment, SendContext, SendResult } from "../framework/types.ts";
 import { callBot, TelegramError } from "./api.ts";
 import { botToken } from "./config.ts";
+import { isEntityError, telegramHtml } from "./format.ts";
 
 type SentMessage = { message_id: number; chat: { id: number } };
 
@@ -48,6 +49,16 @@ const MEDIA: Record<string, [method: string, field: string]> = {
   video: ["sendVideo", "video"],
 };
 
+/** Sends a text (or caption) formatted; if Telegram cannot parse the markup, the same text again as typed. */
+async function withFormatting<T>(send: (format: { text: (plain: string) => string; parse_mode?: "HTML" }) => Promise<T>): Promise<T> {
+  try {
+    return await send({ text: telegramHtml, parse_mode: "HTML" });
+  } catch (err) {
+    if (!(err instanceof TelegramError) || err.code !== 400 || !isEntityError(err.message)) throw err;
+    return send({ text: (plain) => plain });
+  }
+}
+
 async function sendAttachment(ctx: SendContext, token: string, chatId: string, a: OutboundAttachment, extra: Record<string, string>): Promise<SentMessage | null> {
   if (a.row.file_type === "location" && a.row.coordinates_lat != null && a.row.coordinates_long != null) {
     return callBot<SentMessage>(ctx.deps, token, "sendLocation", { chat_id: chatId, latitude: a.row.coordinates_lat, longitude: a.row.coordinates_long, ...extra });
@@ -57,11 +68,20 @@ async function sendAttachment(ctx: SendContext, token: string, chatId: string, a
   // GIFs and unusual images go as documents (sendPhoto recompresses and refuses some formats).
   const photoSafe = a.row.content_type === "image/jpeg" || a.row.content_type === "image/png" || a.row.content_type === "image/webp";
   const [method, field] = (a.row.file_type !== "image" || photoSafe ? MEDIA[a.row.file_type] : undefined) ?? ["sendDocument", "document"];
-  const form = new FormData();
-  form.set("chat_id", chatId);
-  for (const [k, v] of Object.entries(extra)) form.set(k, v);
-  form.set(field, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: a.row.content_type ?? "application/octet-stream" }), a.row.file_name || "file");
-  return callBot<SentMessage>(ctx.deps, token, method, form);
+  const upload = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: a.row.content_type ?? "application/octet-stream" });
+  const build = (caption?: { text: string; parse_mode?: string }) => {
+    const form = new FormData();
+    form.set("chat_id", chatId);
+    for (const [k, v] of Object.entries(extra)) if (k !== "caption") form.set(k, v);
+    if (caption) {
+      form.set("caption", caption.text);
+      if (caption.parse_mode) form.set("parse_mode", caption.parse_mode);
+    }
+    form.set(field, upload, a.row.file_name || "file");
+    return form;
+  };
+  if (extra.caption == null) return callBot<SentMessage>(ctx.deps, token, method, build());
+  return withFormatting((f) => callBot<SentMessage>(ctx.deps, token, method, build({ text: f.text(extra.caption), parse_mode: f.parse_mode })));
 }
 
 /**
@@ -92,12 +112,16 @@ export async function sendTelegramMessage(ctx: SendContext): Promise<SendResult>
     let first: SentMessage | null = null;
     if (text && !captioned) {
       for (let at = 0; at < text.length; at += MAX_TEXT) {
-        const sent = await callBot<SentMessage>(deps, token, "sendMessage", {
-          chat_id: chatId,
-          text: text.slice(at, at + MAX_TEXT),
-          ...(at === 0 ? reply : {}),
-          ...(keyboard && at + MAX_TEXT >= text.length ? { reply_markup: keyboard } : {}),
-        });
+        const part = text.slice(at, at + MAX_TEXT);
+        const sent = await withFormatting((f) =>
+          callBot<SentMessage>(deps, token, "sendMessage", {
+            chat_id: chatId,
+            text: f.text(part),
+            ...(f.parse_mode ? { parse_mode: f.parse_mode } : {}),
+            ...(at === 0 ? reply : {}),
+            ...(keyboard && at + MAX_TEXT >= text.length ? { reply_markup: keyboard } : {}),
+          }),
+        );
         first ??= sent;
       }
     }

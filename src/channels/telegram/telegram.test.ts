@@ -147,6 +147,22 @@ describe("Telegram outbound", () => {
     expect(stored.source_id).toMatch(new RegExp(`^${bob.id}:\\d+$`));
   });
 
+  test("Markdown goes out as Telegram HTML; if Telegram cannot parse it, the text goes again as typed", async () => {
+    const before = fake.callsOf("sendMessage").length;
+    await api("POST", `/conversations/${conversationId}/messages`, { content: "Your **order** ships <today> & `tomorrow`" });
+    await server.runner.runUntilEmpty();
+    expect(fake.callsOf("sendMessage").slice(before)[0].params).toMatchObject({ parse_mode: "HTML", text: "Your <b>order</b> ships &lt;today&gt; &amp; <code>tomorrow</code>" });
+
+    fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0" });
+    const m = await api("POST", `/conversations/${conversationId}/messages`, { content: "**fallback**" });
+    await server.runner.runUntilEmpty();
+    const [formatted, plain] = fake.callsOf("sendMessage").slice(-2);
+    expect(formatted.params).toMatchObject({ parse_mode: "HTML", text: "<b>fallback</b>" });
+    expect(plain.params.text).toBe("**fallback**");
+    expect(plain.params.parse_mode).toBeUndefined();
+    expect(server.deps.db.select().from(messages).where(eq(messages.id, m.body.id)).get()!.status).toBe("sent");
+  });
+
   test("a refusal (the user blocked the bot) marks the message failed with Telegram's description", async () => {
     fake.block(bob.id);
     const reply = await api("POST", `/conversations/${conversationId}/messages`, { content: "Are you there?" });

@@ -191,6 +191,8 @@ export class FakeTelegram {
         if (bad) return bad;
         const text = String(params.text ?? "");
         if (!text.trim()) return fail(400, "Bad Request: message text is empty");
+        const markup = params.parse_mode === "HTML" ? htmlProblem(text) : null;
+        if (markup) return fail(400, `Bad Request: can't parse entities: ${markup}`);
         if (text.length > 4096) return fail(400, "Bad Request: message is too long");
         return sent({ text });
       }
@@ -205,6 +207,8 @@ export class FakeTelegram {
         const upload = files[field];
         if (!upload && typeof params[field] !== "string") return fail(400, `Bad Request: there is no ${field} in the request`);
         const caption = params.caption == null ? {} : { caption: String(params.caption) };
+        const captionMarkup = params.parse_mode === "HTML" && params.caption != null ? htmlProblem(String(params.caption)) : null;
+        if (captionMarkup) return fail(400, `Bad Request: can't parse entities: ${captionMarkup}`);
         if (String(params.caption ?? "").length > 1024) return fail(400, "Bad Request: message caption is too long");
         const fileId = upload ? this.addFile(upload.bytes, upload.type, upload.name) : String(params[field]);
         const media = field === "photo" ? { photo: [{ file_id: fileId, width: 1, height: 1 }] } : { [field]: { file_id: fileId, file_name: upload?.name } };
@@ -240,6 +244,30 @@ export class FakeTelegram {
     }
     return new Response("Not Found", { status: 404 });
   }
+}
+
+/** Telegram's HTML parse mode: only its tags, properly nested, and only the four named entities (or numeric ones). */
+const TELEGRAM_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span", "tg-spoiler", "blockquote", "tg-emoji"]);
+export function htmlProblem(text: string): string | null {
+  const open: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "<") {
+      const m = /^<(\/?)([A-Za-z-]+)(\s[^<>]*)?>/.exec(text.slice(i));
+      if (!m) return `Unexpected character "<" at byte offset ${i}`;
+      const name = m[2].toLowerCase();
+      if (!TELEGRAM_TAGS.has(name)) return `Unsupported start tag "${name}" at byte offset ${i}`;
+      if (m[1]) {
+        if (open.pop() !== name) return `Unexpected end tag at byte offset ${i}`;
+      } else open.push(name);
+      i += m[0].length - 1;
+    } else if (ch === "&") {
+      const m = /^&(amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);/.exec(text.slice(i));
+      if (!m) return `Character entity expected at byte offset ${i}`;
+      i += m[0].length - 1;
+    }
+  }
+  return open.length ? `Can't find end tag corresponding to start tag "${open.at(-1)}"` : null;
 }
 
 function ok(result: unknown): Response {
