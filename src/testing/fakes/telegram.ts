@@ -84,6 +84,11 @@ export class FakeTelegram {
     this.failures.set(method, { times: 1, ...failure });
   }
 
+  /** Forgets every scripted failure. */
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
   /** The user blocked the bot: sends to their chat answer 403 as Telegram does. */
   block(chatId: number): void {
     this.blocked.add(chatId);
