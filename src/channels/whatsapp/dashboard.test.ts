@@ -149,12 +149,13 @@ describe("Embedded Signup", () => {
 
   test("Sync templates fetches the WABA's templates again", async () => {
     templates.push({ name: "survey", language: "en_US", components: [{ type: "BODY", text: "How did we do?" }] });
+    templates.push({ name: "shipping_photo", language: "en_US", components: [{ type: "HEADER", format: "IMAGE" }, { type: "BODY", text: "Your parcel is on its way." }] });
     const { html } = await web.page(inboxPath);
     const action = /action="([^"]+\/sync_templates)"/.exec(html)![1];
     const res = await web.post(action);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(inboxPath);
-    expect((await web.page(inboxPath)).html).toContain("3 synced");
+    expect((await web.page(inboxPath)).html).toContain("4 synced");
   });
 });
 
@@ -190,6 +191,18 @@ describe("reply box: the 24-hour window and the template picker", () => {
       language: { policy: "deterministic", code: "en_US" },
       components: [{ type: "body", parameters: [{ type: "text", text: "Uma" }, { type: "text", text: "#77" }] }],
     });
+  });
+
+  test("a template with an image header needs the image's URL", async () => {
+    const index = "3";
+    expect((await web.page(conversationPath)).html).toContain('name="t3_hm"');
+    const missing = await web.post(`${conversationPath}/whatsapp-template`, { template: index }, { headers: { "hx-request": "true" } });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain("header image URL");
+    const res = await web.post(`${conversationPath}/whatsapp-template`, { template: index, t3_hm: "https://cdn.example.com/parcel.jpg" }, { headers: { "hx-request": "true" } });
+    expect(res.status).toBe(200);
+    const sent = await poll("the image template", () => fake.sent.find((s) => s.body.template?.name === "shipping_photo"));
+    expect(sent.body.template.components).toEqual([{ type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/parcel.jpg" } }] }]);
     clock.offset = 0;
   });
 });

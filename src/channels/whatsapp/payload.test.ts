@@ -87,7 +87,8 @@ describe("outbound bodies", () => {
   });
   test("template text rendering and variables", () => {
     const t = { name: "order", language: "en_US", status: "APPROVED", components: [{ type: "HEADER", format: "TEXT", text: "Order {{1}}" }, { type: "BODY", text: "Hi {{1}}, order {{2}} shipped" }, { type: "FOOTER", text: "Acme" }] };
-    expect(templateVariables(t)).toEqual({ body: ["1", "2"], header: ["1"] });
+    expect(templateVariables(t)).toEqual({ body: ["1", "2"], header: ["1"], headerMedia: null });
+    expect(templateVariables({ ...t, components: [{ type: "HEADER", format: "IMAGE" }, t.components[1]] }).headerMedia).toBe("image");
     expect(renderTemplate(t, { name: "order", language: "en_US", processed_params: { body: { "1": "Ann", "2": "#7" }, header: { "1": "#7" } } })).toBe("Order #7\n\nHi Ann, order #7 shipped\n\nAcme");
   });
 });

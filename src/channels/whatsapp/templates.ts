@@ -76,11 +76,13 @@ export function renderTemplate(template: GraphTemplate | undefined, params: Temp
 }
 
 /** The parameter names a template's body (and text header) expect: ["1","2"] or named ones. */
-export function templateVariables(template: GraphTemplate): { body: string[]; header: string[] } {
+export function templateVariables(template: GraphTemplate): { body: string[]; header: string[]; headerMedia: "image" | "video" | "document" | null } {
   const names = (text: unknown) => (typeof text === "string" ? [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))] : []);
   const find = (type: string) => (template.components ?? []).find((c) => String(c.type ?? "").toUpperCase() === type);
   const header = find("HEADER");
-  return { body: names(find("BODY")?.text), header: header && String(header.format ?? "TEXT").toUpperCase() === "TEXT" ? names(header.text) : [] };
+  const format = String(header?.format ?? "TEXT").toUpperCase();
+  const headerMedia = format === "IMAGE" ? "image" : format === "VIDEO" ? "video" : format === "DOCUMENT" ? "document" : null;
+  return { body: names(find("BODY")?.text), header: header && format === "TEXT" ? names(header.text) : [], headerMedia };
 }
 
 /** Only approved templates can be sent. */

@@ -71,7 +71,7 @@ export type ReplyPanelView = {
   open: boolean;
   closesAt: number | null;
   now: number;
-  templates: { name: string; language: string; category: string | null; preview: string; header: string[]; body: string[] }[];
+  templates: { name: string; language: string; category: string | null; preview: string; header: string[]; body: string[]; headerMedia: "image" | "video" | "document" | null }[];
 };
 
 function remaining(ms: number): string {
@@ -128,6 +128,12 @@ export function WhatsappReplyPanel(props: { v: ReplyPanelView }) {
                   {t.name} ({t.language})
                 </legend>
                 <p class="wa-template-preview">{t.preview}</p>
+                {t.headerMedia ? (
+                  <label class="wa-template-param">
+                    <span>Header {t.headerMedia}</span>
+                    <input class="wa-input" type="url" name={`t${i}_hm`} maxlength={2048} placeholder="https://…" />
+                  </label>
+                ) : null}
                 {t.header.map((name) => (
                   <label class="wa-template-param">
                     <span>Header {`{{${name}}}`}</span>

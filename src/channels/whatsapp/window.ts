@@ -78,7 +78,17 @@ export function checkWhatsappOutgoing<T extends OutgoingInput>(db: Db, conversat
   return params ? { ...input, template_params: params } : input;
 }
 
-export type TemplateChoice = { name: string; language: string; category: string | null; preview: string; header: string[]; body: string[]; source: GraphTemplate };
+export type TemplateChoice = {
+  name: string;
+  language: string;
+  category: string | null;
+  preview: string;
+  header: string[];
+  body: string[];
+  /** A media header (image, video, document) needs the file's URL. */
+  headerMedia: "image" | "video" | "document" | null;
+  source: GraphTemplate;
+};
 export type WhatsappReplyState = WindowState & { templates: TemplateChoice[] };
 
 /** What the reply box shows in a WhatsApp conversation (window and approved templates), or null for other inboxes. */
@@ -110,11 +120,20 @@ export function templateMessageFromForm(state: WhatsappReplyState, form: Record<
   const body: Record<string, string> = {};
   for (const v of choice.header) header[v] = (form[`t${index}_h_${v}`] ?? "").trim();
   for (const v of choice.body) body[v] = (form[`t${index}_b_${v}`] ?? "").trim();
-  const empty = [...choice.header.filter((v) => !header[v]).map((v) => `header {{${v}}}`), ...choice.body.filter((v) => !body[v]).map((v) => `{{${v}}}`)];
+  const mediaUrl = (form[`t${index}_hm`] ?? "").trim();
+  const empty = [
+    ...(choice.headerMedia && !mediaUrl ? [`header ${choice.headerMedia} URL`] : []),
+    ...choice.header.filter((v) => !header[v]).map((v) => `header {{${v}}}`),
+    ...choice.body.filter((v) => !body[v]).map((v) => `{{${v}}}`),
+  ];
   if (empty.length) throw Validation.field("base", `Fill in the template's ${empty.join(", ")} before sending`);
   const processed_params: Record<string, unknown> = {};
   if (choice.body.length) processed_params.body = body;
   if (choice.header.length) processed_params.header = header;
+  if (choice.headerMedia) {
+    if (!/^https?:\/\/\S+$/.test(mediaUrl)) throw Validation.field("base", `The header ${choice.headerMedia} must be an http or https URL`);
+    processed_params.header = { media_type: choice.headerMedia, media_url: mediaUrl };
+  }
   const template_params: TemplateParams = { name: choice.name, category: choice.category, language: choice.language, processed_params };
   return { content: renderTemplate(choice.source, template_params), template_params };
 }

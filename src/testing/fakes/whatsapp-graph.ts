@@ -152,6 +152,15 @@ export function startFakeGraph(opts: { appId?: string; appSecret?: string } = {}
         if (template.status !== "APPROVED") return graphError(400, { message: "(#132015) Template is paused", type: "OAuthException", code: 132015 });
         for (const c of template.components) {
           const kind = String(c.type).toLowerCase();
+          const format = String(c.format ?? "TEXT").toUpperCase();
+          if (kind === "header" && format !== "TEXT") {
+            const media = format.toLowerCase();
+            const param = (t.components ?? []).find((x: any) => String(x.type).toLowerCase() === "header")?.parameters?.[0];
+            if (!param || param.type !== media || !(param[media]?.link || param[media]?.id)) {
+              return graphError(400, { message: "(#132012) Parameter format does not match format in the created template", type: "OAuthException", code: 132012, error_data: { messaging_product: "whatsapp", details: `header: Format mismatch, expected ${format}, received ${param?.type ?? "nothing"}` } });
+            }
+            continue;
+          }
           if (kind !== "body" && kind !== "header") continue;
           const expected = placeholders(c.text);
           const given = (t.components ?? []).find((x: any) => String(x.type).toLowerCase() === kind)?.parameters?.length ?? 0;
