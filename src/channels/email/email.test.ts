@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ImapFlow } from "imapflow";
 import nodemailer, { type SendMailOptions } from "nodemailer";
-import { presenceTracker } from "../../realtime/presence.ts";
+import { CableClient } from "../../realtime/test-client.ts";
 import { closedPort, startSmtpSink, type ReceivedMail, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { startDovecot, type Dovecot } from "../../testing/fakes/dovecot.ts";
 import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
@@ -362,46 +362,71 @@ describe("forwarding to the built-in SMTP receiver", () => {
 });
 
 describe("conversation continuity by email (website inbox)", () => {
-  test("an away visitor gets the agent's reply by email; their email answer lands in the widget conversation", async () => {
+  let websiteToken: string;
+
+  /** A website visitor through the widget API: a session, then a conversation with the pre-chat email. */
+  async function visitor(name: string, email: string, first: string) {
+    const widget = async (method: string, path: string, auth?: string, json?: unknown) => {
+      const res = await server.api(`/api/v1/widget/${path}?website_token=${websiteToken}`, { method, json, headers: auth ? { "X-Auth-Token": auth } : {} });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const config = await widget("POST", "config");
+    const auth = config.website_channel_config.auth_token as string;
+    const created = await widget("POST", "conversations", auth, { contact: { name, email }, message: { content: first } });
+    const displayId = created.id as number;
+    const uuid = (server.deps.db.$client.query("SELECT uuid FROM conversations WHERE account_id = ?1 AND display_id = ?2").get(admin.account.id, displayId) as { uuid: string }).uuid;
+    return { auth, pubsub: config.contact.pubsub_token as string, displayId, uuid };
+  }
+
+  async function continuityJobDone(messageId: number) {
+    await waitFor("the continuity job", () =>
+      server.deps.db.$client.query("SELECT 1 FROM jobs WHERE kind = 'email.continuity' AND json_extract(payload, '$.message_id') = ?1 AND status = 'done'").get(messageId),
+    );
+  }
+
+  test("a visitor still on the site (present on /cable) gets no email", async () => {
     const inbox = await api("/inboxes", { method: "POST", json: { name: "Website", channel: { type: "web_widget", website_url: "https://acme.test" } } });
     expect(inbox.status).toBe(200);
     expect(inbox.body.continuity_via_email).toBe(true);
-    const contact = await api("/contacts", { method: "POST", json: { name: "Vera Visitor", email: "vera@visitor.test", inbox_id: inbox.body.id } });
-    expect(contact.status).toBe(200);
-    const conv = await api("/conversations", { method: "POST", json: { inbox_id: inbox.body.id, contact_id: contact.body.payload.contact.id, message: { content: "hi" } } });
-    expect(conv.status).toBe(200);
-    const displayId = conv.body.id as number;
-    const uuid = (server.deps.db.$client.query("SELECT uuid FROM conversations WHERE account_id = ?1 AND display_id = ?2").get(admin.account.id, displayId) as { uuid: string }).uuid;
+    websiteToken = inbox.body.website_token;
+    const present = await visitor("Pia Present", "pia@visitor.test", "hello");
+    const cable = await CableClient.open(server.url.replace(/^http/, "ws") + "/cable", { pubsub_token: present.pubsub });
+    try {
+      expect(cable.state).toBe("connected");
+      cable.sub.perform("update_presence", {});
+      await cable.waitFor((e) => e.event === "presence.update", "presence");
+      const reply = await api(`/conversations/${present.displayId}/messages`, { method: "POST", json: { content: "Seen in the widget" } });
+      expect(reply.status).toBe(200);
+      await continuityJobDone(reply.body.id);
+      expect(sink.received.some((m) => m.raw.includes("Seen in the widget"))).toBe(false);
+    } finally {
+      cable.close();
+    }
+  }, 30_000);
 
-    // Online on the widget: no email.
-    presenceTracker(server.deps.db).touchContact(admin.account.id, contact.body.payload.contact.id);
-    const whileOnline = await api(`/conversations/${displayId}/messages`, { method: "POST", json: { content: "Seen in the widget" } });
-    expect(whileOnline.status).toBe(200);
-    await waitFor("the continuity job of the message seen online", () =>
-      server.deps.db.$client
-        .query("SELECT 1 FROM jobs WHERE kind = 'email.continuity' AND json_extract(payload, '$.message_id') = ?1 AND status = 'done'")
-        .get(whileOnline.body.id),
-    );
-    presenceTracker(server.deps.db).forgetContact(admin.account.id, contact.body.payload.contact.id);
-
-    const away = await api(`/conversations/${displayId}/messages`, { method: "POST", json: { content: "We will call you back tomorrow." } });
-    expect(away.status).toBe(200);
+  test("a visitor who left gets the agent's reply by email; their email answer lands in the widget conversation", async () => {
+    const away = await visitor("Vera Visitor", "vera@visitor.test", "hi, anyone?");
+    const reply = await api(`/conversations/${away.displayId}/messages`, { method: "POST", json: { content: "We will call you back tomorrow." } });
+    expect(reply.status).toBe(200);
     const mail = await receivedMatching((m) => m.raw.includes("call you back tomorrow"));
     expect(mail.to).toEqual(["vera@visitor.test"]);
-    expect(mail.headers["reply-to"]).toBe(`reply+${uuid}@${INBOUND_DOMAIN}`);
+    expect(mail.headers["reply-to"]).toBe(`reply+${away.uuid}@${INBOUND_DOMAIN}`);
     expect(mail.headers.from).toBe("Ada Admin from Website <notifications@parley.test>");
-    expect(sink.received.some((m) => m.raw.includes("Seen in the widget"))).toBe(false);
 
     await sendToReceiver({
       from: "Vera <vera@visitor.test>",
-      to: `reply+${uuid}@${INBOUND_DOMAIN}`,
+      to: `reply+${away.uuid}@${INBOUND_DOMAIN}`,
       subject: mail.headers.subject,
       inReplyTo: mail.headers["message-id"],
       text: "Tomorrow works.\n\nOn Tue, Ada wrote:\n> We will call you back tomorrow.\n",
     });
-    const answer = await waitFor("the email answer in the widget conversation", async () => (await messagesOf(displayId)).find((m) => m.content === "Tomorrow works."));
+    const answer = await waitFor("the email answer in the widget conversation", async () => (await messagesOf(away.displayId)).find((m) => m.content === "Tomorrow works."));
     expect(answer.message_type).toBe(0);
     expect(answer.content_type).toBe("incoming_email");
+    // The visitor sees it in the widget too.
+    const inWidget = await server.api(`/api/v1/widget/messages?website_token=${websiteToken}`, { headers: { "X-Auth-Token": away.auth } });
+    expect(JSON.stringify(await inWidget.json())).toContain("Tomorrow works.");
   }, 30_000);
 });
 
