@@ -344,6 +344,8 @@ describe("forwarding to the built-in SMTP receiver", () => {
     const conversation = await waitFor("the forwarded conversation", async () => (await conversationsOf(forward.id))[0]);
     expect(conversation.meta.sender.email).toBe("eve@example.test");
     expect(conversation.additional_attributes.mail_subject).toBe("Forwarded question");
+    const status = server.deps.db.$client.query("SELECT c.connection_status AS s FROM channels c JOIN inboxes i ON i.channel_id = c.id WHERE i.id = ?1").get(forward.id) as { s: string };
+    expect(status.s).toBe("connected");
     await expect(sendToReceiver({ from: "eve@example.test", to: `nobody@${INBOUND_DOMAIN}`, subject: "x", text: "x" })).rejects.toThrow(/550/);
   }, 30_000);
 

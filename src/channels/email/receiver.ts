@@ -9,6 +9,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { AppDeps } from "../../deps.ts";
 import type { InboxRecord } from "../../domain/conversations/records.ts";
 import { findChannelInbox, inboxesOfKind } from "../framework/inbound.ts";
+import { recordConnection } from "../framework/status.ts";
 import { domainOf, localPartOf } from "./addresses.ts";
 import { EMAIL_CHANNEL_TYPE, receiveEmail, replyAddressConversation } from "./inbound.ts";
 import { emailConfigOf } from "./settings.ts";
@@ -102,5 +103,11 @@ async function deliver(deps: AppDeps, raw: Uint8Array, rcpts: string[], targets:
   }
   // A reply address names its conversation (and so its inbox): the pipeline finds it from the envelope.
   if (reply) await receiveEmail(deps, { inbox: null, envelopeRecipients: rcpts }, raw);
-  for (const where of inboxes.values()) await receiveEmail(deps, { inbox: where, envelopeRecipients: rcpts }, raw);
+  for (const where of inboxes.values()) {
+    const outcome = await receiveEmail(deps, { inbox: where, envelopeRecipients: rcpts }, raw);
+    // Mail arriving for a forwarding inbox is what "connected" means for it (the inbox page shows it).
+    if (outcome.status !== "ignored" && where.channel.connection_status !== "connected") {
+      deps.tx((tx) => recordConnection(tx, where.channel.id, "connected"));
+    }
+  }
 }
