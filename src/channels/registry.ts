@@ -43,7 +43,7 @@ export type ChannelKind<S> = ChannelCapabilities<S> & {
 
 /** Every supported channel kind; one entry per src/channels/<name>/config.ts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own settings type
-const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel, whatsappChannel, telegramChannel, emailChannel];
+const CHANNEL_KINDS: ChannelKind<any>[] = [apiChannel, webWidgetChannel, whatsappChannel, emailChannel, telegramChannel];
 
 /** Every registered kind, in the dashboard's order (the framework iterates this for routes, jobs, pollers, senders). */
 export function channelKinds(): readonly ChannelKind<unknown>[] {

@@ -113,7 +113,7 @@ export const telegramChannel: ChannelKind<TelegramSettings> = {
   form: {
     label: "Telegram",
     description: "Talk to customers through your Telegram bot.",
-    icon: "send",
+    icon: "conversations",
     steps: [
       "In Telegram, open @BotFather, send /newbot and follow the prompts.",
       "Copy the bot token BotFather gives you and paste it below.",

@@ -30,7 +30,7 @@ export type ChannelFormView = {
   intro?: { title: string; text: string; button: string; href: string; unavailable: string | null; note?: string } | null;
 };
 
-const ICONS = new Set<string>(["bell", "conversations", "contacts", "mail", "layers", "key", "inbox", "globe", "building", "activity", "lock", "user"]);
+const ICONS = new Set<string>(["bell", "conversations", "contacts", "reports", "helpCenter", "settings", "chevronsUpDown", "check", "logOut", "user", "mail", "layers", "key", "copy", "eye", "refresh", "retry", "inbox", "alert", "info", "checkCircle", "search", "x", "arrowLeft", "lock", "clock", "activity", "globe", "building", "upload", "messagePlus", "userPlus", "fileText"]);
 function iconOf(name: string): IconName {
   return (ICONS.has(name) ? name : "inbox") as IconName;
 }
