@@ -9,7 +9,8 @@ const business = {
   wabaId: "102290129340398",
   phone: { id: "106540352242922", display_phone_number: "+1 555-010-0001", verified_name: "Acme Support" },
   token: "EAAG-system-user-token",
-  templates: Array.from({ length: 7 }, (_, i) => ({ name: `t${i}`, language: "en_US", components: [{ type: "BODY", text: `Hello {{1}} #${i}` }] })),
+  // More than one page (Parley asks for 100 a page, as many as Meta gives).
+  templates: Array.from({ length: 130 }, (_, i) => ({ name: `t${i}`, language: "en_US", components: [{ type: "BODY", text: `Hello {{1}} #${i}` }] })),
 };
 
 beforeAll(() => {
@@ -60,8 +61,12 @@ describe("Graph client against the fake Cloud API", () => {
   });
 
   test("lists templates across pages", async () => {
+    const before = fake.requests.length;
     const all = await client(business.token).listTemplates(business.wabaId);
-    expect(all.map((t) => t.name)).toEqual(["t0", "t1", "t2", "t3", "t4", "t5", "t6"]);
+    expect(all.map((t) => t.name)).toEqual(Array.from({ length: 130 }, (_, i) => `t${i}`));
+    const pages = fake.requests.slice(before).map((r) => new URL(r.path, fake.url));
+    expect(pages.map((u) => u.pathname)).toEqual([`/v22.0/${business.wabaId}/message_templates`, `/v22.0/${business.wabaId}/message_templates`]);
+    expect(pages[1].searchParams.get("after")).toBeTruthy();
   });
 
   test("template errors: unknown name 132001, wrong parameter count 132000", async () => {
