@@ -14,6 +14,7 @@ import { contactFilterResource } from "./filter.ts";
 import { assertCanViewContacts } from "./policy.ts";
 import { likeAny, page, type ContactPage } from "./queries.ts";
 import { accountMatch, CONTACT_SEARCH_TABLE } from "./search-index.ts";
+import { filterResourceFor } from "../custom-attributes/filtering.ts";
 
 export type ContactBrowse = {
   q?: string;
@@ -35,7 +36,7 @@ export function isFiltered(b: ContactBrowse): boolean {
 }
 
 /** The WHERE condition (besides the account) of a browse; `byCondition` when a search narrows the rows. */
-export function browseCondition(scope: AccountScope, b: ContactBrowse, now: number): { condition: SQL | undefined; byCondition: boolean } {
+export function browseCondition(scope: AccountScope, b: ContactBrowse, now: number, db?: Db): { condition: SQL | undefined; byCondition: boolean } {
   assertCanViewContacts(scope);
   const accountId = scope.account.id;
   const parts: (SQL | undefined)[] = [];
@@ -60,7 +61,7 @@ export function browseCondition(scope: AccountScope, b: ContactBrowse, now: numb
     // The engine's is_greater_than D means "from the day after D".
     engine.push({ attribute_key: "created_at", filter_operator: "is_greater_than", values: [new Date(day - DAY_MS).toISOString().slice(0, 10)] });
   }
-  if (b.payload !== undefined) parts.push(compileFilter(contactFilterResource, b.payload, { now }));
+  if (b.payload !== undefined) parts.push(compileFilter(db ? filterResourceFor(db, accountId, "contact") : contactFilterResource, b.payload, { now }));
   if (engine.length) parts.push(compileFilter(contactFilterResource, engine.map((c) => ({ ...(c as object), query_operator: "and" })), { now }));
   if (b.hasEmail) parts.push(sql`coalesce(${contacts.email}, '') <> ''`);
   if (b.hasPhone) parts.push(sql`coalesce(${contacts.phone_number}, '') <> ''`);
@@ -77,6 +78,6 @@ export function browseCondition(scope: AccountScope, b: ContactBrowse, now: numb
 
 /** One page of the dashboard list (15 rows, Chatwoot's page size) and the total. */
 export function browseContacts(db: Db, scope: AccountScope, b: ContactBrowse, p: { page: number; sort?: string; now: number }): ContactPage {
-  const { condition, byCondition } = browseCondition(scope, b, p.now);
+  const { condition, byCondition } = browseCondition(scope, b, p.now, db);
   return page(db, scope.account.id, condition, { page: p.page, sort: p.sort }, byCondition ? "condition" : "account_index");
 }

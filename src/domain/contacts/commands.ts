@@ -9,6 +9,7 @@ import type { ChangedAttributes } from "../../events/types.ts";
 import { randomToken } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import { Conflict, Validation } from "../errors.ts";
+import { checkCustomAttributes } from "../custom-attributes/values.ts";
 import { assertCanViewInbox } from "../inboxes/policy.ts";
 import { getInbox } from "../inboxes/queries.ts";
 import { eventPerformer, performerOf } from "../messages/commands.ts";
@@ -89,7 +90,7 @@ export function updateContact(tx: Tx, scope: AccountScope, contactId: number, in
 
   const next: Partial<typeof contacts.$inferInsert> = { ...values };
   if (input.additional_attributes !== undefined) next.additional_attributes = { ...current.additional_attributes, ...input.additional_attributes };
-  if (input.custom_attributes !== undefined) next.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
+  if (input.custom_attributes !== undefined) next.custom_attributes = checkCustomAttributes(tx.db, current.account_id, "contact_attribute", { ...current.custom_attributes, ...input.custom_attributes }, current.custom_attributes);
   return writeChanges(tx, scope, current, next);
 }
 
@@ -111,7 +112,7 @@ function insertContact(tx: Tx, accountId: number, values: ReturnType<typeof norm
       name: values.name ?? "",
       account_id: accountId,
       additional_attributes: input.additional_attributes ?? {},
-      custom_attributes: input.custom_attributes ?? {},
+      custom_attributes: input.custom_attributes ? checkCustomAttributes(tx.db, accountId, "contact_attribute", input.custom_attributes) : {},
       created_at: tx.now,
       updated_at: tx.now,
     })
@@ -127,7 +128,7 @@ export function updateSelfContact(tx: Tx, current: ContactRow, input: ContactInp
   checkUnique(tx, current.account_id, values, current.id);
   const next: Partial<typeof contacts.$inferInsert> = { ...values };
   if (input.additional_attributes !== undefined) next.additional_attributes = { ...current.additional_attributes, ...input.additional_attributes };
-  if (input.custom_attributes !== undefined) next.custom_attributes = { ...current.custom_attributes, ...input.custom_attributes };
+  if (input.custom_attributes !== undefined) next.custom_attributes = checkCustomAttributes(tx.db, current.account_id, "contact_attribute", { ...current.custom_attributes, ...input.custom_attributes }, current.custom_attributes);
   return writeChanges(tx, { account: { id: current.account_id } }, current, next);
 }
 

@@ -59,7 +59,7 @@ export function exportColumns(names: string[] | undefined, field = "column_names
  */
 export function contactExportChunks(db: Db, scope: AccountScope, b: ContactBrowse, now: number, columns: readonly ExportColumn[] = EXPORT_COLUMNS): () => string | null {
   assertCanExportContacts(scope);
-  const { condition } = browseCondition(scope, b, now);
+  const { condition } = browseCondition(scope, b, now, db);
   const accountId = scope.account.id;
   let last = 0;
   let started = false;

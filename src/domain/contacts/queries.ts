@@ -9,10 +9,10 @@ import { accessCondition, conversationAccess } from "../conversations/policy.ts"
 import { NotFound, Validation } from "../errors.ts";
 import { compileFilter } from "../filters/engine.ts";
 import { inboxesByIds, listInboxes, type InboxWithChannel } from "../inboxes/queries.ts";
-import { contactFilterResource } from "./filter.ts";
 import { assertCanViewContacts } from "./policy.ts";
 import { accountMatch, CONTACT_SEARCH_TABLE } from "./search-index.ts";
 import type { ContactInboxView, ContactRow, NoteRow } from "./serialize.ts";
+import { filterResourceFor } from "../custom-attributes/filtering.ts";
 
 /** Chatwoot's RESULTS_PER_PAGE for contacts. */
 export const CONTACTS_PER_PAGE = 15;
@@ -147,7 +147,7 @@ export function likeAny(term: string, numericId: number | null): SQL {
 /** POST /contacts/filter with Chatwoot's filter payload (see src/domain/filters/engine.ts). */
 export function filterContacts(db: Db, scope: AccountScope, payload: unknown, p: PageParams & { now: number }): ContactPage {
   assertCanViewContacts(scope);
-  const condition = compileFilter(contactFilterResource, payload, { now: p.now });
+  const condition = compileFilter(filterResourceFor(db, scope.account.id, "contact"), payload, { now: p.now });
   return page(db, scope.account.id, condition, p);
 }
 

@@ -16,6 +16,7 @@ import { ACTIVITY, fill } from "./activity.ts";
 import { changeConversation, type Performer } from "./changes.ts";
 import { findContactInboxBySource, findOrCreateContactInbox } from "./contact-inbox.ts";
 import { canDeleteConversation, canSeeConversation, conversationAccess } from "./policy.ts";
+import { checkCustomAttributes } from "../custom-attributes/values.ts";
 import type { ContactInboxRow, ConversationRow, InboxRow } from "./records.ts";
 
 type Status = (typeof CONVERSATION_STATUSES)[number];
@@ -158,7 +159,7 @@ export function openConversation(
       status,
       snoozed_until: status === "snoozed" ? (input.snoozed_until ?? null) : null,
       additional_attributes: input.additional_attributes ?? {},
-      custom_attributes: input.custom_attributes ?? {},
+      custom_attributes: input.custom_attributes ? checkCustomAttributes(tx.db, accountId, "conversation_attribute", input.custom_attributes) : {},
       waiting_since: tx.now,
       last_activity_at: tx.now,
       created_at: tx.now,
@@ -195,7 +196,8 @@ export function setPriority(tx: Tx, scope: AccountScope, c: ConversationRow, pri
 
 /** POST /conversations/{id}/custom_attributes: replaces the conversation's custom attributes. */
 export function setCustomAttributes(tx: Tx, scope: AccountScope, c: ConversationRow, attributes: Record<string, unknown>): ConversationRow {
-  changeConversation(tx, performerOf(scope), c, { custom_attributes: attributes });
+  const custom_attributes = checkCustomAttributes(tx.db, c.account_id, "conversation_attribute", attributes, c.custom_attributes);
+  changeConversation(tx, performerOf(scope), c, { custom_attributes });
   return reload(tx, c);
 }
 

@@ -80,6 +80,8 @@ export type FilterResource = {
     column: SQLWrapper;
     /** Optional type lookup (custom attribute definitions); without it the type follows the values. */
     typeOf?: (key: string) => ValueType | undefined;
+    /** Optional operator allow-list per defined key (custom attribute definitions); undefined allows every operator. */
+    operatorsOf?: (key: string) => readonly FilterOperator[] | undefined;
   };
 };
 
@@ -172,6 +174,8 @@ function compileCondition(resource: FilterResource, c: FilterCondition, i: numbe
   const isCustom = (c.attribute_model && CUSTOM_MODELS.has(c.attribute_model)) || Boolean(c.custom_attribute_type);
   if (!custom || !isCustom) throw Validation.field(field("attribute_key"), `is not a filterable attribute: ${c.attribute_key}`);
   if (!CUSTOM_KEY.test(c.attribute_key)) throw Validation.field(field("attribute_key"), "is not a valid custom attribute key");
+  const allowed = custom.operatorsOf?.(c.attribute_key);
+  if (allowed && !allowed.includes(operator)) throw Validation.field(field("filter_operator"), `is not allowed for ${c.attribute_key}: ${allowed.join(", ")}`);
   return compareCustom(custom.column, c.attribute_key, custom.typeOf?.(c.attribute_key), operator, values, { options, field });
 }
 
@@ -297,6 +301,10 @@ function compareCustom(column: SQLWrapper, key: string, declared: ValueType | un
         const days = coerce(values[0], "number", field) as number;
         return sql`${day} < ${iso(Math.floor(ctx.options.now / DAY_MS) * DAY_MS - days * DAY_MS)}`;
       }
+      case "equal_to":
+        return inArray(day, values.map((v) => iso(dayStart(v, field))));
+      case "not_equal_to":
+        return or(isNull(expr), notInArray(day, values.map((v) => iso(dayStart(v, field)))))!;
       default:
         break;
     }

@@ -15,6 +15,7 @@ import { recordCsatResponse, type CsatAnswer } from "../csat/commands.ts";
 import { queueTranscript, transcriptRecipient } from "../conversations/transcript.ts";
 import { addMessage } from "../messages/commands.ts";
 import { currentConversation, findVisitor, openSession, visitorConversations, type Visitor, type WebWidget } from "./session.ts";
+import { checkCustomAttributes } from "../custom-attributes/values.ts";
 
 export const HMAC_FAILED = "HMAC failed: Invalid Identifier Hash Provided";
 
@@ -68,7 +69,9 @@ export function identifyContact(tx: Tx, accountId: number, contact: ContactRow, 
   if (avatar && /^https?:\/\//.test(avatar)) next.avatar_url = avatar.slice(0, 2048);
   const identifier = blank(input.identifier);
   if (identifier && !contact.identifier && !takenByOther(tx, accountId, "identifier", identifier, contact.id)) next.identifier = identifier.slice(0, 255);
-  if (input.custom_attributes && Object.keys(input.custom_attributes).length) next.custom_attributes = { ...contact.custom_attributes, ...input.custom_attributes };
+  if (input.custom_attributes && Object.keys(input.custom_attributes).length) {
+    next.custom_attributes = checkCustomAttributes(tx.db, accountId, "contact_attribute", { ...contact.custom_attributes, ...input.custom_attributes }, contact.custom_attributes);
+  }
   if (input.additional_attributes && Object.keys(input.additional_attributes).length) next.additional_attributes = { ...contact.additional_attributes, ...input.additional_attributes };
   return writeContact(tx, accountId, contact, next);
 }
@@ -249,7 +252,9 @@ function requireConversation(tx: Tx, w: WebWidget, v: Visitor): ConversationRow 
 
 export function patchCurrentConversation(tx: Tx, w: WebWidget, v: Visitor, patch: (c: ConversationRow) => ConversationPatch): ConversationRow {
   const c = requireConversation(tx, w, v);
-  changeConversation(tx, performer(v), c, patch(c));
+  const next = patch(c);
+  if (next.custom_attributes) next.custom_attributes = checkCustomAttributes(tx.db, c.account_id, "conversation_attribute", next.custom_attributes, c.custom_attributes);
+  changeConversation(tx, performer(v), c, next);
   return reloadConversation(tx, c.id);
 }
 

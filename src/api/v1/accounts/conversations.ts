@@ -15,7 +15,6 @@ import {
   updateConversation,
   updateLastSeen,
 } from "../../../domain/conversations/commands.ts";
-import { conversationFilterResource } from "../../../domain/conversations/filter.ts";
 import { conversationMeta, filterConversations, listConversations, SORTS, type SortKey } from "../../../domain/conversations/queries.ts";
 import { conversationJson, conversationsJson, labelList } from "../../../domain/conversations/serialize.ts";
 import { compileFilter } from "../../../domain/filters/engine.ts";
@@ -30,6 +29,7 @@ import { assignmentRoutes } from "./assignments.ts";
 import { bool, id, jsonObject, nullableId, objectOrJson, pathConversation, recordsFor, timestamp } from "./conversation-params.ts";
 import { messageRoutes } from "./messages.ts";
 import { participantRoutes } from "./participants.ts";
+import { filterResourceFor } from "../../../domain/custom-attributes/filtering.ts";
 
 const page = z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").min(1, "must be a positive integer").max(1_000_000);
 const listQuery = z.object({
@@ -85,7 +85,7 @@ export const conversationRoutes = new Hono<AppEnv>()
   .post("/filter", async (c) => {
     const body = await readBody(c, z.object({ payload: z.unknown() }));
     const pageNo = parseWith(z.object({ page: page.optional() }), c.req.query()).page ?? 1;
-    const where = compileFilter(conversationFilterResource, body.payload, { now: c.var.deps.clock.now() });
+    const where = compileFilter(filterResourceFor(c.var.deps.db, c.var.scope.account.id, "conversation"), body.payload, { now: c.var.deps.clock.now() });
     const { rows, counts } = filterConversations(c.var.deps.db, c.var.scope, where, pageNo);
     return c.json({ meta: counts, payload: conversationsJson(recordsFor(c), rows, c.var.scope.userId) });
   })

@@ -24,6 +24,10 @@ import { dashboardAppRoutes } from "./dashboard-apps.ts";
 import { cannedResponseRoutes } from "./canned-responses.ts";
 import { searchApiRoutes } from "./search.ts";
 import { csatRoutes } from "./csat.ts";
+import { customAttributeDefinitionRoutes } from "./custom-attribute-definitions.ts";
+import { customFilterRoutes } from "./custom-filters.ts";
+import { macroRoutes } from "./macros.ts";
+import { automationRuleRoutes } from "./automation-rules.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -54,4 +58,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/dashboard_apps", dashboardAppRoutes)
   .route("/canned_responses", cannedResponseRoutes)
   .route("/csat_survey_responses", csatRoutes)
+  .route("/custom_attribute_definitions", customAttributeDefinitionRoutes)
+  .route("/custom_filters", customFilterRoutes)
+  .route("/macros", macroRoutes)
+  .route("/automation_rules", automationRuleRoutes)
   .route("/search", searchApiRoutes);
