@@ -59,15 +59,41 @@ async function withFormatting<T>(send: (format: { text: (plain: string) => strin
   }
 }
 
+const PHOTO_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
+const photoSafe = (a: OutboundAttachment) => PHOTO_TYPES.has(a.row.content_type ?? "");
+/** Photos and videos can go together as an album (sendMediaGroup). */
+const albumItem = (a: OutboundAttachment) => (a.row.file_type === "image" && photoSafe(a)) || a.row.file_type === "video";
+
+/** Two to ten photos and videos as one album; the caption on the first. Answers the album's messages. */
+async function sendAlbum(ctx: SendContext, token: string, chatId: string, items: OutboundAttachment[], extra: Record<string, string>): Promise<SentMessage[]> {
+  const uploads = await Promise.all(items.map((a) => a.read()));
+  const build = (caption?: { text: string; parse_mode?: string }) => {
+    const form = new FormData();
+    form.set("chat_id", chatId);
+    if (extra.reply_parameters) form.set("reply_parameters", extra.reply_parameters);
+    const media = items.map((a, i) => ({
+      type: a.row.file_type === "video" ? "video" : "photo",
+      media: `attach://file${i}`,
+      ...(i === 0 && caption ? { caption: caption.text, ...(caption.parse_mode ? { parse_mode: caption.parse_mode } : {}) } : {}),
+    }));
+    form.set("media", JSON.stringify(media));
+    items.forEach((a, i) => form.set(`file${i}`, new Blob([uploads[i] as Uint8Array<ArrayBuffer>], { type: a.row.content_type ?? "application/octet-stream" }), a.row.file_name || "file"));
+    return form;
+  };
+  if (extra.caption == null) return callBot<SentMessage[]>(ctx.deps, token, "sendMediaGroup", build());
+  return withFormatting((f) => callBot<SentMessage[]>(ctx.deps, token, "sendMediaGroup", build({ text: f.text(extra.caption), parse_mode: f.parse_mode })));
+}
+
 async function sendAttachment(ctx: SendContext, token: string, chatId: string, a: OutboundAttachment, extra: Record<string, string>): Promise<SentMessage | null> {
-  if (a.row.file_type === "location" && a.row.coordinates_lat != null && a.row.coordinates_long != null) {
-    return callBot<SentMessage>(ctx.deps, token, "sendLocation", { chat_id: chatId, latitude: a.row.coordinates_lat, longitude: a.row.coordinates_long, ...extra });
+  if (a.row.file_type === "location") {
+    if (a.row.coordinates_lat == null || a.row.coordinates_long == null) return null;
+    const reply = extra.reply_parameters ? { reply_parameters: JSON.parse(extra.reply_parameters) } : {};
+    return callBot<SentMessage>(ctx.deps, token, "sendLocation", { chat_id: chatId, latitude: a.row.coordinates_lat, longitude: a.row.coordinates_long, ...reply });
   }
   const bytes = await a.read();
   if (!bytes) return null;
   // GIFs and unusual images go as documents (sendPhoto recompresses and refuses some formats).
-  const photoSafe = a.row.content_type === "image/jpeg" || a.row.content_type === "image/png" || a.row.content_type === "image/webp";
-  const [method, field] = (a.row.file_type !== "image" || photoSafe ? MEDIA[a.row.file_type] : undefined) ?? ["sendDocument", "document"];
+  const [method, field] = (a.row.file_type !== "image" || photoSafe(a) ? MEDIA[a.row.file_type] : undefined) ?? ["sendDocument", "document"];
   const upload = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: a.row.content_type ?? "application/octet-stream" });
   const build = (caption?: { text: string; parse_mode?: string }) => {
     const form = new FormData();
@@ -125,11 +151,33 @@ export async function sendTelegramMessage(ctx: SendContext): Promise<SendResult>
         first ??= sent;
       }
     }
-    for (const [i, a] of ctx.attachments.entries()) {
+    // The caption goes with the first file sent, the reply reference with the first message of all.
+    let captionPending = captioned;
+    let replyPending = !first && !!replyId;
+    const extraFor = (withCaption: boolean) => {
       const extra: Record<string, string> = {};
-      if (captioned && a === files[0]) extra.caption = text;
-      if (!first && i === 0 && replyId) extra.reply_parameters = JSON.stringify(reply.reply_parameters);
-      const sent = await sendAttachment(ctx, token, chatId, a, extra);
+      if (withCaption && captionPending) {
+        extra.caption = text;
+        captionPending = false;
+      }
+      if (replyPending) {
+        extra.reply_parameters = JSON.stringify(reply.reply_parameters);
+        replyPending = false;
+      }
+      return extra;
+    };
+    const album = files.filter((a) => a.row.storage_key && albumItem(a));
+    const useAlbum = album.length >= 2;
+    if (useAlbum) {
+      for (let at = 0; at < album.length; at += 10) {
+        const chunk = album.slice(at, at + 10);
+        const sent = chunk.length === 1 ? await sendAttachment(ctx, token, chatId, chunk[0], extraFor(true)) : (await sendAlbum(ctx, token, chatId, chunk, extraFor(true)))[0];
+        first ??= sent ?? null;
+      }
+    }
+    for (const a of ctx.attachments) {
+      if (useAlbum && album.includes(a)) continue;
+      const sent = await sendAttachment(ctx, token, chatId, a, extraFor(a.row.file_type !== "location"));
       first ??= sent;
     }
     if (channel.connection_status !== "connected") deps.tx((tx) => recordConnection(tx, channel.id, "connected"));

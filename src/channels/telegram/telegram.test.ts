@@ -206,6 +206,29 @@ describe("Telegram outbound", () => {
     expect(call.files.photo.bytes).toEqual(PNG);
   });
 
+  test("several photos go out as one album (sendMediaGroup) with the text as the first one's caption", async () => {
+    const gus = { id: 555007, first_name: "Gus" };
+    await fake.deliver(token, fake.update({ message: fake.message(gus, { text: "photos please" }) }));
+    const conv = (await conversationsOf()).find((c) => c.meta.sender.name === "Gus")!;
+    const form = new FormData();
+    form.set("content", "Both **sides**");
+    for (const name of ["front.png", "back.png"]) form.append("attachments[]", new File([PNG], name, { type: "image/png" }));
+    form.append("attachments[]", new File([new TextEncoder().encode("%PDF-1.4\n")], "manual.pdf", { type: "application/pdf" }));
+    const res = await server.api(`/api/v1/accounts/${admin.account.id}/conversations/${conv.id}/messages`, { token: admin.token, method: "POST", body: form });
+    await server.runner.runUntilEmpty();
+    const album = fake.callsOf("sendMediaGroup").at(-1)!;
+    expect(JSON.parse(String(album.params.media))).toEqual([
+      { type: "photo", media: "attach://file0", caption: "Both <b>sides</b>", parse_mode: "HTML" },
+      { type: "photo", media: "attach://file1" },
+    ]);
+    expect(album.files.file1.name).toBe("back.png");
+    const doc = fake.callsOf("sendDocument").at(-1)!;
+    expect(doc.files.document.name).toBe("manual.pdf");
+    expect(doc.params.caption).toBeUndefined();
+    const stored = server.deps.db.select().from(messages).where(eq(messages.id, (await res.json()).id)).get()!;
+    expect(stored.source_id).toMatch(new RegExp(`^${gus.id}:\\d+$`));
+  });
+
   test("a reply to a message threads with reply_parameters; a PDF goes out with sendDocument", async () => {
     const finn = { id: 555006, first_name: "Finn" };
     const asked = fake.message(finn, { text: "Which plan am I on?" });

@@ -219,6 +219,38 @@ export class FakeTelegram {
         const media = field === "photo" ? { photo: [{ file_id: fileId, width: 1, height: 1 }] } : { [field]: { file_id: fileId, file_name: upload?.name } };
         return sent({ ...media, ...caption });
       }
+      case "sendMediaGroup": {
+        const bad = checkChat();
+        if (bad) return bad;
+        let media: { type: string; media: string; caption?: string; parse_mode?: string }[];
+        try {
+          media = typeof params.media === "string" ? JSON.parse(params.media) : (params.media as typeof media);
+        } catch {
+          return fail(400, "Bad Request: can't parse media JSON object");
+        }
+        if (!Array.isArray(media) || media.length < 2 || media.length > 10) return fail(400, "Bad Request: wrong number of media in the group; must be 2-10");
+        const groupId = String(this.nextMessageId);
+        const out: Record<string, unknown>[] = [];
+        for (const item of media) {
+          const name = item.media.startsWith("attach://") ? item.media.slice("attach://".length) : null;
+          const upload = name ? files[name] : undefined;
+          if (name && !upload) return fail(400, `Bad Request: file "${name}" must be uploaded as an InputFile`);
+          if (!["photo", "video", "document", "audio"].includes(item.type)) return fail(400, "Bad Request: unsupported media type");
+          const problem = item.parse_mode === "HTML" && item.caption ? htmlProblem(item.caption) : null;
+          if (problem) return fail(400, `Bad Request: can't parse entities: ${problem}`);
+          const fileId = upload ? this.addFile(upload.bytes, upload.type, upload.name) : item.media;
+          out.push({
+            message_id: this.nextMessageId++,
+            from: { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username },
+            chat: { id: chatId, type: "private" },
+            date: Math.floor(Date.now() / 1000),
+            media_group_id: groupId,
+            ...(item.type === "photo" ? { photo: [{ file_id: fileId, width: 1, height: 1 }] } : { [item.type]: { file_id: fileId } }),
+            ...(item.caption ? { caption: item.caption } : {}),
+          });
+        }
+        return ok(out);
+      }
       case "sendLocation": {
         const bad = checkChat();
         if (bad) return bad;
