@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { startFakeGraph, inboundWamid, messageWebhook, statusWebhook, type FakeGraph, type WebhookTarget } from "../../testing/fakes/whatsapp-graph.ts";
+import { startFakeGraph, inboundWamid, messageWebhook, statusWebhook, type FakeGraph, type FakeTemplate, type WebhookTarget } from "../../testing/fakes/whatsapp-graph.ts";
 import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
+import { syncStaleTemplates } from "./template-sync.ts";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const APP_SECRET = "meta-app-secret-0123456789";
@@ -25,7 +26,7 @@ const business = {
     { name: "order_update", language: "en_US", components: [{ type: "HEADER", format: "TEXT", text: "Order {{1}}" }, { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped." }] },
     { name: "hello_world", language: "en_US", components: [{ type: "BODY", text: "Hello from Acme" }] },
     { name: "promo", language: "en_US", status: "REJECTED" as const, components: [{ type: "BODY", text: "Buy now" }] },
-  ],
+  ] as FakeTemplate[],
 };
 const target: WebhookTarget = { wabaId: business.wabaId, phoneNumberId: business.phone.id, displayPhoneNumber: business.phone.display_phone_number };
 const NUMBER = "+15550100001";
@@ -140,6 +141,24 @@ describe("manual setup", () => {
     expect((await fetch(url("wrong-token"))).status).toBe(403);
     expect((await fetch(url(verifyToken, "unsubscribe"))).status).toBe(403);
     expect((await fetch(url(verifyToken, "subscribe", "+15550109999"))).status).toBe(403);
+  });
+});
+
+describe("template sync", () => {
+  test("the periodic task syncs only templates older than 3 hours", async () => {
+    const before = fake.requests.filter((r) => r.path.includes("/message_templates")).length;
+    await syncStaleTemplates(server.deps);
+    expect(fake.requests.filter((r) => r.path.includes("/message_templates")).length).toBe(before);
+    business.templates.push({ name: "new_arrival", language: "en_US", components: [{ type: "BODY", text: "New in stock" }] });
+    clock.offset = 3 * 3600_000 + 60_000;
+    try {
+      await syncStaleTemplates(server.deps);
+    } finally {
+      clock.offset = 0;
+    }
+    const inbox = await (await api(`/inboxes/${inboxId}`)).json();
+    expect(inbox.message_templates.map((t: any) => t.name)).toContain("new_arrival");
+    expect(Date.parse(inbox.message_templates_last_updated)).toBeGreaterThan(Date.now() + 3 * 3600_000);
   });
 });
 
