@@ -4,7 +4,8 @@ CREATE TABLE `webhook_events` (
 	`uuid` text NOT NULL,
 	`event` text NOT NULL,
 	`subject` text NOT NULL,
-	`body` text NOT NULL,
+	`source` text,
+	`body` text,
 	`webhook_ids` text NOT NULL,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade

@@ -42,8 +42,10 @@ export const webhook_events = sqliteTable(
     event: text("event").notNull(),
     /** What the event is about (conversation:ID, contact:ID, inbox:ID): per webhook, one subject's events arrive in order. */
     subject: text("subject").notNull(),
-    /** The exact JSON body sent (kept for redelivery and inspection until pruned). */
-    body: text("body").notNull(),
+    /** The domain event ({name, data}); the fan-out builds the body from it, off the request path. */
+    source: text("source"),
+    /** The exact JSON body sent, stored by the fan-out (kept for redelivery and inspection until pruned). */
+    body: text("body"),
     webhook_ids: text("webhook_ids", { mode: "json" }).$type<number[]>().notNull(),
     created_at: integer("created_at").notNull(),
   },

@@ -37,8 +37,8 @@ function deliver(tx: Tx, bot: AgentBotRow, accountId: number, conversationId: nu
 /** message_created / message_updated to the inbox's bot: the same payload (and sendable rule) as webhooks. */
 export function sendMessageToBot(tx: Tx, publicUrl: string, e: DomainEvent<"message.created" | "message.updated">): void {
   const bot = botOfConversation(tx, e.data.account_id, e.data.conversation_id);
-  if (!bot || !isWebhookWorthy(tx, e)) return;
-  const payload = buildWebhookPayload(tx, publicUrl, e);
+  if (!bot || !isWebhookWorthy(tx.db, e)) return;
+  const payload = buildWebhookPayload(tx.db, publicUrl, e);
   if (payload) deliver(tx, bot, e.data.account_id, e.data.conversation_id, webhookEventName(e.name), payload);
 }
 

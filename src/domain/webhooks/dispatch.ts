@@ -1,6 +1,6 @@
 // The fan-out of one webhook event (a durable listener, inside the emitting transaction): the API channel's
 // callback (conversation events of an API inbox) and every enabled account webhook subscribed to the event.
-// The payload is built once, only when someone listens, and the same bytes go to every target.
+// Nothing is built unless someone listens; the account webhooks' body is built once by their fan-out job.
 import type { Tx } from "../../db/tx.ts";
 import { apiCallbackTarget, sendApiCallback } from "./callbacks.ts";
 import { enqueueWebhookEvent } from "./fanout.ts";
@@ -19,10 +19,10 @@ export function dispatchWebhookEvent(tx: Tx, publicUrl: string, e: WebhookSource
   const callback = reachesApiCallback(e) && subject.conversation_id != null ? apiCallbackTarget(tx, accountId, subject.conversation_id) : null;
   const hooks = subscribedWebhooks(tx, accountId, event, e);
   if (!callback && !hooks.length) return;
-  if (!isWebhookWorthy(tx, e)) return;
-  const payload = buildWebhookPayload(tx, publicUrl, e);
-  if (!payload) return;
-  if (callback) sendApiCallback(tx, callback, subject.conversation_id!, event, payload);
-  // Serialized and stored once: every webhook gets the same bytes.
-  if (hooks.length) enqueueWebhookEvent(tx, accountId, hooks, event, JSON.stringify(payload), subject.key);
+  if (!isWebhookWorthy(tx.db, e)) return;
+  // Account webhooks: the event is stored and the fan-out builds the body once for all of them, off the request path.
+  if (hooks.length) enqueueWebhookEvent(tx, accountId, hooks, event, e, subject.key);
+  if (!callback) return;
+  const payload = buildWebhookPayload(tx.db, publicUrl, e);
+  if (payload) sendApiCallback(tx, callback, subject.conversation_id!, event, payload);
 }

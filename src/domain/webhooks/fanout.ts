@@ -16,6 +16,7 @@ import { enqueue, hasUnfinishedJob } from "../../jobs/queue.ts";
 import type { JobContext } from "../../jobs/runner.ts";
 import { uuid } from "../../lib/ids.ts";
 import { DELIVERY_MAX_ATTEMPTS, postSigned, retryDelay, type PostOutcome } from "./delivery.ts";
+import { buildWebhookPayload, type WebhookSourceEvent } from "./payloads.ts";
 import { insertDelivery, markDeliveryFailed, recordAttempt, webhookRow, type AttemptRecord, type DeliveryStatus, type WebhookTarget } from "./log.ts";
 
 export const WEBHOOK_FANOUT_JOB = "webhook.fanout";
@@ -31,10 +32,14 @@ export function webhookJobHandlers(deps: WebhookJobDeps) {
   return { [WEBHOOK_FANOUT_JOB]: createWebhookFanoutHandler(deps), [WEBHOOK_DELIVER_JOB]: createWebhookDeliverHandler(deps) };
 }
 
-/** Stores the event once and enqueues its fan-out, in the caller's transaction. */
-export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, body: string, subject: string): void {
+/**
+ * Stores the event and enqueues its fan-out, in the caller's transaction. The body is built by the fan-out, from the
+ * database as it is then (as Chatwoot's webhook listener does in its background job), and stored with the first
+ * attempts: every attempt and redelivery sends those bytes.
+ */
+export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, source: WebhookSourceEvent, subject: string): void {
   const ids = JSON.stringify(hooks.map((h) => h.id));
-  const row = statements(tx.db).insertEvent.get(accountId, uuid(), event, subject, body, ids, tx.now)!;
+  const row = statements(tx.db).insertEvent.get(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now)!;
   enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: row.id }, orderingKey: `webhooks:${subject}` });
 }
 
@@ -70,6 +75,12 @@ export function createWebhookFanoutHandler(deps: WebhookJobDeps) {
     const st = statements(deps.db);
     const ev = st.event.get(event_id);
     if (!ev) return; // pruned
+    const body = ev.body ?? builtBody(deps, ev);
+    if (body === null) {
+      // What the event was about is gone (deleted before the fan-out ran): nothing to send.
+      await deps.txGrouped((tx) => statements(tx.db).deleteEvent.run(event_id));
+      return;
+    }
     // A re-run after a crash skips the deliveries already recorded (their own jobs carry on).
     const recorded = new Set(st.recordedWebhooks.all(event_id).map((r) => r.webhook_id));
     const send: Target[] = [];
@@ -87,9 +98,10 @@ export function createWebhookFanoutHandler(deps: WebhookJobDeps) {
     const at = deps.clock.now();
     const now = () => deps.clock.now();
     const outcomes = await Promise.all(
-      send.map((t) => postSigned(deps, { url: t.hook.url, body: ev.body, secret: t.hook.secret, deliveryId: t.delivery_uuid, at, now })),
+      send.map((t) => postSigned(deps, { url: t.hook.url, body, secret: t.hook.secret, deliveryId: t.delivery_uuid, at, now })),
     );
     await deps.txGrouped((tx) => {
+      if (ev.body === null) statements(tx.db).storeBody.run(event_id, body);
       const row = (t: Target) => ({ account_id: ev.account_id, webhook_id: t.hook.id, event_id, delivery_uuid: t.delivery_uuid, event: ev.event });
       send.forEach((t, i) => {
         const r = outcomes[i];
@@ -144,6 +156,12 @@ export function enqueueRedelivery(tx: Tx, deliveryId: number): void {
   enqueue(tx, { kind: WEBHOOK_DELIVER_JOB, queue: WEBHOOK_QUEUE, payload: { delivery_id: deliveryId }, orderingKey: `redeliver:${deliveryId}:${tx.now}`, maxAttempts: DELIVERY_MAX_ATTEMPTS });
 }
 
+function builtBody(deps: WebhookJobDeps, ev: EventRow): string | null {
+  if (!ev.source) return null;
+  const payload = buildWebhookPayload(deps.db, deps.config.publicUrl, JSON.parse(ev.source) as WebhookSourceEvent);
+  return payload ? JSON.stringify(payload) : null;
+}
+
 function statusAfter(r: PostOutcome, mayRetry: boolean): DeliveryStatus {
   if (r.kind === "delivered") return "succeeded";
   return r.kind === "retry" && mayRetry ? "pending" : "failed";
@@ -153,15 +171,17 @@ function attemptRecord(r: PostOutcome, status: DeliveryStatus, at: number): Atte
   return { status, at, status_code: r.status, error: r.error, response_body: r.response_body, duration_ms: r.duration_ms };
 }
 
-type EventRow = { id: number; account_id: number; uuid: string; event: string; subject: string; body: string; webhook_ids: string };
+type EventRow = { id: number; account_id: number; uuid: string; event: string; subject: string; source: string | null; body: string | null; webhook_ids: string };
 type DeliveryJobRow = { id: number; webhook_id: number; attempts: number; delivery_uuid: string; event: string; body: string };
 
 const statements = preparedFor((db) => ({
   insertEvent: db.$client.prepare<{ id: number }, [number, string, string, string, string, string, number]>(
-    `INSERT INTO webhook_events (account_id, uuid, event, subject, body, webhook_ids, created_at)
+    `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, created_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id`,
   ),
-  event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, body, webhook_ids FROM webhook_events WHERE id = ?1"),
+  event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, source, body, webhook_ids FROM webhook_events WHERE id = ?1"),
+  storeBody: db.$client.prepare<never, [number, string]>("UPDATE webhook_events SET body = ?2 WHERE id = ?1 AND body IS NULL"),
+  deleteEvent: db.$client.prepare<never, [number]>("DELETE FROM webhook_events WHERE id = ?1"),
   recordedWebhooks: db.$client.prepare<{ webhook_id: number }, [number]>("SELECT webhook_id FROM webhook_deliveries WHERE event_id = ?1"),
   delivery: db.$client.prepare<DeliveryJobRow, [number]>(
     `SELECT d.id, d.webhook_id, d.attempts, d.delivery_uuid, d.event, e.body

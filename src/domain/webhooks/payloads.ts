@@ -3,7 +3,7 @@
 // the same bytes for the same event. Everything here reads inside the emitting transaction.
 import type { Statement } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
-import type { Tx } from "../../db/tx.ts";
+import { NotFound } from "../errors.ts";
 import type { ChangedAttributes, DomainEvent } from "../../events/types.ts";
 import { contactWebhookData } from "../contacts/serialize.ts";
 import { Records } from "../conversations/records.ts";
@@ -63,27 +63,36 @@ export function webhookSubject(e: WebhookSourceEvent): { conversation_id: number
 const messageTypes = new WeakMap<Db, Statement>();
 
 /** Message events go out only for incoming, outgoing and template messages (Message#webhook_sendable?). */
-export function isWebhookWorthy(tx: Tx, e: WebhookSourceEvent): boolean {
+export function isWebhookWorthy(db: Db, e: WebhookSourceEvent): boolean {
   if (e.name !== "message.created" && e.name !== "message.updated") return true;
-  let st = messageTypes.get(tx.db);
-  if (!st) messageTypes.set(tx.db, (st = tx.db.$client.prepare("SELECT message_type FROM messages WHERE id = ?1 AND account_id = ?2")));
+  let st = messageTypes.get(db);
+  if (!st) messageTypes.set(db, (st = db.$client.prepare("SELECT message_type FROM messages WHERE id = ?1 AND account_id = ?2")));
   const m = st.get(e.data.message_id, e.data.account_id) as { message_type: number } | null;
   return !!m && isWebhookSendable(m);
 }
 
 /** The JSON body of the event, or null when its record is gone. Call isWebhookWorthy first for message events. */
-export function buildWebhookPayload(tx: Tx, publicUrl: string, e: WebhookSourceEvent): Record<string, unknown> | null {
+export function buildWebhookPayload(db: Db, publicUrl: string, e: WebhookSourceEvent): Record<string, unknown> | null {
+  try {
+    return payloadOf(db, publicUrl, e);
+  } catch (err) {
+    if (err instanceof NotFound) return null;
+    throw err;
+  }
+}
+
+function payloadOf(db: Db, publicUrl: string, e: WebhookSourceEvent): Record<string, unknown> | null {
   const event = webhookEventName(e.name);
   switch (e.name) {
     case "message.created":
     case "message.updated":
       // Message#webhook_data + event.
-      return { ...messageWebhookData(tx.db, e.data.message_id, publicUrl), event };
+      return { ...messageWebhookData(db, e.data.message_id, publicUrl), event };
     case "conversation.created":
     case "conversation.updated":
     case "conversation.status_changed": {
       // Conversation#webhook_data + event (+ changed_attributes in the list form).
-      const payload: Record<string, unknown> = { ...conversationWebhookData(tx.db, e.data.conversation_id, publicUrl), event };
+      const payload: Record<string, unknown> = { ...conversationWebhookData(db, e.data.conversation_id, publicUrl), event };
       if (e.name === "conversation.updated") payload.changed_attributes = changedAttributesList(e.data.changed_attributes);
       if (e.name === "conversation.status_changed") {
         payload.changed_attributes = changedAttributesList({ status: { previous_value: e.data.previous, current_value: e.data.status } });
@@ -94,7 +103,7 @@ export function buildWebhookPayload(tx: Tx, publicUrl: string, e: WebhookSourceE
     case "conversation.typing_off": {
       // {event, user, conversation, is_private}; user is the agent (User#webhook_data) or the contact typing.
       const { account_id, conversation_id, user_id, contact_id, is_private } = e.data;
-      const records = new Records(tx.db, account_id, publicUrl);
+      const records = new Records(db, account_id, publicUrl);
       let user: Record<string, unknown> | null = null;
       if (user_id != null) {
         const u = records.user(user_id);
@@ -103,12 +112,12 @@ export function buildWebhookPayload(tx: Tx, publicUrl: string, e: WebhookSourceE
         const c = records.contact(contact_id);
         if (c) user = { ...contactWebhookData(c, records.account()), type: "contact" };
       }
-      return { event, user, conversation: conversationWebhookData(tx.db, conversation_id, publicUrl), is_private: is_private ?? false };
+      return { event, user, conversation: conversationWebhookData(db, conversation_id, publicUrl), is_private: is_private ?? false };
     }
     case "contact.created":
     case "contact.updated": {
       // Contact#webhook_data + event (+ changed_attributes for updates).
-      const records = new Records(tx.db, e.data.account_id, publicUrl);
+      const records = new Records(db, e.data.account_id, publicUrl);
       const c = records.contact(e.data.contact_id);
       if (!c) return null;
       const payload: Record<string, unknown> = { ...contactWebhookData(c, records.account()), event };
@@ -117,26 +126,26 @@ export function buildWebhookPayload(tx: Tx, publicUrl: string, e: WebhookSourceE
     }
     case "webwidget.triggered": {
       // ContactInbox#webhook_data + event + event_info.
-      const records = new Records(tx.db, e.data.account_id, publicUrl);
+      const records = new Records(db, e.data.account_id, publicUrl);
       const contact = records.contact(e.data.contact_id);
-      const ci = tx.db.$client.query("SELECT id, source_id FROM contact_inboxes WHERE id = ?1").get(e.data.contact_inbox_id) as { id: number; source_id: string } | null;
-      const inbox = tx.db.$client.query("SELECT id, name FROM inboxes WHERE id = ?1 AND account_id = ?2").get(e.data.inbox_id, e.data.account_id) as { id: number; name: string } | null;
+      const ci = db.$client.query("SELECT id, source_id FROM contact_inboxes WHERE id = ?1").get(e.data.contact_inbox_id) as { id: number; source_id: string } | null;
+      const inbox = db.$client.query("SELECT id, name FROM inboxes WHERE id = ?1 AND account_id = ?2").get(e.data.inbox_id, e.data.account_id) as { id: number; name: string } | null;
       if (!ci || !inbox) return null;
-      const current = tx.db.$client.query("SELECT id FROM conversations WHERE contact_inbox_id = ?1 ORDER BY id DESC LIMIT 1").get(ci.id) as { id: number } | null;
+      const current = db.$client.query("SELECT id FROM conversations WHERE contact_inbox_id = ?1 ORDER BY id DESC LIMIT 1").get(ci.id) as { id: number } | null;
       return {
         event,
         id: ci.id,
         contact: contact ? contactWebhookData(contact, records.account()) : null,
         inbox: inboxWebhookData(inbox),
         account: records.account(),
-        current_conversation: current ? conversationWebhookData(tx.db, current.id, publicUrl) : null,
+        current_conversation: current ? conversationWebhookData(db, current.id, publicUrl) : null,
         source_id: ci.source_id,
         event_info: e.data.event_info,
       };
     }
     case "inbox.created":
     case "inbox.updated": {
-      const row = tx.db.$client.query("SELECT id, name FROM inboxes WHERE id = ?1 AND account_id = ?2").get(e.data.inbox_id, e.data.account_id) as
+      const row = db.$client.query("SELECT id, name FROM inboxes WHERE id = ?1 AND account_id = ?2").get(e.data.inbox_id, e.data.account_id) as
         | { id: number; name: string }
         | null;
       return row ? { ...inboxWebhookData(row), event } : null;

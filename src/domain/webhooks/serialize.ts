@@ -2,7 +2,7 @@ import type { webhook_deliveries, webhook_delivery_attempts, webhooks } from "..
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 /** A delivery with its event's body. */
-export type DeliveryRow = typeof webhook_deliveries.$inferSelect & { body: string };
+export type DeliveryRow = typeof webhook_deliveries.$inferSelect & { body: string | null };
 export type AttemptRow = typeof webhook_delivery_attempts.$inferSelect;
 
 const seconds = (ms: number | null) => (ms == null ? null : Math.floor(ms / 1000));

@@ -206,7 +206,9 @@ describe("deliveries", () => {
       conversation: { id: conversation.id, inbox_id: inbox.id },
       account: { id: admin.account.id, name: "Hooks Inc" },
     });
-    expect(got.find((r) => r.json().event === "contact_created")!.json()).toMatchObject({ id: contact.id, name: "Rita Receiver", account: { id: admin.account.id } });
+    // Bodies are built when the fan-out runs (here, after the rename), as Chatwoot's webhook listener builds them in
+    // its background job; what changed is in contact_updated's changed_attributes.
+    expect(got.find((r) => r.json().event === "contact_created")!.json()).toMatchObject({ id: contact.id, name: "Rita Renamed", account: { id: admin.account.id } });
     expect(got.find((r) => r.json().event === "contact_updated")!.json()).toMatchObject({
       id: contact.id,
       name: "Rita Renamed",
@@ -349,6 +351,19 @@ describe("deliveries", () => {
     expect((await deliveriesOf(fast.id)).payload.deliveries[0]).toMatchObject({ status: "failed", attempts: 0, last_error: "webhook disabled" });
     expect(contents(slow).at(-1)).toBe("three");
     for (const h of [slow, fast]) await call("DELETE", `/webhooks/${h.id}`);
+  });
+
+  test("an event whose record is gone before its fan-out runs sends nothing and leaves nothing queued", async () => {
+    const hook = await newWebhook(["message_created"]);
+    const { conversation } = await conversationIn();
+    await call("POST", `/conversations/${conversation.id}/messages`, { content: "soon gone", message_type: "outgoing" });
+    expect((await call("DELETE", `/conversations/${conversation.id}`)).status).toBe(200);
+    await run();
+    expect(receiver.requests.filter(toHook(hook)).some((r) => r.json().content === "soon gone")).toBe(false);
+    const left = server.deps.db.$client.query("SELECT count(*) AS n FROM webhook_events WHERE body IS NULL").get() as { n: number };
+    expect(left.n).toBe(0);
+    expect(server.deps.db.$client.query("SELECT count(*) AS n FROM jobs WHERE queue = 'webhooks' AND status NOT IN ('done')").get()).toEqual({ n: 0 });
+    await call("DELETE", `/webhooks/${hook.id}`);
   });
 
   test("a webhook failing for 3 days is disabled, administrators are mailed, PATCH enabled: true turns it back on", async () => {
