@@ -324,6 +324,18 @@ describe("IMAP inbound, threading and replies", () => {
       sink.reject = null;
     }
   }, 30_000);
+
+  test("cc_emails and bcc_emails of the message API go out as Cc and (envelope-only) Bcc", async () => {
+    const bad = await api(`/conversations/${displayId}/messages`, { method: "POST", json: { content: "x", cc_emails: "not an address" } });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("cc_emails");
+    const sent = await api(`/conversations/${displayId}/messages`, { method: "POST", json: { content: "Copying my manager.", cc_emails: "Boss@Customer.test", bcc_emails: "audit@acme.test" } });
+    expect(sent.status).toBe(200);
+    const mail = await receivedMatching((m) => m.raw.includes("Copying my manager."));
+    expect(mail.to.sort()).toEqual(["audit@acme.test", "boss@customer.test", "carla@customer.test"]);
+    expect(mail.headers.cc).toBe("boss@customer.test");
+    expect(mail.headers.bcc).toBeUndefined();
+  }, 30_000);
 });
 
 describe("forwarding to the built-in SMTP receiver", () => {

@@ -13,6 +13,13 @@ import { idParam, parseWith, readBody } from "../../validate.ts";
 import { checkWhatsappOutgoing } from "../../../channels/whatsapp/window.ts";
 import { bool, id, objectOrJson, pathConversation, recordsFor } from "./conversation-params.ts";
 
+const EMAIL = /^[^@\s<>,;]+@[^@\s<>,;]+$/;
+const emailList = z
+  .string()
+  .max(5000)
+  .transform((v) => v.split(/[,;]/).map((a) => a.trim().toLowerCase()).filter(Boolean))
+  .refine((list) => list.every((a) => EMAIL.test(a)), "must be email addresses separated by commas");
+
 const createBody = z.object({
   content: z.string().max(MAX_CONTENT_LENGTH, `is too long (maximum is ${MAX_CONTENT_LENGTH} characters)`).nullable().optional(),
   message_type: z.enum(["incoming", "outgoing", "activity", "template"]).optional(),
@@ -22,6 +29,10 @@ const createBody = z.object({
   template_params: objectOrJson.optional(),
   source_id: z.string().max(255).nullable().optional(),
   echo_id: z.union([z.string().max(255), z.number().transform(String)]).optional(),
+  // Email inboxes (Chatwoot's MessageBuilder#process_emails): comma-separated addresses, kept in content_attributes.
+  cc_emails: emailList.optional(),
+  bcc_emails: emailList.optional(),
+  to_emails: emailList.optional(),
   attachments: z
     .array(z.instanceof(File, { error: "must be files (multipart/form-data)" }))
     .max(MAX_ATTACHMENTS, "exceeded maximum allowed")
@@ -55,7 +66,9 @@ export const messageRoutes = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const { deps, scope } = c.var;
-    const { attachments = [], echo_id, ...input } = await readBody(c, createBody);
+    const { attachments = [], echo_id, cc_emails, bcc_emails, to_emails, ...body } = await readBody(c, createBody);
+    const emails = { ...(cc_emails ? { cc_emails } : {}), ...(bcc_emails ? { bcc_emails } : {}), ...(to_emails ? { to_emails } : {}) };
+    const input = Object.keys(emails).length ? { ...body, content_attributes: { ...body.content_attributes, ...emails } } : body;
     // Uploads are checked against the conversation before they are stored.
     if (attachments.length) pathConversation(c);
     const files = await storeUploads(deps.config.dataDir, attachments, deps.config.maxUploadBytes);
