@@ -66,7 +66,8 @@ async function connectTelegram(ctx: ConnectContext, settings: TelegramSettings):
       allowed_updates: ALLOWED_UPDATES,
     });
   } catch (err) {
-    throw Validation.field("channel.bot_token", `could not register the webhook with Telegram: ${describe(err)}`);
+    const hint = deps.config.publicUrl.startsWith("https://") ? "" : " (Telegram only calls public https:// addresses: set PARLEY_PUBLIC_URL)";
+    throw Validation.field("channel.bot_token", `could not register the webhook with Telegram: ${describe(err)}${hint}`);
   }
   return { bot_token: sealSecret(deps.config.secretKey, token), bot_name: me.username ?? me.first_name ?? "", webhook_secret: secret, token_digest: tokenDigest(token) };
 }

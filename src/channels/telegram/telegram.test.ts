@@ -64,6 +64,10 @@ describe("Telegram inbox setup", () => {
     const malformed = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram", bot_token: "not a token" } });
     expect(malformed.status).toBe(422);
     expect(malformed.body.errors[0].field).toBe("channel.bot_token");
+    fake.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host: Name or service not known" });
+    const unreachable = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram", bot_token: fake.addBot("unreachable_bot").token } });
+    expect(unreachable.status).toBe(422);
+    expect(unreachable.body.errors[0]).toEqual({ field: "channel.bot_token", message: "could not register the webhook with Telegram: Bad Request: bad webhook: Failed to resolve host: Name or service not known" });
     const missing = await api("POST", "/inboxes", { name: "Bad", channel: { type: "telegram" } });
     expect(missing.body.errors[0]).toEqual({ field: "channel.bot_token", message: "can't be blank" });
     expect((await api("GET", "/inboxes")).body.payload.length).toBe(before);

@@ -43,6 +43,11 @@ describe("Add inbox → Telegram", () => {
     expect(html).toMatch(/id="f-bot_token-error">[^<]*refused by Telegram: Unauthorized/);
     expect(html).toContain('value="Bot inbox"');
     expect(html).not.toContain(bad);
+    // Telegram refuses a webhook on a non-public address: the page says which setting to fix.
+    fake.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook" });
+    const local = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Bot inbox", bot_token: fake.addBot("local_bot").token });
+    expect(local.status).toBe(422);
+    expect(decode(await local.text())).toContain("An HTTPS URL must be provided for webhook (Telegram only calls public https:// addresses: set PARLEY_PUBLIC_URL)");
     const blank = await owner.post(`${accountPath}/settings/inboxes/new/telegram`, { name: "Bot inbox", bot_token: "" });
     expect(decode(await blank.text())).toMatch(/id="f-bot_token-error">Can't be blank/);
   });
