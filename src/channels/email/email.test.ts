@@ -176,6 +176,18 @@ describe("email inbox settings", () => {
     expect(again.status).toBe(422);
     expect(again.text).toContain("channel.email");
   });
+
+  test("updates: a blank password keeps the stored one, a wrong new one is refused and changes nothing", async () => {
+    const before = (server.deps.db.$client.query("SELECT config FROM channels WHERE id = ?1").get((imapInbox as any).channel_id) as { config: string }).config;
+    const ok = await api(`/inboxes/${imapInbox.id}`, { method: "PATCH", json: { channel: { signature: "Acme Support — we answer within a day", imap_password: "" } } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.signature).toBe("Acme Support — we answer within a day");
+    const bad = await api(`/inboxes/${imapInbox.id}`, { method: "PATCH", json: { channel: { imap_password: "wrong-again" } } });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("channel.imap_password");
+    const after = (server.deps.db.$client.query("SELECT config FROM channels WHERE id = ?1").get((imapInbox as any).channel_id) as { config: string }).config;
+    expect(JSON.parse(after).imap_password).toBe(JSON.parse(before).imap_password);
+  }, 30_000);
 });
 
 describe("IMAP inbound, threading and replies", () => {
