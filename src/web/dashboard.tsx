@@ -23,6 +23,7 @@ import { searchRoutes } from "./search.tsx";
 import { notificationRoutes } from "./notifications.tsx";
 import { accountTeamSettingsRoutes } from "./settings/account-team.tsx";
 import { cannedResponseSettingsRoutes } from "./settings/canned-responses.tsx";
+import { customAttributeSettingsRoutes } from "./settings/custom-attributes.tsx";
 import { moreSettingsRoutes } from "./settings/inbox-label-role-profile.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
@@ -78,6 +79,7 @@ const accountRoutes = new Hono<AppEnv>()
   .route("/settings", accountTeamSettingsRoutes)
   .route("/settings", moreSettingsRoutes)
   .route("/settings", cannedResponseSettingsRoutes)
+  .route("/settings", customAttributeSettingsRoutes)
   .route("/settings", botSettingsRoutes)
   .route("/settings", webhookSettingsRoutes)
   .route("/settings", settingsRoutes);

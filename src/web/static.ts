@@ -13,6 +13,8 @@ import searchCssPath from "../../static/css/search.css" with { type: "file" };
 import settingsCssPath from "../../static/css/settings.css" with { type: "file" };
 import sidebarCssPath from "../../static/css/sidebar.css" with { type: "file" };
 import workspaceCssPath from "../../static/css/workspace.css" with { type: "file" };
+import customAttributesCssPath from "../../static/css/custom-attributes.css" with { type: "file" };
+import customAttributesJsPath from "../../static/js/custom-attributes.js" with { type: "file" };
 import contactsJsPath from "../../static/js/contacts.js" with { type: "file" };
 import conversationJsPath from "../../static/js/conversation.js" with { type: "file" };
 import realtimeJsPath from "../../static/js/realtime.js" with { type: "file" };
@@ -67,6 +69,7 @@ export const assets: Assets = Object.freeze({
       [contactsCssPath, "contacts"],
       [settingsCssPath, "settings"],
       [searchCssPath, "search"],
+      [customAttributesCssPath, "custom-attributes"],
     ].map(([path, base]) => register(table, path, base, "css")),
   ),
   scripts: Object.freeze(
@@ -78,6 +81,7 @@ export const assets: Assets = Object.freeze({
       [contactsJsPath, "contacts"],
       [settingsJsPath, "settings"],
       [searchJsPath, "search"],
+      [customAttributesJsPath, "custom-attributes"],
     ].map(([path, base]) => register(table, path, base, "js")),
   ),
 });

@@ -12,6 +12,7 @@ export type SettingsPage =
   | "labels"
   | "custom-roles"
   | "canned-responses"
+  | "custom-attributes"
   | "dashboard-apps"
   | "bots"
   | "webhooks"
@@ -48,6 +49,7 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
                 {link("labels", "Labels", "layers", "settings/labels")}
                 {link("custom-roles", "Custom roles", "user", "settings/custom-roles")}
                 {link("canned-responses", "Canned responses", "conversations", "settings/canned-responses")}
+                {link("custom-attributes", "Custom attributes", "layers", "settings/custom-attributes")}
               </ul>
               <p class="subnav-group">Integrations</p>
               <ul>
