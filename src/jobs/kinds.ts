@@ -6,6 +6,7 @@ import { AGENT_CLEANUP_JOB, cleanupRemovedAgent } from "../domain/agents/command
 import { reopenSnoozed } from "../domain/conversations/commands.ts";
 import { SNOOZE_REOPEN_JOB } from "../domain/conversations/snooze.ts";
 import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
+import { AUTOMATION_JOB, runAutomation, type AutomationJobPayload } from "../domain/automation/runner.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
 import { webhookJobHandlers } from "../domain/webhooks/fanout.ts";
 import type { JobHandlers } from "./runner.ts";
@@ -21,6 +22,7 @@ export function createJobHandlers(deps: AppDeps): JobHandlers {
     ...webhookJobHandlers(deps),
     [AGENT_CLEANUP_JOB]: (payload: { account_id: number; user_id: number }) => void deps.tx((tx) => cleanupRemovedAgent(tx, payload)),
     [CONTACT_IMPORT_JOB]: (payload: { import_id: number }, ctx) => runContactImport(deps, payload.import_id, { lastAttempt: ctx.attempt >= ctx.job.max_attempts }),
+    [AUTOMATION_JOB]: (payload: AutomationJobPayload) => runAutomation(deps, payload),
     [SNOOZE_REOPEN_JOB]: (payload: { conversation_id: number; snoozed_until: number }) =>
       void deps.tx((tx) => reopenSnoozed(tx, payload.conversation_id, payload.snoozed_until)),
   };

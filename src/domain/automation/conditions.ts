@@ -1,0 +1,161 @@
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import type { RuleCondition } from "../../db/schema/automation.ts";
+import type { Db } from "../../db/client.ts";
+import { contacts } from "../../db/schema/contacts.ts";
+import { conversations } from "../../db/schema/conversations.ts";
+import { customAttributeDefinitions, type AttributeDisplayType, type AttributeModel } from "../../db/schema/custom-attributes.ts";
+import { conversationFilterResource } from "../conversations/filter.ts";
+import { Validation } from "../errors.ts";
+import { compileFilter, type AttributeSpec, type FilterResource, type ValueType } from "../filters/engine.ts";
+
+/**
+ * Automation rule conditions (Chatwoot's AutomationRules::ConditionsFilterService): the filter payload shape,
+ * evaluated as one parameterized query over the conversation, its contact and (for message_created) the
+ * message. Every condition goes through the shared filter engine's allow-lists.
+ */
+
+const TEXT_OPS = ["equal_to", "not_equal_to", "contains", "does_not_contain", "is_present", "is_not_present"] as const;
+const EQ_OPS = ["equal_to", "not_equal_to"] as const;
+const ID_OPS = ["equal_to", "not_equal_to", "is_present", "is_not_present"] as const;
+const MESSAGE_TYPES = ["incoming", "outgoing", "activity", "template"] as const;
+
+/** The message a message_created rule looks at (bound as parameters: it is data, not a table join). */
+export type ConditionMessage = { message_type: number; content: string | null; private: boolean };
+
+const conversationAttrs = conversationFilterResource.attributes;
+
+function json(column: typeof contacts.additional_attributes | typeof conversations.additional_attributes, key: string): SQL {
+  return sql`json_extract(${column}, ${`$."${key}"`})`;
+}
+
+function standardAttributes(message: ConditionMessage | null): Record<string, AttributeSpec> {
+  const messageType = message ? (MESSAGE_TYPES[message.message_type] ?? null) : null;
+  return {
+    status: conversationAttrs.status,
+    priority: conversationAttrs.priority,
+    inbox_id: conversationAttrs.inbox_id,
+    team_id: conversationAttrs.team_id,
+    assignee_id: conversationAttrs.assignee_id,
+    labels: conversationAttrs.labels,
+    browser_language: conversationAttrs.browser_language,
+    conversation_language: conversationAttrs.conversation_language,
+    referer: conversationAttrs.referer,
+    mail_subject: conversationAttrs.mail_subject,
+    country_code: {
+      kind: "column",
+      expr: sql`coalesce(${json(conversations.additional_attributes, "country_code")}, ${json(contacts.additional_attributes, "country_code")})`,
+      type: "text",
+      operators: EQ_OPS,
+      caseInsensitive: true,
+    },
+    city: { kind: "json", column: contacts.additional_attributes, key: "city", type: "text", operators: TEXT_OPS },
+    company: { kind: "json", column: contacts.additional_attributes, key: "company_name", type: "text", operators: TEXT_OPS },
+    email: { kind: "column", expr: contacts.email, type: "text", operators: TEXT_OPS, caseInsensitive: true },
+    phone_number: { kind: "column", expr: contacts.phone_number, type: "text", operators: [...TEXT_OPS, "starts_with"] },
+    message_type: {
+      kind: "column",
+      expr: sql`${messageType}`,
+      type: "text",
+      operators: EQ_OPS,
+      mapValue: (v) => {
+        if (!(MESSAGE_TYPES as readonly string[]).includes(String(v))) throw Validation.field("payload.values", `must be one of ${MESSAGE_TYPES.join(", ")}`);
+        return v;
+      },
+    },
+    content: { kind: "column", expr: sql`${message?.content ?? null}`, type: "text", operators: TEXT_OPS, caseInsensitive: true },
+  };
+}
+
+/** The attribute keys a condition may name besides custom attributes. */
+export const CONDITION_ATTRIBUTES = Object.keys(standardAttributes(null));
+
+function valueTypeOf(display: AttributeDisplayType): ValueType {
+  if (display === "number" || display === "currency" || display === "percent") return "number";
+  if (display === "checkbox") return "boolean";
+  if (display === "date") return "date";
+  return "text";
+}
+
+function customDefinition(db: Db, accountId: number, key: string, model: AttributeModel | null) {
+  const rows = db
+    .select({ model: customAttributeDefinitions.attribute_model, display: customAttributeDefinitions.attribute_display_type })
+    .from(customAttributeDefinitions)
+    .where(and(eq(customAttributeDefinitions.account_id, accountId), eq(customAttributeDefinitions.attribute_key, key)))
+    .all();
+  return rows.find((r) => model == null || r.model === model) ?? null;
+}
+
+/** Renames the engine's `payload[0].x` to `conditions[i].x` so a 422 names the rule's condition. */
+function renamed(err: unknown, i: number): unknown {
+  if (!(err instanceof Validation)) return err;
+  return new Validation(err.errors.map((e) => ({ field: e.field.replace(/^payload(\[0\])?/, `conditions[${i}]`), message: e.message })));
+}
+
+function compileOne(db: Db, accountId: number, c: RuleCondition, i: number, message: ConditionMessage | null, now: number): SQL {
+  const attributes = standardAttributes(message);
+  let resource: FilterResource = { attributes };
+  let condition: Record<string, unknown> = { ...c };
+  if (!Object.hasOwn(attributes, c.attribute_key)) {
+    const wanted = c.custom_attribute_type === "contact_attribute" || c.custom_attribute_type === "conversation_attribute" ? c.custom_attribute_type : null;
+    const def = typeof c.attribute_key === "string" ? customDefinition(db, accountId, c.attribute_key, wanted) : null;
+    if (!def) throw Validation.field(`conditions[${i}].attribute_key`, `is not a known attribute: ${String(c.attribute_key)}`);
+    const type = valueTypeOf(def.display);
+    resource = {
+      attributes: {},
+      customAttributes: { column: def.model === "contact_attribute" ? contacts.custom_attributes : conversations.custom_attributes, typeOf: () => type },
+    };
+    condition = { ...c, attribute_model: def.model, custom_attribute_type: def.model };
+  }
+  try {
+    return compileFilter(resource, [{ ...condition, query_operator: null }], { now });
+  } catch (err) {
+    throw renamed(err, i);
+  }
+}
+
+/** Validates a rule's conditions (422 naming `conditions[i].…`) and returns them normalized. */
+export function validateConditions(db: Db, accountId: number, raw: unknown, now: number): RuleCondition[] {
+  if (!Array.isArray(raw)) throw Validation.field("conditions", "must be an array of conditions");
+  if (raw.length > 30) throw Validation.field("conditions", "must have at most 30 conditions");
+  const out = raw.map((item, i) => {
+    if (!item || typeof item !== "object" || Array.isArray(item)) throw Validation.field(`conditions[${i}]`, "must be an object");
+    const c = item as Record<string, unknown>;
+    const q = c.query_operator;
+    if (q != null && (typeof q !== "string" || !["and", "or"].includes(q.toLowerCase()))) throw Validation.field(`conditions[${i}].query_operator`, "must be AND or OR");
+    const values = c.values === undefined || c.values === null ? [] : Array.isArray(c.values) ? c.values : [c.values];
+    const condition: RuleCondition = {
+      attribute_key: c.attribute_key as string,
+      filter_operator: c.filter_operator as string,
+      values,
+      query_operator: typeof q === "string" ? q.toLowerCase() : null,
+      ...(typeof c.custom_attribute_type === "string" ? { custom_attribute_type: c.custom_attribute_type } : {}),
+    };
+    if (typeof condition.attribute_key !== "string" || !condition.attribute_key) throw Validation.field(`conditions[${i}].attribute_key`, "can't be blank");
+    compileOne(db, accountId, condition, i, { message_type: 0, content: "", private: false }, now);
+    return condition;
+  });
+  return out;
+}
+
+/** Whether the conversation (with its contact and the message) matches the rule's conditions. No conditions match. */
+export function conditionsMatch(db: Db, accountId: number, conditions: RuleCondition[], conversationId: number, message: ConditionMessage | null, now: number): boolean {
+  const where = conditions.length ? combine(conditions, conditions.map((c, i) => compileOne(db, accountId, c, i, message, now))) : sql`1`;
+  const row = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contact_id))
+    .where(and(eq(conversations.id, conversationId), eq(conversations.account_id, accountId), where))
+    .get();
+  return !!row;
+}
+
+/** query_operator of condition i joins it to i+1; AND binds tighter than OR (as the filter engine does). */
+function combine(conditions: RuleCondition[], compiled: SQL[]): SQL {
+  const groups: SQL[][] = [[compiled[0]]];
+  for (let i = 1; i < compiled.length; i++) {
+    if ((conditions[i - 1].query_operator ?? "and") === "or") groups.push([compiled[i]]);
+    else groups[groups.length - 1].push(compiled[i]);
+  }
+  const anded = groups.map((g) => (g.length === 1 ? g[0] : and(...g)!));
+  return anded.length === 1 ? anded[0] : or(...anded)!;
+}
