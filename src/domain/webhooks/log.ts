@@ -83,10 +83,11 @@ export function insertDelivery(
   lastError: string | null = attempt?.error ?? null,
 ): number | null {
   const st = deliveryStatements(tx.db);
-  const row = st.insert.get(d.account_id, d.webhook_id, d.event_id, d.delivery_uuid, d.event, status, attempt ? 1 : 0, attempt?.status_code ?? null, lastError, tx.now);
-  if (!row) return null;
-  if (attempt) writeAttempt(tx, row.id, d.webhook_id, 1, attempt);
-  return row.id;
+  const { changes, lastInsertRowid } = st.insert.run(d.account_id, d.webhook_id, d.event_id, d.delivery_uuid, d.event, status, attempt ? 1 : 0, attempt?.status_code ?? null, lastError, tx.now);
+  if (!changes) return null;
+  const id = Number(lastInsertRowid);
+  if (attempt) writeAttempt(tx, id, d.webhook_id, 1, attempt);
+  return id;
 }
 
 /** A further attempt of an existing delivery (numbered by the delivery: a manual redelivery continues the count). */
@@ -109,9 +110,10 @@ function writeAttempt(tx: Tx, deliveryId: number, webhookId: number, attempt: nu
 
 // Raw statements: a delivery row is written per (event, webhook) and updated on every further attempt.
 const deliveryStatements = preparedFor((db) => ({
-  insert: db.$client.prepare<{ id: number }, [number, number, number, string, string, string, number, number | null, string | null, number]>(
+  // No RETURNING: it doubles the cost of this insert, the most frequent write of a fan-out.
+  insert: db.$client.prepare<never, [number, number, number, string, string, string, number, number | null, string | null, number]>(
     `INSERT INTO webhook_deliveries (account_id, webhook_id, event_id, delivery_uuid, event, status, attempts, last_status_code, last_error, created_at, updated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) ON CONFLICT DO NOTHING RETURNING id`,
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) ON CONFLICT DO NOTHING`,
   ),
   insertAttempt: db.$client.prepare<never, [number, number, number | null, number, string | null, string | null, number]>(
     `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, response_snippet, error, created_at)
