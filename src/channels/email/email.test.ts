@@ -6,7 +6,12 @@ import nodemailer, { type SendMailOptions } from "nodemailer";
 import { CableClient } from "../../realtime/test-client.ts";
 import { closedPort, startSmtpSink, type ReceivedMail, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { startDovecot, type Dovecot } from "../../testing/fakes/dovecot.ts";
-import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../config.ts";
+import { startServer } from "../../server.ts";
+import { apiClient, createAdmin, startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
 import { simpleParser } from "mailparser";
 import { emailServicesOf } from "./config.ts";
 
@@ -484,4 +489,47 @@ describe("an IMAP server without IDLE", () => {
       await plain.stop();
     }
   }, 30_000);
+});
+
+describe("IMAP across a restart", () => {
+  test("mail that arrived while Parley was down is read on start; what was read before is not read again", async () => {
+    const mailbox = { login: "restart@acme.test", password: "restart-Secret-3" };
+    const imap = await startDovecot([mailbox]);
+    const dataDir = mkdtempSync(join(tmpdir(), "parley-email-restart-"));
+    const env = { PORT: "0", PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: "silent", PARLEY_PLATFORM_TOKEN: TEST_PLATFORM_TOKEN, PARLEY_IMAP_POLL_SECONDS: "30" };
+    const put = async (id: string, text: string) => {
+      const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: mailbox.login, pass: mailbox.password }, logger: false });
+      await client.connect();
+      await client.append("INBOX", mime([`From: Rita <rita@customer.test>`, `To: ${mailbox.login}`, `Subject: ${text}`, `Message-ID: <${id}@customer.test>`, "", text, ""]));
+      await client.logout();
+    };
+    const count = (s: { deps: { db: { $client: { query(q: string): { get(): unknown } } } } }) =>
+      (s.deps.db.$client.query("SELECT count(*) AS n FROM messages WHERE message_type = 0").get() as { n: number }).n;
+    let first = startServer(loadConfig(env), { checkpointer: false });
+    try {
+      const owner = await createAdmin(apiClient(first.url));
+      const created = await apiClient(first.url).api(`/api/v1/accounts/${owner.account.id}/inboxes`, {
+        token: owner.token,
+        method: "POST",
+        json: { name: "Restart", channel: { type: "email", email: mailbox.login, imap_enabled: true, imap_address: "127.0.0.1", imap_port: imap.port, imap_login: mailbox.login, imap_password: mailbox.password, imap_enable_ssl: false } },
+      });
+      expect(created.status).toBe(200);
+      await waitFor("the watcher", () => emailServicesOf(first.deps)?.imap.watcher(1)?.idle);
+      await put("before-restart", "Before the restart");
+      await waitFor("the first mail", () => count(first) === 1);
+      await first.stop();
+      await put("while-down", "While Parley was down");
+      first = startServer(loadConfig(env), { checkpointer: false });
+      await waitFor("the mail that came while down", () => count(first) === 2);
+      await Bun.sleep(500);
+      expect(count(first)).toBe(2);
+      // The reader resumed after the last UID it had stored (UIDVALIDITY unchanged), not from the past day.
+      const state = (first.deps.db.$client.query("SELECT additional_attributes AS a FROM channels").get() as { a: string }).a;
+      expect(JSON.parse(state).imap.last_uid).toBe(2);
+    } finally {
+      await first.stop();
+      await imap.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
