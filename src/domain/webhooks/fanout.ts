@@ -39,8 +39,8 @@ export function webhookJobHandlers(deps: WebhookJobDeps) {
  */
 export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, source: WebhookSourceEvent, subject: string): void {
   const ids = JSON.stringify(hooks.map((h) => h.id));
-  const row = statements(tx.db).insertEvent.get(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now)!;
-  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: row.id }, orderingKey: `webhooks:${subject}` });
+  const { lastInsertRowid } = statements(tx.db).insertEvent.run(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now);
+  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: Number(lastInsertRowid) }, orderingKey: `webhooks:${subject}` });
 }
 
 /** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
@@ -175,9 +175,8 @@ type EventRow = { id: number; account_id: number; uuid: string; event: string; s
 type DeliveryJobRow = { id: number; webhook_id: number; attempts: number; delivery_uuid: string; event: string; body: string };
 
 const statements = preparedFor((db) => ({
-  insertEvent: db.$client.prepare<{ id: number }, [number, string, string, string, string, string, number]>(
-    `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, created_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id`,
+  insertEvent: db.$client.prepare<never, [number, string, string, string, string, string, number]>(
+    `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
   ),
   event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, source, body, webhook_ids FROM webhook_events WHERE id = ?1"),
   storeBody: db.$client.prepare<never, [number, string]>("UPDATE webhook_events SET body = ?2 WHERE id = ?1 AND body IS NULL"),
