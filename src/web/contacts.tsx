@@ -37,6 +37,7 @@ import {
 } from "../../views/pages/contacts/show.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, render, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, text } from "./forms.ts";
+import { typedAttributesOf } from "./settings/custom-attributes.tsx";
 
 const NOTICES: Record<string, Notice> = {
   saved: { kind: "success", title: "Contact saved" },
@@ -190,7 +191,8 @@ function contactPage(
   const { db } = c.var.deps;
   const scope = scopeOf(c);
   const row = getVisibleContact(db, scope, contactId);
-  const detail = detailOf(row);
+  const defined = typedAttributesOf(db, scope.account.id, "contact_attribute", row.custom_attributes);
+  const detail = { ...detailOf(row), customAttributes: detailOf(row).customAttributes.filter(([k]) => !defined.definedKeys.has(k)) };
   const convs = contactConversations(db, scope, contactId);
   const inboxes = inboxesByIds(db, scope.account.id, convs.map((cv) => cv.inbox_id));
   const mergeQ = (c.req.query("merge_q") ?? "").trim().slice(0, 200);
@@ -202,6 +204,7 @@ function contactPage(
       errors={opts.errors}
       attrErrors={opts.attrErrors}
       attrValues={opts.attrValues}
+      typedAttributes={defined.typed}
       notice={NOTICES[c.req.query("notice") ?? ""]}
       notes={noteItems(c, scope, contactId)}
       labels={labelsOf(db, scope.account.id, contactId)}

@@ -89,3 +89,53 @@ describe("Settings → Custom attributes", () => {
     expect((await api("conversation_attribute")).map((d) => d.attribute_key)).toEqual(["order_ref"]);
   });
 });
+
+describe("typed attribute controls", () => {
+  test("the conversation sidebar edits defined attributes with their type's control and refuses bad values", async () => {
+    const call = (method: string, path: string, json?: unknown) => server.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method, json });
+    for (const d of [
+      { attribute_display_name: "Seats", attribute_key: "seats", attribute_display_type: "number" },
+      { attribute_display_name: "Due", attribute_key: "due", attribute_display_type: "date" },
+      { attribute_display_name: "Tier", attribute_key: "tier", attribute_display_type: "list", attribute_values: ["gold", "silver"] },
+      { attribute_display_name: "Urgent", attribute_key: "urgent", attribute_display_type: "checkbox" },
+      { attribute_display_name: "Ticket", attribute_key: "ticket", attribute_display_type: "link" },
+    ]) expect((await call("POST", "/custom_attribute_definitions", { ...d, attribute_model: "conversation_attribute" })).status).toBe(200);
+    const inbox = (await (await call("POST", "/inboxes", { name: "API", channel: { type: "api" } })).json()) as { id: number };
+    const contact = (await (await call("POST", "/contacts", { name: "Sid", inbox_id: inbox.id })).json()) as { payload: { contact: { id: number } } };
+    const conv = (await (await call("POST", "/conversations", { inbox_id: inbox.id, contact_id: contact.payload.contact.id, custom_attributes: { free_key: "kept" } })).json()) as { id: number };
+
+    const pane = await adminWeb.page(`/app/accounts/${admin.account.id}/conversations/${conv.id}/sidebar/attributes`);
+    expect(pane.html).toContain('data-attribute="seats" data-attribute-type="number"');
+    expect(pane.html).toMatch(/id="sidebar-ca-due"[^>]*type="date"|type="date"[^>]*id="sidebar-ca-due"/);
+    expect(pane.html).toContain('<option value="gold">gold</option>');
+    expect(pane.html).toContain('type="checkbox" name="value" value="true"');
+    expect(pane.html).toContain("free_key");
+
+    const action = `/app/accounts/${admin.account.id}/conversations/${conv.id}/sidebar/custom-attributes`;
+    const bad = await adminWeb.post(action, { key: "tier", value: "bronze" }, { headers: { "HX-Request": "true" } });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("must be one of gold, silver");
+    for (const [key, value] of [["seats", "12"], ["due", "2026-04-01"], ["tier", "gold"], ["urgent", "true"], ["ticket", "https://tracker.example/T-1"]]) {
+      expect((await adminWeb.post(action, { key, value }, { headers: { "HX-Request": "true" } })).status).toBe(200);
+    }
+    const stored = (await (await call("GET", `/conversations/${conv.id}`)).json()) as { custom_attributes: Record<string, unknown> };
+    expect(stored.custom_attributes).toEqual({ free_key: "kept", seats: 12, due: "2026-04-01", tier: "gold", urgent: true, ticket: "https://tracker.example/T-1" });
+  });
+
+  test("the contact page edits defined contact attributes; a bad value shows under its control with 422", async () => {
+    const call = (method: string, path: string, json?: unknown) => server.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method, json });
+    expect((await call("POST", "/custom_attribute_definitions", { attribute_display_name: "Renewal", attribute_key: "renewal", attribute_display_type: "date", attribute_model: "contact_attribute" })).status).toBe(200);
+    const contact = (await (await call("POST", "/contacts", { name: "Cora", custom_attributes: { nickname: "C" } })).json()) as { payload: { contact: { id: number } } };
+    const page = `/app/accounts/${admin.account.id}/contacts/${contact.payload.contact.id}`;
+    const shown = await adminWeb.page(page);
+    expect(shown.html).toContain('data-attribute="renewal" data-attribute-type="date"');
+    expect(shown.html).toContain("nickname");
+    const bad = await adminWeb.post(`${page}/custom_attributes`, { key: "renewal", value: "someday" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toMatch(/ca-typed-row has-error[^]*Must be a date/);
+    const ok = await adminWeb.post(`${page}/custom_attributes`, { key: "renewal", value: "2027-01-31" });
+    expect(ok.status).toBe(303);
+    const after = (await (await call("GET", `/contacts/${contact.payload.contact.id}`)).json()) as { payload: { custom_attributes: Record<string, unknown> } };
+    expect(after.payload.custom_attributes).toEqual({ nickname: "C", renewal: "2027-01-31" });
+  });
+});

@@ -15,6 +15,7 @@ import {
   type AttributeItem,
   type AttributeTab,
 } from "../../../views/pages/settings/custom-attributes.tsx";
+import { valueText, type TypedAttribute } from "../../../views/pages/custom-attributes/typed-attributes.tsx";
 import { currentSessionId, currentUser, render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf } from "../forms.ts";
 import { access } from "../settings.tsx";
@@ -177,3 +178,28 @@ export const customAttributeSettingsRoutes = new Hono<AppEnv>()
     c.var.deps.tx((tx) => deleteDefinition(tx, scope, row.id));
     return c.redirect(`${listPath(c, tabOfRow(row))}&saved=deleted`, 303);
   });
+
+/**
+ * The defined attributes of a record for the typed sidebar and contact-page controls, in the settings order,
+ * and the record's other keys (free attributes, shown as plain key/values).
+ */
+export function typedAttributesOf(
+  db: WebContext["var"]["deps"]["db"],
+  accountId: number,
+  model: "conversation_attribute" | "contact_attribute",
+  values: Record<string, unknown>,
+): { typed: TypedAttribute[]; definedKeys: Set<string> } {
+  const defs = listDefinitions(db, accountId, model);
+  return {
+    typed: defs.map((d) => ({
+      key: d.attribute_key,
+      name: d.attribute_display_name,
+      type: d.attribute_display_type,
+      description: d.attribute_description,
+      options: d.attribute_values,
+      cue: d.regex_cue,
+      value: valueText(values[d.attribute_key]),
+    })),
+    definedKeys: new Set(defs.map((d) => d.attribute_key)),
+  };
+}

@@ -23,6 +23,7 @@ import { isContactOnline, onlineUserIds } from "../../realtime/presence.ts";
 import { SECTION_VIEWS, SIDEBAR_SECTIONS, SidebarContent, type Person, type SidebarData, type SidebarSectionKey } from "../../../views/pages/conversations/sidebar/sidebar.tsx";
 import { currentSessionId, currentUser, fragment, isHtmx, type WebContext } from "../context.ts";
 import { readForm } from "../forms.ts";
+import { typedAttributesOf } from "../settings/custom-attributes.tsx";
 
 function scopeOf(c: WebContext): AccountScope {
   return resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, c.var.membership.account_id);
@@ -94,6 +95,7 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
     });
   const location = contact?.location || [add.city, add.country].filter((x) => typeof x === "string" && x).join(", ") || null;
   const assigneeUser = conv.assignee_id != null ? records.user(conv.assignee_id) : null;
+  const defined = typedAttributesOf(db, accountId, "conversation_attribute", conv.custom_attributes);
   return {
     accountId,
     displayId: conv.display_id,
@@ -124,7 +126,8 @@ function sidebarData(c: WebContext, scope: AccountScope, conv: ConversationRow):
     availableLabels: labels.map((l) => l.title),
     participants,
     participantCandidates: agents.filter((a) => !taken.has(a.id)),
-    customAttributes: pairs(conv.custom_attributes),
+    customAttributes: pairs(conv.custom_attributes, [...defined.definedKeys]),
+    typedAttributes: defined.typed,
     additionalAttributes: pairs(conv.additional_attributes),
     previous: previousViews(records, previous, scope.userId),
     info: { createdAt: conv.created_at, inboxName: records.inbox(conv.inbox_id)?.inbox.name ?? "", status: conv.status, csat: csatSummary(db, conv.account_id, conv.id) },

@@ -4,6 +4,7 @@ import { CsrfField, Field, NoticeAlert, type FieldErrors, type Notice } from "..
 import { Icon } from "../../components/icon.tsx";
 import { Time } from "../../components/time.tsx";
 import { AppLayout, accountPath, type Shell } from "../../layouts/app.tsx";
+import { TypedAttributeForms, type TypedAttribute } from "../custom-attributes/typed-attributes.tsx";
 
 export const SOCIAL_NETWORKS = ["facebook", "twitter", "linkedin", "github", "instagram"] as const;
 export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number];
@@ -226,6 +227,8 @@ export function ContactPage(props: {
   errors?: FieldErrors;
   attrErrors?: FieldErrors;
   attrValues?: { key: string; value: string };
+  /** Defined contact attributes (typed controls); the contact's other keys stay in contact.customAttributes. */
+  typedAttributes?: TypedAttribute[];
   notice?: Notice | null;
   notes: NoteItem[];
   labels: string[];
@@ -296,6 +299,8 @@ export function ContactPage(props: {
                   <Time at={c.createdAt} now={props.now} />
                 </Attr>
                 <Attr label="Last activity">{c.lastActivityAt ? <Time at={c.lastActivityAt} now={props.now} /> : <span class="muted">—</span>}</Attr>
+                {!props.canWrite && props.typedAttributes?.some((a) => a.value !== "") ? <h3 class="attr-group">Contact attributes</h3> : null}
+                {!props.canWrite ? props.typedAttributes?.filter((a) => a.value !== "").map((a) => <Attr label={a.name}>{a.value}</Attr>) : null}
                 {c.customAttributes.length ? <h3 class="attr-group">Custom attributes</h3> : null}
                 {c.customAttributes.map(([k, val]) => (
                   <Attr label={k}>
@@ -316,6 +321,12 @@ export function ContactPage(props: {
                   <Attr label={k}>{val}</Attr>
                 ))}
               </dl>
+              {props.canWrite && props.typedAttributes?.length ? (
+                <div class="card-body ca-contact-typed">
+                  <h3 class="attr-group">Contact attributes</h3>
+                  <TypedAttributeForms items={props.typedAttributes} action={`${base}/custom_attributes`} csrf={csrf} idPrefix="contact-ca" errors={props.attrErrors} />
+                </div>
+              ) : null}
               {props.canWrite ? (
                 <form method="post" action={`${base}/custom_attributes`} class="card-body custom-attr-form" id="custom-attr-form" novalidate>
                   <CsrfField token={csrf} />

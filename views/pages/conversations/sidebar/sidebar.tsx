@@ -6,6 +6,7 @@ import type { Child } from "hono/jsx";
 import { Avatar } from "../../../components/avatar.tsx";
 import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
+import { TypedAttributeForms, type TypedAttribute } from "../../custom-attributes/typed-attributes.tsx";
 
 export const SIDEBAR_SECTIONS = ["contact", "actions", "labels", "participants", "attributes", "previous", "info"] as const;
 export type SidebarSectionKey = (typeof SIDEBAR_SECTIONS)[number];
@@ -40,6 +41,8 @@ export type SidebarData = {
   participants: Person[];
   participantCandidates: Person[];
   customAttributes: [string, string][];
+  /** Defined (typed) conversation attributes, edited with their type's control. */
+  typedAttributes?: TypedAttribute[];
   additionalAttributes: [string, string][];
   previous: { displayId: number; status: string; inboxName: string; lastActivityAt: number; snippet: string | null }[];
   /** csat: the contact's answer to the CSAT survey, when they gave one. */
@@ -386,6 +389,7 @@ export function AttributesSection(props: { d: SidebarData }) {
   return (
     <SidebarSection d={d} section="attributes">
       <h3 class="sidebar-subheading">Custom attributes</h3>
+      <TypedAttributeForms items={d.typedAttributes ?? []} action={`${sidebarBase(d)}/custom-attributes`} csrf={d.csrf} idPrefix="sidebar-ca" hxTarget="#sidebar-section-attributes" />
       {d.customAttributes.length ? (
         <dl class="sidebar-kv" aria-label="Custom attributes">
           {d.customAttributes.map(([k, v]) => (
@@ -404,7 +408,7 @@ export function AttributesSection(props: { d: SidebarData }) {
           ))}
         </dl>
       ) : (
-        <p class="muted sidebar-empty">No custom attributes.</p>
+        d.typedAttributes?.length ? null : <p class="muted sidebar-empty">No custom attributes.</p>
       )}
       <ActionForm d={d} section="attributes" action="custom-attributes" class="sidebar-attr-form" label="Set custom attribute">
         <label for="sidebar-attr-key" class="visually-hidden">
