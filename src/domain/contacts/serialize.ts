@@ -10,7 +10,8 @@ import type { InboxWithChannel } from "../inboxes/queries.ts";
 export type ContactRow = typeof contacts.$inferSelect;
 export type ContactInboxRow = typeof contact_inboxes.$inferSelect;
 export type NoteRow = typeof notes.$inferSelect;
-export type Viewer = { administrator: boolean };
+/** Who looks: administrators see channel secrets; publicUrl goes into embed snippets. */
+export type Viewer = { administrator: boolean; publicUrl: string };
 
 /** A contact_inbox with its inbox, as api/v1/models/_contact_inbox renders it. */
 export type ContactInboxView = { contactInbox: ContactInboxRow; inbox: InboxWithChannel };

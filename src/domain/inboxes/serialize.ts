@@ -6,7 +6,7 @@ import type { InboxWithChannel } from "./queries.ts";
  * The inbox as api/v1/models/_inbox.json.jbuilder renders it: the inbox's own settings, then the keys every
  * channel answers (nil when it lacks them), then the channel kind's fields (secrets only for administrators).
  */
-export function serializeInbox({ inbox, channel, working_hours }: InboxWithChannel & { working_hours?: WorkingHourSlot[] }, viewer: { administrator: boolean; publicUrl?: string }) {
+export function serializeInbox({ inbox, channel, working_hours }: InboxWithChannel & { working_hours?: WorkingHourSlot[] }, viewer: { administrator: boolean; publicUrl: string }) {
   const kind = channelKindOf(channel.channel_type);
   return {
     id: inbox.id,

@@ -13,5 +13,5 @@ const mergeBody = z.object({ base_contact_id: bodyId, mergee_contact_id: bodyId 
 export const contactMergeRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const body = await readBody(c, mergeBody);
   const contact = c.var.deps.tx((tx) => mergeContacts(tx, c.var.scope, body.base_contact_id, body.mergee_contact_id));
-  return c.json(serializeContact(contact, undefined, { administrator: isAdministrator(c.var.scope) }));
+  return c.json(serializeContact(contact, undefined, { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
 });

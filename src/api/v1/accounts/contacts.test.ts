@@ -663,3 +663,15 @@ describe("permissions by role", () => {
     expect((await call(other.token, "POST", path(), { name: "Intruder" })).status).toBe(404);
   });
 });
+
+test("a contact's website inbox carries the embed snippet with this server's public URL", async () => {
+  const site = (await call(admin.token, "POST", `/api/v1/accounts/${admin.account.id}/inboxes`, { name: "Site", channel: { type: "web_widget", website_url: "https://shop.example" } })).body;
+  const created = await call(admin.token, "POST", path(), { name: "Snippet Sam", inbox_id: site.id });
+  expect(created.status).toBe(200);
+  const shown = await call(admin.token, "GET", path(`/${created.body.payload.contact.id}`));
+  const script = shown.body.payload.contact_inboxes[0].inbox.web_widget_script as string;
+  expect(script).toContain(`var BASE_URL=${JSON.stringify(server.deps.config.publicUrl)};`);
+  expect(server.deps.config.publicUrl).not.toBe("");
+  const listed = await call(admin.token, "GET", path(`/${created.body.payload.contact.id}/contactable_inboxes`));
+  expect(listed.status).toBe(200);
+});

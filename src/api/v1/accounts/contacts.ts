@@ -54,7 +54,7 @@ function render(c: Context<AppEnv>, result: ContactPage) {
   const query = readQuery(c, listQuery);
   const payload = serializeContacts(c.var.deps.db, c.var.scope.account.id, result.rows, {
     withContactInboxes: query.include_contact_inboxes !== "false",
-    viewer: { administrator: isAdministrator(c.var.scope) },
+    viewer: { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl },
   });
   return c.json({ meta: { count: result.count, current_page: result.page }, payload });
 }
@@ -65,7 +65,7 @@ function renderOne(c: Context<AppEnv>, contactId: number, withSessions = true) {
   const contact = getVisibleContact(db, c.var.scope, contactId);
   const include = withSessions && c.req.query("include_contact_inboxes") !== "false";
   const sessions = include ? (contactInboxesFor(db, c.var.scope.account.id, [contact.id]).get(contact.id) ?? []) : undefined;
-  return serializeContact(contact, sessions, { administrator: isAdministrator(c.var.scope) });
+  return serializeContact(contact, sessions, { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl });
 }
 
 /** /api/v1/accounts/:account_id/contacts */
@@ -89,7 +89,7 @@ export const contactRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const body = await readBody(c, createBody);
     const { contact, contactInbox } = c.var.deps.tx((tx) => createContact(tx, c.var.scope, body));
-    const viewer = { administrator: isAdministrator(c.var.scope) };
+    const viewer = { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl };
     const inbox = contactInbox ? serializeInbox(getInbox(c.var.deps.db, c.var.scope.account.id, contactInbox.inbox_id), viewer) : null;
     return c.json({ payload: { contact: renderOne(c, contact.id), contact_inbox: { inbox, source_id: contactInbox?.source_id ?? null } } });
   })
@@ -116,10 +116,10 @@ export const contactRoutes = new Hono<AppEnv>()
     const body = await readBody(c, z.object({ inbox_id: bodyId, source_id: str(255).nullable().optional() }));
     const row = c.var.deps.tx((tx) => createContactInbox(tx, c.var.scope, id, body));
     const inbox = getInbox(c.var.deps.db, c.var.scope.account.id, row.inbox_id);
-    return c.json(serializeContactInbox({ contactInbox: row, inbox }, { administrator: isAdministrator(c.var.scope) }));
+    return c.json(serializeContactInbox({ contactInbox: row, inbox }, { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl }));
   })
   .get("/:id/contactable_inboxes", (c) => {
-    const viewer = { administrator: isAdministrator(c.var.scope) };
+    const viewer = { administrator: isAdministrator(c.var.scope), publicUrl: c.var.deps.config.publicUrl };
     const rows = contactableInboxes(c.var.deps.db, c.var.scope, idParam(c, "id"));
     return c.json({ payload: rows.map((r) => ({ inbox: serializeInbox(r.inbox, viewer), source_id: r.source_id })) });
   })
