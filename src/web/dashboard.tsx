@@ -24,6 +24,8 @@ import { notificationRoutes } from "./notifications.tsx";
 import { accountTeamSettingsRoutes } from "./settings/account-team.tsx";
 import { cannedResponseSettingsRoutes } from "./settings/canned-responses.tsx";
 import { customAttributeSettingsRoutes } from "./settings/custom-attributes.tsx";
+import { macroSettingsRoutes } from "./settings/macros.tsx";
+import { automationSettingsRoutes } from "./settings/automation.tsx";
 import { moreSettingsRoutes } from "./settings/inbox-label-role-profile.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
@@ -80,6 +82,8 @@ const accountRoutes = new Hono<AppEnv>()
   .route("/settings", moreSettingsRoutes)
   .route("/settings", cannedResponseSettingsRoutes)
   .route("/settings", customAttributeSettingsRoutes)
+  .route("/settings", macroSettingsRoutes)
+  .route("/settings", automationSettingsRoutes)
   .route("/settings", botSettingsRoutes)
   .route("/settings", webhookSettingsRoutes)
   .route("/settings", settingsRoutes);

@@ -15,6 +15,8 @@ import sidebarCssPath from "../../static/css/sidebar.css" with { type: "file" };
 import workspaceCssPath from "../../static/css/workspace.css" with { type: "file" };
 import customAttributesCssPath from "../../static/css/custom-attributes.css" with { type: "file" };
 import customAttributesJsPath from "../../static/js/custom-attributes.js" with { type: "file" };
+import automationCssPath from "../../static/css/automation.css" with { type: "file" };
+import automationJsPath from "../../static/js/automation.js" with { type: "file" };
 import contactsJsPath from "../../static/js/contacts.js" with { type: "file" };
 import conversationJsPath from "../../static/js/conversation.js" with { type: "file" };
 import realtimeJsPath from "../../static/js/realtime.js" with { type: "file" };
@@ -70,6 +72,7 @@ export const assets: Assets = Object.freeze({
       [settingsCssPath, "settings"],
       [searchCssPath, "search"],
       [customAttributesCssPath, "custom-attributes"],
+      [automationCssPath, "automation"],
     ].map(([path, base]) => register(table, path, base, "css")),
   ),
   scripts: Object.freeze(
@@ -82,6 +85,7 @@ export const assets: Assets = Object.freeze({
       [settingsJsPath, "settings"],
       [searchJsPath, "search"],
       [customAttributesJsPath, "custom-attributes"],
+      [automationJsPath, "automation"],
     ].map(([path, base]) => register(table, path, base, "js")),
   ),
 });

@@ -29,6 +29,7 @@ import { readForm } from "../forms.ts";
 import { dashboardAppTabs } from "./dashboard-apps.tsx";
 import { checkWhatsappOutgoing, templateMessageFromForm, whatsappReplyState } from "../../channels/whatsapp/window.ts";
 import { WhatsappReplyPanel } from "../../channels/whatsapp/views.tsx";
+import { listMacros } from "../../domain/macros/commands.ts";
 
 // The middle pane of the workspace: one conversation's header (status, snooze), its timeline (paged,
 // live) and the reply box. Every route here works on a conversation the viewer may see (404 otherwise).
@@ -199,6 +200,7 @@ function headerView(c: WebContext, conversation: ConversationRow, r = recordsOf(
     snoozedUntil: conversation.snoozed_until,
     now: c.var.deps.clock.now(),
     contactEmail: contact?.email ?? null,
+    macros: listMacros(c.var.deps.db, scopeOf(c)).map((m) => ({ id: m.id, name: m.name })),
   };
 }
 

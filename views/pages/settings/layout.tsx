@@ -13,6 +13,8 @@ export type SettingsPage =
   | "custom-roles"
   | "canned-responses"
   | "custom-attributes"
+  | "macros"
+  | "automation"
   | "dashboard-apps"
   | "bots"
   | "webhooks"
@@ -37,7 +39,10 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
         <nav class="subnav" aria-label="Settings">
           <p class="subnav-title">Settings</p>
           <p class="subnav-group">Personal</p>
-          <ul>{link("profile", "Profile", "user", "settings/profile")}</ul>
+          <ul>
+            {link("profile", "Profile", "user", "settings/profile")}
+            {link("macros", "Macros", "activity", "settings/macros")}
+          </ul>
           {props.access.admin ? (
             <>
               <p class="subnav-group">Account</p>
@@ -50,6 +55,7 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
                 {link("custom-roles", "Custom roles", "user", "settings/custom-roles")}
                 {link("canned-responses", "Canned responses", "conversations", "settings/canned-responses")}
                 {link("custom-attributes", "Custom attributes", "layers", "settings/custom-attributes")}
+                {link("automation", "Automation", "activity", "settings/automation")}
               </ul>
               <p class="subnav-group">Integrations</p>
               <ul>

@@ -4,6 +4,7 @@ import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import type { HeaderView } from "./types.ts";
 import { TranscriptMenu } from "./transcript.tsx";
+import { MacroMenu } from "../../settings/macros.tsx";
 
 const STATUS_LABELS: Record<HeaderView["status"], string> = { open: "Open", resolved: "Resolved", pending: "Pending", snoozed: "Snoozed" };
 const STATUS_BADGES: Record<HeaderView["status"], string> = { open: "badge-info", resolved: "badge-success", pending: "badge-neutral", snoozed: "badge-neutral" };
@@ -96,6 +97,7 @@ export function ConversationHeader(props: { h: HeaderView }) {
             ) : null}
           </div>
         </div>
+        {h.macros !== undefined ? <MacroMenu accountId={h.accountId} displayId={h.displayId} csrfToken={h.csrfToken} macros={h.macros} /> : null}
         {h.contactEmail !== undefined ? <TranscriptMenu h={h} /> : null}
       </div>
     </header>

@@ -50,6 +50,8 @@ export type HeaderView = {
   now: number;
   /** The contact's email, prefilled in "Send transcript" (the menu shows when this key is present). */
   contactEmail?: string | null;
+  /** The macros the viewer may run here (the header's Run macro menu shows when this key is present). */
+  macros?: { id: number; name: string }[];
 };
 
 export type ReplyView = {

@@ -1,0 +1,141 @@
+// Settings → Automation and Settings → Macros through the dashboard's forms (the builders post their rows as JSON),
+// and the conversation header's Run macro menu.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { accountPath, addInboxMembers, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
+import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
+import { WebClient } from "../test-client.ts";
+
+let server: TestServer;
+let admin: Awaited<ReturnType<typeof createAdmin>>;
+let agent: Awaited<ReturnType<typeof createAgent>>;
+let adminWeb: WebClient;
+let agentWeb: WebClient;
+let inbox: { id: number };
+
+async function login(email: string, password: string): Promise<WebClient> {
+  const client = new WebClient(server);
+  await client.page("/app/login");
+  expect((await client.post("/app/login", { email, password })).status).toBe(302);
+  return client;
+}
+
+const settings = (rest: string) => `/app/accounts/${admin.account.id}/settings/${rest}`;
+
+beforeAll(async () => {
+  server = startTestServer();
+  admin = await createAdmin(server, { name: "Ada Admin" });
+  agent = await createAgent(server, admin, { name: "Agnes Agent" });
+  adminWeb = await login(admin.email, admin.password);
+  agentWeb = await login(agent.email, agent.password);
+  inbox = await createApiInbox(server, admin);
+  await addInboxMembers(server, admin, inbox.id, [agent.user.id]);
+  await caller(server)(admin.token, "POST", accountPath(admin.account.id, "/labels"), { title: "vip" });
+}, 30_000);
+afterAll(() => server.close());
+
+describe("Settings → Automation", () => {
+  test("administrators add, toggle, clone, edit and delete rules; a bad rule re-renders naming the part; agents are refused", async () => {
+    const empty = await adminWeb.page(settings("automation"));
+    expect(empty.res.status).toBe(200);
+    expect(empty.html).toContain("No automation rules yet");
+    // Agents are pickable in assign_agent.
+    expect(empty.html).toContain(`value="${agent.user.id}">Agnes Agent</option>`);
+
+    const bad = await adminWeb.post(settings("automation"), {
+      name: "Broken",
+      event_name: "conversation_created",
+      conditions_json: JSON.stringify([{ attribute_key: "shoe_size", filter_operator: "equal_to", values: ["9"] }]),
+      actions_json: JSON.stringify([{ action_name: "add_label", action_params: ["vip"] }]),
+    });
+    expect(bad.status).toBe(422);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain("Condition 1: Is not a known attribute: shoe_size");
+    expect(badHtml).toContain('value="Broken"');
+
+    const created = await adminWeb.post(settings("automation"), {
+      name: "VIPs",
+      description: "Label them",
+      event_name: "conversation_created",
+      conditions_json: JSON.stringify([{ attribute_key: "inbox_id", filter_operator: "equal_to", values: [inbox.id], query_operator: "and" }]),
+      actions_json: JSON.stringify([{ action_name: "add_label", action_params: ["vip"] }]),
+    });
+    expect(created.status).toBe(303);
+    const list = await adminWeb.page(settings("automation?saved=created"));
+    expect(list.html).toContain("Automation rule created");
+    expect(list.html).toContain("VIPs");
+    const api = async () => (await caller(server)(admin.token, "GET", accountPath(admin.account.id, "/automation_rules"))).body.payload as { id: number; name: string; active: boolean }[];
+    const [rule] = await api();
+    expect(rule).toMatchObject({ name: "VIPs", active: true });
+
+    const c = await startConversation(server, admin, inbox.id);
+    await server.runner.runUntilEmpty();
+    expect((await caller(server)(admin.token, "GET", accountPath(admin.account.id, `/conversations/${c.id}`))).body.labels).toEqual(["vip"]);
+
+    expect((await adminWeb.post(settings(`automation/${rule.id}/toggle`))).status).toBe(303);
+    expect((await api())[0].active).toBe(false);
+    expect((await adminWeb.post(settings(`automation/${rule.id}/clone`))).status).toBe(303);
+    expect((await api()).map((r) => r.name)).toEqual(["VIPs", "VIPs"]);
+
+    const edit = await adminWeb.page(settings(`automation/${rule.id}`));
+    expect(edit.res.status).toBe(200);
+    expect(edit.html).toContain('id="automation-rule-form"');
+    const saved = await adminWeb.post(settings(`automation/${rule.id}`), {
+      name: "VIPs renamed",
+      description: "",
+      event_name: "message_created",
+      conditions_json: "[]",
+      actions_json: JSON.stringify([{ action_name: "resolve_conversation", action_params: [] }]),
+    });
+    expect(saved.status).toBe(303);
+    expect((await api())[0]).toMatchObject({ name: "VIPs renamed" });
+    expect((await adminWeb.post(settings(`automation/${rule.id}`), { name: "x", event_name: "message_created", actions_json: "{not json" })).status).toBe(422);
+    expect((await adminWeb.post(settings(`automation/${rule.id}/delete`))).status).toBe(303);
+    expect((await api()).length).toBe(1);
+
+    expect((await agentWeb.get(settings("automation"))).status).toBe(403);
+    expect((await agentWeb.post(settings("automation"), { name: "x" }, { csrf: adminWeb.csrf })).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe("Settings → Macros and the Run macro menu", () => {
+  test("an agent creates a personal macro and runs it from the conversation header in one click", async () => {
+    const page = await agentWeb.page(settings("macros"));
+    expect(page.res.status).toBe(200);
+    expect(page.html).toContain("No macros yet");
+    expect(page.html).not.toContain('name="visibility"');
+    const created = await agentWeb.post(settings("macros"), {
+      name: "Tag and park",
+      visibility: "global",
+      actions_json: JSON.stringify([
+        { action_name: "add_label", action_params: ["vip"] },
+        { action_name: "change_status", action_params: ["pending"] },
+      ]),
+    });
+    expect(created.status).toBe(303);
+    const list = await agentWeb.page(settings("macros"));
+    expect(list.html).toContain("Tag and park");
+    expect(list.html).toContain("Personal");
+
+    const c = await startConversation(server, admin, inbox.id);
+    const convPage = await agentWeb.page(`/app/accounts/${admin.account.id}/conversations/${c.id}`);
+    expect(convPage.res.status).toBe(200);
+    const macroId = /data-testid="run-macro-(\d+)"/.exec(convPage.html)?.[1];
+    expect(macroId).toBeDefined();
+    const run = await agentWeb.post(settings(`macros/${macroId}/run`), { conversation_id: String(c.id) });
+    expect(run.status).toBe(303);
+    expect(run.headers.get("location")).toBe(`/app/accounts/${admin.account.id}/conversations/${c.id}`);
+    const after = (await caller(server)(admin.token, "GET", accountPath(admin.account.id, `/conversations/${c.id}`))).body;
+    expect(after.labels).toEqual(["vip"]);
+    expect(after.status).toBe("pending");
+
+    // The administrator does not see the agent's personal macro, in settings or in the header.
+    expect((await adminWeb.page(settings("macros"))).html).not.toContain("Tag and park");
+    expect((await adminWeb.page(`/app/accounts/${admin.account.id}/conversations/${c.id}`)).html).not.toContain(`run-macro-${macroId}`);
+    expect((await adminWeb.post(settings(`macros/${macroId}/run`), { conversation_id: String(c.id) })).status).toBe(404);
+
+    const bad = await agentWeb.post(settings("macros"), { name: "", actions_json: "[]" });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain("Can&#39;t be blank.");
+  });
+});

@@ -1,0 +1,173 @@
+/** @jsxImportSource hono/jsx */
+// Settings → Automation: administrators list, add, edit, enable/disable, clone and delete automation rules through
+// the same domain commands as the API (src/domain/automation). The builders post their rows as JSON.
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps.ts";
+import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
+import { AUTOMATION_ACTIONS } from "../../domain/automation/actions.ts";
+import {
+  authorizeAutomation,
+  cloneAutomationRule,
+  createAutomationRule,
+  deleteAutomationRule,
+  getAutomationRule,
+  listAutomationRules,
+  updateAutomationRule,
+  type AutomationRuleRow,
+} from "../../domain/automation/commands.ts";
+import { builderOptions } from "../../domain/automation/options.ts";
+import { NotFound } from "../../domain/errors.ts";
+import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
+import { accountPath } from "../../../views/layouts/app.tsx";
+import { AutomationRulePage, AutomationRulesPage, type ActionValue, type ConditionValue, type RuleFormValues } from "../../../views/pages/settings/automation.tsx";
+import { currentSessionId, currentUser, render, shellOf, type WebContext } from "../context.ts";
+import { fieldErrorsOf } from "../forms.ts";
+import { access } from "../settings.tsx";
+
+const NOTICES: Record<string, Notice> = {
+  created: { kind: "success", title: "Automation rule created", text: "It acts on events from now on." },
+  saved: { kind: "success", title: "Automation rule saved" },
+  cloned: { kind: "success", title: "Automation rule cloned", text: "The copy has the same event, conditions and actions." },
+  enabled: { kind: "success", title: "Automation rule enabled" },
+  disabled: { kind: "success", title: "Automation rule disabled", text: "It no longer acts until you enable it again." },
+  deleted: { kind: "success", title: "Automation rule deleted" },
+};
+
+const accountId = (c: WebContext) => c.var.membership.account_id;
+const listPath = (c: WebContext) => accountPath(accountId(c), "settings/automation");
+export const webScopeOf = (c: WebContext): AccountScope =>
+  resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
+export const idOf = (raw: string | undefined, what: string) => {
+  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound(what);
+  return Number(raw);
+};
+
+/** A builder's JSON field: an array, or the field named as invalid. */
+export function jsonList(raw: unknown): unknown[] | "invalid" {
+  if (typeof raw !== "string" || !raw.trim()) return [];
+  try {
+    const v = JSON.parse(raw);
+    return Array.isArray(v) ? v : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+
+/** Rows as the builders re-render them after a refused submit (whatever shape was posted). */
+export function asRows<T>(list: unknown[] | "invalid"): T[] {
+  return list === "invalid" ? [] : (list.filter((x) => x && typeof x === "object" && !Array.isArray(x)) as T[]);
+}
+
+async function submitted(c: WebContext) {
+  const body = await c.req.parseBody();
+  const str = (k: string, max: number) => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+  const conditions = jsonList(str("conditions_json", 200_000));
+  const actions = jsonList(str("actions_json", 2_000_000));
+  const values: RuleFormValues = {
+    name: str("name", 1000),
+    description: str("description", 5000),
+    event_name: str("event_name", 100),
+    conditions: asRows<ConditionValue>(conditions),
+    actions: asRows<ActionValue>(actions),
+  };
+  const invalid: FieldErrors = {};
+  if (conditions === "invalid") invalid.conditions = "Could not be read; add them again";
+  if (actions === "invalid") invalid.actions = "Could not be read; add them again";
+  return { values, invalid, input: { name: values.name, description: values.description, event_name: values.event_name, conditions, actions } };
+}
+
+function listPage(c: WebContext, status: 200 | 422, extra: { values?: RuleFormValues; errors?: FieldErrors } = {}) {
+  const items = listAutomationRules(c.var.deps.db, accountId(c)).map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    event_name: r.event_name,
+    conditions: r.conditions.length,
+    actions: r.actions.map((a) => a.action_name),
+    active: r.active,
+  }));
+  return render(
+    c,
+    <AutomationRulesPage
+      shell={shellOf(c, "settings", "Automation")}
+      access={access(c)}
+      items={items}
+      options={builderOptions(c.var.deps.db, accountId(c))}
+      allowed={AUTOMATION_ACTIONS}
+      notice={NOTICES[c.req.query("saved") ?? ""]}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+const valuesOf = (r: AutomationRuleRow): RuleFormValues => ({ name: r.name, description: r.description ?? "", event_name: r.event_name, conditions: r.conditions, actions: r.actions });
+
+function editPage(c: WebContext, row: AutomationRuleRow, status: 200 | 422, extra: { values?: RuleFormValues; errors?: FieldErrors } = {}) {
+  return render(
+    c,
+    <AutomationRulePage
+      shell={shellOf(c, "settings", `${row.name} · Automation`)}
+      access={access(c)}
+      id={row.id}
+      values={extra.values ?? valuesOf(row)}
+      errors={extra.errors}
+      options={builderOptions(c.var.deps.db, accountId(c))}
+      allowed={AUTOMATION_ACTIONS}
+    />,
+    status,
+  );
+}
+
+/** Mounted at /app/accounts/:accountId/settings. */
+export const automationSettingsRoutes = new Hono<AppEnv>()
+  .use("/automation/*", async (c, next) => {
+    authorizeAutomation(webScopeOf(c));
+    await next();
+  })
+  .use("/automation", async (c, next) => {
+    authorizeAutomation(webScopeOf(c));
+    await next();
+  })
+  .get("/automation", (c) => listPage(c, 200))
+  .post("/automation", async (c) => {
+    const { values, invalid, input } = await submitted(c);
+    if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
+    try {
+      c.var.deps.tx((tx) => createAutomationRule(tx, webScopeOf(c), input));
+      return c.redirect(`${listPath(c)}?saved=created`, 303);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return listPage(c, 422, { values, errors });
+    }
+  })
+  .get("/automation/:id", (c) => editPage(c, getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule")), 200))
+  .post("/automation/:id", async (c) => {
+    const row = getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule"));
+    const { values, invalid, input } = await submitted(c);
+    if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
+    try {
+      c.var.deps.tx((tx) => updateAutomationRule(tx, webScopeOf(c), row.id, input));
+      return c.redirect(`${listPath(c)}?saved=saved`, 303);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return editPage(c, row, 422, { values, errors });
+    }
+  })
+  .post("/automation/:id/toggle", (c) => {
+    const row = getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule"));
+    c.var.deps.tx((tx) => updateAutomationRule(tx, webScopeOf(c), row.id, { active: !row.active }));
+    return c.redirect(`${listPath(c)}?saved=${row.active ? "disabled" : "enabled"}`, 303);
+  })
+  .post("/automation/:id/clone", (c) => {
+    const id = idOf(c.req.param("id"), "Automation rule");
+    c.var.deps.tx((tx) => cloneAutomationRule(tx, webScopeOf(c), id));
+    return c.redirect(`${listPath(c)}?saved=cloned`, 303);
+  })
+  .post("/automation/:id/delete", (c) => {
+    const id = idOf(c.req.param("id"), "Automation rule");
+    c.var.deps.tx((tx) => deleteAutomationRule(tx, webScopeOf(c), id));
+    return c.redirect(`${listPath(c)}?saved=deleted`, 303);
+  });
