@@ -38,6 +38,8 @@ import {
 import { currentSessionId, currentUser, fragment, isHtmx, render, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, text } from "./forms.ts";
 import { typedAttributesOf } from "./settings/custom-attributes.tsx";
+import { getCustomFilter } from "../domain/custom-filters/filters.ts";
+import { savedViewChips } from "./custom-views.tsx";
 
 const NOTICES: Record<string, Notice> = {
   saved: { kind: "success", title: "Contact saved" },
@@ -75,7 +77,17 @@ function listState(c: WebContext): ContactListState {
     country: q("country", 60),
     sort: SORTS.includes(sort) ? sort : SORTS[0],
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+    custom_view: /^\d{1,15}$/.test(q("custom_view", 16)) ? Number(q("custom_view", 16)) : null,
   };
+}
+
+/** The browse with the saved view's payload, when one is open (the viewer's own contact view, else 404). */
+function browseWithView(c: WebContext, s: ContactListState): ContactBrowse {
+  const b = browseOf(s);
+  if (s.custom_view == null) return b;
+  const view = getCustomFilter(c.var.deps.db, scopeOf(c), s.custom_view);
+  if (view.filter_type !== "contact") throw new NotFound("Custom filter");
+  return { ...b, payload: (view.query as { payload?: unknown }).payload };
 }
 
 function browseOf(s: ContactListState): ContactBrowse {
@@ -109,7 +121,7 @@ function listPage(c: WebContext) {
   let result = { rows: [] as ContactRow[], count: 0 };
   let error: string | null = null;
   try {
-    result = browseContacts(c.var.deps.db, scope, browseOf(state), { page: state.page, sort: state.sort, now });
+    result = browseContacts(c.var.deps.db, scope, browseWithView(c, state), { page: state.page, sort: state.sort, now });
   } catch (err) {
     if (!(err instanceof Validation)) throw err;
     error = err.errors.map((e) => `${e.field.replace(/_/g, " ")} ${e.message}`).join("; ");
@@ -121,13 +133,13 @@ function listPage(c: WebContext) {
     count: result.count,
     perPage: CONTACTS_PER_PAGE,
     now,
-    filtered: isFiltered(browseOf(state)),
+    filtered: isFiltered(browseOf(state)) || state.custom_view != null,
     admin: scope.role === "administrator",
     error,
   };
   if (isHtmx(c) && c.req.header("hx-target") === "div#contacts-results") return fragment(c, <ContactResults {...props} />);
   const labels = listLabels(c.var.deps.db, accountIdOf(c)).map((l) => l.title);
-  return render(c, <ContactsPage {...props} shell={shellOf(c, "contacts", "Contacts")} labels={labels} notice={NOTICES[c.req.query("notice") ?? ""]} />, error ? 422 : 200);
+  return render(c, <ContactsPage {...props} shell={shellOf(c, "contacts", "Contacts")} labels={labels} notice={NOTICES[c.req.query("notice") ?? ""]} savedViews={savedViewChips(c, "contact")} />, error ? 422 : 200);
 }
 
 // ---- contact page ----------------------------------------------------------------------------------------
@@ -307,7 +319,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   .get("/", (c) => listPage(c))
   .get("/export.csv", (c) => {
     const state = listState(c);
-    const next = contactExportChunks(c.var.deps.db, scopeOf(c), browseOf(state), c.var.deps.clock.now());
+    const next = contactExportChunks(c.var.deps.db, scopeOf(c), browseWithView(c, state), c.var.deps.clock.now());
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         const piece = next();

@@ -3,6 +3,46 @@
 (function () {
   "use strict";
 
+  // Saved-view builder: an attribute offers only its type's operators, and its value box the right input.
+  function fitRow(select) {
+    var row = select.closest(".sv-condition");
+    if (!row) return;
+    var chosen = select.options[select.selectedIndex];
+    var allowed = chosen && chosen.getAttribute("data-operators") ? chosen.getAttribute("data-operators").split(",") : null;
+    var operator = row.querySelector(".sv-operator");
+    if (operator) {
+      var firstAllowed = null;
+      for (var i = 0; i < operator.options.length; i++) {
+        var option = operator.options[i];
+        var ok = !allowed || allowed.indexOf(option.value) >= 0;
+        option.disabled = !ok;
+        option.hidden = !ok;
+        if (ok && firstAllowed === null) firstAllowed = option.value;
+      }
+      if (operator.selectedOptions.length && operator.selectedOptions[0].disabled && firstAllowed !== null) operator.value = firstAllowed;
+    }
+    var value = row.querySelector(".sv-value");
+    if (value && chosen) {
+      var input = chosen.getAttribute("data-input") || "text";
+      value.type = input === "date" ? "date" : input === "number" ? "number" : "text";
+      var list = chosen.getAttribute("data-options");
+      if (list) value.setAttribute("list", list);
+      else value.removeAttribute("list");
+    }
+    var op = operator ? operator.value : "";
+    if (value) value.disabled = op === "is_present" || op === "is_not_present";
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    if (target.classList.contains("sv-attribute") || target.classList.contains("sv-operator")) {
+      var row = target.closest(".sv-condition");
+      var attribute = row ? row.querySelector(".sv-attribute") : null;
+      if (attribute) fitRow(attribute);
+    }
+  });
+
   document.addEventListener("alpine:init", function () {
     // Settings → Custom attributes form: list options show for lists, the pattern for text.
     window.Alpine.data("customAttributeForm", function () {

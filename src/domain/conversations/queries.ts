@@ -43,6 +43,8 @@ export type ConversationListParams = {
   priority?: (typeof PRIORITIES)[number] | "none";
   /** A Parley addition: rows per page (the dashboard refreshes the pages it has loaded in one request). */
   per_page?: number;
+  /** A Parley addition: a filter-engine condition on top (the dashboard's saved views). */
+  condition?: SQL;
 };
 
 export type ConversationCounts = { mine_count: number; assigned_count: number; unassigned_count: number; all_count: number };
@@ -96,6 +98,7 @@ function baseConditions(db: Db, scope: AccountScope, access: ConversationAccess,
       sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${conversations.id} AND m.message_type IN (0, 1) AND m.content LIKE ${likePattern(p.q)} ESCAPE '\\')`,
     );
   }
+  if (p.condition) where.push(p.condition);
   if (p.priority === "none") where.push(isNull(conversations.priority));
   else if (p.priority) where.push(eq(conversations.priority, PRIORITIES.indexOf(p.priority)));
   if (p.source_id) {

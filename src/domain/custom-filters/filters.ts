@@ -120,3 +120,10 @@ export function customFilterJson(f: CustomFilterRow) {
     updated_at: isoTime(f.updated_at),
   };
 }
+
+/** The saved payload of one of the user's views, compiled for its type (what opening the view applies). */
+export function savedViewCondition(db: Db, scope: AccountScope, id: number, kind: "conversation" | "contact", now: number) {
+  const view = getCustomFilter(db, scope, id);
+  if (view.filter_type !== kind) throw new NotFound("Custom filter");
+  return { view, condition: compileFilter(filterResourceFor(db, scope.account.id, kind), (view.query as { payload?: unknown }).payload, { now }) };
+}

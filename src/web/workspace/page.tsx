@@ -40,6 +40,8 @@ import { accountPath } from "../../../views/layouts/app.tsx";
 import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
 import { conversationPane } from "./conversation.tsx";
 import { sidebarPane } from "./sidebar.tsx";
+import { savedViewCondition } from "../../domain/custom-filters/filters.ts";
+import { customViewRoutes, savedViewChips } from "../custom-views.tsx";
 
 /** A live refresh re-reads the pages the agent has scrolled through, up to this many. */
 const MAX_REFRESH_PAGES = 8;
@@ -61,6 +63,7 @@ const listQuerySchema = z.object({
   label: z.string().max(255, "must be at most 255 characters").optional(),
   priority: optionalEnum(values(LIST_PRIORITIES)),
   sort_by: optionalEnum(values(LIST_SORTS)),
+  custom_view: optionalId,
   page: optionalId,
   pages: optionalId,
   part: optionalEnum(["rows", "body"]),
@@ -83,6 +86,7 @@ function readListQuery(c: WebContext, view?: ListState["view"]): ListRequest {
     label: q.label?.trim() ? q.label.trim() : null,
     priority: q.priority ?? null,
     sort: q.sort_by ?? DEFAULT_LIST_STATE.sort,
+    customView: q.custom_view ?? null,
   };
   return { state, page: Math.min(q.page ?? 1, 100_000), pages: Math.min(q.pages ?? 1, MAX_REFRESH_PAGES), part: q.part ?? "body" };
 }
@@ -115,7 +119,9 @@ function excerptOf(content: string | null, attachments: number): string {
 /** One page of the list as rows for the view: related records read once per page, two lookups per row. */
 function listRows(c: WebContext, scope: AccountScope, state: ListState, page: number, perPage: number) {
   const db = c.var.deps.db;
-  const { rows, counts } = listConversations(db, scope, { ...domainParams(state), page, per_page: perPage });
+  // A saved view adds its compiled filter (it is the viewer's own; anybody else's id is a 404).
+  const condition = state.customView != null ? savedViewCondition(db, scope, state.customView, "conversation", c.var.deps.clock.now()).condition : undefined;
+  const { rows, counts } = listConversations(db, scope, { ...domainParams(state), page, per_page: perPage, condition });
   const records = new Records(db, scope.account.id, c.var.deps.config.publicUrl);
   records.loadContacts(rows.map((r) => r.contact_id));
   records.loadUsers(rows.map((r) => r.assignee_id));
@@ -160,6 +166,7 @@ function listOptions(c: WebContext, scope: AccountScope): ListOptions {
     teams,
     labels: listLabels(db, scope.account.id).map((l) => l.title),
     agents: listAgentRows(db, scope.account.id).map((a) => ({ id: a.user.id, name: availableName(a.user) })),
+    savedViews: savedViewChips(c, "conversation"),
   };
 }
 
@@ -167,7 +174,7 @@ function emptyReason(state: ListState, counts: { mine_count: number; all_count: 
   if (rows > 0) return null;
   if (!hasInboxes()) return "no-inboxes";
   if (state.view === "mentions") return "mentions";
-  const filtered = state.status !== "open" || state.inboxId !== null || state.teamId !== null || state.label !== null || state.priority !== null;
+  const filtered = state.status !== "open" || state.inboxId !== null || state.teamId !== null || state.label !== null || state.priority !== null || state.customView != null;
   if (filtered) return "filtered";
   if (state.tab === "me" && counts.all_count > 0) return "mine";
   return "no-conversations";
@@ -239,6 +246,7 @@ const BULK_DONE: Record<z.infer<typeof bulkForm>["action"], string> = {
 };
 
 export const workspacePageRoutes = new Hono<AppEnv>()
+  .route("/", customViewRoutes)
   // The selection bar: one action on the ticked conversations. The list follows by itself (realtime events).
   .post("/conversations/bulk", async (c) => {
     const raw = await c.req.parseBody({ all: true });

@@ -5,6 +5,7 @@ import { Alert, NoticeAlert, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { Time } from "../../components/time.tsx";
 import { AppLayout, PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { SavedViewsBar, type SavedViewChip } from "../custom-attributes/saved-views.tsx";
 
 export type ContactListItem = {
   id: number;
@@ -28,6 +29,8 @@ export type ContactListState = {
   country: string;
   sort: string;
   page: number;
+  /** A saved view (custom filter id) applied on top. */
+  custom_view?: number | null;
 };
 
 export const SORT_OPTIONS: { value: string; label: string }[] = [
@@ -50,6 +53,7 @@ export function listQuery(s: ContactListState, overrides: Partial<ContactListSta
   if (v.country) p.set("country", v.country);
   if (v.sort) p.set("sort", v.sort);
   if (v.page > 1) p.set("page", String(v.page));
+  if (v.custom_view != null) p.set("custom_view", String(v.custom_view));
   const s2 = p.toString();
   return s2 ? `?${s2}` : "";
 }
@@ -192,7 +196,7 @@ export function ContactResults(props: ContactResultsProps) {
   );
 }
 
-export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels: string[]; notice?: Notice | null }) {
+export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels: string[]; notice?: Notice | null; savedViews?: SavedViewChip[] }) {
   const base = accountPath(props.accountId, "contacts");
   const s = props.state;
   const exportHref = `${base}/export.csv${listQuery(s, { page: 1 })}`;
@@ -217,6 +221,9 @@ export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels
       />
       <div class="page-body stack-lg">
         <NoticeAlert notice={props.notice} id="contacts-notice" />
+        {props.savedViews ? (
+          <SavedViewsBar accountId={props.accountId} kind="contact" views={props.savedViews} currentId={s.custom_view ?? null} saveHref={`${accountPath(props.accountId, "custom-views/new")}${listQuery(s, { page: 1 })}${listQuery(s, { page: 1 }) ? "&" : "?"}type=contact`} />
+        ) : null}
         <form
           class="card contacts-filters"
           method="get"
@@ -230,6 +237,7 @@ export function ContactsPage(props: ContactResultsProps & { shell: Shell; labels
           hx-trigger="input changed delay:300ms from:#f-contacts-q, change, submit"
           data-export-base={`${base}/export.csv`}
         >
+          {s.custom_view != null ? <input type="hidden" name="custom_view" value={String(s.custom_view)} /> : null}
           <div class="contacts-search">
             <Icon name="search" size={16} class="contacts-search-icon" />
             <label for="f-contacts-q" class="visually-hidden">

@@ -3,6 +3,7 @@ import { Avatar } from "../../components/avatar.tsx";
 import { CsrfField } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { accountPath } from "../../layouts/app.tsx";
+import { SavedViewsBar, type SavedViewChip } from "../custom-attributes/saved-views.tsx";
 
 export const LIST_TABS = [
   { value: "me", label: "Mine", count: "mine_count" },
@@ -48,6 +49,8 @@ export type ListState = {
   label: string | null;
   priority: ListPriority | null;
   sort: ListSort;
+  /** A saved view (custom filter id) applied on top of the filters. */
+  customView?: number | null;
 };
 
 export const DEFAULT_LIST_STATE: ListState = {
@@ -86,6 +89,8 @@ export type ListOptions = {
   labels: string[];
   /** The account's agents, for the selection bar's "Assign to". */
   agents: { id: number; name: string }[];
+  /** The viewer's saved views (custom filters). */
+  savedViews?: SavedViewChip[];
 };
 
 /** Mine by default; the Mentions view shows every conversation one was mentioned in. */
@@ -104,6 +109,7 @@ export function listQuery(state: ListState, extra: Record<string, string | numbe
   if (state.label !== null) q.set("label", state.label);
   if (state.priority !== null) q.set("priority", state.priority);
   if (state.sort !== DEFAULT_LIST_STATE.sort) q.set("sort_by", state.sort);
+  if (state.customView != null) q.set("custom_view", String(state.customView));
   for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : "";
@@ -491,6 +497,7 @@ export function ConversationListPane(props: ListBodyProps & { options: ListOptio
       >
         <input type="hidden" name="assignee_type" value={state.tab} />
         {state.view === "mentions" ? <input type="hidden" name="view" value="mentions" /> : null}
+        {state.customView != null ? <input type="hidden" name="custom_view" value={String(state.customView)} /> : null}
         <Select name="status" label="Status" value={state.status} options={[...LIST_STATUSES]} />
         <Select name="sort_by" label="Sort by" value={state.sort} options={[...LIST_SORTS]} />
         <Select name="inbox_id" label="Inbox" value={state.inboxId === null ? "" : String(state.inboxId)} any="All inboxes" options={options.inboxes.map((i) => ({ value: String(i.id), label: i.name }))} />
@@ -507,6 +514,9 @@ export function ConversationListPane(props: ListBodyProps & { options: ListOptio
           </button>
         </noscript>
       </form>
+      {options.savedViews && state.view === "inbox" ? (
+        <SavedViewsBar accountId={accountId} kind="conversation" views={options.savedViews} currentId={state.customView ?? null} saveHref={`${accountPath(accountId, "custom-views/new")}${listQuery(state, { type: "conversation" }, false)}`} />
+      ) : null}
       <BulkBar accountId={accountId} csrf={props.csrf} options={options} />
       <ConversationListBody {...props} />
     </section>
