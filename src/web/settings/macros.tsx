@@ -17,7 +17,7 @@ import { access } from "../settings.tsx";
 import { asRows, idOf, jsonList, webScopeOf } from "./automation.tsx";
 
 const NOTICES: Record<string, Notice> = {
-  created: { kind: "success", title: "Macro created", text: "Run it from the Macros menu in a conversation's header." },
+  created: { kind: "success", title: "Macro created", text: "Run it from the Run macro menu (the layers button) in a conversation's header." },
   saved: { kind: "success", title: "Macro saved" },
   deleted: { kind: "success", title: "Macro deleted" },
 };

@@ -379,7 +379,6 @@ export function AutomationRulesPage(props: {
                   <th scope="col">Rule</th>
                   <th scope="col">Event</th>
                   <th scope="col">Actions</th>
-                  <th scope="col">State</th>
                   <th scope="col" class="automation-row-actions">
                     <span class="visually-hidden">Manage</span>
                   </th>
@@ -389,8 +388,11 @@ export function AutomationRulesPage(props: {
                 {props.items.map((r) => (
                   <tr data-rule-id={r.id}>
                     <td>
-                      <span class="cell-strong">{r.name}</span>
+                      <a class="cell-strong automation-name" href={`${base}/${r.id}`}>
+                        {r.name}
+                      </a>
                       {r.description ? <span class="automation-description">{r.description}</span> : null}
+                      <span class={r.active ? "badge badge-success automation-state" : "badge badge-neutral automation-state"}>{r.active ? "Active" : "Disabled"}</span>
                     </td>
                     <td>
                       {EVENT_LABELS[r.event_name] ?? r.event_name}
@@ -399,9 +401,6 @@ export function AutomationRulesPage(props: {
                       </span>
                     </td>
                     <td class="automation-actions-list">{r.actions.map(actionLabel).join(" → ")}</td>
-                    <td>
-                      <span class={r.active ? "badge badge-success" : "badge badge-neutral"}>{r.active ? "Active" : "Disabled"}</span>
-                    </td>
                     <td class="automation-row-actions">
                       <div class="settings-row-actions">
                         <form method="post" action={`${base}/${r.id}/toggle`} class="settings-inline-form">
@@ -410,9 +409,6 @@ export function AutomationRulesPage(props: {
                             {r.active ? "Disable" : "Enable"}
                           </button>
                         </form>
-                        <a class="btn btn-sm btn-secondary" href={`${base}/${r.id}`}>
-                          Edit
-                        </a>
                         <form method="post" action={`${base}/${r.id}/clone`} class="settings-inline-form">
                           <CsrfField token={csrf} />
                           <button type="submit" class="btn btn-sm btn-secondary" aria-label={`Clone ${r.name}`}>

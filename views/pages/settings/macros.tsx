@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { EmptyState } from "../../components/empty-state.tsx";
+import { Icon } from "../../components/icon.tsx";
 import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
 import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
 import { ActionBuilder, actionLabel, type ActionValue, type PickOptions } from "./automation.tsx";
@@ -16,7 +17,7 @@ function MacroForm(props: { action: string; csrf: string; values: MacroFormValue
       <CsrfField token={props.csrf} />
       <Field label="Macro name" name="name" value={v.name} errors={e} required placeholder="Escalate to billing" />
       {props.canShare ? (
-        <fieldset class={e.visibility ? "field has-error" : "field"}>
+        <fieldset class={e.visibility ? "macro-visibility-group has-error" : "macro-visibility-group"}>
           <legend class="builder-legend">Who can use it</legend>
           <label class="macro-visibility">
             <input type="radio" name="visibility" value="personal" checked={v.visibility !== "global"} /> Only me
@@ -170,9 +171,10 @@ export function MacroMenu(props: { accountId: number; displayId: number; csrfTok
         data-testid="macro-menu"
         title="Run macro"
       >
-        <span class="macro-menu-label">Macros</span>
+        <Icon name="layers" size={15} />
+        <span class="visually-hidden">Run macro</span>
       </button>
-      <div class="menu menu-down macro-menu-list" id="macro-menu-panel" x-show="open" x-cloak role="menu">
+      <div class="menu menu-down snooze-panel macro-menu-list" id="macro-menu-panel" x-show="open" x-cloak role="menu">
         <p class="menu-heading">Run a macro</p>
         {props.macros.length === 0 ? (
           <p class="macro-menu-empty">
