@@ -1,7 +1,7 @@
 // A burst of signed webhooks, each delivered twice and concurrently (Meta redelivers when unsure): every message is
 // stored exactly once, in its sender's conversation, in the order sent. (npm run bench measures the large version.)
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { inboundWamid, messageWebhook, startFakeGraph, type FakeGraph } from "../../testing/fakes/whatsapp-graph.ts";
+import { batchedWebhook, inboundWamid, messageWebhook, startFakeGraph, type FakeGraph } from "../../testing/fakes/whatsapp-graph.ts";
 import { createAdmin, startTestServer, type TestServer } from "../../testing/server.ts";
 
 const CONTACTS = 20;
@@ -61,3 +61,33 @@ test(`${CONTACTS * PER_CONTACT} messages from ${CONTACTS} contacts, each deliver
   for (const r of rows) bySender.set(r.phone_number, [...(bySender.get(r.phone_number) ?? []), r.content]);
   for (const contents of bySender.values()) expect(contents).toEqual(Array.from({ length: PER_CONTACT }, (_, n) => `message ${n}`));
 }, 90_000);
+
+test("a webhook batching several customers, each followed at once by their next message: every customer's order holds", async () => {
+  const url = `${server.url}/webhooks/whatsapp/15550300001`;
+  const first = { wa_id: "15550500000", name: "First" };
+  const others = Array.from({ length: 5 }, (_, i) => ({ wa_id: `1555050${String(i + 1).padStart(4, "0")}`, name: `Other ${i + 1}` }));
+  const text = (body: string) => ({ type: "text", text: { body } });
+  // Meta's batch: the first sender's photos (slow to download), then one message of each other customer, whose next
+  // ones come in their own webhooks meanwhile. Queued under the first sender alone, those would overtake the batch.
+  fake.delayMedia(300);
+  const photo = (n: number) => ({ type: "image", image: { id: fake.addMedia(new Uint8Array([0x89, 0x50, 0x4e, 0x47, n]), "image/png"), mime_type: "image/png", caption: `first ${n}` } });
+  const batch = batchedWebhook(target, [
+    ...Array.from({ length: 3 }, (_, n) => ({ from: first, message: photo(n) })),
+    ...others.map((o) => ({ from: o, message: text(`${o.name} 0`) })),
+  ]);
+  expect((await fake.deliverWebhook(url, batch)).status).toBe(200);
+  const next = await Promise.all(others.map((o) => fake.deliverWebhook(url, messageWebhook(target, o, text(`${o.name} 1`)))));
+  for (const res of next) expect(res.status).toBe(200);
+
+  const db = server.deps.db.$client;
+  const contentsOf = (wa: string) =>
+    (db.query("SELECT m.content FROM messages m JOIN contacts c ON c.id = m.sender_id WHERE m.message_type = 0 AND c.phone_number = ?1 ORDER BY m.id").all(`+${wa}`) as { content: string }[]).map((r) => r.content);
+  const deadline = Date.now() + 30_000;
+  while (others.some((o) => contentsOf(o.wa_id).length < 2) || contentsOf(first.wa_id).length < 3) {
+    if (Date.now() > deadline) throw new Error("the batched messages were not all stored");
+    await Bun.sleep(20);
+  }
+  fake.delayMedia(0);
+  expect(contentsOf(first.wa_id)).toEqual(Array.from({ length: 3 }, (_, n) => `first ${n}`));
+  for (const o of others) expect(contentsOf(o.wa_id)).toEqual([`${o.name} 0`, `${o.name} 1`]);
+}, 60_000);

@@ -11,7 +11,7 @@ import type { JobHandler } from "../../jobs/runner.ts";
 import { findChannelInbox, receiveInbound, type InboundAttachment, type InboundMessage as FrameworkInbound } from "../framework/inbound.ts";
 import { applyDeliveryReceipt, recordConnection } from "../framework/status.ts";
 import { GraphError } from "./graph.ts";
-import { parseWebhook, validSignature, type InboundMessage } from "./payload.ts";
+import { parseWebhook, splitByCustomer, validSignature, type InboundMessage } from "./payload.ts";
 import { CHANNEL_TYPE, credentials, graphFor, mediaAllowPrivate, webhookSecret } from "./settings.ts";
 
 export const WEBHOOK_JOB = "whatsapp.webhook";
@@ -53,18 +53,21 @@ export function whatsappRoutes(deps: AppDeps): Hono<AppEnv> {
       } catch {
         return c.json({ error: "Malformed JSON" }, 400);
       }
-      const key = orderingKey(body);
-      deps.tx((tx) =>
-        enqueue(tx, { kind: WEBHOOK_JOB, payload: { identifier: where.channel.identifier, body, verified: !!secret }, orderingKey: `${WEBHOOK_JOB}:${where.channel.id}:${key}`, maxAttempts: 10 }),
-      );
+      // One customer's events are processed in order, different customers in parallel: a body batching several
+      // customers becomes one job per customer (in one transaction), each under that customer's ordering key.
+      const parts = splitByCustomer(body);
+      deps.tx((tx) => {
+        for (const part of parts) {
+          enqueue(tx, {
+            kind: WEBHOOK_JOB,
+            payload: { identifier: where.channel.identifier, body: part.body, verified: !!secret },
+            orderingKey: `${WEBHOOK_JOB}:${where.channel.id}:${part.customer}`,
+            maxAttempts: 10,
+          });
+        }
+      });
       return c.json({ status: "ok" });
     });
-}
-
-/** One customer's events are processed in order; different customers in parallel. */
-function orderingKey(body: unknown): string {
-  const value = (body as any)?.entry?.[0]?.changes?.[0]?.value;
-  return String(value?.messages?.[0]?.from ?? value?.statuses?.[0]?.recipient_id ?? "none").slice(0, 32);
 }
 
 const EXTENSIONS: Record<string, string> = {

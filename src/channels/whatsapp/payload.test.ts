@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { messageWebhook, statusWebhook } from "../../testing/fakes/whatsapp-graph.ts";
+import { batchedWebhook, messageWebhook, statusWebhook } from "../../testing/fakes/whatsapp-graph.ts";
 import { outboundBodies } from "./outbound-payload.ts";
-import { parseWebhook } from "./payload.ts";
+import { parseWebhook, splitByCustomer } from "./payload.ts";
 import { renderTemplate, templateBody, templateVariables } from "./templates.ts";
 
 const target = { wabaId: "1", phoneNumberId: "200", displayPhoneNumber: "+1 555-010-0001" };
@@ -90,5 +90,34 @@ describe("outbound bodies", () => {
     expect(templateVariables(t)).toEqual({ body: ["1", "2"], header: ["1"], headerMedia: null });
     expect(templateVariables({ ...t, components: [{ type: "HEADER", format: "IMAGE" }, t.components[1]] }).headerMedia).toBe("image");
     expect(renderTemplate(t, { name: "order", language: "en_US", processed_params: { body: { "1": "Ann", "2": "#7" }, header: { "1": "#7" } } })).toBe("Order #7\n\nHi Ann, order #7 shipped\n\nAcme");
+  });
+});
+
+describe("splitting a batched webhook by customer", () => {
+  const a = { wa_id: "15550001111", name: "Ann" };
+  const b = { wa_id: "15550002222", name: "Bob" };
+  const text = (body: string) => ({ type: "text", text: { body } });
+
+  test("one customer's body comes back as it is", () => {
+    const body = batchedWebhook(target, [{ from: a, message: text("1") }, { from: a, message: text("2") }]);
+    expect(splitByCustomer(body)).toEqual([{ customer: a.wa_id, body }]);
+  });
+
+  test("several customers: one body each, their messages and statuses in order, with their own profile only", () => {
+    const body = batchedWebhook(target, [
+      { from: a, id: "wamid.A1", message: text("a1") },
+      { from: b, id: "wamid.B1", message: text("b1") },
+      { from: a, id: "wamid.A2", message: text("a2") },
+      { from: b, id: "wamid.B2", message: text("b2") },
+    ]);
+    const receipt = statusWebhook(target, { wamid: "wamid.OUT", status: "read", recipient: b.wa_id }).entry[0]!;
+    (body.entry as unknown[]).push(receipt);
+    const parts = splitByCustomer(body);
+    expect(parts.map((p) => p.customer)).toEqual([a.wa_id, b.wa_id]);
+    const events = (i: number) => parseWebhook(parts[i]!.body).events.map((e) => (e.kind === "message" ? `${e.wamid}:${e.profile_name}` : `${e.wamid}:${e.status}`));
+    expect(events(0)).toEqual(["wamid.A1:Ann", "wamid.A2:Ann"]);
+    expect(events(1)).toEqual(["wamid.B1:Bob", "wamid.B2:Bob", "wamid.OUT:read"]);
+    // Nothing lost or repeated across the parts.
+    expect(parts.flatMap((_, i) => events(i)).sort()).toEqual(parseWebhook(body).events.map((e) => (e.kind === "message" ? `${e.wamid}:${e.profile_name}` : `${e.wamid}:${e.status}`)).sort());
   });
 });

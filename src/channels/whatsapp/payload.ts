@@ -175,3 +175,38 @@ function parseMessage(m: Record<string, any>, phoneNumberId: string | null, prof
   }
   return out;
 }
+
+/**
+ * A webhook body split into one body per customer (messages by `from`, statuses by `recipient_id`), in order, so
+ * each customer's events are queued under their own ordering key: Meta batches several customers' messages in one
+ * delivery under load, and a batch queued under its first sender's key alone could be overtaken by another
+ * customer's next webhook. Anything without a customer goes under "none". A body of one customer comes back as is.
+ */
+export function splitByCustomer(body: unknown): { customer: string; body: unknown }[] {
+  const entries = arr(obj(body).entry);
+  const keyOf = (v: unknown) => String(v ?? "none").slice(0, 32) || "none";
+  const customers = new Set<string>();
+  for (const entry of entries) {
+    for (const change of arr(obj(entry).changes)) {
+      const value = obj(obj(change).value);
+      for (const m of arr(value.messages)) customers.add(keyOf(obj(m).from));
+      for (const s of arr(value.statuses)) customers.add(keyOf(obj(s).recipient_id));
+    }
+  }
+  if (customers.size <= 1) return [{ customer: [...customers][0] ?? "none", body }];
+  return [...customers].map((customer) => {
+    const mine = (v: unknown) => keyOf(v) === customer;
+    const entry = entries.flatMap((e) => {
+      const changes = arr(obj(e).changes).flatMap((change) => {
+        const value = obj(obj(change).value);
+        const messages = arr(value.messages).filter((m) => mine(obj(m).from));
+        const statuses = arr(value.statuses).filter((s) => mine(obj(s).recipient_id));
+        if (!messages.length && !statuses.length) return [];
+        const contacts = arr(value.contacts).filter((c) => mine(obj(c).wa_id));
+        return [{ ...obj(change), value: { ...value, contacts, messages, statuses } }];
+      });
+      return changes.length ? [{ ...obj(e), changes }] : [];
+    });
+    return { customer, body: { ...obj(body), entry } };
+  });
+}

@@ -52,6 +52,8 @@ export type FakeGraph = {
   issueCode(code: string, token: string): void;
   /** Media the "user" sent: returns the media id a webhook names; GET /{id} then the download URL serve it. */
   addMedia(bytes: Uint8Array, mimeType: string): string;
+  /** Media downloads (the file behind a media URL) answer after this many ms from now on (a slow CDN). */
+  delayMedia(ms: number): void;
   /** The next POST …/messages answers this Graph error (HTTP `status`, default 400). */
   failNextSend(error: GraphErrorBody, status?: number): void;
   /** POSTs `payload` to `url` signed as Meta does (X-Hub-Signature-256 over the raw body with the app secret). */
@@ -93,6 +95,7 @@ export function startFakeGraph(opts: { appId?: string; appSecret?: string } = {}
   const uploads: UploadedMedia[] = [];
   const subscriptions = new Map<string, Record<string, unknown>[]>();
   let counter = 0;
+  let mediaDelayMs = 0;
   const nextId = () => `${Date.now()}${String(++counter).padStart(4, "0")}`;
 
   const tokenOf = (req: Request, url: URL) => {
@@ -196,6 +199,7 @@ export function startFakeGraph(opts: { appId?: string; appSecret?: string } = {}
         const m = media.get(parts[1] ?? "");
         if (!m) return new Response("not found", { status: 404 });
         if (!byToken(token).length) return invalidToken();
+        if (mediaDelayMs) await Bun.sleep(mediaDelayMs);
         return new Response(new Uint8Array(m.bytes), { headers: { "content-type": m.mimeType } });
       }
 
@@ -364,6 +368,7 @@ export function startFakeGraph(opts: { appId?: string; appSecret?: string } = {}
       media.set(mediaId, { bytes, mimeType, fileName: "file" });
       return mediaId;
     },
+    delayMedia: (ms) => void (mediaDelayMs = ms),
     failNextSend: (error, status = 400) => void failures.push({ status, error }),
     async deliverWebhook(target, payload, o = {}) {
       const body = JSON.stringify(payload);
@@ -427,4 +432,38 @@ export function statusWebhook(
       },
     ],
   });
+}
+
+/** One message of a batched webhook: its sender, the message fields (type and its object), optional wamid and time. */
+export type BatchedMessage = { from: { wa_id: string; name?: string }; message: Record<string, unknown> & { type: string }; id?: string; timestamp?: number };
+
+/**
+ * A `messages` webhook carrying several messages, as Meta batches them under load: one entry whose changes each hold
+ * a run of consecutive messages from one sender (`contacts` = that sender's profile, `messages` in order).
+ */
+export function batchedWebhook(t: WebhookTarget, batch: BatchedMessage[]) {
+  const changes: { value: Record<string, unknown>; field: "messages" }[] = [];
+  let run: { from: BatchedMessage["from"]; messages: Record<string, unknown>[] } | null = null;
+  const metadata = { display_phone_number: t.displayPhoneNumber.replace(/\D/g, ""), phone_number_id: t.phoneNumberId };
+  for (const m of batch) {
+    if (!run || run.from.wa_id !== m.from.wa_id) {
+      run = { from: m.from, messages: [] };
+      changes.push({ value: { messaging_product: "whatsapp", metadata, contacts: [{ profile: { name: m.from.name ?? "" }, wa_id: m.from.wa_id }], messages: run.messages }, field: "messages" });
+    }
+    run.messages.push({ from: m.from.wa_id, id: m.id ?? inboundWamid(), timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)), ...m.message });
+  }
+  return { object: "whatsapp_business_account", entry: [{ id: t.wabaId, changes }] };
+}
+
+/** The raw body and headers of a webhook delivery signed as Meta signs it (for load generators that POST it themselves, possibly twice). */
+export function signedWebhook(payload: unknown, appSecret: string): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify(payload);
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "facebookexternalua",
+      "x-hub-signature-256": `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`,
+    },
+  };
 }
