@@ -434,6 +434,12 @@
     var data = new FormData();
     data.append("content", ta.value);
     data.append("private", isNote() ? "true" : "false");
+    // Email conversations: the Cc / Bcc fields go with public replies only.
+    if (!isNote()) {
+      f.querySelectorAll("input[data-email-recipients]").forEach(function (input) {
+        data.append(input.name, input.value);
+      });
+    }
     files.forEach(function (file) {
       data.append("attachments", file, file.name);
     });
@@ -823,6 +829,20 @@
     if (detail.event !== "message.created" || data.message_type !== 0 || !document.getElementById("wa-panel")) return;
     var p = pane();
     if (p && String(data.conversation_id) === p.getAttribute("data-conversation-id")) tickWhatsappWindow(true);
+  });
+
+  // An email's quoted history, collapsed behind "Show quoted text" (views/pages/conversations/conversation/email.tsx).
+  document.addEventListener("alpine:init", function () {
+    window.Alpine.data("emailQuote", function () {
+      return {
+        open: false,
+        closed: true,
+        toggle: function () {
+          this.open = !this.open;
+          this.closed = !this.open;
+        },
+      };
+    });
   });
 
   document.addEventListener("submit", function (event) {

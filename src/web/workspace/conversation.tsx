@@ -30,6 +30,7 @@ import { dashboardAppTabs } from "./dashboard-apps.tsx";
 import { checkWhatsappOutgoing, templateMessageFromForm, whatsappReplyState } from "../../channels/whatsapp/window.ts";
 import { WhatsappReplyPanel } from "../../channels/whatsapp/views.tsx";
 import { listMacros } from "../../domain/macros/commands.ts";
+import { channelKindOf, EMAIL_CHANNEL, emailListField, emailMessageView, replyEmailAttributes, replyEmailView } from "./conversation-email.ts";
 
 // The middle pane of the workspace: one conversation's header (status, snooze), its timeline (paged,
 // live) and the reply box. Every route here works on a conversation the viewer may see (404 otherwise).
@@ -162,6 +163,8 @@ function messageViews(c: WebContext, conversation: ConversationRow, rows: Messag
   r.loadUsers(rows.filter((m) => m.sender_type === "User").map((m) => m.sender_id));
   r.loadContacts(rows.filter((m) => m.sender_type === "Contact").map((m) => m.sender_id));
   const files = loadAttachments(r, rows.map((m) => m.id));
+  const emailInbox = r.inbox(conversation.inbox_id)?.channel.channel_type === EMAIL_CHANNEL;
+  const contactEmail = r.contact(conversation.contact_id)?.email ?? null;
   return rows.map((m) => {
     const attrs = m.content_attributes ?? {};
     const { items, submitted } = itemsOf(m);
@@ -180,6 +183,7 @@ function messageViews(c: WebContext, conversation: ConversationRow, rows: Messag
       deleted: attrs.deleted === true,
       sender: senderOf(r, m),
       attachments: (files.get(m.id) ?? []).map((a) => attachmentView(conversation.account_id, a)),
+      email: emailMessageView(m, { emailInbox, contactEmail, sender: m.sender_type === "Contact" && m.sender_id != null ? { name: r.contact(m.sender_id)?.name ?? null, email: r.contact(m.sender_id)?.email ?? null } : null }),
     };
   });
 }
@@ -196,6 +200,8 @@ function headerView(c: WebContext, conversation: ConversationRow, r = recordsOf(
     contactAvatarUrl: contact?.avatar_url ?? null,
     inboxName: inbox?.inbox.name ?? "Inbox",
     channelLabel: CHANNEL_LABELS[inbox?.channel.channel_type ?? ""] ?? (inbox?.channel.channel_type ?? "").replace(/^Channel::/, ""),
+    channelKind: channelKindOf(inbox?.channel.channel_type),
+    mailSubject: typeof conversation.additional_attributes.mail_subject === "string" ? conversation.additional_attributes.mail_subject.trim().slice(0, 1000) || null : null,
     status: conversation.status,
     snoozedUntil: conversation.snoozed_until,
     now: c.var.deps.clock.now(),
@@ -238,9 +244,17 @@ function paneView(c: WebContext, conversation: ConversationRow): PaneView {
       maxUploadBytes: c.var.deps.config.maxUploadBytes,
       contactName: header.contactName,
       channelPanel: whatsappPanel(c, conversation, header.csrfToken),
+      email: emailReply(r, conversation, page.rows),
     },
     apps: appTabs(c, conversation.display_id),
   };
+}
+
+/** Email conversations: To, Cc (prefilled from the last incoming mail) and Bcc in the reply box. */
+function emailReply(r: Records, conversation: ConversationRow, rows: MessageRow[]): PaneView["reply"]["email"] {
+  const inbox = r.inbox(conversation.inbox_id);
+  if (inbox?.channel.channel_type !== EMAIL_CHANNEL) return undefined;
+  return replyEmailView(inbox.channel, r.contact(conversation.contact_id)?.email ?? null, rows);
 }
 
 /** WhatsApp conversations: the 24-hour window and the template picker above the reply box. */
@@ -293,6 +307,9 @@ const messageForm = z.object({
   content: z.string({ error: "must be text" }).max(100_000, { error: "is too long" }).catch(""),
   private: z.enum(["true", "false", "on"]).optional(),
   attachments: z.unknown().optional(),
+  // Email conversations: the reply box's Cc and Bcc (stored as the messages API stores cc_emails / bcc_emails).
+  cc_emails: emailListField,
+  bcc_emails: emailListField,
 });
 
 const transcriptForm = z.object({ email: z.string({ error: "can't be blank" }).max(255, { error: "is too long" }) });
@@ -309,7 +326,9 @@ function filesOf(body: Record<string, unknown>): File[] {
 
 /** Validation errors of an htmx/fetch request are answered as text the reply box shows under the field. */
 function validationText(err: Validation): string {
-  return err.errors.map((e) => (e.field === "base" ? e.message : `${e.field === "content" ? "Message" : e.field[0].toUpperCase() + e.field.slice(1)} ${e.message}`)).join(". ");
+  const names: Record<string, string> = { content: "Message", cc_emails: "Cc", bcc_emails: "Bcc" };
+  const label = (field: string) => names[field] ?? field[0].toUpperCase() + field.slice(1);
+  return err.errors.map((e) => (e.field === "base" ? e.message : `${label(e.field)} ${e.message}`)).join(". ");
 }
 
 export const conversationRoutes = new Hono<AppEnv>()
@@ -349,7 +368,8 @@ export const conversationRoutes = new Hono<AppEnv>()
       try {
         message = deps.tx((tx) => {
           const current = getVisibleConversation(tx.db, scope, conversation.display_id);
-          const input = { content: form.content.trim() ? form.content : null, message_type: "outgoing" as const, private: form.private === "true" || form.private === "on" };
+          const isPrivate = form.private === "true" || form.private === "on";
+          const input = { content: form.content.trim() ? form.content : null, message_type: "outgoing" as const, private: isPrivate, content_attributes: replyEmailAttributes(form, isPrivate) };
           return createMessage(tx, scope, current, checkWhatsappOutgoing(tx.db, current, input, tx.now, { dashboard: true }), stored);
         });
       } catch (err) {

@@ -4,6 +4,7 @@ import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import type { HeaderView } from "./types.ts";
 import { TranscriptMenu } from "./transcript.tsx";
+import { ChannelIcon } from "./email.tsx";
 import { MacroMenu } from "../../settings/macros.tsx";
 
 const STATUS_LABELS: Record<HeaderView["status"], string> = { open: "Open", resolved: "Resolved", pending: "Pending", snoozed: "Snoozed" };
@@ -49,14 +50,20 @@ export function ConversationHeader(props: { h: HeaderView }) {
           {h.contactName}
         </h2>
         <p class="conversation-subtitle">
-          <span class="conversation-inbox">
-            <Icon name="inbox" size={13} /> {h.inboxName} · {h.channelLabel}
+          <span class="conversation-inbox" data-channel={h.channelKind ?? "other"} title={`Channel: ${h.channelLabel}`} data-testid="conversation-channel">
+            {h.channelKind ? <ChannelIcon kind={h.channelKind} size={13} /> : <Icon name="inbox" size={13} />} {h.inboxName} · {h.channelLabel}
           </span>
           <span class={`badge ${STATUS_BADGES[h.status]} conversation-status`} data-testid="conversation-status">
             {STATUS_LABELS[h.status]}
           </span>
           {h.status === "snoozed" ? <span class="conversation-snoozed">{snoozeText(h.snoozedUntil)}</span> : null}
         </p>
+        {h.mailSubject ? (
+          <p class="conversation-mail-subject" data-testid="conversation-subject" title={h.mailSubject}>
+            <span class="conversation-mail-subject-label">Subject:</span>{" "}
+            {h.mailSubject}
+          </p>
+        ) : null}
       </div>
       <div class="conversation-actions">
         {open ? (

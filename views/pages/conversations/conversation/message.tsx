@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import { Avatar } from "../../../components/avatar.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import type { AttachmentView, ItemView, MessageView, TimelineView } from "./types.ts";
+import { EmailAttachments, EmailBody, EmailMeta } from "./email.tsx";
 
 const STATUS_LABELS: Record<MessageView["status"], string> = { sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed", progress: "Sending" };
 
@@ -151,7 +152,8 @@ export function MessageItem(props: { m: MessageView; now: number }) {
     );
   }
   const side = m.kind === "incoming" ? "message-in" : "message-out";
-  const classes = ["message", side, m.isPrivate ? "message-private" : "", m.deleted ? "message-deleted" : "", m.status === "failed" ? "message-failed" : ""].filter(Boolean).join(" ");
+  const email = m.deleted ? null : (m.email ?? null);
+  const classes = ["message", side, m.isPrivate ? "message-private" : "", m.deleted ? "message-deleted" : "", m.status === "failed" ? "message-failed" : "", email ? "message-email" : ""].filter(Boolean).join(" ");
   const senderName = m.sender?.name ?? (m.kind === "incoming" ? "Contact" : "System");
   return (
     <li class={classes} id={`message-${m.id}`} data-message-id={m.id} data-private={m.isPrivate ? "true" : "false"}>
@@ -176,9 +178,12 @@ export function MessageItem(props: { m: MessageView; now: number }) {
             </p>
           ) : (
             <>
-              {m.html ? <div class="message-content">{raw(m.html)}</div> : null}
+              {email ? <EmailMeta e={email} /> : null}
+              {email?.body ? <EmailBody messageId={m.id} body={email.body} /> : m.html ? <div class="message-content">{raw(m.html)}</div> : null}
               <Items m={m} />
-              {m.attachments.length ? (
+              {email && (m.attachments.length || email.skipped.length) ? (
+                <EmailAttachments list={m.attachments} skipped={email.skipped} />
+              ) : m.attachments.length ? (
                 <div class="message-attachments">
                   {m.attachments.map((a) => (
                     <Attachment a={a} />

@@ -2,6 +2,7 @@
 import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import type { ReplyView } from "./types.ts";
+import { ReplyEmailFields } from "./email.tsx";
 
 /**
  * The reply box. Without JavaScript it is a plain multipart form (reply or note by the radio, files by the
@@ -37,6 +38,7 @@ export function ReplyBox(props: { r: ReplyView }) {
         </label>
       </div>
       {noteOnly ? <p class="reply-blocked">{r.replyBlocked}</p> : null}
+      {r.email && !noteOnly ? <ReplyEmailFields e={r.email} /> : null}
       <div class="reply-editor">
         <ul class="reply-suggestions" id="reply-suggestions" role="listbox" aria-label="Suggestions" hidden></ul>
         <label for="reply-content" class="visually-hidden">

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import type { ChannelKind, EmailMessageView, ReplyEmailView } from "./email.tsx";
 
 // What the conversation pane shows, prepared by src/web/workspace/conversation.tsx (views reach no data).
 
@@ -32,6 +33,8 @@ export type MessageView = {
   deleted: boolean;
   sender: SenderView | null;
   attachments: AttachmentView[];
+  /** A mail (header block, body with the quote collapsed) or an agent's emailed reply (To/Cc/Bcc); absent otherwise. */
+  email?: EmailMessageView | null;
 };
 
 export type TimelineView = { messages: MessageView[]; olderUrl: string | null; now: number };
@@ -45,6 +48,10 @@ export type HeaderView = {
   contactAvatarUrl: string | null;
   inboxName: string;
   channelLabel: string;
+  /** Which channel icon the header draws beside the channel's name. */
+  channelKind?: ChannelKind;
+  /** An email conversation's subject (additional_attributes.mail_subject). */
+  mailSubject?: string | null;
   status: "open" | "resolved" | "pending" | "snoozed";
   snoozedUntil: number | null;
   now: number;
@@ -65,6 +72,8 @@ export type ReplyView = {
   contactName: string;
   /** A channel's panel above the reply box (WhatsApp: the 24-hour window and the template picker), or null. */
   channelPanel?: Child;
+  /** Email conversations: To, and the Cc / Bcc fields (Cc prefilled from the last incoming mail). */
+  email?: ReplyEmailView;
 };
 
 export type PaneView = {
