@@ -87,11 +87,11 @@ describe("saved views", () => {
       { attribute_key: "status", attribute_model: "standard", filter_operator: "equal_to", values: ["open"], query_operator: "and" },
       { attribute_key: "tier", attribute_model: "conversation_attribute", filter_operator: "equal_to", values: ["gold"], query_operator: null },
     ]);
-    expect(created.headers.get("location")).toBe(`${app}/dashboard?status=all&custom_view=${view.id}`);
+    expect(created.headers.get("location")).toBe(`${app}/dashboard?assignee_type=all&status=all&custom_view=${view.id}`);
 
     const opened = await adminWeb.page(created.headers.get("location")!);
     expect(opened.res.status).toBe(200);
-    expect(opened.html).toContain(`class="sv-chip is-current" href="${app}/dashboard?status=all&amp;custom_view=${view.id}"`);
+    expect(opened.html).toContain(`class="sv-chip is-current" href="${app}/dashboard?assignee_type=all&amp;status=all&amp;custom_view=${view.id}"`);
     expect(opened.html).toContain("Gold Gina");
     expect(opened.html).not.toContain("Silver Sam");
     expect(opened.html).not.toContain("Plain Pat");
@@ -107,7 +107,7 @@ describe("saved views", () => {
     expect(edit.html).toMatch(/<option value="conversation_attribute:tier"[^>]*selected/);
     const renamed = await postBuilder(adminWeb, `${app}/custom-views/${view.id}`, builderBody("Gold or silver", [["and", "conversation_attribute:tier", "equal_to", "gold"], ["or", "conversation_attribute:tier", "equal_to", "silver"]]));
     expect(renamed.status).toBe(303);
-    const reopened = await adminWeb.page(`${app}/dashboard?status=all&custom_view=${view.id}`);
+    const reopened = await adminWeb.page(`${app}/dashboard?assignee_type=all&status=all&custom_view=${view.id}`);
     expect(reopened.html).toContain("Gold or silver");
     expect(reopened.html).toContain("Silver Sam");
     expect(reopened.html).not.toContain("Plain Pat");

@@ -37,7 +37,7 @@ export const OPERATOR_LABELS: Record<string, string> = {
 
 /** The list page a view opens on. */
 export function viewListUrl(accountId: number, kind: ViewKind, id: number): string {
-  return kind === "conversation" ? `${accountPath(accountId, "dashboard")}?status=all&custom_view=${id}` : `${accountPath(accountId, "contacts")}?custom_view=${id}`;
+  return kind === "conversation" ? `${accountPath(accountId, "dashboard")}?assignee_type=all&status=all&custom_view=${id}` : `${accountPath(accountId, "contacts")}?custom_view=${id}`;
 }
 
 /** The chips of the user's saved views above a list; the current one links to its edit page. */
