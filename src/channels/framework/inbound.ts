@@ -1,4 +1,4 @@
-import { and, desc, eq, ne } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import { contact_inboxes, contacts } from "../../db/schema/contacts.ts";
@@ -68,12 +68,17 @@ const inboxByIdentifier = preparedFor((db) =>
   ),
 );
 
+// Prepared once: every inbound webhook and its job look their inbox up (building the SQL each time cost more than the rest of a webhook).
+const inboxById = preparedFor((db) => db.select().from(inboxes).where(eq(inboxes.id, sql.placeholder("id"))).prepare());
+const channelById = preparedFor((db) => db.select().from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare());
+const messageById = preparedFor((db) => db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare());
+
 /** The inbox (and channel) of a kind with the given channel identifier: how an inbound webhook route finds its inbox. */
 export function findChannelInbox(db: Db, channelType: string, identifier: string): InboxRecord | null {
   const hit = inboxByIdentifier(db).get(channelType, identifier);
   if (!hit) return null;
-  const inbox = db.select().from(inboxes).where(eq(inboxes.id, hit.inbox_id)).get();
-  const channel = db.select().from(channels).where(eq(channels.id, hit.channel_id)).get();
+  const inbox = inboxById(db).get({ id: hit.inbox_id });
+  const channel = channelById(db).get({ id: hit.channel_id });
   return inbox && channel ? { inbox, channel } : null;
 }
 
@@ -95,7 +100,7 @@ const messageBySource = preparedFor((db) =>
 /** The message with a provider id in an inbox (dedup, replies, delivery receipts). */
 export function findMessageBySource(db: Db, inboxId: number, sourceId: string): MessageRow | null {
   const hit = messageBySource(db).get(inboxId, sourceId);
-  return hit ? (db.select().from(messages).where(eq(messages.id, hit.id)).get() ?? null) : null;
+  return hit ? (messageById(db).get({ id: hit.id }) ?? null) : null;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
