@@ -104,6 +104,32 @@ export function cloneAutomationRule(tx: Tx, scope: AccountScope, id: number): Au
     .get();
 }
 
+/**
+ * What is wrong with a saved rule now (a label, agent or team it names was deleted since), as a sentence for the
+ * settings page, or null when it is still valid.
+ */
+export function ruleProblem(db: Db, rule: AutomationRuleRow, now: number): string | null {
+  try {
+    validateConditions(db, rule.account_id, rule.conditions, now);
+    validateActions(db, rule.account_id, rule.actions, AUTOMATION_ACTIONS);
+    return null;
+  } catch (err) {
+    if (!(err instanceof Validation)) throw err;
+    const e = err.errors[0];
+    const where = e.field.replace(/^(conditions|actions)\[(\d+)\].*/, (_, kind: string, i: string) => `${kind === "actions" ? "Action" : "Condition"} ${Number(i) + 1}`);
+    return `${where}: ${e.message}`;
+  }
+}
+
+/** The job found the rule invalid: it is disabled (and the settings page says why). */
+export function disableInvalidRule(tx: Tx, rule: AutomationRuleRow): void {
+  tx.db
+    .update(automationRules)
+    .set({ active: false, updated_at: tx.now })
+    .where(and(eq(automationRules.id, rule.id), eq(automationRules.account_id, rule.account_id)))
+    .run();
+}
+
 /** Chatwoot's automation_rule partial. */
 export function automationRuleJson(r: AutomationRuleRow) {
   return {

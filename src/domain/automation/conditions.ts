@@ -113,6 +113,38 @@ function compileOne(db: Db, accountId: number, c: RuleCondition, i: number, mess
   }
 }
 
+/** Chatwoot's attribute_changed (conversation_updated): `values: {from: [...], to: [...]}` on a changed attribute. */
+export const ATTRIBUTE_CHANGED = "attribute_changed";
+const CHANGEABLE = ["status", "priority", "assignee_id", "team_id", "labels"] as const;
+/** The changed_attributes key conversation.updated uses for a condition's attribute. */
+const CHANGED_KEY: Record<string, string> = { labels: "label_list" };
+
+export type ChangedValues = Record<string, { previous_value: unknown; current_value: unknown }>;
+
+function changeSpec(c: RuleCondition, i: number): { from: string[]; to: string[] } {
+  if (!(CHANGEABLE as readonly string[]).includes(c.attribute_key)) {
+    throw Validation.field(`conditions[${i}].filter_operator`, `attribute_changed applies to ${CHANGEABLE.join(", ")}`);
+  }
+  const v = c.values as unknown;
+  const spec = (Array.isArray(v) && v.length === 1 ? v[0] : v) as { from?: unknown; to?: unknown } | null;
+  if (!spec || typeof spec !== "object" || Array.isArray(spec)) throw Validation.field(`conditions[${i}].values`, "must be {from: [...], to: [...]}");
+  const list = (x: unknown, name: string): string[] => {
+    if (x === undefined || x === null) return [];
+    if (!Array.isArray(x) || !x.every((y) => ["string", "number"].includes(typeof y))) throw Validation.field(`conditions[${i}].values`, `${name} must be a list of values`);
+    return x.map(String);
+  };
+  return { from: list(spec.from, "from"), to: list(spec.to, "to") };
+}
+
+function changedMatches(c: RuleCondition, changed: ChangedValues | null): boolean {
+  const spec = changeSpec(c, 0);
+  const change = changed?.[CHANGED_KEY[c.attribute_key] ?? c.attribute_key];
+  if (!change) return false;
+  const text = (x: unknown) => (Array.isArray(x) ? x.map(String) : x == null ? [] : [String(x)]);
+  const inList = (values: string[], allowed: string[]) => allowed.length === 0 || values.some((v) => allowed.includes(v));
+  return inList(text(change.previous_value), spec.from) && inList(text(change.current_value), spec.to);
+}
+
 /** Validates a rule's conditions (422 naming `conditions[i].…`) and returns them normalized. */
 export function validateConditions(db: Db, accountId: number, raw: unknown, now: number): RuleCondition[] {
   if (!Array.isArray(raw)) throw Validation.field("conditions", "must be an array of conditions");
@@ -122,6 +154,10 @@ export function validateConditions(db: Db, accountId: number, raw: unknown, now:
     const c = item as Record<string, unknown>;
     const q = c.query_operator;
     if (q != null && (typeof q !== "string" || !["and", "or"].includes(q.toLowerCase()))) throw Validation.field(`conditions[${i}].query_operator`, "must be AND or OR");
+    if (c.filter_operator === ATTRIBUTE_CHANGED) {
+      const condition: RuleCondition = { attribute_key: String(c.attribute_key ?? ""), filter_operator: ATTRIBUTE_CHANGED, values: [changeSpec({ attribute_key: String(c.attribute_key ?? ""), filter_operator: ATTRIBUTE_CHANGED, values: c.values as unknown[] }, i)], query_operator: typeof q === "string" ? q.toLowerCase() : null };
+      return condition;
+    }
     const values = c.values === undefined || c.values === null ? [] : Array.isArray(c.values) ? c.values : [c.values];
     const condition: RuleCondition = {
       attribute_key: c.attribute_key as string,
@@ -137,8 +173,22 @@ export function validateConditions(db: Db, accountId: number, raw: unknown, now:
   return out;
 }
 
-/** Whether the conversation (with its contact and the message) matches the rule's conditions. No conditions match. */
-export function conditionsMatch(db: Db, accountId: number, conditions: RuleCondition[], conversationId: number, message: ConditionMessage | null, now: number): boolean {
+/**
+ * Whether the conversation (with its contact and the message) matches the rule's conditions. No conditions match.
+ * attribute_changed conditions (as Chatwoot) must all hold besides the others: the change the event carried.
+ */
+export function conditionsMatch(
+  db: Db,
+  accountId: number,
+  all: RuleCondition[],
+  conversationId: number,
+  message: ConditionMessage | null,
+  now: number,
+  changed: ChangedValues | null = null,
+): boolean {
+  const changes = all.filter((c) => c.filter_operator === ATTRIBUTE_CHANGED);
+  if (!changes.every((c) => changedMatches(c, changed))) return false;
+  const conditions = all.filter((c) => c.filter_operator !== ATTRIBUTE_CHANGED);
   const where = conditions.length ? combine(conditions, conditions.map((c, i) => compileOne(db, accountId, c, i, message, now))) : sql`1`;
   const row = db
     .select({ id: conversations.id })

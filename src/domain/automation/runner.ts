@@ -7,13 +7,20 @@ import type { Tx } from "../../db/tx.ts";
 import type { DomainEvent } from "../../events/types.ts";
 import { enqueue } from "../../jobs/queue.ts";
 import { applyAction, type ActionContext } from "./actions.ts";
-import type { AutomationEvent } from "./commands.ts";
-import { conditionsMatch, type ConditionMessage } from "./conditions.ts";
+import { disableInvalidRule, ruleProblem, type AutomationEvent } from "./commands.ts";
+import { conditionsMatch, type ChangedValues, type ConditionMessage } from "./conditions.ts";
 
 /** The job that evaluates an account's rules for one event and runs the actions of those that match. */
 export const AUTOMATION_JOB = "automation.run";
 
-export type AutomationJobPayload = { account_id: number; event_name: AutomationEvent; conversation_id: number; message_id?: number };
+export type AutomationJobPayload = {
+  account_id: number;
+  event_name: AutomationEvent;
+  conversation_id: number;
+  message_id?: number;
+  /** conversation_updated: what changed (for attribute_changed conditions). */
+  changed_attributes?: ChangedValues;
+};
 
 /** The name activity messages give a rule's changes (Chatwoot's). */
 export const AUTOMATION_SYSTEM = "Automation System";
@@ -22,12 +29,12 @@ const activeRuleCount = preparedFor((db) =>
   db.$client.prepare<{ n: number }, [number, string]>("SELECT count(*) AS n FROM automation_rules WHERE account_id = ?1 AND event_name = ?2 AND active = 1"),
 );
 
-function automationEventOf(e: DomainEvent): { event: AutomationEvent; conversation_id: number; message_id?: number } | null {
+function automationEventOf(e: DomainEvent): { event: AutomationEvent; conversation_id: number; message_id?: number; changed_attributes?: ChangedValues } | null {
   switch (e.name) {
     case "conversation.created":
       return { event: "conversation_created", conversation_id: e.data.conversation_id };
     case "conversation.updated":
-      return { event: "conversation_updated", conversation_id: e.data.conversation_id };
+      return { event: "conversation_updated", conversation_id: e.data.conversation_id, changed_attributes: e.data.changed_attributes };
     case "conversation.status_changed":
       if (e.data.status === "open") return { event: "conversation_opened", conversation_id: e.data.conversation_id };
       if (e.data.status === "resolved") return { event: "conversation_resolved", conversation_id: e.data.conversation_id };
@@ -55,6 +62,7 @@ export function enqueueAutomation(tx: Tx, e: DomainEvent): void {
     event_name: mapped.event,
     conversation_id: mapped.conversation_id,
     ...(mapped.message_id ? { message_id: mapped.message_id } : {}),
+    ...(mapped.changed_attributes ? { changed_attributes: mapped.changed_attributes } : {}),
   };
   enqueue(tx, { kind: AUTOMATION_JOB, payload, orderingKey: `automation:${mapped.conversation_id}` });
 }
@@ -85,11 +93,18 @@ export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): voi
   for (const rule of rules) {
     let matches = false;
     try {
-      matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now());
+      matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now(), payload.changed_attributes ?? null);
     } catch (err) {
       deps.log.warn("automation rule conditions could not be evaluated", { rule_id: rule.id, err: String(err) });
     }
     if (!matches) continue;
+    // A label, agent or team it names was deleted since it was saved: disable it rather than act half-way.
+    const problem = ruleProblem(deps.db, rule, deps.clock.now());
+    if (problem) {
+      deps.log.warn("automation rule disabled: no longer valid", { rule_id: rule.id, problem });
+      deps.tx((tx) => disableInvalidRule(tx, rule));
+      continue;
+    }
     const ctx: ActionContext = {
       by: { type: "AutomationRule", id: rule.id, name: AUTOMATION_SYSTEM },
       sender: null,

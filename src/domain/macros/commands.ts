@@ -103,6 +103,8 @@ export function macroPerformerName(userName: string, macroName: string): string 
 export function executeMacro(deps: AppDeps, scope: AccountScope, id: number, conversationIds: number[]): number[] {
   const macro = getMacro(deps.db, scope, id);
   if (scope.actor.type !== "user") throw new Forbidden();
+  // Still valid? A label, agent or team it names may have been deleted since: 422 naming the action.
+  validateActions(deps.db, scope.account.id, macro.actions, MACRO_ACTIONS, { allowSelf: true });
   const user = scope.actor.user;
   const name = macroPerformerName(user.display_name?.trim() || user.name, macro.name);
   const access = conversationAccess(deps.db, scope);

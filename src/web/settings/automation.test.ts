@@ -89,6 +89,18 @@ describe("Settings → Automation", () => {
     expect(saved.status).toBe(303);
     expect((await api())[0]).toMatchObject({ name: "VIPs renamed" });
     expect((await adminWeb.post(settings(`automation/${rule.id}`), { name: "x", event_name: "message_created", actions_json: "{not json" })).status).toBe(422);
+    // A label the rule names is deleted: the list says what needs attention.
+    await adminWeb.post(settings(`automation/${rule.id}`), {
+      name: "VIPs renamed",
+      event_name: "message_created",
+      conditions_json: "[]",
+      actions_json: JSON.stringify([{ action_name: "add_label", action_params: ["vip"] }]),
+    });
+    const labels = (await caller(server)(admin.token, "GET", accountPath(admin.account.id, "/labels"))).body.payload as { id: number; title: string }[];
+    await caller(server)(admin.token, "DELETE", accountPath(admin.account.id, `/labels/${labels.find((l) => l.title === "vip")!.id}`));
+    expect((await adminWeb.page(settings("automation"))).html).toContain("Needs attention — Action 1: names labels that do not exist: vip");
+    const restored = await caller(server)(admin.token, "POST", accountPath(admin.account.id, "/labels"), { title: "vip" });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
     expect((await adminWeb.post(settings(`automation/${rule.id}/delete`))).status).toBe(303);
     expect((await api()).length).toBe(1);
 

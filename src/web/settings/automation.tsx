@@ -12,6 +12,7 @@ import {
   deleteAutomationRule,
   getAutomationRule,
   listAutomationRules,
+  ruleProblem,
   updateAutomationRule,
   type AutomationRuleRow,
 } from "../../domain/automation/commands.ts";
@@ -85,6 +86,7 @@ function listPage(c: WebContext, status: 200 | 422, extra: { values?: RuleFormVa
     conditions: r.conditions.length,
     actions: r.actions.map((a) => a.action_name),
     active: r.active,
+    problem: ruleProblem(c.var.deps.db, r, c.var.deps.clock.now()),
   }));
   return render(
     c,

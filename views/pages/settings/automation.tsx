@@ -313,7 +313,17 @@ export function ConditionBuilder(props: { options: PickOptions; rows: ConditionV
   );
 }
 
-export type RuleItem = { id: number; name: string; description: string | null; event_name: string; conditions: number; actions: string[]; active: boolean };
+export type RuleItem = {
+  id: number;
+  name: string;
+  description: string | null;
+  event_name: string;
+  conditions: number;
+  actions: string[];
+  active: boolean;
+  /** Why the rule is no longer valid (a label, agent or team it names was deleted), or null. */
+  problem: string | null;
+};
 export type RuleFormValues = { name: string; description: string; event_name: string; conditions: ConditionValue[]; actions: ActionValue[] };
 
 function RuleForm(props: { action: string; csrf: string; values: RuleFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; submit: string }) {
@@ -393,6 +403,11 @@ export function AutomationRulesPage(props: {
                       </a>
                       {r.description ? <span class="automation-description">{r.description}</span> : null}
                       <span class={r.active ? "badge badge-success automation-state" : "badge badge-neutral automation-state"}>{r.active ? "Active" : "Disabled"}</span>
+                      {r.problem ? (
+                        <span class="automation-problem" role="note">
+                          Needs attention — {r.problem}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       {EVENT_LABELS[r.event_name] ?? r.event_name}

@@ -269,6 +269,52 @@ describe("automation rules API", () => {
     expect(health.jobs.pending).toBe(0);
   });
 
+  test("attribute_changed on conversation_updated: only the named change triggers the rule", async () => {
+    await deactivateAll();
+    const bad = await call(admin.token, "POST", rules(), {
+      name: "bad",
+      event_name: "conversation_updated",
+      conditions: [{ attribute_key: "email", filter_operator: "attribute_changed", values: { from: ["a"], to: ["b"] } }],
+      actions: [{ action_name: "add_label", action_params: ["vip"] }],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe("conditions[0].filter_operator");
+    await createRule({
+      name: "Escalated to urgent",
+      event_name: "conversation_updated",
+      conditions: [{ attribute_key: "priority", filter_operator: "attribute_changed", values: { from: ["low", "medium"], to: ["urgent"] }, query_operator: null }],
+      actions: [{ action_name: "add_label", action_params: ["vip"] }],
+    });
+    const c = await startConversation(server, admin, inbox.id);
+    await call(admin.token, "POST", conv(c.id, "/toggle_priority"), { priority: "high" });
+    await drain();
+    await call(admin.token, "POST", conv(c.id, "/toggle_priority"), { priority: "urgent" });
+    await drain();
+    expect((await call(admin.token, "GET", conv(c.id))).body.labels).toEqual([]);
+    await call(admin.token, "POST", conv(c.id, "/toggle_priority"), { priority: "medium" });
+    await call(admin.token, "POST", conv(c.id, "/toggle_priority"), { priority: "urgent" });
+    await drain();
+    expect((await call(admin.token, "GET", conv(c.id))).body.labels).toEqual(["vip"]);
+  });
+
+  test("a rule naming a label deleted since is disabled when it next matches, and says why", async () => {
+    await deactivateAll();
+    const label = await call(admin.token, "POST", accountPath(admin.account.id, "/labels"), { title: "doomed" });
+    const rule = await createRule({
+      name: "Doomed",
+      event_name: "conversation_created",
+      conditions: [],
+      actions: [{ action_name: "add_label", action_params: ["doomed"] }],
+    });
+    expect((await call(admin.token, "DELETE", accountPath(admin.account.id, `/labels/${label.body.id}`))).status).toBe(200);
+    const c = await startConversation(server, admin, inbox.id);
+    await drain();
+    expect((await call(admin.token, "GET", conv(c.id))).body.labels).toEqual([]);
+    expect((await call(admin.token, "GET", rules(`/${rule.id}`))).body.payload.active).toBe(false);
+    const { ruleProblem, getAutomationRule } = await import("../../../domain/automation/commands.ts");
+    expect(ruleProblem(server.deps.db, getAutomationRule(server.deps.db, admin.account.id, rule.id), Date.now())).toBe("Action 1: names labels that do not exist: doomed");
+  });
+
   test("a failing action is logged and the others still run", async () => {
     await deactivateAll();
     await createRule({

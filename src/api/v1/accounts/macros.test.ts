@@ -157,6 +157,14 @@ describe("macros API", () => {
     expect(texts).toContain("Conversation was snoozed by Ada Admin via macro Park it");
     expect(texts).toContain("Ada Admin via macro Park it has muted the conversation");
 
+    // A macro naming a label deleted since refuses to run, naming the action.
+    const label = await call(admin.token, "POST", accountPath(admin.account.id, "/labels"), { title: "gone-soon" });
+    const stale = await call(admin.token, "POST", macros(), { name: "Stale", actions: [{ action_name: "add_label", action_params: ["gone-soon"] }] });
+    await call(admin.token, "DELETE", accountPath(admin.account.id, `/labels/${label.body.id}`));
+    const refused = await call(admin.token, "POST", macros(`/${stale.body.payload.id}/execute`), { conversation_ids: [c.id] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe("actions[0].action_params");
+
     const r = await call(admin.token, "POST", macros(), { name: "Close", actions: [{ action_name: "resolve_conversation" }] });
     const d = await startConversation(server, admin, inbox.id);
     await call(admin.token, "POST", macros(`/${r.body.payload.id}/execute`), { conversation_ids: [d.id] });
