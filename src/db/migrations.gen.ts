@@ -16,6 +16,7 @@ import m13 from "../../migrations/0013_job_queues.sql" with { type: "text" };
 import m14 from "../../migrations/0014_unread_index.sql" with { type: "text" };
 import m15 from "../../migrations/0015_custom_attributes_filters.sql" with { type: "text" };
 import m16 from "../../migrations/0016_macros_automation_rules.sql" with { type: "text" };
+import m17 from "../../migrations/0017_automation_files.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -35,4 +36,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0014_unread_index", sql: m14 },
   { name: "0015_custom_attributes_filters", sql: m15 },
   { name: "0016_macros_automation_rules", sql: m16 },
+  { name: "0017_automation_files", sql: m17 },
 ];

@@ -40,3 +40,25 @@ export const automationRules = sqliteTable(
   },
   (t) => [index("automation_rules_account_event_idx").on(t.account_id, t.event_name, t.active)],
 );
+
+/**
+ * Files a macro or an automation rule sends with send_attachment (Chatwoot's attach_file blobs): uploaded once,
+ * copied into each message that sends them, so deleting a message never takes the rule's file with it.
+ */
+export const automationFiles = sqliteTable(
+  "automation_files",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    account_id: integer("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    storage_key: text("storage_key").notNull(),
+    file_name: text("file_name").notNull(),
+    content_type: text("content_type").notNull(),
+    byte_size: integer("byte_size").notNull(),
+    extension: text("extension"),
+    file_type: text("file_type").notNull(),
+    meta: text("meta", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    created_by_id: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [index("automation_files_account_idx").on(t.account_id)],
+);
