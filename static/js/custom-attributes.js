@@ -43,6 +43,20 @@
     }
   });
 
+  // "Save filter as view" starts from the list's filters as they are now (they change without a page load).
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[data-view-new]") : null;
+    if (!link) return;
+    var form = document.querySelector("form.ws-filters") || document.getElementById("contacts-filters");
+    if (!form) return;
+    var url = new URL(link.href, window.location.href);
+    var data = new FormData(form);
+    data.forEach(function (value, key) {
+      if (key !== "_csrf" && typeof value === "string" && value !== "") url.searchParams.set(key, value);
+    });
+    link.href = url.toString();
+  });
+
   document.addEventListener("alpine:init", function () {
     // Settings → Custom attributes form: list options show for lists, the pattern for text.
     window.Alpine.data("customAttributeForm", function () {

@@ -110,6 +110,36 @@ test("define typed attributes, set them in the sidebar, save and open a view ove
   await page.click('.sv-chip:has-text("Gold customers")');
   await page.locator(`#conversation-row-${gold.id}`).waitFor();
   await expect(page.locator(`#conversation-row-${other.id}`).count()).resolves.toBe(0);
+  // The contact page: a defined contact attribute gets a number box; a saved contact view opens on the contacts page.
+  const seats = await call(admin.token, "POST", accountPath(admin.account.id, "/custom_attribute_definitions"), {
+    attribute_display_name: "Seats",
+    attribute_key: "seats",
+    attribute_display_type: "number",
+    attribute_model: "contact_attribute",
+    attribute_description: "Licensed seats",
+  });
+  expect(seats.status).toBe(200);
+  const contactId = (await call(admin.token, "GET", accountPath(admin.account.id, `/conversations/${gold.id}`))).body.meta.sender.id as number;
+  await page.goto(`${base}/contacts/${contactId}`);
+  const seatsForm = page.locator('form[data-attribute="seats"]');
+  await expect(seatsForm.locator("input.ca-input").getAttribute("type")).resolves.toBe("number");
+  await seatsForm.locator("input.ca-input").fill("25");
+  await Promise.all([page.waitForURL(/notice=saved/), seatsForm.locator('button[type="submit"]').click()]);
+  await expect(page.locator('form[data-attribute="seats"] input.ca-input').inputValue()).resolves.toBe("25");
+  await page.screenshot({ path: join(SCREENSHOTS, "contact-custom-attributes.png") });
+  await page.goto(`${base}/contacts`);
+  await page.click("[data-view-new]");
+  await page.waitForURL(/custom-views\/new\?.*type=contact/);
+  await page.fill("#f-name", "Big accounts");
+  await page.locator('.sv-condition[data-row="0"] .sv-attribute').selectOption("contact_attribute:seats");
+  await page.locator('.sv-condition[data-row="0"] .sv-operator').selectOption("is_greater_than");
+  await expect(page.locator('.sv-condition[data-row="0"] .sv-value').getAttribute("type")).resolves.toBe("number");
+  await page.locator('.sv-condition[data-row="0"] .sv-value').fill("10");
+  await Promise.all([page.waitForURL(/contacts\?custom_view=\d+/), page.click('#saved-view-form button[type="submit"]')]);
+  await expect(page.locator("#contacts-table tbody tr").count()).resolves.toBe(1);
+  await expect(page.locator(`#contacts-table tr[data-contact-id="${contactId}"]`).count()).resolves.toBe(1);
+  await page.screenshot({ path: join(SCREENSHOTS, "contacts-saved-view.png") });
+
   // The refused order number is the one 422 (the browser logs every non-2xx response); nothing else went wrong.
   expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);
   expect(problems.filter((p) => p.includes("status of 422"))).toHaveLength(1);
