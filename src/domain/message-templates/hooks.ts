@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte } from "drizzle-orm";
+import { and, count, eq, gt, gte, sql } from "drizzle-orm";
 import { contacts } from "../../db/schema/contacts.ts";
 import { conversations, messages } from "../../db/schema/conversations.ts";
 import { channels, inboxes } from "../../db/schema/inboxes.ts";
@@ -27,15 +27,19 @@ export type AgentOnlineCheck = (accountId: number, inboxId: number) => boolean;
 
 type Loaded = { conversation: ConversationRow; inbox: typeof inboxes.$inferSelect; channelType: string };
 
-function load(tx: Tx, accountId: number, conversationId: number): Loaded | null {
-  const row = tx.db
+// Prepared once: every incoming message loads its conversation and inbox here (building this join cost more than running it).
+const loadStmt = preparedFor((db) =>
+  db
     .select({ conversation: conversations, inbox: inboxes, channelType: channels.channel_type })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inbox_id))
     .innerJoin(channels, eq(channels.id, inboxes.channel_id))
-    .where(and(eq(conversations.id, conversationId), eq(conversations.account_id, accountId)))
-    .get();
-  return row ?? null;
+    .where(and(eq(conversations.id, sql.placeholder("id")), eq(conversations.account_id, sql.placeholder("account"))))
+    .prepare(),
+);
+
+function load(tx: Tx, accountId: number, conversationId: number): Loaded | null {
+  return loadStmt(tx.db).get({ id: conversationId, account: accountId }) ?? null;
 }
 
 function countMessages(tx: Tx, conversationId: number, ...conditions: Parameters<typeof and>): number {
