@@ -134,6 +134,25 @@ test("an email conversation: header block, collapsed quote, files, and a reply w
   expect(await reply.locator('[data-testid="email-bcc"] dd').textContent()).toBe("audit@acme.test");
   await page.screenshot({ path: join(SCREENSHOTS, "conversation-email.png") });
 
+  // Carla's answer threads in and appears live; its quote toggle works in the appended message too.
+  const again = nodemailer.createTransport({ host: "127.0.0.1", port: receiverPort, secure: false, ignoreTLS: true });
+  await again.sendMail({
+    from: '"Carla Customer" <carla@customer.test>',
+    to: sent.headers["reply-to"],
+    envelope: { from: "carla@customer.test", to: [inbox.forward_to_email] },
+    subject: "Re: Printer on fire",
+    inReplyTo: sent.headers["message-id"],
+    text: "Thanks, he is here.\n\nOn Thu, 26 Nov 2026 at 10:00, Olivia Owner from Help desk <help@acme.test> wrote:\n> Sorry, Carla! A technician is on the way.",
+  });
+  again.close();
+  const answer = page.locator(".message-email.message-in", { hasText: "Thanks, he is here." });
+  await answer.waitFor({ timeout: 10_000 });
+  const answerQuote = answer.locator('[data-testid="email-quoted"]');
+  expect(await answerQuote.isVisible()).toBe(false);
+  await answer.locator('[data-testid="email-quote-toggle"]').click();
+  await answerQuote.waitFor({ state: "visible" });
+  expect(await answerQuote.textContent()).toContain("A technician is on the way.");
+
   expect(problems).toEqual([]);
   await context.close();
 }, 90_000);
