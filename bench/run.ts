@@ -766,6 +766,8 @@ try {
   // The webhook fan-out scenario (its own server and receiver): bench/webhooks.ts, results in bench/results/webhooks.md.
   if (process.env.BENCH_WEBHOOKS !== "0") await import("./webhooks.ts").then(async (m) => console.log(await m.runWebhookBench()));
   if (process.env.BENCH_REALTIME !== "0") await import("./realtime.ts").then(async (m) => console.log(await m.runRealtimeBench()));
+  // The inbound WhatsApp burst (its own server and fake Graph API): bench/whatsapp.ts, results in bench/results/whatsapp.md.
+  if (process.env.BENCH_WHATSAPP !== "0") await import("./whatsapp.ts").then(async (m) => console.log(await m.runWhatsappBench()));
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   for (const f of readdirSync(scratch).filter((f) => f.endsWith(".log.err"))) console.error(`(log kept in ${join(scratch, f)})`);
