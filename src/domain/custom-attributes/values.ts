@@ -6,6 +6,8 @@ import { compilePattern, definitionsByKey, type DefinitionRow } from "./definiti
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_TEXT = 10_000;
+/** Text tested against an administrator's pattern is kept short, so no pattern can keep a request busy for long. */
+const MAX_PATTERNED_TEXT = 1_000;
 
 type Checked = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -56,6 +58,7 @@ export function checkValue(def: DefinitionRow, value: unknown): Checked {
       const text = String(value);
       if (text.length > MAX_TEXT) return bad(`is too long (maximum is ${MAX_TEXT} characters)`);
       if (def.regex_pattern) {
+        if (text.length > MAX_PATTERNED_TEXT) return bad(`is too long (maximum is ${MAX_PATTERNED_TEXT} characters)`);
         const re = compilePattern(def.regex_pattern);
         if (re && !re.test(text)) return bad(def.regex_cue || `does not match the pattern ${def.regex_pattern}`);
       }

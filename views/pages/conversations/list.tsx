@@ -284,7 +284,7 @@ function EmptyList(props: { reason: Exclude<ListEmpty, null>; accountId: number;
           Show unassigned
         </a>
       ) : reason === "filtered" ? (
-        <a class="btn btn-secondary btn-sm" href={listPageUrl(accountId, { ...state, status: "open", inboxId: null, teamId: null, label: null, priority: null })}>
+        <a class="btn btn-secondary btn-sm" href={listPageUrl(accountId, { ...state, status: "open", inboxId: null, teamId: null, label: null, priority: null, customView: null })}>
           Clear filters
         </a>
       ) : reason === "no-conversations" && state.tab !== "all" ? (
