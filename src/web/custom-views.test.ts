@@ -122,6 +122,21 @@ describe("saved views", () => {
     expect(await (await call("GET", "/custom_filters")).json()).toEqual([]);
   });
 
+  test("an attribute with options takes several comma-separated values; an API-saved view round-trips through the editor", async () => {
+    const created = await postBuilder(adminWeb, `${app}/custom-views?type=conversation`, builderBody("Tiers", [["and", "conversation_attribute:tier", "equal_to", "gold, silver"]]));
+    expect(created.status).toBe(303);
+    const views = (await (await call("GET", "/custom_filters")).json()) as { id: number; name: string; query: { payload: { values: string[] }[] } }[];
+    const tiers = views.find((v) => v.name === "Tiers")!;
+    expect(tiers.query.payload[0].values).toEqual(["gold", "silver"]);
+    const edit = await adminWeb.page(`${app}/custom-views/${tiers.id}`);
+    expect(edit.html).toContain('value="gold, silver"');
+    const opened = await adminWeb.page(`${app}/dashboard?assignee_type=all&status=all&custom_view=${tiers.id}`);
+    expect(opened.html).toContain("Gold Gina");
+    expect(opened.html).toContain("Silver Sam");
+    expect(opened.html).not.toContain("Plain Pat");
+    expect((await postBuilder(adminWeb, `${app}/custom-views/${tiers.id}/delete`, "")).status).toBe(303);
+  });
+
   test("a contact view over a number attribute, opened on the contacts page", async () => {
     const contacts = await adminWeb.page(`${app}/contacts`);
     expect(contacts.html).toContain('data-saved-views="contact"');

@@ -118,8 +118,12 @@ function choicesFor(c: WebContext, scope: AccountScope, kind: ViewKind): Attribu
 
 type Payload = { attribute_key: string; attribute_model: string; filter_operator: string; values: string[]; query_operator: "and" | "or" | null }[];
 
-/** The builder's rows as Chatwoot's payload (blank rows skipped) and, for each payload index, its row. */
-function payloadOf(rows: ConditionRow[]): { payload: Payload; rowOf: number[] } {
+/**
+ * The builder's rows as Chatwoot's payload (blank rows skipped) and, for each payload index, its row. An attribute
+ * with fixed options (status, labels, a list…) takes several values for is / is not, separated by commas.
+ */
+function payloadOf(rows: ConditionRow[], choices: AttributeChoice[]): { payload: Payload; rowOf: number[] } {
+  const multi = new Set(choices.filter((c) => c.options.length).map((c) => c.value));
   const payload: Payload = [];
   const rowOf: number[] = [];
   rows.forEach((r, i) => {
@@ -128,7 +132,9 @@ function payloadOf(rows: ConditionRow[]): { payload: Payload; rowOf: number[] } 
     const model = at > 0 ? r.attribute.slice(0, at) : "standard";
     const key = at > 0 ? r.attribute.slice(at + 1) : r.attribute;
     if (payload.length) payload[payload.length - 1].query_operator = r.join;
-    payload.push({ attribute_key: key, attribute_model: model, filter_operator: r.operator, values: VALUELESS.has(r.operator) || r.value.trim() === "" ? [] : [r.value.trim()], query_operator: null });
+    const split = multi.has(r.attribute) && (r.operator === "equal_to" || r.operator === "not_equal_to");
+    const values = VALUELESS.has(r.operator) || r.value.trim() === "" ? [] : split ? r.value.split(",").map((v) => v.trim()).filter(Boolean) : [r.value.trim()];
+    payload.push({ attribute_key: key, attribute_model: model, filter_operator: r.operator, values, query_operator: null });
     rowOf.push(i);
   });
   return { payload, rowOf };
@@ -223,7 +229,7 @@ export const customViewRoutes = new Hono<AppEnv>()
     const scope = scopeOf(c);
     const kind = kindOf(c.req.query("type"));
     const { name, rows } = await submittedRows(c);
-    const { payload, rowOf } = payloadOf(rows);
+    const { payload, rowOf } = payloadOf(rows, choicesFor(c, scope, kind));
     try {
       const view = c.var.deps.tx((tx) => createCustomFilter(tx, scope, { name, filter_type: kind, query: { payload } }));
       return c.redirect(viewListUrl(scope.account.id, kind, view.id), 303);
@@ -244,7 +250,7 @@ export const customViewRoutes = new Hono<AppEnv>()
     const view = getCustomFilter(c.var.deps.db, scope, idOf(c.req.param("id")));
     if (view.filter_type === "report") throw new NotFound("Custom filter");
     const { name, rows } = await submittedRows(c);
-    const { payload, rowOf } = payloadOf(rows);
+    const { payload, rowOf } = payloadOf(rows, choicesFor(c, scope, view.filter_type));
     try {
       c.var.deps.tx((tx) => updateCustomFilter(tx, scope, view.id, { name, query: { payload } }));
       return c.redirect(viewListUrl(scope.account.id, view.filter_type, view.id), 303);
