@@ -16,8 +16,9 @@ import { conversationWebhookData } from "../conversations/serialize.ts";
 import { queueTranscript, transcriptRecipient } from "../conversations/transcript.ts";
 import { Validation } from "../errors.ts";
 import { queueMail } from "../mail/commands.ts";
-import { addActivityMessage, addMessage, eventPerformer, MAX_CONTENT_LENGTH, type NewMessage } from "../messages/commands.ts";
+import { addActivityMessage, addMessage, eventPerformer, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, type NewMessage } from "../messages/commands.ts";
 import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
+import { automationFilesByIds, copyForMessage } from "./files.ts";
 
 /**
  * The actions macros and automation rules share (Chatwoot's ActionService and its two subclasses), validated
@@ -42,6 +43,7 @@ export const MACRO_ACTIONS = [
   "send_email_transcript",
   "mute_conversation",
   "send_webhook_event",
+  "send_attachment",
 ] as const;
 
 export const AUTOMATION_ACTIONS = [
@@ -61,6 +63,7 @@ export const AUTOMATION_ACTIONS = [
   "change_status",
   "change_priority",
   "send_webhook_event",
+  "send_attachment",
 ] as const;
 
 const MAX_ACTIONS = 30;
@@ -189,6 +192,12 @@ export function validateActions(db: Db, accountId: number, raw: unknown, allowed
         if (!parseUrl(first)) bad("must be an http(s) URL");
         return { action_name, action_params: [first] };
       }
+      case "send_attachment": {
+        if (params.length > MAX_ATTACHMENTS || !params.every(isId)) bad("must be ids of attached files (attach_file)");
+        const ids = [...new Set(params.map(Number))];
+        if (automationFilesByIds(db, accountId, ids).length !== ids.length) bad("names files that were not attached in this account");
+        return { action_name, action_params: ids };
+      }
       default:
         return bad("is not supported");
     }
@@ -205,6 +214,8 @@ export type ActionContext = {
   /** The user `self` means (macros). */
   userId: number | null;
   publicUrl: string;
+  /** The data dir (send_attachment copies the files under its uploads/). */
+  dataDir: string;
   /** The event name a send_webhook_event posts (automation_event.<event>, macro.executed). */
   webhookEvent: string;
   /** Called after an action that leaves no activity message of its own, with what to log ("sent …"). */
@@ -353,6 +364,19 @@ export function applyAction(tx: Tx, ctx: ActionContext, conversationId: number, 
         queueMail(tx, { to, subject: `Conversation #${c.display_id}: ${by.name}`, text: `${spec.message ?? ""}\n\n${link}` });
       }
       ctx.log?.(tx, c, `emailed ${recipients.length} team member${recipients.length === 1 ? "" : "s"}`);
+      return;
+    }
+    case "send_attachment": {
+      if (c.additional_attributes?.type === "tweet") return;
+      const files = automationFilesByIds(tx.db, c.account_id, p.map(Number));
+      if (!files.length) throw new Error("send_attachment: none of its files exist any more");
+      const { attachments, discard } = copyForMessage(ctx.dataDir, files);
+      try {
+        addMessage(tx, by, c, { message_type: 1, content: null, sender: ctx.sender, content_attributes: { ...ctx.contentAttributes }, files: attachments });
+      } catch (err) {
+        discard();
+        throw err;
+      }
       return;
     }
     case "send_webhook_event": {

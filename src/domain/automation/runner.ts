@@ -111,6 +111,7 @@ export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): voi
       contentAttributes: { automation_rule_id: rule.id },
       userId: null,
       publicUrl: deps.config.publicUrl,
+      dataDir: deps.config.dataDir,
       webhookEvent: `automation_event.${event_name}`,
     };
     for (const [i, action] of rule.actions.entries()) {

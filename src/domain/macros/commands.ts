@@ -122,6 +122,7 @@ export function executeMacro(deps: AppDeps, scope: AccountScope, id: number, con
     contentAttributes: {},
     userId: user.id,
     publicUrl: deps.config.publicUrl,
+    dataDir: deps.config.dataDir,
     webhookEvent: "macro.executed",
     log: (tx, c, text) => void addActivityMessage(tx, c, `${name} ${text}`),
   };

@@ -315,6 +315,50 @@ describe("automation rules API", () => {
     expect(ruleProblem(server.deps.db, getAutomationRule(server.deps.db, admin.account.id, rule.id), Date.now())).toBe("Action 1: names labels that do not exist: doomed");
   });
 
+  test("send_attachment: an attached file goes out with each matching conversation, as a copy of its own", async () => {
+    await deactivateAll();
+    const upload = async (token: string, path: string, text: string) => {
+      const form = new FormData();
+      form.append("attachment", new File([text], "price-list.txt", { type: "text/plain" }));
+      return server.api(path, { method: "POST", token, body: form });
+    };
+    expect((await upload(agent.token, rules("/attach_file"), "nope")).status).toBe(403);
+    const res = await upload(admin.token, rules("/attach_file"), "Prices: 10 EUR");
+    expect(res.status).toBe(200);
+    const blob = await res.json();
+    // (Plain checks: toMatchObject with asymmetric matchers writes them into the object it is given.)
+    expect(Number.isInteger(blob.blob_id)).toBe(true);
+    expect(typeof blob.blob_key).toBe("string");
+    expect(blob.file_name).toBe("price-list.txt");
+    const foreign = await (await upload(other.token, accountPath(other.account.id, "/automation_rules/attach_file"), "theirs")).json();
+    const refused = await call(admin.token, "POST", rules(), {
+      name: "x",
+      event_name: "conversation_created",
+      conditions: [],
+      actions: [{ action_name: "send_attachment", action_params: [foreign.blob_id] }],
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe("actions[0].action_params");
+
+    await createRule({ name: "Price list", event_name: "conversation_created", conditions: [], actions: [{ action_name: "send_attachment", action_params: [blob.blob_id] }] });
+    const fileOf = async (id: number) => {
+      const msgs = (await call(admin.token, "GET", conv(id, "/messages"))).body.payload as { id: number; attachments?: { data_url: string }[] }[];
+      const m = msgs.find((x) => x.attachments?.length)!;
+      const got = await fetch(server.url + new URL(m.attachments![0].data_url).pathname);
+      return { message: m, text: await got.text() };
+    };
+    const first = await startConversation(server, admin, inbox.id);
+    await drain();
+    const a = await fileOf(first.id);
+    expect(a.text).toBe("Prices: 10 EUR");
+    // Deleting that message takes its copy only: the next conversation still gets the file.
+    expect((await call(admin.token, "DELETE", conv(first.id, `/messages/${a.message.id}`))).status).toBe(200);
+    const second = await startConversation(server, admin, inbox.id);
+    await drain();
+    expect((await fileOf(second.id)).text).toBe("Prices: 10 EUR");
+    await deactivateAll();
+  });
+
   test("a failing action is logged and the others still run", async () => {
     await deactivateAll();
     await createRule({

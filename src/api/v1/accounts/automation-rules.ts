@@ -12,6 +12,9 @@ import {
   updateAutomationRule,
 } from "../../../domain/automation/commands.ts";
 import { idParam, readBody } from "../../validate.ts";
+import { storeUploads, removeStored } from "../../../domain/attachments/storage.ts";
+import { attachAutomationFile, automationFileJson } from "../../../domain/automation/files.ts";
+import { Validation } from "../../../domain/errors.ts";
 
 /** Rails wrap_parameters: the fields at the top level or inside `automation_rule`. */
 const body = z
@@ -20,6 +23,21 @@ const body = z
 
 /** /api/v1/accounts/:account_id/automation_rules — administrators only. */
 export const automationRuleRoutes = new Hono<AppEnv>()
+  // attach_file: a file for send_attachment (multipart field \`attachment\`) → {blob_key, blob_id}.
+  .post("/attach_file", async (c) => {
+    authorizeAutomation(c.var.scope);
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const file = (body as Record<string, unknown>).attachment;
+    if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
+    const deps = c.var.deps;
+    const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
+    try {
+      return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, c.var.scope, stored))));
+    } catch (err) {
+      await removeStored(deps.config.dataDir, [stored.storage_key]);
+      throw err;
+    }
+  })
   .get("/", (c) => {
     authorizeAutomation(c.var.scope);
     return c.json({ payload: listAutomationRules(c.var.deps.db, c.var.scope.account.id).map(automationRuleJson) });

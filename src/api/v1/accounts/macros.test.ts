@@ -165,6 +165,18 @@ describe("macros API", () => {
     expect(refused.status).toBe(422);
     expect(refused.body.errors[0].field).toBe("actions[0].action_params");
 
+    // send_attachment: any user may attach a file to their macro.
+    const form = new FormData();
+    form.append("attachment", new File(["hello"], "hello.txt", { type: "text/plain" }));
+    const blob = await (await server.api(macros("/attach_file"), { method: "POST", token: agent.token, body: form })).json();
+    const withFile = await call(agent.token, "POST", macros(), { name: "Send file", actions: [{ action_name: "send_attachment", action_params: [blob.blob_id] }] });
+    expect(withFile.status).toBe(200);
+    const e = await startConversation(server, admin, inbox.id);
+    expect((await call(agent.token, "POST", macros(`/${withFile.body.payload.id}/execute`), { conversation_ids: [e.id] })).status).toBe(200);
+    const sent = (await call(admin.token, "GET", conv(e.id, "/messages"))).body.payload.find((m: { attachments?: unknown[] }) => m.attachments?.length);
+    expect(sent.sender.id).toBe(agent.user.id);
+    expect(sent.attachments[0].file_size).toBe(5);
+
     const r = await call(admin.token, "POST", macros(), { name: "Close", actions: [{ action_name: "resolve_conversation" }] });
     const d = await startConversation(server, admin, inbox.id);
     await call(admin.token, "POST", macros(`/${r.body.payload.id}/execute`), { conversation_ids: [d.id] });

@@ -3,6 +3,9 @@ import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
 import { createMacro, deleteMacro, executeMacro, getMacro, listMacros, macrosJson, updateMacro } from "../../../domain/macros/commands.ts";
 import { idParam, readBody } from "../../validate.ts";
+import { storeUploads, removeStored } from "../../../domain/attachments/storage.ts";
+import { attachAutomationFile, automationFileJson } from "../../../domain/automation/files.ts";
+import { Validation } from "../../../domain/errors.ts";
 
 const body = z
   .record(z.string(), z.unknown())
@@ -13,6 +16,20 @@ const executeBody = z.object({
 
 /** /api/v1/accounts/:account_id/macros — global macros and the user's own personal ones. */
 export const macroRoutes = new Hono<AppEnv>()
+  // attach_file: a file for send_attachment (multipart field \`attachment\`) → {blob_key, blob_id}.
+  .post("/attach_file", async (c) => {
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const file = (body as Record<string, unknown>).attachment;
+    if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
+    const deps = c.var.deps;
+    const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
+    try {
+      return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, c.var.scope, stored))));
+    } catch (err) {
+      await removeStored(deps.config.dataDir, [stored.storage_key]);
+      throw err;
+    }
+  })
   .get("/", (c) => c.json({ payload: macrosJson(c.var.deps.db, listMacros(c.var.deps.db, c.var.scope)) }))
   .post("/", async (c) => {
     const input = await readBody(c, body);
