@@ -47,7 +47,7 @@ test("tick two conversations, resolve them together; assign the third through th
   await expect(page.locator("[data-bulk-count]").textContent()).resolves.toBe("2 selected");
   await page.screenshot({ path: join(SCREENSHOTS, "workspace-bulk.png") });
   await page.click('#ws-bulk-form button[value="resolve"]');
-  await expect(page.locator("#ws-bulk-result").textContent()).resolves.toContain("Resolved 2 conversations.");
+  await page.locator("#ws-bulk-result", { hasText: "Resolved 2 conversations." }).waitFor();
   expect((await status(ids[0]!)).status).toBe("resolved");
   expect((await status(ids[1]!)).status).toBe("resolved");
   expect((await status(ids[2]!)).status).toBe("open");
@@ -59,7 +59,7 @@ test("tick two conversations, resolve them together; assign the third through th
   await page.check(`#conversation-row-${ids[2]} .ws-row-check`);
   await page.selectOption("#ws-bulk-assignee", String(admin.user.id));
   await page.click('#ws-bulk-form button[value="assign"]');
-  await expect(page.locator("#ws-bulk-result").textContent()).resolves.toContain("Assigned 1 conversation.");
+  await page.locator("#ws-bulk-result", { hasText: "Assigned 1 conversation." }).waitFor();
   expect((await status(ids[2]!)).meta.assignee.id).toBe(admin.user.id);
   expect(problems).toEqual([]);
   await page.close();

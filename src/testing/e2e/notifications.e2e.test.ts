@@ -51,13 +51,13 @@ test("a mention raises the badge live; the page lists it; opening it goes to the
 
   await page.click('a.rail-link[href$="/notifications"]');
   await page.waitForURL(/\/notifications$/);
-  await expect(page.locator(".notification.is-unread").count()).resolves.toBe(2);
+  await page.waitForFunction(() => document.querySelectorAll(".notification.is-unread").length === 2, undefined, { timeout: 5000 });
   await page.screenshot({ path: join(SCREENSHOTS, "notifications.png") });
   await Promise.all([page.waitForURL(new RegExp(`/conversations/${conv.id}$`)), page.locator(".notification-button").first().click()]);
-  await expect(page.locator("[data-notification-badge]").textContent()).resolves.toMatch(/^\s*1\s*$/);
+  await page.waitForFunction(() => document.querySelector("[data-notification-badge]")?.textContent?.trim() === "1", undefined, { timeout: 5000 });
   await page.goto(page.url().replace(/\/conversations\/\d+$/, "/notifications"));
   await Promise.all([page.waitForURL(/\/notifications$/), page.click("text=Mark all as read")]);
-  await expect(page.locator("[data-notification-badge]").isHidden()).resolves.toBe(true);
+  await page.locator("[data-notification-badge]").waitFor({ state: "hidden", timeout: 5000 });
   expect(problems).toEqual([]);
   await page.close();
 }, 60_000);
