@@ -58,7 +58,7 @@
       } else {
         var input = editor.querySelector('[data-role="param"]');
         if (input && input.multiple) params = selected(input);
-        else if (input) params = input.value === "" ? [] : [kind === "agent" || kind === "team" ? idOrText(input.value) : input.value];
+        else if (input) params = input.value === "" ? [] : [kind === "agent" || kind === "team" || kind === "file" ? idOrText(input.value) : input.value];
       }
     }
     return { action_name: name, action_params: params };
@@ -126,8 +126,48 @@
     }
   });
 
+  // send_attachment: the chosen file is uploaded at once; the row keeps the returned file id.
+  function upload(input) {
+    var editor = input.closest("[data-editor]");
+    var hidden = editor.querySelector('[data-role="param"]');
+    var status = editor.querySelector('[data-role="file-name"]');
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var form = input.closest("form");
+    var submit = form ? form.querySelector('button[type="submit"]') : null;
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var data = new FormData();
+    data.append("attachment", file);
+    status.textContent = "Uploading " + file.name + "…";
+    if (submit) submit.disabled = true;
+    fetch(input.getAttribute("data-upload-url"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": meta ? meta.getAttribute("content") : "" },
+    })
+      .then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          if (!res.ok) throw new Error((body && body.message) || "Upload failed");
+          return body;
+        });
+      })
+      .then(function (body) {
+        hidden.value = String(body.blob_id);
+        status.textContent = "Sends " + body.file_name;
+      })
+      .catch(function (err) {
+        hidden.value = "";
+        status.textContent = err.message || "Upload failed";
+      })
+      .finally(function () {
+        if (submit) submit.disabled = false;
+      });
+  }
+
   document.addEventListener("change", function (event) {
     var target = event.target instanceof Element ? event.target : null;
+    if (target && target.matches('[data-role="upload"]')) return upload(target);
     if (!target || !target.matches('[data-role="action_name"], [data-role="attribute_key"]')) return;
     var builder = target.closest("[data-builder]");
     var row = target.closest("[data-builder-row]");

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { account_users, users } from "../../db/schema/accounts.ts";
+import { automationFiles } from "../../db/schema/automation.ts";
 import { customAttributeDefinitions } from "../../db/schema/custom-attributes.ts";
 import { inboxes } from "../../db/schema/inboxes.ts";
 import { labels } from "../../db/schema/labels.ts";
@@ -25,6 +26,12 @@ export function builderOptions(db: Db, accountId: number) {
       .from(customAttributeDefinitions)
       .where(eq(customAttributeDefinitions.account_id, accountId))
       .orderBy(asc(customAttributeDefinitions.position), asc(customAttributeDefinitions.id))
+      .all(),
+    files: db
+      .select({ id: automationFiles.id, name: automationFiles.file_name })
+      .from(automationFiles)
+      .where(eq(automationFiles.account_id, accountId))
+      .orderBy(asc(automationFiles.id))
       .all(),
   };
 }

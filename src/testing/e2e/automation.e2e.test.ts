@@ -135,9 +135,12 @@ test("automation rule and macro built in the dashboard act on conversations", as
   await (await addMacroAction("assign_agent")).locator('[data-editor="agent"] select').selectOption("self");
   await (await addMacroAction("add_private_note")).locator('[data-editor="text"] textarea').fill("Escalated: customer waited too long");
   await (await addMacroAction("change_status")).locator('[data-editor="status"] select').selectOption("pending");
+  const fileRow = await addMacroAction("send_attachment");
+  await fileRow.locator('[data-editor="file"] input[type="file"]').setInputFiles({ name: "returns-policy.txt", mimeType: "text/plain", buffer: Buffer.from("Returns within 30 days.") });
+  await fileRow.locator('[data-role="file-name"]', { hasText: "Sends returns-policy.txt" }).waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, "settings-macros-editor.png"), fullPage: true });
   await Promise.all([page.waitForURL(/\/settings\/macros\?saved=created$/), macroForm.locator('button[type="submit"]').click()]);
-  expect(await page.locator("#macros-table").textContent()).toContain("Assign an agent → Add a private note → Change the status");
+  expect(await page.locator("#macros-table").textContent()).toContain("Assign an agent → Add a private note → Change the status → Send an attachment");
   await page.screenshot({ path: join(SCREENSHOTS, "settings-macros.png"), fullPage: true });
 
   // Run it from the conversation header.
@@ -150,6 +153,8 @@ test("automation rule and macro built in the dashboard act on conversations", as
   await page.locator(".conversation-header", { hasText: "Pending" }).waitFor();
   await page.locator("text=Lena Lead via macro Escalate to Tier 2 self-assigned this conversation").waitFor();
   await page.locator("text=Escalated: customer waited too long").waitFor();
+  const sentFile = (await api("GET", `/conversations/${other.id}/messages`)).payload.find((m: { attachments?: unknown[] }) => m.attachments?.length);
+  expect(sentFile.attachments[0].file_size).toBe("Returns within 30 days.".length);
   const after = await api("GET", `/conversations/${other.id}`);
   expect(after.status).toBe("pending");
   expect(after.meta.assignee.name).toBe("Lena Lead");

@@ -17,6 +17,9 @@ import {
   type AutomationRuleRow,
 } from "../../domain/automation/commands.ts";
 import { builderOptions } from "../../domain/automation/options.ts";
+import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
+import { attachAutomationFile, automationFileJson } from "../../domain/automation/files.ts";
+import { Validation } from "../../domain/errors.ts";
 import { NotFound } from "../../domain/errors.ts";
 import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
@@ -57,6 +60,21 @@ export function jsonList(raw: unknown): unknown[] | "invalid" {
 /** Rows as the builders re-render them after a refused submit (whatever shape was posted). */
 export function asRows<T>(list: unknown[] | "invalid"): T[] {
   return list === "invalid" ? [] : (list.filter((x) => x && typeof x === "object" && !Array.isArray(x)) as T[]);
+}
+
+/** The builders' file picker uploads here (fetch with the CSRF header): → {blob_id, file_name, …} as JSON. */
+export async function attachFile(c: WebContext) {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const file = (body as Record<string, unknown>).attachment;
+  if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
+  const deps = c.var.deps;
+  const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
+  try {
+    return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, webScopeOf(c), stored))));
+  } catch (err) {
+    await removeStored(deps.config.dataDir, [stored.storage_key]);
+    throw err;
+  }
 }
 
 async function submitted(c: WebContext) {
@@ -132,6 +150,7 @@ export const automationSettingsRoutes = new Hono<AppEnv>()
     await next();
   })
   .get("/automation", (c) => listPage(c, 200))
+  .post("/automation/attach_file", (c) => attachFile(c))
   .post("/automation", async (c) => {
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });

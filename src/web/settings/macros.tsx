@@ -14,7 +14,7 @@ import { MacroPage, MacrosPage, type MacroFormValues } from "../../../views/page
 import { render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf } from "../forms.ts";
 import { access } from "../settings.tsx";
-import { asRows, idOf, jsonList, webScopeOf } from "./automation.tsx";
+import { asRows, attachFile, idOf, jsonList, webScopeOf } from "./automation.tsx";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Macro created", text: "Run it from the Run macro menu (the layers button) in a conversation's header." },
@@ -83,6 +83,7 @@ function editPage(c: WebContext, row: MacroRow, status: 200 | 422, extra: { valu
 /** Mounted at /app/accounts/:accountId/settings. */
 export const macroSettingsRoutes = new Hono<AppEnv>()
   .get("/macros", (c) => listPage(c, 200))
+  .post("/macros/attach_file", (c) => attachFile(c))
   .post("/macros", async (c) => {
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });

@@ -11,12 +11,14 @@ export type PickOptions = {
   labels: string[];
   inboxes: { id: number; name: string }[];
   customAttributes: { key: string; name: string; model: "conversation_attribute" | "contact_attribute" }[];
+  /** Files attached for send_attachment (id → name), to show which one a saved action sends. */
+  files: { id: number; name: string }[];
 };
 
 export type ActionValue = { action_name: string; action_params: unknown[] };
 export type ConditionValue = { attribute_key: string; filter_operator: string; values: unknown[]; query_operator?: string | null; custom_attribute_type?: string };
 
-type Editor = "none" | "agent" | "team" | "labels" | "text" | "status" | "priority" | "emails" | "url" | "team_email";
+type Editor = "none" | "agent" | "team" | "labels" | "text" | "status" | "priority" | "emails" | "url" | "team_email" | "file";
 
 const ACTION_LABELS: Record<string, [string, Editor]> = {
   assign_agent: ["Assign an agent", "agent"],
@@ -36,6 +38,7 @@ const ACTION_LABELS: Record<string, [string, Editor]> = {
   send_email_to_team: ["Send an email to a team", "team_email"],
   mute_conversation: ["Mute the conversation", "none"],
   send_webhook_event: ["Send a webhook event", "url"],
+  send_attachment: ["Send an attachment", "file"],
 };
 
 export const EVENT_LABELS: Record<string, string> = {
@@ -102,7 +105,7 @@ function Select(props: { role: string; label: string; value: string; options: [s
 }
 
 /** One action row: the action and, beside it, the one parameter editor its kind takes (the others hidden). */
-function ActionRow(props: { allowed: string[]; options: PickOptions; value: ActionValue; self: boolean }) {
+function ActionRow(props: { allowed: string[]; options: PickOptions; value: ActionValue; self: boolean; uploadUrl: string }) {
   const name = props.value.action_name;
   const editor = ACTION_LABELS[name]?.[1] ?? "none";
   const p = props.value.action_params ?? [];
@@ -152,6 +155,13 @@ function ActionRow(props: { allowed: string[]; options: PickOptions; value: Acti
           <div data-editor="url" hidden={show("url")}>
             <input type="url" data-role="param" aria-label="Webhook URL" placeholder="https://example.com/hooks/parley" value={editor === "url" ? first : ""} />
           </div>
+          <div data-editor="file" hidden={show("file")} class="builder-file">
+            <input type="file" data-role="upload" data-upload-url={props.uploadUrl} aria-label="File to send" />
+            <input type="hidden" data-role="param" value={editor === "file" ? first : ""} />
+            <span class="builder-file-name" data-role="file-name" role="status" aria-live="polite">
+              {editor === "file" && first ? `Sends ${props.options.files.find((f) => String(f.id) === first)?.name ?? "the attached file"}` : ""}
+            </span>
+          </div>
           <div data-editor="team_email" hidden={show("team_email")} class="builder-stack">
             <Select
               role="team_ids"
@@ -183,7 +193,7 @@ function ActionRow(props: { allowed: string[]; options: PickOptions; value: Acti
 }
 
 /** The ordered action editor: rows the script adds, removes and reorders, serialized into `actions_json` on submit. */
-export function ActionBuilder(props: { allowed: readonly string[]; options: PickOptions; rows: ActionValue[]; errors?: FieldErrors; self: boolean }) {
+export function ActionBuilder(props: { allowed: readonly string[]; options: PickOptions; rows: ActionValue[]; errors?: FieldErrors; self: boolean; uploadUrl: string }) {
   const errors = Object.entries(props.errors ?? {}).filter(([k]) => k === "actions" || k.startsWith("actions["));
   const editorMap = Object.fromEntries(props.allowed.map((a) => [a, ACTION_LABELS[a]?.[1] ?? "none"]));
   const blank: ActionValue = { action_name: props.allowed[0], action_params: [] };
@@ -193,11 +203,11 @@ export function ActionBuilder(props: { allowed: readonly string[]; options: Pick
       <input type="hidden" name="actions_json" value={JSON.stringify(props.rows)} data-builder-output />
       <ol class="builder-rows" data-builder-rows>
         {props.rows.map((r) => (
-          <ActionRow allowed={[...props.allowed]} options={props.options} value={r} self={props.self} />
+          <ActionRow allowed={[...props.allowed]} options={props.options} value={r} self={props.self} uploadUrl={props.uploadUrl} />
         ))}
       </ol>
       <template data-builder-template>
-        <ActionRow allowed={[...props.allowed]} options={props.options} value={blank} self={props.self} />
+        <ActionRow allowed={[...props.allowed]} options={props.options} value={blank} self={props.self} uploadUrl={props.uploadUrl} />
       </template>
       {errors.map(([k, m]) => (
         <p class="field-error" data-error-for={k}>
@@ -326,7 +336,7 @@ export type RuleItem = {
 };
 export type RuleFormValues = { name: string; description: string; event_name: string; conditions: ConditionValue[]; actions: ActionValue[] };
 
-function RuleForm(props: { action: string; csrf: string; values: RuleFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; submit: string }) {
+function RuleForm(props: { action: string; base: string; csrf: string; values: RuleFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; submit: string }) {
   const v = props.values;
   const e = props.errors ?? {};
   return (
@@ -346,7 +356,7 @@ function RuleForm(props: { action: string; csrf: string; values: RuleFormValues;
         {e.event_name ? <p class="field-error">{e.event_name}</p> : null}
       </div>
       <ConditionBuilder options={props.options} rows={v.conditions} errors={e} />
-      <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self={false} />
+      <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self={false} uploadUrl={`${props.base}/attach_file`} />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary">
           {props.submit}
@@ -452,6 +462,7 @@ export function AutomationRulesPage(props: {
           </header>
           <RuleForm
             action={base}
+            base={base}
             csrf={csrf}
             values={props.values ?? { name: "", description: "", event_name: "conversation_created", conditions: [], actions: [] }}
             errors={props.errors}
@@ -476,7 +487,7 @@ export function AutomationRulePage(props: { shell: Shell; access: SettingsAccess
           <a href={base}>← All automation rules</a>
         </p>
         <section class="card">
-          <RuleForm action={`${base}/${props.id}`} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} submit="Save rule" />
+          <RuleForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} submit="Save rule" />
         </section>
       </div>
     </SettingsLayout>

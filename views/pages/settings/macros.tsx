@@ -9,7 +9,7 @@ import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
 export type MacroItem = { id: number; name: string; visibility: "personal" | "global"; actions: string[]; author: string | null; canManage: boolean };
 export type MacroFormValues = { name: string; visibility: "personal" | "global"; actions: ActionValue[] };
 
-function MacroForm(props: { action: string; csrf: string; values: MacroFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; canShare: boolean; submit: string }) {
+function MacroForm(props: { action: string; base: string; csrf: string; values: MacroFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; canShare: boolean; submit: string }) {
   const v = props.values;
   const e = props.errors ?? {};
   return (
@@ -30,7 +30,7 @@ function MacroForm(props: { action: string; csrf: string; values: MacroFormValue
       ) : (
         <p class="field-hint">Your macros are personal: only you see and run them. Administrators can share macros with everyone.</p>
       )}
-      <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self />
+      <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self uploadUrl={`${props.base}/attach_file`} />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary">
           {props.submit}
@@ -118,6 +118,7 @@ export function MacrosPage(props: {
           </header>
           <MacroForm
             action={base}
+            base={base}
             csrf={csrf}
             values={props.values ?? { name: "", visibility: "personal", actions: [] }}
             errors={props.errors}
@@ -142,7 +143,7 @@ export function MacroPage(props: { shell: Shell; access: SettingsAccess; id: num
           <a href={base}>← All macros</a>
         </p>
         <section class="card">
-          <MacroForm action={`${base}/${props.id}`} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} canShare={props.canShare} submit="Save macro" />
+          <MacroForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} canShare={props.canShare} submit="Save macro" />
         </section>
       </div>
     </SettingsLayout>
