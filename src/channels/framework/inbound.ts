@@ -155,6 +155,8 @@ function resolveConversation(tx: Tx, inbox: InboxRecord["inbox"], contact: Conta
     .where(
       and(
         eq(conversations.account_id, inbox.account_id),
+        // The contact's own conversations (an index), not a walk over every conversation of the account.
+        eq(conversations.contact_id, contact.id),
         eq(conversations.contact_inbox_id, contactInbox.id),
         inbox.lock_to_single_conversation ? undefined : ne(conversations.status, "resolved"),
       ),
