@@ -359,6 +359,71 @@ describe("automation rules API", () => {
     await deactivateAll();
   });
 
+  test("custom attribute conditions: contact and conversation attributes by their defined type; open and pending actions", async () => {
+    await deactivateAll();
+    const defs = accountPath(admin.account.id, "/custom_attribute_definitions");
+    for (const d of [
+      { attribute_display_name: "Plan", attribute_key: "plan", attribute_display_type: "list", attribute_model: "contact_attribute", attribute_values: ["free", "enterprise"] },
+      { attribute_display_name: "Seats", attribute_key: "seats", attribute_display_type: "number", attribute_model: "conversation_attribute" },
+    ]) {
+      expect((await call(admin.token, "POST", defs, { custom_attribute_definition: d })).status).toBe(200);
+    }
+    await createRule({
+      name: "Enterprise or big",
+      event_name: "conversation_created",
+      conditions: [
+        { attribute_key: "plan", filter_operator: "equal_to", values: ["enterprise"], custom_attribute_type: "contact_attribute", query_operator: "or" },
+        { attribute_key: "seats", filter_operator: "is_greater_than", values: [100], custom_attribute_type: "conversation_attribute", query_operator: null },
+      ],
+      actions: [
+        { action_name: "pending_conversation", action_params: [] },
+        { action_name: "add_label", action_params: ["vip"] },
+      ],
+    });
+    const contactWith = async (attrs: Record<string, unknown>) => {
+      const res = await call(admin.token, "POST", accountPath(admin.account.id, "/contacts"), { name: "Attr", inbox_id: inbox.id, custom_attributes: attrs });
+      expect(res.status).toBe(200);
+      return res.body.payload.contact.id as number;
+    };
+    const open = async (contactId: number, custom: Record<string, unknown> = {}) => {
+      const res = await call(admin.token, "POST", accountPath(admin.account.id, "/conversations"), { inbox_id: inbox.id, contact_id: contactId, custom_attributes: custom });
+      expect(res.status).toBe(200);
+      return res.body.id as number;
+    };
+    const enterprise = await open(await contactWith({ plan: "enterprise" }));
+    const big = await open(await contactWith({ plan: "free" }), { seats: 250 });
+    const small = await open(await contactWith({ plan: "free" }), { seats: 5 });
+    await drain();
+    const state = async (id: number) => (await call(admin.token, "GET", conv(id))).body;
+    expect(await state(enterprise)).toMatchObject({ status: "pending", labels: ["vip"] });
+    expect(await state(big)).toMatchObject({ status: "pending", labels: ["vip"] });
+    expect(await state(small)).toMatchObject({ status: "open", labels: [] });
+
+    await deactivateAll();
+    await createRule({ name: "Reopen", event_name: "conversation_updated", conditions: [{ attribute_key: "status", filter_operator: "equal_to", values: ["pending"] }], actions: [{ action_name: "open_conversation", action_params: [] }] });
+    await call(admin.token, "POST", conv(small, "/toggle_status"), { status: "pending" });
+    await drain();
+    expect((await state(small)).status).toBe("open");
+    await deactivateAll();
+  });
+
+  test("send_webhook_event obeys the outbound guard: metadata addresses are never called", async () => {
+    await deactivateAll();
+    await createRule({ name: "Leak", event_name: "conversation_created", conditions: [], actions: [{ action_name: "send_webhook_event", action_params: ["http://169.254.169.254/latest/meta-data"] }] });
+    await startConversation(server, admin, inbox.id);
+    await drain();
+    const { jobs } = await import("../../../db/schema/jobs.ts");
+    const { eq } = await import("drizzle-orm");
+    const leaks = () => server.deps.db.select().from(jobs).where(eq(jobs.kind, "http.deliver")).all().filter((j) => JSON.stringify(j.payload).includes("169.254.169.254"));
+    // The runner in the background may hold it a moment: wait for its end.
+    for (let i = 0; i < 100 && leaks()[0]?.status !== "dead"; i++) await Bun.sleep(50);
+    const leak = leaks();
+    expect(leak.length).toBe(1);
+    expect(leak[0].status).toBe("dead");
+    expect(leak[0].last_error ?? "").toContain("blocked");
+    await deactivateAll();
+  });
+
   test("a failing action is logged and the others still run", async () => {
     await deactivateAll();
     await createRule({
@@ -378,8 +443,9 @@ describe("automation rules API", () => {
     expect(after.labels).toEqual(["loop"]);
     expect(after.meta.assignee ?? null).toBeNull();
     expect((await messagesOf(c.id)).map((m) => m.content)).toContain("still here");
-    const dead = await (await server.api("/health")).json();
-    expect(dead.jobs.dead).toBe(0);
+    const { jobs } = await import("../../../db/schema/jobs.ts");
+    const { and, eq } = await import("drizzle-orm");
+    expect(server.deps.db.select().from(jobs).where(and(eq(jobs.kind, "automation.run"), eq(jobs.status, "dead"))).all()).toEqual([]);
     await deactivateAll();
   });
 });
