@@ -143,6 +143,8 @@ export async function runWhatsappBench(): Promise<string> {
     // (the work every inbound message shares: contact's conversation, message row, events, realtime), at the same
     // concurrency, so the WhatsApp path's cost is quoted against this machine at this moment.
     const apiInbox = await call("POST", "/inboxes", { name: "Baseline API", channel: { type: "api" } });
+    // The agent hears these too, so the baseline pays for the same broadcast.
+    await call("POST", "/inbox_members", { inbox_id: apiInbox.id, user_ids: [agent.id] });
     const apiConversations: number[] = [];
     for (let i = 0; i < 50; i++) {
       const contact = await call("POST", "/contacts", { name: `Baseline ${i}`, inbox_id: apiInbox.id });
@@ -348,6 +350,8 @@ export async function runWhatsappBench(): Promise<string> {
       `| peak RSS of Parley during the runs | ${fmt(peakRss)} MB |`,
       `| every wamid exactly once (read back through the Application API: ${int(conversationCount)} conversations) | ${exact ? "yes" : "NO"} (lost ${lost}, stored twice ${duplicated}, unexpected ${strangers}, message.created broadcast twice ${cableDuplicates}) |`,
       `| each customer's messages in the order sent | ${outOfOrder === 0 ? "yes" : "NO"} (${outOfOrder} of ${int(CONTACTS)} customers out of order) |`,
+      "",
+      `Notes: the baseline's ${apiConversations.length} conversations exist before it starts, while the burst's first message of each customer also creates the contact, their WhatsApp session and the conversation (${int(CONTACTS)} of ${int(MESSAGES)} messages); the burst also pays for the webhook POSTs (signature, JSON, the durable job) and the job's own claim and finish. Deliveries are processed by the job runner (PARLEY_JOB_CONCURRENCY, 32, at a time; one customer's in order), so under a burst the backlog, not the work per message, makes the burst latency; the paced row shows the latency without one.`,
       "",
       `Load average (1 / 5 / 15 min): ${loadavg().map((l) => l.toFixed(2)).join(" / ")} at the end.`,
       "",
