@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mail_outbox } from "../../../db/schema/mail.ts";
+import { startReceiver } from "../../../testing/receiver.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
 import { accountPath, addInboxMembers, caller, createApiInbox, startConversation, type Admin } from "./conversation-test-kit.ts";
 
@@ -176,6 +177,18 @@ describe("macros API", () => {
     const sent = (await call(admin.token, "GET", conv(e.id, "/messages"))).body.payload.find((m: { attachments?: unknown[] }) => m.attachments?.length);
     expect(sent.sender.id).toBe(agent.user.id);
     expect(sent.attachments[0].file_size).toBe(5);
+
+    // send_webhook_event posts the conversation with event macro.executed.
+    const receiver = startReceiver();
+    try {
+      const hook = await call(admin.token, "POST", macros(), { name: "Notify", actions: [{ action_name: "send_webhook_event", action_params: [`${receiver.url}/macro`] }] });
+      const f = await startConversation(server, admin, inbox.id);
+      await call(admin.token, "POST", macros(`/${hook.body.payload.id}/execute`), { conversation_ids: [f.id] });
+      const [got] = await receiver.waitFor(1, 10_000, (r) => r.path === "/macro");
+      expect(JSON.parse(got.body)).toMatchObject({ event: "macro.executed", id: f.id });
+    } finally {
+      await receiver.close();
+    }
 
     const r = await call(admin.token, "POST", macros(), { name: "Close", actions: [{ action_name: "resolve_conversation" }] });
     const d = await startConversation(server, admin, inbox.id);
