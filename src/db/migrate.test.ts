@@ -155,7 +155,7 @@ describe("one transaction per migration", () => {
   });
 });
 
-test("openDatabase sets the pragmas: WAL, foreign keys, synchronous=NORMAL, busy_timeout=5000", () => {
+test("openDatabase sets the pragmas: WAL, foreign keys, synchronous=NORMAL, busy_timeout=5000, a 32 MiB page cache", () => {
   const path = join(tempDir(), "sub", "parley.db");
   const db = openDatabase(path);
   const q = (p: string) => db.$client.query(`PRAGMA ${p}`).get();
@@ -164,6 +164,7 @@ test("openDatabase sets the pragmas: WAL, foreign keys, synchronous=NORMAL, busy
     expect(q("foreign_keys")).toEqual({ foreign_keys: 1 });
     expect(q("synchronous")).toEqual({ synchronous: 1 });
     expect(q("busy_timeout")).toEqual({ timeout: 5000 });
+    expect(q("cache_size")).toEqual({ cache_size: -32768 });
     // foreign keys are really enforced
     migrate(db.$client);
     expect(() =>
