@@ -17,6 +17,7 @@ import m14 from "../../migrations/0014_unread_index.sql" with { type: "text" };
 import m15 from "../../migrations/0015_custom_attributes_filters.sql" with { type: "text" };
 import m16 from "../../migrations/0016_macros_automation_rules.sql" with { type: "text" };
 import m17 from "../../migrations/0017_automation_files.sql" with { type: "text" };
+import m18 from "../../migrations/0018_contact_inbox_index.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -37,4 +38,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0015_custom_attributes_filters", sql: m15 },
   { name: "0016_macros_automation_rules", sql: m16 },
   { name: "0017_automation_files", sql: m17 },
+  { name: "0018_contact_inbox_index", sql: m18 },
 ];

@@ -55,6 +55,8 @@ export const conversations = sqliteTable(
     index("conversations_assignee_status_idx").on(t.account_id, t.assignee_id, t.status),
     index("conversations_team_idx").on(t.team_id),
     index("conversations_contact_idx").on(t.contact_id),
+    /** A contact session's conversations (widget, client API, channels) and the foreign key from contact_inboxes. */
+    index("conversations_contact_inbox_idx").on(t.contact_inbox_id, t.id),
     index("conversations_snoozed_idx").on(t.status, t.snoozed_until),
   ],
 );
