@@ -60,6 +60,11 @@ export function hasUnfinishedJob(db: Db, orderingKey: string): boolean {
   return unfinishedWithKey(db).get(orderingKey) !== null;
 }
 
+/** Whether a queue has work waiting (due now or later) or running. */
+export function hasQueuedJobs(db: Db, queue: string): boolean {
+  return db.$client.query("SELECT 1 FROM jobs WHERE queue = ?1 AND status IN ('pending', 'blocked', 'running') LIMIT 1").get(queue) !== null;
+}
+
 /** Wakes the runner of a queue that got work (the event's type is the queue's name). */
 export function wakeQueue(queue: string): void {
   jobSignal.dispatchEvent(new Event(queue));

@@ -1,8 +1,11 @@
-// Starts the webhook delivery thread (src/jobs/webhook-thread.ts) and keeps it informed: every commit that enqueues
-// webhook work wakes it. If the thread cannot start or dies, the serving process runs the webhooks queue itself.
+// Starts the webhook delivery thread (src/jobs/webhook-thread.ts) when there is webhook work — at start-up if
+// deliveries are queued, else at the first commit that enqueues one — and keeps it informed: every such commit
+// wakes it. An installation without webhooks never pays for the thread (a second JavaScript heap, ~35 MB).
+// If the thread cannot start or dies, the serving process runs the webhooks queue itself.
+import type { Db } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { WEBHOOK_QUEUE } from "../domain/webhooks/fanout.ts";
-import { jobSignal } from "./queue.ts";
+import { hasQueuedJobs, jobSignal } from "./queue.ts";
 import type { WebhookThreadMessage } from "./webhook-thread.ts";
 
 /** In `dist/parley` the thread's entrypoint sits in the executable's embedded file system (scripts/build.ts). */
@@ -11,47 +14,59 @@ function workerUrl(): string | URL {
 }
 
 /** Returns the stop function: the thread finishes the deliveries in flight, then exits. */
-export function startWebhookThread(deps: Pick<AppDeps, "config" | "log">, concurrency: number, fallBack: () => void): () => Promise<void> {
+export function startWebhookThread(deps: Pick<AppDeps, "config" | "log"> & { db: Db }, concurrency: number, fallBack: () => void): () => Promise<void> {
   const { log } = deps;
-  let worker: Worker;
-  try {
-    worker = new Worker(workerUrl());
-  } catch (err) {
-    log.warn("webhook thread not started; webhooks are delivered by the serving thread", { err });
-    fallBack();
-    return async () => {};
-  }
-  const post = (m: WebhookThreadMessage) => worker.postMessage(m);
-  // One wake-up per turn of the event loop, however many commits enqueued.
-  let wakeQueued = false;
-  const wake = () => {
-    if (wakeQueued) return;
-    wakeQueued = true;
-    queueMicrotask(() => {
-      wakeQueued = false;
-      post({ wake: true });
-    });
-  };
-  const { promise: stopped, resolve: onStopped } = Promise.withResolvers<void>();
+  let worker: Worker | null = null;
   let failed = false;
-  worker.onmessage = (event: MessageEvent<{ ready?: boolean; nice?: number; stopped?: boolean }>) => {
-    if (event.data.ready) log.info("Webhook deliveries run in a worker thread", { concurrency, nice: event.data.nice });
-    if (event.data.stopped) onStopped();
-  };
-  worker.onerror = (event) => {
+  let stopping = false;
+  const { promise: stopped, resolve: onStopped } = Promise.withResolvers<void>();
+  const post = (m: WebhookThreadMessage) => worker?.postMessage(m);
+
+  const fail = (message: string, err?: unknown) => {
     if (failed) return;
     failed = true;
-    log.error("webhook thread failed; webhooks are delivered by the serving thread", { error: event.message });
+    log.error(message, { err });
     jobSignal.removeEventListener(WEBHOOK_QUEUE, wake);
-    worker.terminate();
+    worker?.terminate();
+    worker = null;
     onStopped();
     // Its jobs still leased by the dead thread are taken back at once (JobRunner.recoverOrphans).
     fallBack();
   };
+
+  const start = () => {
+    try {
+      worker = new Worker(workerUrl());
+    } catch (err) {
+      fail("webhook thread not started; webhooks are delivered by the serving thread", err);
+      return;
+    }
+    worker.onmessage = (event: MessageEvent<{ ready?: boolean; nice?: number; stopped?: boolean }>) => {
+      if (event.data.ready) log.info("Webhook deliveries run in a worker thread", { concurrency, nice: event.data.nice });
+      if (event.data.stopped) onStopped();
+    };
+    worker.onerror = (event) => fail("webhook thread failed; webhooks are delivered by the serving thread", event.message);
+    post({ start: { config: deps.config, concurrency } });
+  };
+
+  // One wake-up per turn of the event loop, however many commits enqueued.
+  let wakeQueued = false;
+  function wake() {
+    if (wakeQueued || stopping) return;
+    wakeQueued = true;
+    queueMicrotask(() => {
+      wakeQueued = false;
+      if (!worker && !failed) start();
+      post({ wake: true });
+    });
+  }
   jobSignal.addEventListener(WEBHOOK_QUEUE, wake);
-  post({ start: { config: deps.config, concurrency } });
+  if (hasQueuedJobs(deps.db, WEBHOOK_QUEUE)) start();
+
   return async () => {
+    stopping = true;
     jobSignal.removeEventListener(WEBHOOK_QUEUE, wake);
+    if (!worker) return;
     if (!failed) {
       post({ stop: true });
       await Promise.race([stopped, Bun.sleep(15_000)]);

@@ -1,4 +1,10 @@
-import nodemailer from "nodemailer";
+import type Nodemailer from "nodemailer";
+
+let loaded: typeof Nodemailer | null = null;
+/** nodemailer, loaded on first use: an installation without SMTP never pays for it (tens of MB of memory). */
+export function nodemailer(): typeof Nodemailer {
+  return (loaded ??= require("nodemailer") as typeof Nodemailer);
+}
 
 export type OutgoingMail = { to: string; subject: string; text: string; html?: string | null };
 
@@ -17,7 +23,7 @@ export function createMailer(smtpUrl: string | null, from: string): Mailer {
       },
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer().createTransport(smtpUrl);
   return {
     enabled: true,
     async send(mail) {

@@ -1,7 +1,12 @@
 // Email bodies: an allowlist HTML sanitizer (sanitize-html), HTML → text, and the split of a reply from the quoted
 // history below it (Gmail, Apple Mail, Thunderbird, Outlook markers in HTML; "On … wrote:", "-----Original Message-----",
 // Outlook header blocks and trailing ">" quotes in text).
-import sanitizeHtml from "sanitize-html";
+import type SanitizeHtml from "sanitize-html";
+
+// Loaded on first use (synchronously: rendering needs it inline): only installations that see email pay for the
+// library and its HTML parser (tens of MB).
+let loaded: typeof SanitizeHtml | null = null;
+const sanitizeHtml = (html: string, options: SanitizeHtml.IOptions) => (loaded ??= require("sanitize-html") as typeof SanitizeHtml)(html, options);
 
 const ALLOWED_TAGS = [
   "a", "abbr", "address", "b", "bdi", "bdo", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "div",
@@ -9,7 +14,7 @@ const ALLOWED_TAGS = [
   "small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 ];
 
-const SANITIZE: sanitizeHtml.IOptions = {
+const SANITIZE: SanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
   allowedAttributes: {
     a: ["href", "title"],

@@ -4,7 +4,7 @@
 // the last UID seen and the mailbox's UIDVALIDITY are kept on the channel, so a restart resumes where it stopped and
 // a recreated mailbox is read again from the start of the past day (dedup by Message-ID makes re-reading harmless).
 import { eq } from "drizzle-orm";
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import { channels } from "../../db/schema/inboxes.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { InboxRecord } from "../../domain/conversations/records.ts";
@@ -27,7 +27,9 @@ export function imapLoginOf(secretKey: string, c: EmailConfig): ImapLogin {
   return { host: c.imap_address, port: c.imap_port, secure: c.imap_enable_ssl, user: c.imap_login || c.email, pass: c.imap_password ? openSecret(secretKey, c.imap_password) : "" };
 }
 
-export function imapClient(login: ImapLogin): ImapFlow {
+/** imapflow is loaded on first use: only installations with an IMAP inbox pay for it (tens of MB). */
+export async function imapClient(login: ImapLogin): Promise<ImapFlow> {
+  const { ImapFlow } = await import("imapflow");
   return new ImapFlow({
     host: login.host,
     port: login.port,
@@ -46,7 +48,7 @@ export function imapClient(login: ImapLogin): ImapFlow {
 
 /** Logs in and out once: the connect step checks the settings with this. Returns the server's error text or null. */
 export async function checkImapLogin(login: ImapLogin): Promise<string | null> {
-  const client = imapClient(login);
+  const client = await imapClient(login);
   client.on("error", () => {});
   try {
     await client.connect();
@@ -129,7 +131,7 @@ export class ImapWatcher {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
-      const client = imapClient(this.login);
+      const client = await imapClient(this.login);
       this.client = client;
       let closed = false;
       client.on("error", (err) => this.deps.log.warn("email: IMAP connection error", { inbox_id: this.where.inbox.id, err: String(err) }));

@@ -3,7 +3,8 @@
 // References the thread (RFC 5322 §3.6.4), Subject "Re: …", text and HTML parts with the signatures, attachments.
 // Sent through the inbox's SMTP server, or the app's mailer (PARLEY_SMTP_URL) for forwarding inboxes.
 import { and, asc, eq, lt } from "drizzle-orm";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { nodemailer } from "../../lib/mailer.ts";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { users } from "../../db/schema/accounts.ts";
 import { messages } from "../../db/schema/conversations.ts";
@@ -96,7 +97,7 @@ const AUTH_METHODS = { plain: "PLAIN", login: "LOGIN", cram_md5: "CRAM-MD5" } as
 /** The inbox's SMTP server, or the app's mailer; null when neither is configured. */
 export function transportFor(deps: AppDeps, config: EmailConfig | null): Transporter<SMTPTransport.SentMessageInfo> | null {
   if (config?.smtp_enabled && config.smtp_address) {
-    return nodemailer.createTransport({
+    return nodemailer().createTransport({
       host: config.smtp_address,
       port: config.smtp_port,
       secure: config.smtp_enable_ssl_tls,
@@ -109,7 +110,7 @@ export function transportFor(deps: AppDeps, config: EmailConfig | null): Transpo
       socketTimeout: 60_000,
     });
   }
-  if (deps.config.smtpUrl) return nodemailer.createTransport(deps.config.smtpUrl);
+  if (deps.config.smtpUrl) return nodemailer().createTransport(deps.config.smtpUrl);
   return null;
 }
 

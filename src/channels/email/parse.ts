@@ -1,7 +1,7 @@
 // MIME parsing of an inbound email (mailparser) into what the channel stores: the sender, the thread headers,
 // the reply text shown to agents, and Chatwoot's content_attributes.email (MailPresenter#serialized_data).
 import { createHash } from "node:crypto";
-import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import type { AddressObject, ParsedMail } from "mailparser";
 import { isEmailAddress, messageIdList, normalizeMessageId } from "./addresses.ts";
 import { htmlToText, splitHtml, splitText, type Split } from "./html.ts";
 
@@ -61,6 +61,8 @@ function headerAddresses(mail: ParsedMail, name: string): string[] {
 
 export async function parseEmail(raw: Uint8Array | string): Promise<ParsedEmail> {
   const buffer = typeof raw === "string" ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Loaded on first use: only installations that receive email pay for mailparser (tens of MB).
+  const { simpleParser } = await import("mailparser");
   const mail = await simpleParser(buffer, { skipImageLinks: true, keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const from = addresses(mail.from);
   const replyTo = addresses(mail.replyTo);

@@ -5,7 +5,7 @@
 // inbound pipeline as IMAP mail. Plain SMTP (RFC 5321) with 8BITMIME and SIZE; no AUTH — put it behind your MTA or
 // firewall as you would any MX.
 import type { AddressInfo } from "node:net";
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { AppDeps } from "../../deps.ts";
 import type { InboxRecord } from "../../domain/conversations/records.ts";
 import { findChannelInbox, inboxesOfKind } from "../framework/inbound.ts";
@@ -46,6 +46,8 @@ function smtpError(code: number, message: string): Error {
 
 export async function startSmtpReceiver(deps: AppDeps, port: number, host: string): Promise<SmtpReceiver> {
   const size = maxMessageBytes(deps);
+  // Loaded only when the receiver is turned on (PARLEY_SMTP_RECEIVER_PORT).
+  const { SMTPServer } = await import("smtp-server");
   const server = new SMTPServer({
     name: deps.config.inboundEmailDomain,
     banner: "Parley",
