@@ -55,13 +55,13 @@ test("define typed attributes, set them in the sidebar, save and open a view ove
   await page.click('a.subnav-link:has-text("Custom attributes")');
   await page.fill("#f-attribute_display_name", "Tier");
   await page.selectOption("#f-attribute_display_type", "list");
-  await page.locator('[data-type-fields="list"]').waitFor({ state: \"visible\" });
-  await page.locator('[data-type-fields="text"]').waitFor({ state: \"hidden\" });
+  await page.locator('[data-type-fields="list"]').waitFor({ state: "visible" });
+  await page.locator('[data-type-fields="text"]').waitFor({ state: "hidden" });
   await page.fill("#f-attribute_values", "gold\nsilver");
   await Promise.all([page.waitForURL(/saved=created/), page.click('#add-attribute-form button[type="submit"]')]);
   await page.fill("#f-attribute_display_name", "Order number");
   await page.selectOption("#f-attribute_display_type", "text");
-  await page.locator('[data-type-fields="list"]').waitFor({ state: \"hidden\" });
+  await page.locator('[data-type-fields="list"]').waitFor({ state: "hidden" });
   await page.fill("#f-regex_pattern", "^ORD-\\d+$");
   await page.fill("#f-regex_cue", "Order numbers look like ORD-123");
   await Promise.all([page.waitForURL(/saved=created/), page.click('#add-attribute-form button[type="submit"]')]);
