@@ -100,10 +100,12 @@ export function eventPerformer(by: Performer | undefined): { performer?: EventPe
   return by && by.type !== "Contact" ? { performer: { type: by.type, id: by.id } } : {};
 }
 
-const outgoingRepliesOf = preparedFor((db) =>
-  db.$client.prepare<{ n: number }, [number]>(
-    `SELECT count(*) AS n FROM messages WHERE conversation_id = ?1 AND message_type = 1 AND private = 0
-       AND sender_type IS NOT NULL AND sender_type <> 'AgentBot' AND json_extract(additional_attributes, '$.campaign_id') IS NULL`,
+// Chatwoot counts such replies and wants at most this one; "another one exists" stops at the first hit instead of
+// walking every outgoing message of a conversation that never got first_reply_created_at (imported data).
+const anotherOutgoingReply = preparedFor((db) =>
+  db.$client.prepare<{ one: number }, [number, number]>(
+    `SELECT 1 AS one FROM messages WHERE conversation_id = ?1 AND message_type = 1 AND id <> ?2 AND private = 0
+       AND sender_type IS NOT NULL AND sender_type <> 'AgentBot' AND json_extract(additional_attributes, '$.campaign_id') IS NULL LIMIT 1`,
   ),
 );
 
@@ -115,7 +117,7 @@ function isFirstReply(tx: Tx, conversation: ConversationRow, row: MessageRow): b
   if (row.message_type !== TYPE_CODES.outgoing || row.private || row.sender_type !== "User") return false;
   if (row.content_attributes.automation_rule_id != null || row.additional_attributes.campaign_id != null) return false;
   if (conversation.first_reply_created_at != null) return false;
-  return (outgoingRepliesOf(tx.db).get(conversation.id)?.n ?? 0) <= 1;
+  return anotherOutgoingReply(tx.db).get(conversation.id, row.id) === null;
 }
 
 /**
