@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { preparedFor } from "../../db/prepared.ts";
+import { conversationInboxId } from "../../domain/conversations/records.ts";
+import { inboxChannelType } from "../inbox-channel.ts";
 import { agent_bots } from "../../db/schema/agent-bots.ts";
 import { users } from "../../db/schema/accounts.ts";
 import { contact_inboxes, contacts } from "../../db/schema/contacts.ts";
@@ -24,9 +26,8 @@ export const CHANNEL_SEND_JOB = "channel.send";
 export const CHANNEL_SEND_ATTEMPTS = 8;
 
 const messageForSend = preparedFor((db) =>
-  db.$client.prepare<{ message_type: number; private: number; source_id: string | null; conversation_id: number; channel_type: string }, [number]>(
-    `SELECT m.message_type, m.private, m.source_id, m.conversation_id, c.channel_type
-       FROM messages m JOIN inboxes i ON i.id = m.inbox_id JOIN channels c ON c.id = i.channel_id WHERE m.id = ?1`,
+  db.$client.prepare<{ message_type: number; private: number; source_id: string | null }, [number]>(
+    "SELECT message_type, private, source_id FROM messages WHERE id = ?1",
   ),
 );
 
@@ -35,14 +36,17 @@ const messageForSend = preparedFor((db) =>
  * an inbox whose kind has a sender gets a channel.send job in the same transaction, one conversation's messages in
  * order. Messages that already carry a provider id (echoes of messages sent elsewhere) are not sent again.
  */
-export function enqueueChannelSend(tx: Tx, e: { message_id: number }): void {
+export function enqueueChannelSend(tx: Tx, e: { account_id: number; conversation_id: number; message_id: number }): void {
+  // Most messages are in inboxes without a sender (API, website): decided from the read cache, without a query.
+  const inboxId = conversationInboxId(tx.db, e.account_id, e.conversation_id);
+  const channelType = inboxId == null ? null : inboxChannelType(tx.db, inboxId);
+  if (!channelType || !channelKindOf(channelType)?.sender) return;
   const m = messageForSend(tx.db).get(e.message_id);
   if (!m || m.private || (m.message_type !== 1 && m.message_type !== 3) || m.source_id) return;
-  if (!channelKindOf(m.channel_type)?.sender) return;
   enqueue(tx, {
     kind: CHANNEL_SEND_JOB,
     payload: { message_id: e.message_id },
-    orderingKey: `channel.send:${m.conversation_id}`,
+    orderingKey: `channel.send:${e.conversation_id}`,
     idempotencyKey: `channel.send:${e.message_id}`,
     maxAttempts: CHANNEL_SEND_ATTEMPTS,
   });

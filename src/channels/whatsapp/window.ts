@@ -2,6 +2,7 @@
 // customer's last message; outside it, only approved templates (Chatwoot's Conversation#can_reply?).
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
+import { inboxChannelType } from "../inbox-channel.ts";
 import type { ConversationRow } from "../../domain/conversations/records.ts";
 import { Validation } from "../../domain/errors.ts";
 import { renderTemplate, sendableTemplates, templateParamsSchema, templateVariables, type TemplateParams } from "./templates.ts";
@@ -30,6 +31,8 @@ export function windowState(db: Db, conversationId: number, now: number): Window
 
 /** The inbox's synced templates when it is a WhatsApp inbox, else null. */
 export function whatsappTemplatesOfInbox(db: Db, inboxId: number): GraphTemplate[] | null {
+  // Asked on every message create: other inboxes are told apart from the read cache, without a query.
+  if (inboxChannelType(db, inboxId) !== CHANNEL_TYPE) return null;
   const row = channelOfInbox(db).get(inboxId);
   if (!row || row.channel_type !== CHANNEL_TYPE) return null;
   try {
