@@ -1,5 +1,5 @@
 // Webhook fan-out benchmark (`bun bench/webhooks.ts`, also run at the end of `npm run bench`): a real `parley serve`
-// process, 10 account webhooks subscribed to message_created pointing at a counting receiver in this process,
+// process, 10 account webhooks subscribed to message_created pointing at a counting receiver in a process of its own,
 // BENCH_WEBHOOK_MESSAGES (2,000) messages created through the API with BENCH_WEBHOOK_CONNECTIONS (16) in flight.
 // Measures message-create throughput without and with the webhooks, deliveries/s, create→receipt latency p50/p99,
 // and checks exactly-once per (message, webhook): no message lost, duplicates counted (at-least-once allows them;
@@ -36,29 +36,19 @@ function threadCpu(pid: number): Map<number, number> {
 }
 const sum = (m: Map<number, number>, pick: (tid: number) => boolean) => [...m].filter(([tid]) => pick(tid)).reduce((a, [, v]) => a + v, 0);
 
+/** Milliseconds since the epoch with sub-millisecond precision: comparable with the receiver process's clock. */
+const epoch = () => performance.timeOrigin + performance.now();
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "—");
 
 export async function runWebhookBench(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-webhooks-"));
-  // The counting receiver: arrival time per (message content, webhook path).
-  const arrivals = new Map<string, number[]>();
-  let received = 0;
-  const receiver = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    async fetch(req) {
-      const body = (await req.json()) as { event?: string; content?: string };
-      if (body.event === "message_created" && body.content) {
-        const key = `${body.content}|${new URL(req.url).pathname}`;
-        const list = arrivals.get(key) ?? [];
-        list.push(performance.now());
-        arrivals.set(key, list);
-        received++;
-      }
-      return Response.json({ ok: true });
-    },
-  });
+  // The counting receiver, in its own process: arrival time per (message content, webhook path).
+  const receiverProc = Bun.spawn([process.execPath, join(ROOT, "bench/webhook-receiver.ts")], { stdout: "pipe", stderr: "inherit" });
+  const reader = receiverProc.stdout.getReader();
+  const receiverPort = Number(new TextDecoder().decode((await reader.read()).value).trim());
+  const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+  const counts = async () => (await (await fetch(`${receiverUrl}/__count`)).json()) as { received: number; paced: number };
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN }, 20_000);
   try {
     const req = async (path: string, token: string, method: string, json?: unknown, platform = false) => {
@@ -86,20 +76,20 @@ export async function runWebhookBench(): Promise<string> {
     async function createMessages(prefix: string) {
       const latencies: number[] = [];
       let next = 0;
-      const started = performance.now();
+      const started = epoch();
       await Promise.all(
         Array.from({ length: CONNECTIONS }, async () => {
           while (next < MESSAGES) {
             const i = next++;
             const content = `${prefix}-${i}`;
             const t0 = performance.now();
-            sentAt.set(content, t0);
+            sentAt.set(content, epoch());
             await call("POST", `/conversations/${conversations[i % conversations.length]}/messages`, { content, message_type: "outgoing" });
             latencies.push(performance.now() - t0);
           }
         }),
       );
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (epoch() - started) / 1000;
       latencies.sort((a, b) => a - b);
       return { perSecond: MESSAGES / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), started };
     }
@@ -109,14 +99,15 @@ export async function runWebhookBench(): Promise<string> {
     const without = await createMessages("plain");
     const cpu1 = threadCpu(pid);
     for (let w = 0; w < WEBHOOKS; w++) {
-      await call("POST", "/webhooks", { url: `http://127.0.0.1:${receiver.port}/hook/${w}`, subscriptions: ["message_created"] });
+      await call("POST", "/webhooks", { url: `${receiverUrl}/hook/${w}`, subscriptions: ["message_created"] });
     }
     const cpu2 = threadCpu(pid);
     const withHooks = await createMessages("hooked");
     const cpu3 = threadCpu(pid);
     const expected = MESSAGES * WEBHOOKS;
     const deadline = performance.now() + 300_000;
-    while (received < expected && performance.now() < deadline) await Bun.sleep(50);
+    while ((await counts()).received < expected && performance.now() < deadline) await Bun.sleep(50);
+    let arrivals = new Map<string, number[]>(Object.entries(await (await fetch(`${receiverUrl}/__arrivals`)).json()));
     let lastArrival = 0;
     const latencies: number[] = [];
     let missing = 0;
@@ -133,7 +124,7 @@ export async function runWebhookBench(): Promise<string> {
         lastArrival = Math.max(lastArrival, got[0]);
       }
     }
-    const timedOut = received < expected;
+    const timedOut = (await counts()).received < expected;
     const cpu4 = threadCpu(pid);
     const main = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t === pid) - sum(a, (t) => t === pid);
     const others = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t !== pid) - sum(a, (t) => t !== pid);
@@ -150,13 +141,13 @@ export async function runWebhookBench(): Promise<string> {
       const wait = due - performance.now();
       if (wait > 0) await Bun.sleep(wait);
       const content = `paced-${i}`;
-      sentAt.set(content, performance.now());
+      sentAt.set(content, epoch());
       pacedSends.push(call("POST", `/conversations/${conversations[i % conversations.length]}/messages`, { content, message_type: "outgoing" }));
     }
     await Promise.all(pacedSends);
     const pacedDeadline = performance.now() + 60_000;
-    const pacedArrived = () => [...arrivals.keys()].filter((k) => k.startsWith("paced-")).length;
-    while (pacedArrived() < pacedTotal * WEBHOOKS && performance.now() < pacedDeadline) await Bun.sleep(50);
+    while ((await counts()).paced < pacedTotal * WEBHOOKS && performance.now() < pacedDeadline) await Bun.sleep(50);
+    arrivals = new Map<string, number[]>(Object.entries(await (await fetch(`${receiverUrl}/__arrivals`)).json()));
     for (let i = 0; i < pacedTotal; i++) {
       for (let w = 0; w < WEBHOOKS; w++) {
         const got = arrivals.get(`paced-${i}|/hook/${w}`);
@@ -188,7 +179,7 @@ export async function runWebhookBench(): Promise<string> {
     return md;
   } finally {
     await server.stop("SIGTERM");
-    receiver.stop(true);
+    receiverProc.kill();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
