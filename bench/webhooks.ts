@@ -101,12 +101,17 @@ export async function runWebhookBench(): Promise<string> {
     for (let w = 0; w < WEBHOOKS; w++) {
       await call("POST", "/webhooks", { url: `${receiverUrl}/hook/${w}`, subscriptions: ["message_created"] });
     }
+    // Warm-up: the first webhook event starts the delivery thread (a one-time cost of a process's life); measure after it.
+    await call("POST", `/conversations/${conversations[0]}/messages`, { content: "warmup", message_type: "outgoing" });
+    const warm = performance.now() + 30_000;
+    while ((await counts()).received < WEBHOOKS && performance.now() < warm) await Bun.sleep(20);
     const cpu2 = threadCpu(pid);
     const withHooks = await createMessages("hooked");
     const cpu3 = threadCpu(pid);
     const expected = MESSAGES * WEBHOOKS;
     const deadline = performance.now() + 300_000;
-    while ((await counts()).received < expected && performance.now() < deadline) await Bun.sleep(50);
+    // The warm-up message's deliveries are in the receiver's count too.
+    while ((await counts()).received < expected + WEBHOOKS && performance.now() < deadline) await Bun.sleep(50);
     let arrivals = new Map<string, number[]>(Object.entries(await (await fetch(`${receiverUrl}/__arrivals`)).json()));
     let lastArrival = 0;
     const latencies: number[] = [];
@@ -124,7 +129,7 @@ export async function runWebhookBench(): Promise<string> {
         lastArrival = Math.max(lastArrival, got[0]);
       }
     }
-    const timedOut = (await counts()).received < expected;
+    const timedOut = (await counts()).received < expected + WEBHOOKS;
     const cpu4 = threadCpu(pid);
     const main = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t === pid) - sum(a, (t) => t === pid);
     const others = (a: Map<number, number>, b: Map<number, number>) => sum(b, (t) => t !== pid) - sum(a, (t) => t !== pid);
