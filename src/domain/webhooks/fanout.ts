@@ -1,7 +1,7 @@
-// Account webhook delivery. An event with subscribers is stored once (webhook_events: the body and the webhooks
-// subscribed at that moment) with one `webhook.fanout` job, in the transaction that made the change. The job POSTs
-// the body to every webhook at once and records all first attempts in one write. A delivery that needs another
-// attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job of its own.
+// Account webhook delivery. An event with subscribers is stored once (webhook_events: the event and the webhooks
+// subscribed at that moment) with one `webhook.fanout` job, in the transaction that made the change. The job builds
+// the body, POSTs it to every webhook at once and records the body and all first attempts in one write. A delivery
+// that needs another attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job.
 //
 // Order: fan-out jobs of one subject (conversation, contact, inbox) run one after another; a webhook's retry job
 // for a subject holds back that webhook's later deliveries of the subject (they queue behind it), while the other
