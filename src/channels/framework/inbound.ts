@@ -82,15 +82,20 @@ export function findChannelInbox(db: Db, channelType: string, identifier: string
   return inbox && channel ? { inbox, channel } : null;
 }
 
-/** Every inbox of a kind (pollers iterate them). */
-export function inboxesOfKind(db: Db, channelType: string): InboxRecord[] {
-  return db
+// Prepared once: the IMAP supervisor asks every few seconds, and building this wide join's SQL was most of its cost.
+const inboxesOfKindQuery = preparedFor((db) =>
+  db
     .select({ inbox: inboxes, channel: channels })
     .from(channels)
     .innerJoin(inboxes, eq(inboxes.channel_id, channels.id))
-    .where(eq(channels.channel_type, channelType))
+    .where(eq(channels.channel_type, sql.placeholder("type")))
     .orderBy(inboxes.id)
-    .all();
+    .prepare(),
+);
+
+/** Every inbox of a kind (pollers iterate them). */
+export function inboxesOfKind(db: Db, channelType: string): InboxRecord[] {
+  return inboxesOfKindQuery(db).all({ type: channelType });
 }
 
 const messageBySource = preparedFor((db) =>
