@@ -13,6 +13,28 @@ export const SCREENSHOTS = process.env.PARLEY_UPDATE_SCREENSHOTS === "1" ? join(
 mkdirSync(SCREENSHOTS, { recursive: true });
 export const PASSWORD = "Passw0rd!long";
 
+/**
+ * playwright-core runs in-process here, and under Bun the events of a page's WebSocket (/cable) can reach the client
+ * after it has disposed of that socket or its page (a navigation closed them). Playwright then throws "Cannot find
+ * object …" from its message dispatch, which fails whatever test is running. Those late events are about objects
+ * nobody can observe any more: they are dropped, and every other message is dispatched as before.
+ */
+function dropLateWebSocketEvents(): void {
+  const connection = (chromium as unknown as { _connection?: { dispatch(message: { guid?: string; params?: { guid?: string } }): void } })._connection;
+  if (!connection) return;
+  const dispatch = connection.dispatch.bind(connection);
+  connection.dispatch = (message) => {
+    try {
+      dispatch(message);
+    } catch (err) {
+      const aboutWebSocket = message.guid?.startsWith("ws@") || message.params?.guid?.startsWith("ws@");
+      if (aboutWebSocket && /^Cannot find (parent )?object/.test((err as Error).message)) return;
+      throw err;
+    }
+  };
+}
+dropLateWebSocketEvents();
+
 /** No skipping: without a browser the tests fail (.ci/run installs Debian's chromium). */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
