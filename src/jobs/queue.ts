@@ -55,10 +55,18 @@ const unfinishedWithKey = preparedFor((db) =>
   ),
 );
 
-/** Whether a job of this ordering key is still to run (pending, blocked behind another, or running). */
-export function hasUnfinishedJob(db: Db, orderingKey: string): boolean {
-  return unfinishedWithKey(db).get(orderingKey) !== null;
+/** Which of these ordering keys still have a job to run (pending, blocked behind another, or running): one query. */
+export function keysWithUnfinishedJobs(db: Db, orderingKeys: string[]): Set<string> {
+  if (!orderingKeys.length) return new Set();
+  return new Set(unfinishedOfKeys(db).all(JSON.stringify(orderingKeys)).map((r) => r.ordering_key));
 }
+
+const unfinishedOfKeys = preparedFor((db) =>
+  db.$client.prepare<{ ordering_key: string }, [string]>(
+    `SELECT DISTINCT ordering_key FROM jobs
+     WHERE ordering_key IN (SELECT value FROM json_each(?1)) AND status IN ('pending', 'blocked', 'running')`,
+  ),
+);
 
 /** Whether a queue has work waiting (due now or later) or running. */
 export function hasQueuedJobs(db: Db, queue: string): boolean {

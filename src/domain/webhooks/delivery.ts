@@ -48,10 +48,6 @@ export type EnqueueDeliveryInput = {
   url: string;
   /** Serialized here, once: every attempt sends the same bytes. */
   payload: Record<string, unknown>;
-  /** The exact body to send instead of serializing payload (a redelivery of a logged body). */
-  body?: string;
-  /** X-Chatwoot-Delivery; a fresh uuid unless given (a delivery log row chose it, or a redelivery reuses it). */
-  deliveryId?: string;
   secret: string | null;
   event: string;
   /** Deliveries sharing a key arrive in enqueue order (a failing one holds back those after it). */
@@ -65,9 +61,10 @@ export type EnqueueDeliveryInput = {
 export function enqueueHttpDelivery(tx: Tx, input: EnqueueDeliveryInput): number | null {
   const job: HttpDeliveryPayload = {
     url: input.url,
-    body: input.body ?? JSON.stringify(input.payload),
+    body: JSON.stringify(input.payload),
     secret: input.secret,
-    delivery_id: input.deliveryId ?? uuid(),
+    // X-Chatwoot-Delivery: chosen here, the same on every attempt.
+    delivery_id: uuid(),
     event: input.event,
     ...(input.target ? { target: input.target } : {}),
   };

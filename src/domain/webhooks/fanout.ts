@@ -12,7 +12,7 @@ import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AppDeps } from "../../deps.ts";
 import { PermanentFailure, RetryLater } from "../../jobs/errors.ts";
-import { enqueue, hasUnfinishedJob } from "../../jobs/queue.ts";
+import { enqueue, keysWithUnfinishedJobs } from "../../jobs/queue.ts";
 import type { JobContext } from "../../jobs/runner.ts";
 import { uuid } from "../../lib/ids.ts";
 import { DELIVERY_MAX_ATTEMPTS, postSigned, retryDelay, type PostOutcome } from "./delivery.ts";
@@ -83,16 +83,18 @@ export function createWebhookFanoutHandler(deps: WebhookJobDeps) {
     }
     // A re-run after a crash skips the deliveries already recorded (their own jobs carry on).
     const recorded = new Set(st.recordedWebhooks.all(event_id).map((r) => r.webhook_id));
+    const hookIds = JSON.parse(ev.webhook_ids) as number[];
+    const waiting = keysWithUnfinishedJobs(deps.db, hookIds.map((id) => retryKey(id, ev.subject)));
     const send: Target[] = [];
     const held: Target[] = [];
     const disabled: Target[] = [];
-    for (const id of JSON.parse(ev.webhook_ids) as number[]) {
+    for (const id of hookIds) {
       if (recorded.has(id)) continue;
       const hook = webhookRow(deps.db, id);
       if (!hook) continue; // deleted: its log went with it
       const target = { hook, delivery_uuid: deliveryUuid(ev.uuid, id) };
       if (hook.disabled_at != null) disabled.push(target);
-      else if (hasUnfinishedJob(deps.db, retryKey(id, ev.subject))) held.push(target);
+      else if (waiting.has(retryKey(id, ev.subject))) held.push(target);
       else send.push(target);
     }
     const at = deps.clock.now();
