@@ -17,6 +17,10 @@ import customAttributesCssPath from "../../static/css/custom-attributes.css" wit
 import customAttributesJsPath from "../../static/js/custom-attributes.js" with { type: "file" };
 import automationCssPath from "../../static/css/automation.css" with { type: "file" };
 import automationJsPath from "../../static/js/automation.js" with { type: "file" };
+import assignmentCssPath from "../../static/css/assignment.css" with { type: "file" };
+import assignmentJsPath from "../../static/js/assignment.js" with { type: "file" };
+import slaCssPath from "../../static/css/sla.css" with { type: "file" };
+import slaJsPath from "../../static/js/sla.js" with { type: "file" };
 import contactsJsPath from "../../static/js/contacts.js" with { type: "file" };
 import conversationJsPath from "../../static/js/conversation.js" with { type: "file" };
 import realtimeJsPath from "../../static/js/realtime.js" with { type: "file" };
@@ -73,6 +77,8 @@ export const assets: Assets = Object.freeze({
       [searchCssPath, "search"],
       [customAttributesCssPath, "custom-attributes"],
       [automationCssPath, "automation"],
+      [assignmentCssPath, "assignment"],
+      [slaCssPath, "sla"],
     ].map(([path, base]) => register(table, path, base, "css")),
   ),
   scripts: Object.freeze(
@@ -86,6 +92,8 @@ export const assets: Assets = Object.freeze({
       [searchJsPath, "search"],
       [customAttributesJsPath, "custom-attributes"],
       [automationJsPath, "automation"],
+      [assignmentJsPath, "assignment"],
+      [slaJsPath, "sla"],
     ].map(([path, base]) => register(table, path, base, "js")),
   ),
 });

@@ -1,0 +1,1 @@
+// assignment (issue 8): Alpine components registered on alpine:init.

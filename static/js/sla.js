@@ -1,0 +1,1 @@
+// sla (issue 8): Alpine components registered on alpine:init.
