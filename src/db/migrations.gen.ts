@@ -18,6 +18,7 @@ import m15 from "../../migrations/0015_custom_attributes_filters.sql" with { typ
 import m16 from "../../migrations/0016_macros_automation_rules.sql" with { type: "text" };
 import m17 from "../../migrations/0017_automation_files.sql" with { type: "text" };
 import m18 from "../../migrations/0018_contact_inbox_index.sql" with { type: "text" };
+import m19 from "../../migrations/0019_sla_policies.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -39,4 +40,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0016_macros_automation_rules", sql: m16 },
   { name: "0017_automation_files", sql: m17 },
   { name: "0018_contact_inbox_index", sql: m18 },
+  { name: "0019_sla_policies", sql: m19 },
 ];

@@ -5,6 +5,7 @@ import { agent_bots } from "./agent-bots.ts";
 import { contact_inboxes, contacts } from "./contacts.ts";
 import { inboxes } from "./inboxes.ts";
 import { teams } from "./teams.ts";
+import { sla_policies } from "./sla.ts";
 
 export const CONVERSATION_STATUSES = ["open", "resolved", "pending", "snoozed"] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -39,6 +40,8 @@ export const conversations = sqliteTable(
     first_reply_created_at: integer("first_reply_created_at"),
     /** Since when the customer waits for a reply (null when the last word was ours). */
     waiting_since: integer("waiting_since"),
+    /** The SLA policy applied to the conversation (Chatwoot EE); cleared when the policy is deleted. */
+    sla_policy_id: integer("sla_policy_id").references(() => sla_policies.id, { onDelete: "set null" }),
     last_activity_at: integer("last_activity_at").notNull(),
     created_at: integer("created_at").notNull(),
     updated_at: integer("updated_at").notNull(),
@@ -58,6 +61,7 @@ export const conversations = sqliteTable(
     /** A contact session's conversations (widget, client API, channels) and the foreign key from contact_inboxes. */
     index("conversations_contact_inbox_idx").on(t.contact_inbox_id, t.id),
     index("conversations_snoozed_idx").on(t.status, t.snoozed_until),
+    index("conversations_sla_policy_idx").on(t.sla_policy_id).where(sql`sla_policy_id IS NOT NULL`),
   ],
 );
 

@@ -13,3 +13,4 @@ export * from "./webhooks.ts";
 export * from "./workspace.ts";
 export * from "./custom-attributes.ts";
 export * from "./automation.ts";
+export * from "./sla.ts";
