@@ -19,6 +19,7 @@ import m16 from "../../migrations/0016_macros_automation_rules.sql" with { type:
 import m17 from "../../migrations/0017_automation_files.sql" with { type: "text" };
 import m18 from "../../migrations/0018_contact_inbox_index.sql" with { type: "text" };
 import m19 from "../../migrations/0019_sla_policies.sql" with { type: "text" };
+import m20 from "../../migrations/0020_assignment_policies.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -41,4 +42,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0017_automation_files", sql: m17 },
   { name: "0018_contact_inbox_index", sql: m18 },
   { name: "0019_sla_policies", sql: m19 },
+  { name: "0020_assignment_policies", sql: m20 },
 ];

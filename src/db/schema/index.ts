@@ -14,3 +14,4 @@ export * from "./workspace.ts";
 export * from "./custom-attributes.ts";
 export * from "./automation.ts";
 export * from "./sla.ts";
+export * from "./assignment.ts";
