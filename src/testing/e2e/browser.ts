@@ -71,3 +71,15 @@ export async function apiTokenFromProfile(page: Page, accountBase: string): Prom
   await page.goto(`${accountBase}/settings/profile`);
   return (await page.locator('[data-testid="access-token"]').first().getAttribute("data-value")) ?? "";
 }
+
+/**
+ * A page's screenshot: the viewport to SCREENSHOTS/<name>.png and the whole page to the artifacts (<name>-full.png).
+ * Chromium sometimes answers "Unable to capture screenshot" on a loaded machine: one retry, then the run goes on
+ * without that picture (screenshots are for review; the assertions are elsewhere).
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const capture = (options: Parameters<Page["screenshot"]>[0]) =>
+    page.screenshot(options).catch(() => Bun.sleep(500).then(() => page.screenshot(options)).catch(() => undefined));
+  await capture({ path: join(SCREENSHOTS, `${name}.png`) });
+  await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
+}
