@@ -71,6 +71,36 @@ describe("group commit", () => {
     expect(committed.map((e) => (e.data as { account_id: number }).account_id)).toEqual([1, 3]);
   });
 
+  test("while another connection holds the write lock, the batch waits without blocking the event loop, then commits", async () => {
+    const { db, path } = freshDb();
+    const { hooks, committed } = recordingHooks();
+    const group = new GroupCommit(db, () => Date.now(), hooks);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    other.exec("INSERT INTO notes_t (body) VALUES ('other')");
+    const order: string[] = [];
+    // Same thread: if BEGIN slept in SQLite's busy handler, neither timer could fire and the lock would never be released.
+    setTimeout(() => order.push("event loop ran"), 5);
+    setTimeout(() => {
+      other.exec("COMMIT");
+      order.push("lock released");
+    }, 40);
+    const first = group.run((tx) => {
+      insert(tx.db, "a");
+      tx.emit("inbox.created", ev(1));
+      return count(tx.db);
+    });
+    await Bun.sleep(10);
+    const second = group.run((tx) => count(tx.db)); // queued while the lock is busy: joins the same batch
+    const [n1, n2] = await Promise.all([first, second]);
+    order.push("committed");
+    expect(order).toEqual(["event loop ran", "lock released", "committed"]);
+    expect([n1, n2]).toEqual([2, 2]);
+    expect(committed).toHaveLength(1);
+    expect((db.$client.query("PRAGMA busy_timeout").get() as { timeout: number }).timeout).toBe(5000);
+    other.close();
+  });
+
   test("nothing is announced and every caller fails when the COMMIT itself fails", async () => {
     const { db } = freshDb();
     const { hooks, committed } = recordingHooks();

@@ -1,4 +1,4 @@
-import type { Db } from "./client.ts";
+import { BUSY_TIMEOUT_MS, type Db } from "./client.ts";
 import { versionMayHaveChanged } from "./read-cache.ts";
 import type { DomainEvent, EventName, EventMap } from "../events/types.ts";
 
@@ -103,21 +103,53 @@ export class GroupCommit {
     });
   }
 
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
+  /** When the batch first found the write lock taken by another connection (0: it has not). */
+  private busySince = 0;
+
+  /**
+   * BEGIN IMMEDIATE without SQLite's busy handler, which would sleep with the event loop blocked while another
+   * connection (the webhook thread, another process) holds the write lock: "busy" instead, and the caller retries
+   * from the event loop, serving other requests meanwhile. After BUSY_TIMEOUT_MS of that, it waits as runInTx does.
+   */
+  private begin(): "begun" | "busy" {
     const sqlite = this.db.$client;
-    if (sqlite.inTransaction) {
-      for (const item of batch) item.reject(new Error("GroupCommit: a transaction is already open"));
-      return;
+    if (this.busySince && Date.now() - this.busySince > BUSY_TIMEOUT_MS) {
+      sqlite.exec("BEGIN IMMEDIATE");
+      return "begun";
     }
-    const done: { item: Queued; result: unknown; announce: () => void }[] = [];
+    sqlite.exec("PRAGMA busy_timeout = 0");
     try {
       sqlite.exec("BEGIN IMMEDIATE");
+      return "begun";
     } catch (err) {
-      for (const item of batch) item.reject(err);
+      if (String((err as { code?: unknown }).code).startsWith("SQLITE_BUSY")) return "busy";
+      throw err;
+    } finally {
+      sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  private flush(): void {
+    const sqlite = this.db.$client;
+    if (sqlite.inTransaction) {
+      for (const item of this.queue.splice(0)) item.reject(new Error("GroupCommit: a transaction is already open"));
       return;
     }
+    try {
+      if (this.begin() === "busy") {
+        this.busySince ||= Date.now();
+        setTimeout(() => this.flush(), 1);
+        return;
+      }
+    } catch (err) {
+      this.busySince = 0;
+      for (const item of this.queue.splice(0)) item.reject(err);
+      return;
+    }
+    this.busySince = 0;
+    // Bodies queued while the lock was busy join this batch.
+    const batch = this.queue.splice(0);
+    const done: { item: Queued; result: unknown; announce: () => void }[] = [];
     for (const item of batch) {
       const { tx, announce } = openTx(this.db, this.clock(), this.hooks);
       sqlite.exec("SAVEPOINT grouped");
