@@ -11,6 +11,7 @@ import type { AppDeps } from "../deps.ts";
 import { Hub, type CableSocket, type SocketData, type Subscription } from "./hub.ts";
 import type { RealtimeBroadcaster } from "./listener.ts";
 import { presencePayload, type PresenceTracker } from "./presence.ts";
+import { presenceChanged } from "../domain/assignment/triggers.ts";
 
 export const CABLE_PATH = "/cable";
 export const CABLE_PROTOCOL = "actioncable-v1-json";
@@ -111,7 +112,9 @@ export class Cable {
 
   tick(): void {
     this.server?.publish(PING_TOPIC, `{"type":"ping","message":${Math.floor(Date.now() / 1000)}}`);
-    for (const [accountId, usersChanged] of this.presence.expire()) this.broadcaster.presenceChanged(accountId, usersChanged);
+    const gone: [number, number][] = [];
+    for (const [accountId, usersChanged] of this.presence.expire((a, u) => gone.push([a, u]))) this.broadcaster.presenceChanged(accountId, usersChanged);
+    for (const [accountId, userId] of gone) this.assignmentPresence(accountId, userId, false);
   }
 
   /** Closes every socket (server shutdown: clients reconnect to the next process). */
@@ -220,6 +223,16 @@ export class Cable {
     this.hub.send(sub, JSON.stringify({ event: "presence.update", data }));
     // Someone came online: the rest of the account hears it too (coalesced).
     if (arrived) this.broadcaster.presenceChanged(sub.accountId, isUser);
+    if (arrived && isUser) this.assignmentPresence(sub.accountId, sub.userId, true);
+  }
+
+  /** Auto-assignment hears an auto-offline agent's presence arrive or lapse (waiting conversations, hand-over). */
+  private assignmentPresence(accountId: number, userId: number, present: boolean): void {
+    try {
+      presenceChanged(this.deps, accountId, userId, present);
+    } catch (err) {
+      this.deps.log.error("assignment presence change failed", { err });
+    }
   }
 
   private transmit(ws: CableSocket, identifier: string, type: "confirm_subscription" | "reject_subscription"): void {

@@ -60,7 +60,7 @@ export class PresenceTracker {
    * Drops expired entries; returns the accounts where someone went offline, with whether a user (not only
    * contacts) was among them.
    */
-  expire(): Map<number, boolean> {
+  expire(onUserGone?: (accountId: number, userId: number) => void): Map<number, boolean> {
     const now = this.clock.now();
     const changed = new Map<number, boolean>();
     for (const [map, isUser] of [[this.users, true], [this.contacts, false]] as const) {
@@ -68,6 +68,7 @@ export class PresenceTracker {
         for (const [id, at] of seen) {
           if (now - at >= PRESENCE_DURATION_MS) {
             seen.delete(id);
+            if (isUser) onUserGone?.(accountId, id);
             changed.set(accountId, (changed.get(accountId) ?? false) || isUser);
           }
         }

@@ -5,6 +5,7 @@ import { randomToken } from "../../lib/ids.ts";
 import { issueAccessToken, revokeAccessToken } from "../auth/access-tokens.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { assertEmail, normalizeEmail } from "./rules.ts";
+import { availabilityChanged } from "../assignment/triggers.ts";
 
 export type NewUser = {
   name: string;
@@ -115,6 +116,7 @@ export function setAvailability(tx: Tx, userId: number, accountId: number, avail
     .get();
   if (!row) throw new NotFound("Account");
   tx.emit("presence.update", { account_id: accountId, user_id: userId, availability });
+  if (availability !== "busy") availabilityChanged(tx, accountId, userId, availability === "online");
 }
 
 export function setAutoOffline(tx: Tx, userId: number, accountId: number, autoOffline: boolean): void {
