@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
-import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { BackLink, CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
 import { TextArea } from "./inbox.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type AttributeTab = "conversation" | "contact";
 export const ATTRIBUTE_TYPES = [
@@ -54,8 +55,7 @@ function AttributeForm(props: { action: string; csrf: string; values: AttributeF
   const v = props.values;
   const e = props.errors ?? {};
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id={props.id} x-data="customAttributeForm" data-type={v.attribute_display_type}>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id={props.id} submit={props.submit} attrs={{ "x-data": "customAttributeForm", "data-type": v.attribute_display_type }}>
       <div class="ca-form-grid">
         <Field label="Display name" name="attribute_display_name" value={v.attribute_display_name} errors={e} required placeholder="Order number" />
         <Field
@@ -96,12 +96,7 @@ function AttributeForm(props: { action: string; csrf: string; values: AttributeF
         <Field label="Regex pattern (optional)" name="regex_pattern" value={v.regex_pattern} errors={e} placeholder="^ORD-\d+$" hint="Text values must match it." />
         <Field label="Regex cue" name="regex_cue" value={v.regex_cue} errors={e} placeholder="Order numbers look like ORD-123" hint="Shown when a value does not match." />
       </div>
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -120,96 +115,68 @@ export function CustomAttributesPage(props: {
   const csrf = props.shell.doc.csrfToken;
   const noun = props.tab === "conversation" ? "conversation" : "contact";
   return (
-    <SettingsLayout shell={props.shell} page="custom-attributes" access={props.access}>
-      <PageHeader title="Custom attributes" subtitle="Typed details you track on conversations and contacts: agents edit them in the sidebar, and filters and views use them." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="custom-attributes-notice" />
-        <nav class="settings-tabs" aria-label="Attribute model">
-          {(["conversation", "contact"] as const).map((t) => (
-            <a href={`${base}?model=${t}`} class={t === props.tab ? "settings-tab is-active" : "settings-tab"} aria-current={t === props.tab ? "page" : undefined} data-tab={t}>
-              {t === "conversation" ? "Conversation" : "Contact"}
-            </a>
-          ))}
-        </nav>
-        {props.items.length === 0 ? (
-          <section class="card card-empty card-empty-short">
-            <EmptyState icon="layers" title={`No ${noun} attributes yet`}>
-              {props.canManage ? <>Add one below — a plan, an order number, a renewal date — and agents can fill it in on every {noun}.</> : <>An administrator can define {noun} attributes here.</>}
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label={`${noun} attributes`}>
-            <table class="table" id="custom-attributes-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Details</th>
-                  {props.canManage ? (
-                    <th scope="col" class="ca-actions">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {props.items.map((a) => (
-                  <tr data-attribute-key={a.key}>
-                    <td class="cell-strong">
-                      {a.name}
-                      {a.description ? <span class="ca-description">{a.description}</span> : null}
-                    </td>
-                    <td>
-                      <code>{a.key}</code>
-                    </td>
-                    <td>
-                      <span class="badge">{typeLabel(a.type)}</span>
-                    </td>
-                    <td class="ca-details">
-                      {a.type === "list" ? a.options.join(", ") : a.regexPattern ? <code>{a.regexPattern}</code> : <span class="muted">—</span>}
-                    </td>
-                    {props.canManage ? (
-                      <td class="ca-actions">
-                        <div class="settings-row-actions">
-                          <a class="btn btn-sm btn-secondary" href={`${base}/${a.id}`}>
-                            Edit
-                          </a>
-                          <form method="post" action={`${base}/${a.id}/delete`} class="settings-inline-form">
-                            <CsrfField token={csrf} />
-                            <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the attribute “${a.name}”? Stored values stay as free attributes.`}>
-                              Delete
-                            </button>
-                          </form>
-                        </div>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="custom-attributes"
+      title="Custom attributes"
+      subtitle="Typed details you track on conversations and contacts: agents edit them in the sidebar, and filters and views use them."
+      notice={props.notice}
+      noticeId="custom-attributes-notice"
+    >
+      <nav class="settings-tabs" aria-label="Attribute model">
+        {(["conversation", "contact"] as const).map((t) => (
+          <a href={`${base}?model=${t}`} class={t === props.tab ? "settings-tab is-active" : "settings-tab"} aria-current={t === props.tab ? "page" : undefined} data-tab={t}>
+            {t === "conversation" ? "Conversation" : "Contact"}
+          </a>
+        ))}
+      </nav>
+      <SettingsTable
+        items={props.items}
+        label={`${noun} attributes`}
+        id="custom-attributes-table"
+        columns={["Name", "Key", "Type", "Details", props.canManage ? { label: "Actions", class: "ca-actions", hidden: true } : null]}
+        empty={{
+          icon: "layers",
+          title: `No ${noun} attributes yet`,
+          short: true,
+          text: props.canManage ? <>Add one below — a plan, an order number, a renewal date — and agents can fill it in on every {noun}.</> : <>An administrator can define {noun} attributes here.</>,
+        }}
+        row={(a) => (
+          <tr data-attribute-key={a.key}>
+            <td class="cell-strong">
+              {a.name}
+              {a.description ? <span class="ca-description">{a.description}</span> : null}
+            </td>
+            <td>
+              <code>{a.key}</code>
+            </td>
+            <td>
+              <span class="badge">{typeLabel(a.type)}</span>
+            </td>
+            <td class="ca-details">{a.type === "list" ? a.options.join(", ") : a.regexPattern ? <code>{a.regexPattern}</code> : <span class="muted">—</span>}</td>
+            {props.canManage ? (
+              <td class="ca-actions">
+                <RowActions csrf={csrf} edit={`${base}/${a.id}`} delete={`${base}/${a.id}/delete`} confirm={`Delete the attribute “${a.name}”? Stored values stay as free attributes.`} />
+              </td>
+            ) : null}
+          </tr>
         )}
-        {props.canManage ? (
-          <section class="card narrow" aria-labelledby="add-attribute-heading">
-            <header class="card-header">
-              <h2 id="add-attribute-heading" class="card-title">
-                Add {noun} attribute
-              </h2>
-            </header>
-            <AttributeForm
-              action={`${base}?model=${props.tab}`}
-              csrf={csrf}
-              values={props.values ?? EMPTY_ATTRIBUTE_FORM}
-              errors={props.errors}
-              submit="Create attribute"
-              id="add-attribute-form"
-              editing={false}
-            />
-          </section>
-        ) : null}
-      </div>
-    </SettingsLayout>
+      />
+      {props.canManage ? (
+        <FormCard headingId="add-attribute-heading" title={`Add ${noun} attribute`}>
+          <AttributeForm
+            action={`${base}?model=${props.tab}`}
+            csrf={csrf}
+            values={props.values ?? EMPTY_ATTRIBUTE_FORM}
+            errors={props.errors}
+            submit="Create attribute"
+            id="add-attribute-form"
+            editing={false}
+          />
+        </FormCard>
+      ) : null}
+    </SettingsFrame>
   );
 }
 
@@ -217,21 +184,16 @@ export function CustomAttributesPage(props: {
 export function CustomAttributePage(props: { shell: Shell; access: SettingsAccess; item: AttributeItem; tab: AttributeTab; values: AttributeFormValues; errors?: FieldErrors }) {
   const list = accountPath(props.shell.accountId, "settings/custom-attributes");
   return (
-    <SettingsLayout shell={props.shell} page="custom-attributes" access={props.access}>
-      <PageHeader title={`Edit “${props.item.name}”`} subtitle={`A ${props.tab} attribute. Changes apply to the next value written.`} />
-      <div class="page-body stack-lg">
-        <section class="card narrow" aria-labelledby="edit-attribute-heading">
-          <header class="card-header">
-            <h2 id="edit-attribute-heading" class="card-title">
-              Custom attribute
-            </h2>
-            <a class="btn btn-ghost btn-sm" href={`${list}?model=${props.tab}`}>
-              Back to custom attributes
-            </a>
-          </header>
-          <AttributeForm action={`${list}/${props.item.id}`} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} submit="Save attribute" id="edit-attribute-form" editing />
-        </section>
-      </div>
-    </SettingsLayout>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="custom-attributes"
+      title={`Edit “${props.item.name}”`}
+      subtitle={`A ${props.tab} attribute. Changes apply to the next value written.`}
+    >
+      <FormCard headingId="edit-attribute-heading" title="Custom attribute" actions={<BackLink href={`${list}?model=${props.tab}`}>Back to custom attributes</BackLink>}>
+        <AttributeForm action={`${list}/${props.item.id}`} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} submit="Save attribute" id="edit-attribute-form" editing />
+      </FormCard>
+    </SettingsFrame>
   );
 }

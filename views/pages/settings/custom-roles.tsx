@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
-import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { BackLink, CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
 import { TextArea } from "./inbox.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type RoleItem = { id: number; name: string; description: string | null; permissions: string[]; holders: number };
 export type RoleFormValues = { name: string; description: string; permissions: string[] };
@@ -32,8 +33,7 @@ function RoleForm(props: { action: string; csrf: string; values: RoleFormValues;
   const v = props.values;
   const permError = props.errors?.permissions;
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id={props.id}>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id={props.id} submit={props.submit}>
       <Field label="Role name" name="name" value={v.name} errors={props.errors} required placeholder="Supervisor" />
       <TextArea label="Description" name="description" value={v.description} errors={props.errors} rows={2} placeholder="Who gets this role and why" />
       <fieldset class="stack-sm role-permissions" aria-describedby={permError ? `${props.id}-permissions-error` : undefined}>
@@ -56,12 +56,7 @@ function RoleForm(props: { action: string; csrf: string; values: RoleFormValues;
           </p>
         ) : null}
       </fieldset>
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -70,103 +65,70 @@ export function CustomRolesPage(props: { shell: Shell; access: SettingsAccess; r
   const base = accountPath(props.shell.accountId, "settings/custom-roles");
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="custom-roles" access={props.access}>
-      <PageHeader title="Custom roles" subtitle="Roles between agent and administrator: pick exactly what their holders may do." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="roles-notice" />
-        {props.roles.length === 0 ? (
-          <section class="card card-empty card-empty-short">
-            <EmptyState icon="user" title="No custom roles yet">
-              Every member is an agent or an administrator. Create a role below, then give it to agents under Settings → Agents.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Custom roles">
-            <table class="table" id="roles-table">
-              <thead>
-                <tr>
-                  <th scope="col">Role</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Agents</th>
-                  <th scope="col" class="col-actions"></th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.roles.map((r) => (
-                  <tr data-role-id={r.id}>
-                    <td class="cell-strong">
-                      {r.name}
-                      {r.description ? <div class="muted small">{r.description}</div> : null}
-                    </td>
-                    <td>
-                      <div class="role-badges">
-                        {r.permissions.length ? (
-                          r.permissions.map((p) => <span class="badge badge-info">{labelOf(p)}</span>)
-                        ) : (
-                          <span class="muted">None</span>
-                        )}
-                      </div>
-                    </td>
-                    <td>{r.holders}</td>
-                    <td class="settings-row-actions">
-                      <a class="btn btn-sm btn-secondary" href={`${base}/${r.id}`}>
-                        Edit
-                      </a>
-                      <form method="post" action={`${base}/${r.id}/delete`} class="settings-inline-form">
-                        <CsrfField token={csrf} />
-                        <button
-                          type="submit"
-                          class="btn btn-sm btn-danger-soft"
-                          data-confirm={`Delete the role “${r.name}”? Its ${r.holders} agent(s) fall back to the built-in agent role.`}
-                        >
-                          Delete
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="custom-roles"
+      title="Custom roles"
+      subtitle="Roles between agent and administrator: pick exactly what their holders may do."
+      notice={props.notice}
+      noticeId="roles-notice"
+    >
+      <SettingsTable
+        items={props.roles}
+        label="Custom roles"
+        id="roles-table"
+        columns={["Role", "Permissions", "Agents", { label: "Actions", class: "col-actions", hidden: true }]}
+        empty={{
+          icon: "user",
+          title: "No custom roles yet",
+          short: true,
+          text: "Every member is an agent or an administrator. Create a role below, then give it to agents under Settings → Agents.",
+        }}
+        row={(r) => (
+          <tr data-role-id={r.id}>
+            <td class="cell-strong">
+              {r.name}
+              {r.description ? <div class="muted small">{r.description}</div> : null}
+            </td>
+            <td>
+              <div class="role-badges">
+                {r.permissions.length ? r.permissions.map((p) => <span class="badge badge-info">{labelOf(p)}</span>) : <span class="muted">None</span>}
+              </div>
+            </td>
+            <td>{r.holders}</td>
+            <td>
+              <RowActions
+                csrf={csrf}
+                edit={`${base}/${r.id}`}
+                delete={`${base}/${r.id}/delete`}
+                confirm={`Delete the role “${r.name}”? Its ${r.holders} agent(s) fall back to the built-in agent role.`}
+              />
+            </td>
+          </tr>
         )}
-        <section class="card narrow" aria-labelledby="add-role-heading">
-          <header class="card-header">
-            <h2 id="add-role-heading" class="card-title">
-              Add custom role
-            </h2>
-          </header>
-          <RoleForm action={base} csrf={csrf} values={props.values ?? { name: "", description: "", permissions: [] }} errors={props.errors} submit="Create role" id="add-role-form" />
-        </section>
-      </div>
-    </SettingsLayout>
+      />
+      <FormCard headingId="add-role-heading" title="Add custom role">
+        <RoleForm action={base} csrf={csrf} values={props.values ?? { name: "", description: "", permissions: [] }} errors={props.errors} submit="Create role" id="add-role-form" />
+      </FormCard>
+    </SettingsFrame>
   );
 }
 
 export function CustomRolePage(props: { shell: Shell; access: SettingsAccess; role: RoleItem; values?: RoleFormValues; errors?: FieldErrors }) {
   const r = props.role;
   return (
-    <SettingsLayout shell={props.shell} page="custom-roles" access={props.access}>
-      <PageHeader title={`Edit role “${r.name}”`} subtitle="Changes apply to every holder on their next request." />
-      <div class="page-body stack-lg">
-        <section class="card narrow" aria-labelledby="edit-role-heading">
-          <header class="card-header">
-            <h2 id="edit-role-heading" class="card-title">
-              Role
-            </h2>
-            <a class="btn btn-ghost btn-sm" href={accountPath(props.shell.accountId, "settings/custom-roles")}>
-              Back to roles
-            </a>
-          </header>
-          <RoleForm
-            action={accountPath(props.shell.accountId, `settings/custom-roles/${r.id}`)}
-            csrf={props.shell.doc.csrfToken}
-            values={props.values ?? { name: r.name, description: r.description ?? "", permissions: r.permissions }}
-            errors={props.errors}
-            submit="Save role"
-            id="edit-role-form"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+    <SettingsFrame shell={props.shell} access={props.access} page="custom-roles" title={`Edit role “${r.name}”`} subtitle="Changes apply to every holder on their next request.">
+      <FormCard headingId="edit-role-heading" title="Role" actions={<BackLink href={accountPath(props.shell.accountId, "settings/custom-roles")}>Back to roles</BackLink>}>
+        <RoleForm
+          action={accountPath(props.shell.accountId, `settings/custom-roles/${r.id}`)}
+          csrf={props.shell.doc.csrfToken}
+          values={props.values ?? { name: r.name, description: r.description ?? "", permissions: r.permissions }}
+          errors={props.errors}
+          submit="Save role"
+          id="edit-role-form"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
 }

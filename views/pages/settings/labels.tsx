@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
-import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { BackLink, CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
 import { TextArea } from "./inbox.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type LabelItem = { id: number; title: string; description: string | null; color: string; showOnSidebar: boolean };
 export type LabelFormValues = { title: string; description: string; color: string; show_on_sidebar: boolean };
@@ -29,8 +30,7 @@ function LabelForm(props: { action: string; csrf: string; values: LabelFormValue
   const v = props.values;
   const colorError = props.errors?.color;
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id={props.id}>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id={props.id} submit={props.submit}>
       <div class="label-form-row">
         <Field
           label="Label name"
@@ -65,12 +65,7 @@ function LabelForm(props: { action: string; csrf: string; values: LabelFormValue
       <label class="checkbox">
         <input type="checkbox" name="show_on_sidebar" value="1" checked={v.show_on_sidebar} /> Show in the conversation sidebar
       </label>
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -79,73 +74,63 @@ export function LabelsPage(props: { shell: Shell; access: SettingsAccess; labels
   const base = accountPath(props.shell.accountId, "settings/labels");
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="labels" access={props.access}>
-      <PageHeader title="Labels" subtitle="Tag conversations and contacts to sort, filter and report on them." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="labels-notice" />
-        {props.labels.length === 0 ? (
-          <section class="card card-empty card-empty-short">
-            <EmptyState icon="layers" title="No labels yet">
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="labels"
+      title="Labels"
+      subtitle="Tag conversations and contacts to sort, filter and report on them."
+      notice={props.notice}
+      noticeId="labels-notice"
+    >
+      <SettingsTable
+        items={props.labels}
+        label="Labels"
+        id="labels-table"
+        columns={["Label", "Description", "Sidebar", { label: "Actions", class: "col-actions", hidden: true }]}
+        empty={{
+          icon: "layers",
+          title: "No labels yet",
+          short: true,
+          text: (
+            <>
               Create labels like <code>billing</code> or <code>vip</code> below; agents then add them to conversations from the sidebar, and you can filter the
               conversation list by them.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Labels">
-            <table class="table" id="labels-table">
-              <thead>
-                <tr>
-                  <th scope="col">Label</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Sidebar</th>
-                  <th scope="col" class="col-actions"></th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.labels.map((l) => (
-                  <tr data-label-id={l.id}>
-                    <td class="cell-strong">
-                      <span class="label-title">
-                        <LabelSwatch color={l.color} />
-                        {l.title}
-                      </span>
-                    </td>
-                    <td class="muted">{l.description || "—"}</td>
-                    <td>{l.showOnSidebar ? <span class="badge badge-success">Shown</span> : <span class="badge badge-neutral">Hidden</span>}</td>
-                    <td class="settings-row-actions">
-                      <a class="btn btn-sm btn-secondary" href={`${base}/${l.id}`}>
-                        Edit
-                      </a>
-                      <form method="post" action={`${base}/${l.id}/delete`} class="settings-inline-form">
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the label “${l.title}”? It is removed from every conversation and contact.`}>
-                          Delete
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+            </>
+          ),
+        }}
+        row={(l) => (
+          <tr data-label-id={l.id}>
+            <td class="cell-strong">
+              <span class="label-title">
+                <LabelSwatch color={l.color} />
+                {l.title}
+              </span>
+            </td>
+            <td class="muted">{l.description || "—"}</td>
+            <td>{l.showOnSidebar ? <span class="badge badge-success">Shown</span> : <span class="badge badge-neutral">Hidden</span>}</td>
+            <td>
+              <RowActions
+                csrf={csrf}
+                edit={`${base}/${l.id}`}
+                delete={`${base}/${l.id}/delete`}
+                confirm={`Delete the label “${l.title}”? It is removed from every conversation and contact.`}
+              />
+            </td>
+          </tr>
         )}
-        <section class="card narrow" aria-labelledby="add-label-heading">
-          <header class="card-header">
-            <h2 id="add-label-heading" class="card-title">
-              Add label
-            </h2>
-          </header>
-          <LabelForm
-            action={base}
-            csrf={csrf}
-            values={props.values ?? { title: "", description: "", color: "#1f93ff", show_on_sidebar: true }}
-            errors={props.errors}
-            submit="Create label"
-            id="add-label-form"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+      />
+      <FormCard headingId="add-label-heading" title="Add label">
+        <LabelForm
+          action={base}
+          csrf={csrf}
+          values={props.values ?? { title: "", description: "", color: "#1f93ff", show_on_sidebar: true }}
+          errors={props.errors}
+          submit="Create label"
+          id="add-label-form"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
 }
 
@@ -154,28 +139,23 @@ export function LabelPage(props: { shell: Shell; access: SettingsAccess; label: 
   const l = props.label;
   const base = accountPath(props.shell.accountId, `settings/labels/${l.id}`);
   return (
-    <SettingsLayout shell={props.shell} page="labels" access={props.access}>
-      <PageHeader title={`Edit label “${l.title}”`} subtitle="Renaming a label renames it on every conversation and contact that carries it." />
-      <div class="page-body stack-lg">
-        <section class="card narrow" aria-labelledby="edit-label-heading">
-          <header class="card-header">
-            <h2 id="edit-label-heading" class="card-title">
-              Label
-            </h2>
-            <a class="btn btn-ghost btn-sm" href={accountPath(props.shell.accountId, "settings/labels")}>
-              Back to labels
-            </a>
-          </header>
-          <LabelForm
-            action={base}
-            csrf={props.shell.doc.csrfToken}
-            values={props.values ?? { title: l.title, description: l.description ?? "", color: l.color, show_on_sidebar: l.showOnSidebar }}
-            errors={props.errors}
-            submit="Save label"
-            id="edit-label-form"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="labels"
+      title={`Edit label “${l.title}”`}
+      subtitle="Renaming a label renames it on every conversation and contact that carries it."
+    >
+      <FormCard headingId="edit-label-heading" title="Label" actions={<BackLink href={accountPath(props.shell.accountId, "settings/labels")}>Back to labels</BackLink>}>
+        <LabelForm
+          action={base}
+          csrf={props.shell.doc.csrfToken}
+          values={props.values ?? { title: l.title, description: l.description ?? "", color: l.color, show_on_sidebar: l.showOnSidebar }}
+          errors={props.errors}
+          submit="Save label"
+          id="edit-label-form"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
 }

@@ -1,10 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { ActionBuilder, actionLabel, type ActionValue, type PickOptions } from "./automation.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type MacroItem = { id: number; name: string; visibility: "personal" | "global"; actions: string[]; author: string | null; canManage: boolean };
 export type MacroFormValues = { name: string; visibility: "personal" | "global"; actions: ActionValue[] };
@@ -13,8 +14,7 @@ function MacroForm(props: { action: string; base: string; csrf: string; values: 
   const v = props.values;
   const e = props.errors ?? {};
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id="macro-form" data-builder-form>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id="macro-form" submit={props.submit} attrs={{ "data-builder-form": "" }}>
       <Field label="Macro name" name="name" value={v.name} errors={e} required placeholder="Escalate to billing" />
       {props.canShare ? (
         <fieldset class={e.visibility ? "macro-visibility-group has-error" : "macro-visibility-group"}>
@@ -31,12 +31,7 @@ function MacroForm(props: { action: string; base: string; csrf: string; values: 
         <p class="field-hint">Your macros are personal: only you see and run them. Administrators can share macros with everyone.</p>
       )}
       <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self uploadUrl={`${props.base}/attach_file`} />
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -55,98 +50,70 @@ export function MacrosPage(props: {
   const base = accountPath(props.shell.accountId, "settings/macros");
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="macros" access={props.access}>
-      <PageHeader title="Macros" subtitle="Saved sequences of actions an agent runs on a conversation in one click, from the conversation's header." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="macros-notice" />
-        {props.items.length === 0 ? (
-          <section class="card card-empty card-empty-short">
-            <EmptyState icon="layers" title="No macros yet">
-              Add one below — for example: add the “billing” label, assign the Billing team, send a short reply and mark the conversation pending.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Macros">
-            <table class="table" id="macros-table">
-              <thead>
-                <tr>
-                  <th scope="col">Macro</th>
-                  <th scope="col">Actions</th>
-                  <th scope="col">Visibility</th>
-                  <th scope="col" class="automation-row-actions">
-                    <span class="visually-hidden">Manage</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.items.map((m) => (
-                  <tr data-macro-id={m.id}>
-                    <td>
-                      <span class="cell-strong">{m.name}</span>
-                      {m.author ? <span class="automation-description">by {m.author}</span> : null}
-                    </td>
-                    <td class="automation-actions-list">{m.actions.map(actionLabel).join(" → ")}</td>
-                    <td>
-                      <span class={m.visibility === "global" ? "badge badge-info" : "badge badge-neutral"}>{m.visibility === "global" ? "Everyone" : "Personal"}</span>
-                    </td>
-                    <td class="automation-row-actions">
-                      {m.canManage ? (
-                        <div class="settings-row-actions">
-                          <a class="btn btn-sm btn-secondary" href={`${base}/${m.id}`}>
-                            Edit
-                          </a>
-                          <form method="post" action={`${base}/${m.id}/delete`} class="settings-inline-form">
-                            <CsrfField token={csrf} />
-                            <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the macro “${m.name}”?`}>
-                              Delete
-                            </button>
-                          </form>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="macros"
+      title="Macros"
+      subtitle="Saved sequences of actions an agent runs on a conversation in one click, from the conversation's header."
+      notice={props.notice}
+      noticeId="macros-notice"
+    >
+      <SettingsTable
+        items={props.items}
+        label="Macros"
+        id="macros-table"
+        columns={["Macro", "Actions", "Visibility", { label: "Manage", class: "automation-row-actions", hidden: true }]}
+        empty={{
+          icon: "layers",
+          title: "No macros yet",
+          short: true,
+          text: "Add one below — for example: add the “billing” label, assign the Billing team, send a short reply and mark the conversation pending.",
+        }}
+        row={(m) => (
+          <tr data-macro-id={m.id}>
+            <td>
+              <span class="cell-strong">{m.name}</span>
+              {m.author ? <span class="automation-description">by {m.author}</span> : null}
+            </td>
+            <td class="automation-actions-list">{m.actions.map(actionLabel).join(" → ")}</td>
+            <td>
+              <span class={m.visibility === "global" ? "badge badge-info" : "badge badge-neutral"}>{m.visibility === "global" ? "Everyone" : "Personal"}</span>
+            </td>
+            <td class="automation-row-actions">
+              {m.canManage ? <RowActions csrf={csrf} edit={`${base}/${m.id}`} delete={`${base}/${m.id}/delete`} confirm={`Delete the macro “${m.name}”?`} /> : null}
+            </td>
+          </tr>
         )}
-        <section class="card" aria-labelledby="add-macro-heading">
-          <header class="card-header">
-            <h2 id="add-macro-heading" class="card-title">
-              Add macro
-            </h2>
-          </header>
-          <MacroForm
-            action={base}
-            base={base}
-            csrf={csrf}
-            values={props.values ?? { name: "", visibility: "personal", actions: [] }}
-            errors={props.errors}
-            options={props.options}
-            allowed={props.allowed}
-            canShare={props.canShare}
-            submit="Create macro"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+      />
+      <FormCard headingId="add-macro-heading" title="Add macro" wide>
+        <MacroForm
+          action={base}
+          base={base}
+          csrf={csrf}
+          values={props.values ?? { name: "", visibility: "personal", actions: [] }}
+          errors={props.errors}
+          options={props.options}
+          allowed={props.allowed}
+          canShare={props.canShare}
+          submit="Create macro"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
 }
 
 export function MacroPage(props: { shell: Shell; access: SettingsAccess; id: number; values: MacroFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[]; canShare: boolean }) {
   const base = accountPath(props.shell.accountId, "settings/macros");
   return (
-    <SettingsLayout shell={props.shell} page="macros" access={props.access}>
-      <PageHeader title={`Edit “${props.values.name}”`} />
-      <div class="page-body stack-lg">
-        <p>
-          <a href={base}>← All macros</a>
-        </p>
-        <section class="card">
-          <MacroForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} canShare={props.canShare} submit="Save macro" />
-        </section>
-      </div>
-    </SettingsLayout>
+    <SettingsFrame shell={props.shell} access={props.access} page="macros" title={`Edit “${props.values.name}”`}>
+      <p>
+        <a href={base}>← All macros</a>
+      </p>
+      <section class="card">
+        <MacroForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} canShare={props.canShare} submit="Save macro" />
+      </section>
+    </SettingsFrame>
   );
 }
 

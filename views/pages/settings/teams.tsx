@@ -1,11 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { Avatar } from "../../components/avatar.tsx";
-import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField, Field, type FieldErrors, type Notice, NoticeAlert } from "../../components/form.tsx";
+import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
+import { CardForm, FormCard, PostButton, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { ActionIcon, Modal } from "./agents.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 // Settings → Teams: the list with "Create team", and one page per team (edit, members, delete).
 
@@ -60,68 +61,62 @@ export function TeamsPage(props: { shell: Shell; access: SettingsAccess; teams: 
     </a>
   );
   return (
-    <SettingsLayout shell={props.shell} page="teams" access={props.access}>
-      <PageHeader title="Teams" subtitle="Group agents by what they handle. A conversation assigned to a team goes to one of its members." actions={createButton} />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="teams-notice" />
-        {props.teams.length === 0 ? (
-          <section class="card card-empty">
-            <EmptyState icon="contacts" title="No teams yet" actions={createButton}>
-              Create a team (for example "billing" or "tier 2"), add its agents, then assign conversations to the team from the conversation sidebar or with
-              automation rules.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Teams">
-            <table class="table" id="teams-table">
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col" class="at-col-role">Members</th>
-                  <th scope="col" class="at-col-role">Auto assign</th>
-                  <th scope="col" class="at-col-icon">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.teams.map((t) => (
-                  <tr data-team-id={t.id}>
-                    <td>
-                      <a class="cell-strong" href={`${base}/${t.id}`}>
-                        {t.name}
-                      </a>
-                      {t.description ? <div class="muted small at-clamp">{t.description}</div> : null}
-                    </td>
-                    <td>{t.memberCount === 1 ? "1 agent" : `${t.memberCount} agents`}</td>
-                    <td>{t.allowAutoAssign ? <span class="badge badge-success">On</span> : <span class="badge badge-neutral">Off</span>}</td>
-                    <td class="at-row-actions">
-                      <a class="icon-button" href={`${base}/${t.id}`} title="Edit" aria-label={`Edit team ${t.name}`}>
-                        <ActionIcon name="pencil" />
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="teams"
+      title="Teams"
+      subtitle="Group agents by what they handle. A conversation assigned to a team goes to one of its members."
+      actions={createButton}
+      notice={props.notice}
+      noticeId="teams-notice"
+      after={
+        <Modal id="team-create" title="Create a team" open={props.create.open}>
+          <form method="post" action={base} class="at-modal-body stack" novalidate id="team-create-form">
+            <CsrfField token={csrf} />
+            <TeamFields values={props.create.values ?? { name: "", description: "", allow_auto_assign: true }} errors={props.create.errors} idPrefix="team-create" autofocus />
+            <div class="form-actions at-modal-actions">
+              <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
+                Cancel
+              </button>
+              <button type="submit" class="btn btn-primary">
+                Create team
+              </button>
+            </div>
+          </form>
+        </Modal>
+      }
+    >
+      <SettingsTable
+        items={props.teams}
+        label="Teams"
+        id="teams-table"
+        columns={["Team", { label: "Members", class: "at-col-role" }, { label: "Auto assign", class: "at-col-role" }, { label: "Actions", class: "at-col-icon", hidden: true }]}
+        empty={{
+          icon: "contacts",
+          title: "No teams yet",
+          actions: createButton,
+          text: 'Create a team (for example "billing" or "tier 2"), add its agents, then assign conversations to the team from the conversation sidebar or with automation rules.',
+        }}
+        row={(t) => (
+          <tr data-team-id={t.id}>
+            <td>
+              <a class="cell-strong" href={`${base}/${t.id}`}>
+                {t.name}
+              </a>
+              {t.description ? <div class="muted small at-clamp">{t.description}</div> : null}
+            </td>
+            <td>{t.memberCount === 1 ? "1 agent" : `${t.memberCount} agents`}</td>
+            <td>{t.allowAutoAssign ? <span class="badge badge-success">On</span> : <span class="badge badge-neutral">Off</span>}</td>
+            <td class="at-row-actions">
+              <a class="icon-button" href={`${base}/${t.id}`} title="Edit" aria-label={`Edit team ${t.name}`}>
+                <ActionIcon name="pencil" />
+              </a>
+            </td>
+          </tr>
         )}
-      </div>
-      <Modal id="team-create" title="Create a team" open={props.create.open}>
-        <form method="post" action={base} class="at-modal-body stack" novalidate id="team-create-form">
-          <CsrfField token={csrf} />
-          <TeamFields values={props.create.values ?? { name: "", description: "", allow_auto_assign: true }} errors={props.create.errors} idPrefix="team-create" autofocus />
-          <div class="form-actions at-modal-actions">
-            <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
-              Cancel
-            </button>
-            <button type="submit" class="btn btn-primary">
-              Create team
-            </button>
-          </div>
-        </form>
-      </Modal>
-    </SettingsLayout>
+      />
+    </SettingsFrame>
   );
 }
 
@@ -143,132 +138,114 @@ export function TeamPage(props: {
   const t = props.team;
   const values = props.values ?? { name: t.name, description: t.description ?? "", allow_auto_assign: t.allowAutoAssign };
   return (
-    <SettingsLayout shell={props.shell} page="teams" access={props.access}>
-      <PageHeader
-        title={`Team: ${t.name}`}
-        subtitle="Members of a team are eligible for team-scoped auto-assignment."
-        actions={
-          <a class="btn btn-secondary" href={accountPath(props.shell.accountId, "settings/teams")}>
-            <Icon name="arrowLeft" size={15} /> All teams
-          </a>
-        }
-      />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="team-notice" />
-        <section class="card table-card" aria-labelledby="members-heading">
-          <header class="card-header">
-            <div>
-              <h2 class="card-title" id="members-heading">
-                Members
-              </h2>
-              <p class="card-subtitle">Only agents of this account can join its teams.</p>
-            </div>
-          </header>
-          {props.members.length === 0 ? (
-            <p class="card-body muted" id="no-members">
-              No members yet. Tick agents below and add them to the team.
-            </p>
-          ) : (
-            <table class="table" id="members-table">
-              <colgroup>
-                <col />
-                <col class="at-col-remove" />
-              </colgroup>
-              <tbody>
-                {props.members.map((m) => (
-                  <tr data-member-id={m.id}>
-                    <td>
-                      <div class="at-person">
-                        <Avatar name={m.name} url={m.avatarUrl} size="sm" />
-                        <div class="at-person-text">
-                          <span class="cell-strong at-ellipsis">{m.name}</span>
-                          <span class="muted at-ellipsis small">{m.email}</span>
-                        </div>
-                      </div>
-                    </td>
-                    <td class="at-row-actions">
-                      <form method="post" action={`${base}/members/${m.id}/delete`} class="at-inline">
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="btn btn-ghost btn-sm" aria-label={`Remove ${m.name} from the team`}>
-                          Remove
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <form method="post" action={`${base}/members`} class="card-body stack at-add-members" id="add-members-form">
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="teams"
+      title={`Team: ${t.name}`}
+      subtitle="Members of a team are eligible for team-scoped auto-assignment."
+      actions={
+        <a class="btn btn-secondary" href={accountPath(props.shell.accountId, "settings/teams")}>
+          <Icon name="arrowLeft" size={15} /> All teams
+        </a>
+      }
+      notice={props.notice}
+      noticeId="team-notice"
+      after={
+        <Modal id="team-delete" title={`Delete the team ${t.name}?`} open={props.confirmDelete}>
+          <form method="post" action={`${base}/delete`} class="at-modal-body stack">
             <CsrfField token={csrf} />
-            {props.memberErrors?.user_ids ? <Alert kind="error" title={props.memberErrors.user_ids} /> : null}
-            {props.candidates.length === 0 ? (
-              <p class="muted small">Every agent of the account is in this team. Invite more from Settings → Agents.</p>
-            ) : (
-              <fieldset class="stack-sm">
-                <legend class="field-label">Add agents</legend>
-                <div class="checkbox-grid">
-                  {props.candidates.map((m) => (
-                    <label class="checkbox">
-                      <input type="checkbox" name="user_ids" value={String(m.id)} /> {m.name} <span class="muted small">{m.email}</span>
-                    </label>
-                  ))}
-                </div>
-                <div>
-                  <button type="submit" class="btn btn-secondary">
-                    <Icon name="userPlus" size={15} /> Add to team
-                  </button>
-                </div>
-              </fieldset>
-            )}
-          </form>
-        </section>
-        <section class="card narrow" aria-labelledby="team-details-heading">
-          <header class="card-header">
-            <h2 class="card-title" id="team-details-heading">
-              Details
-            </h2>
-          </header>
-          <form method="post" action={base} class="card-body stack" novalidate id="team-edit-form">
-            <CsrfField token={csrf} />
-            <TeamFields values={values} errors={props.errors} idPrefix="team-edit" />
-            <div class="form-actions">
-              <button type="submit" class="btn btn-primary">
-                Save team
+            <p>Its {props.members.length === 1 ? "member leaves" : `${props.members.length} members leave`} the team and its conversations lose their team. This cannot be undone.</p>
+            <div class="form-actions at-modal-actions">
+              <button type="submit" formmethod="dialog" class="btn btn-secondary">
+                Cancel
+              </button>
+              <button type="submit" class="btn at-btn-danger">
+                Delete team
               </button>
             </div>
           </form>
-        </section>
-        <section class="card narrow at-danger-zone" aria-labelledby="team-delete-heading">
-          <header class="card-header">
-            <h2 class="card-title" id="team-delete-heading">
-              Delete team
+        </Modal>
+      }
+    >
+      <section class="card table-card" aria-labelledby="members-heading">
+        <header class="card-header">
+          <div>
+            <h2 class="card-title" id="members-heading">
+              Members
             </h2>
-          </header>
-          <div class="card-body stack">
-            <p class="muted small">Conversations of the team stay where they are, without a team. Members stay agents of the account.</p>
-            <div>
-              <a class="btn at-btn-danger" href="?modal=delete" data-account-team-dialog="team-delete" id="delete-team">
-                <ActionIcon name="trash" /> Delete team
-              </a>
-            </div>
+            <p class="card-subtitle">Only agents of this account can join its teams.</p>
           </div>
-        </section>
-      </div>
-      <Modal id="team-delete" title={`Delete the team ${t.name}?`} open={props.confirmDelete}>
-        <form method="post" action={`${base}/delete`} class="at-modal-body stack">
+        </header>
+        {props.members.length === 0 ? (
+          <p class="card-body muted" id="no-members">
+            No members yet. Tick agents below and add them to the team.
+          </p>
+        ) : (
+          <table class="table" id="members-table">
+            <colgroup>
+              <col />
+              <col class="at-col-remove" />
+            </colgroup>
+            <tbody>
+              {props.members.map((m) => (
+                <tr data-member-id={m.id}>
+                  <td>
+                    <div class="at-person">
+                      <Avatar name={m.name} url={m.avatarUrl} size="sm" />
+                      <div class="at-person-text">
+                        <span class="cell-strong at-ellipsis">{m.name}</span>
+                        <span class="muted at-ellipsis small">{m.email}</span>
+                      </div>
+                    </div>
+                  </td>
+                  <td class="at-row-actions">
+                    <PostButton action={`${base}/members/${m.id}/delete`} csrf={csrf} label="Remove" class="btn btn-ghost btn-sm" formClass="at-inline" ariaLabel={`Remove ${m.name} from the team`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <form method="post" action={`${base}/members`} class="card-body stack at-add-members" id="add-members-form">
           <CsrfField token={csrf} />
-          <p>Its {props.members.length === 1 ? "member leaves" : `${props.members.length} members leave`} the team and its conversations lose their team. This cannot be undone.</p>
-          <div class="form-actions at-modal-actions">
-            <button type="submit" formmethod="dialog" class="btn btn-secondary">
-              Cancel
-            </button>
-            <button type="submit" class="btn at-btn-danger">
-              Delete team
-            </button>
-          </div>
+          {props.memberErrors?.user_ids ? <Alert kind="error" title={props.memberErrors.user_ids} /> : null}
+          {props.candidates.length === 0 ? (
+            <p class="muted small">Every agent of the account is in this team. Invite more from Settings → Agents.</p>
+          ) : (
+            <fieldset class="stack-sm">
+              <legend class="field-label">Add agents</legend>
+              <div class="checkbox-grid">
+                {props.candidates.map((m) => (
+                  <label class="checkbox">
+                    <input type="checkbox" name="user_ids" value={String(m.id)} /> {m.name} <span class="muted small">{m.email}</span>
+                  </label>
+                ))}
+              </div>
+              <div>
+                <button type="submit" class="btn btn-secondary">
+                  <Icon name="userPlus" size={15} /> Add to team
+                </button>
+              </div>
+            </fieldset>
+          )}
         </form>
-      </Modal>
-    </SettingsLayout>
+      </section>
+      <FormCard headingId="team-details-heading" title="Details">
+        <CardForm action={base} csrf={csrf} id="team-edit-form" submit="Save team">
+          <TeamFields values={values} errors={props.errors} idPrefix="team-edit" />
+        </CardForm>
+      </FormCard>
+      <FormCard headingId="team-delete-heading" title="Delete team" class="at-danger-zone">
+        <div class="card-body stack">
+          <p class="muted small">Conversations of the team stay where they are, without a team. Members stay agents of the account.</p>
+          <div>
+            <a class="btn at-btn-danger" href="?modal=delete" data-account-team-dialog="team-delete" id="delete-team">
+              <ActionIcon name="trash" /> Delete team
+            </a>
+          </div>
+        </div>
+      </FormCard>
+    </SettingsFrame>
   );
 }

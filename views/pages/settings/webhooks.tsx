@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField, Field, type FieldErrors, NoticeAlert } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
-import type { Notice } from "../../components/form.tsx";
+import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { CardForm, FormCard, PostButton, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type WebhookItem = {
   id: number;
@@ -32,8 +32,7 @@ function WebhookForm(props: { action: string; csrf: string; events: readonly str
   const v = props.values;
   const subErr = props.errors?.subscriptions;
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id={props.id}>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id={props.id} submit={props.submit}>
       <Field label="Name" name="name" value={v.name} errors={props.errors} hint="Optional, to tell webhooks apart." />
       <Field label="URL" name="url" type="url" value={v.url} errors={props.errors} required placeholder="https://example.com/chatwoot-events" />
       <fieldset class="stack-sm" aria-describedby={subErr ? `${props.id}-subscriptions-error` : undefined}>
@@ -56,12 +55,7 @@ function WebhookForm(props: { action: string; csrf: string; events: readonly str
           <input type="checkbox" name="enabled" value="1" checked={v.enabled} /> Enabled
         </label>
       ) : null}
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -78,68 +72,50 @@ export function WebhooksPage(props: {
   const base = accountPath(props.shell.accountId, "settings/webhooks");
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
-      <PageHeader title="Webhooks" subtitle="Parley POSTs the events you pick to your URL, signed with the webhook's secret (X-Chatwoot-Signature)." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="webhooks-notice" />
-        {props.webhooks.length === 0 ? (
-          <section class="card card-empty">
-            <EmptyState icon="layers" title="No webhooks yet">
-              Add one below to receive message, conversation and contact events.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Webhooks">
-            <table class="table" id="webhooks-table">
-              <thead>
-                <tr>
-                  <th scope="col">Webhook</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Status</th>
-                  <th scope="col"></th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.webhooks.map((w) => (
-                  <tr data-webhook-id={w.id}>
-                    <td class="cell-strong truncate">
-                      <a href={`${base}/${w.id}`}>{w.name || w.url}</a>
-                      {w.name ? <div class="muted truncate">{w.url}</div> : null}
-                    </td>
-                    <td>{w.subscriptions.length}</td>
-                    <td>
-                      {w.enabled ? <span class="badge badge-success">Enabled</span> : <span class="badge badge-danger" title={w.disabledReason ?? ""}>Disabled</span>}
-                    </td>
-                    <td>
-                      <a class="btn btn-sm" href={`${base}/${w.id}`}>
-                        Edit &amp; log
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="webhooks"
+      title="Webhooks"
+      subtitle="Parley POSTs the events you pick to your URL, signed with the webhook's secret (X-Chatwoot-Signature)."
+      notice={props.notice}
+      noticeId="webhooks-notice"
+    >
+      <SettingsTable
+        items={props.webhooks}
+        label="Webhooks"
+        id="webhooks-table"
+        columns={["Webhook", "Events", "Status", { label: "Actions", hidden: true }]}
+        empty={{ icon: "layers", title: "No webhooks yet", text: "Add one below to receive message, conversation and contact events." }}
+        row={(w) => (
+          <tr data-webhook-id={w.id}>
+            <td class="cell-strong truncate">
+              <a href={`${base}/${w.id}`}>{w.name || w.url}</a>
+              {w.name ? <div class="muted truncate">{w.url}</div> : null}
+            </td>
+            <td>{w.subscriptions.length}</td>
+            <td>
+              {w.enabled ? <span class="badge badge-success">Enabled</span> : <span class="badge badge-danger" title={w.disabledReason ?? ""}>Disabled</span>}
+            </td>
+            <td>
+              <RowActions csrf={csrf} edit={`${base}/${w.id}`} editLabel="Edit & log" />
+            </td>
+          </tr>
         )}
-        <section class="card narrow" aria-labelledby="add-webhook-heading">
-          <header class="card-header">
-            <h2 id="add-webhook-heading" class="card-title">
-              Add webhook
-            </h2>
-          </header>
-          <WebhookForm
-            action={base}
-            csrf={csrf}
-            events={props.events}
-            values={props.values ?? { name: "", url: "", subscriptions: ["message_created", "conversation_created"], enabled: true }}
-            errors={props.errors}
-            submit="Create webhook"
-            showEnabled={false}
-            id="add-webhook-form"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+      />
+      <FormCard headingId="add-webhook-heading" title="Add webhook">
+        <WebhookForm
+          action={base}
+          csrf={csrf}
+          events={props.events}
+          values={props.values ?? { name: "", url: "", subscriptions: ["message_created", "conversation_created"], enabled: true }}
+          errors={props.errors}
+          submit="Create webhook"
+          showEnabled={false}
+          id="add-webhook-form"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
 }
 
@@ -215,62 +191,38 @@ export function WebhookPage(props: {
   const base = accountPath(props.shell.accountId, `settings/webhooks/${w.id}`);
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="webhooks" access={props.access}>
-      <PageHeader title={w.name || w.url} subtitle={w.name ? w.url : undefined} />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="webhooks-notice" />
-        {w.enabled ? null : (
-          <Alert kind="warning" title="This webhook is disabled" id="webhook-disabled">
-            {w.disabledReason ?? "Disabled."} Tick “Enabled” below and save to turn it back on.
-          </Alert>
-        )}
-        <section class="card narrow" aria-labelledby="secret-heading">
-          <header class="card-header">
-            <h2 id="secret-heading" class="card-title">
-              Secret
-            </h2>
-          </header>
-          <div class="card-body stack">
-            <details>
-              <summary>Reveal secret</summary>
-              <code class="bot-credential" data-testid="webhook-secret">
-                {w.secret}
-              </code>
-            </details>
-            <p class="muted">Verify each request: sha256=HMAC-SHA256(secret, "{"{timestamp}.{raw_body}"}") equals X-Chatwoot-Signature.</p>
-            <form method="post" action={`${base}/rotate`}>
-              <CsrfField token={csrf} />
-              <button type="submit" class="btn btn-sm" data-confirm="Issue a new secret? Receivers must be updated to verify with it.">
-                Rotate secret
-              </button>
-            </form>
-          </div>
-        </section>
-        <section class="card narrow" aria-labelledby="edit-webhook-heading">
-          <header class="card-header">
-            <h2 id="edit-webhook-heading" class="card-title">
-              Edit webhook
-            </h2>
-          </header>
-          <WebhookForm
-            action={base}
-            csrf={csrf}
-            events={props.events}
-            values={props.values ?? { name: w.name ?? "", url: w.url, subscriptions: w.subscriptions, enabled: w.enabled }}
-            errors={props.errors}
-            submit="Save"
-            showEnabled
-            id="edit-webhook-form"
-          />
-          <form method="post" action={`${base}/delete`} class="card-body">
-            <CsrfField token={csrf} />
-            <button type="submit" class="btn btn-danger-soft btn-sm" data-confirm="Delete this webhook and its delivery log?">
-              Delete webhook
-            </button>
-          </form>
-        </section>
-        <DeliveryLog accountId={props.shell.accountId} csrf={csrf} webhookId={w.id} deliveries={props.deliveries} />
-      </div>
-    </SettingsLayout>
+    <SettingsFrame shell={props.shell} access={props.access} page="webhooks" title={w.name || w.url} subtitle={w.name ? w.url : undefined} notice={props.notice} noticeId="webhooks-notice">
+      {w.enabled ? null : (
+        <Alert kind="warning" title="This webhook is disabled" id="webhook-disabled">
+          {w.disabledReason ?? "Disabled."} Tick “Enabled” below and save to turn it back on.
+        </Alert>
+      )}
+      <FormCard headingId="secret-heading" title="Secret">
+        <div class="card-body stack">
+          <details>
+            <summary>Reveal secret</summary>
+            <code class="bot-credential" data-testid="webhook-secret">
+              {w.secret}
+            </code>
+          </details>
+          <p class="muted">Verify each request: sha256=HMAC-SHA256(secret, "{"{timestamp}.{raw_body}"}") equals X-Chatwoot-Signature.</p>
+          <PostButton action={`${base}/rotate`} csrf={csrf} label="Rotate secret" confirm="Issue a new secret? Receivers must be updated to verify with it." />
+        </div>
+      </FormCard>
+      <FormCard headingId="edit-webhook-heading" title="Edit webhook">
+        <WebhookForm
+          action={base}
+          csrf={csrf}
+          events={props.events}
+          values={props.values ?? { name: w.name ?? "", url: w.url, subscriptions: w.subscriptions, enabled: w.enabled }}
+          errors={props.errors}
+          submit="Save"
+          showEnabled
+          id="edit-webhook-form"
+        />
+        <PostButton action={`${base}/delete`} csrf={csrf} label="Delete webhook" confirm="Delete this webhook and its delivery log?" class="btn btn-danger-soft btn-sm" formClass="card-body" />
+      </FormCard>
+      <DeliveryLog accountId={props.shell.accountId} csrf={csrf} webhookId={w.id} deliveries={props.deliveries} />
+    </SettingsFrame>
   );
 }
