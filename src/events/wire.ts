@@ -5,6 +5,7 @@ import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
 import { runMessageTemplateHooks, sendCsatSurveyOnResolve } from "../domain/message-templates/hooks.ts";
 import { enqueueAutomation } from "../domain/automation/runner.ts";
+import { onConversationUpdated as evaluateSlaOnChange } from "../domain/sla/engine.ts";
 import { dispatchWebhookEvent } from "../domain/webhooks/dispatch.ts";
 import { WEBHOOK_SOURCE_EVENTS } from "../domain/webhooks/payloads.ts";
 import { realtimeFor } from "../realtime/index.ts";
@@ -23,6 +24,8 @@ export function wireListeners(deps: AppDeps): void {
   deps.bus.onDurable("conversation.updated", (tx, e) => {
     if ("snoozed_until" in e.data.changed_attributes) scheduleSnoozeReopen(tx, e.data.conversation_id);
   });
+  // SLA: a reply, the customer writing again, resolve or reopen re-evaluates the conversation's SLA and its timer.
+  deps.bus.onDurable("conversation.updated", (tx, e) => evaluateSlaOnChange(tx, e.data));
   // Webhook events: the API channel's webhook_url (every event of its inbox) and the account's subscribed webhooks
   // (signed, durable, retried, logged). One payload per event, built in the transaction.
   const url = deps.config.publicUrl;

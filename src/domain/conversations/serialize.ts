@@ -6,6 +6,7 @@ import { PRIORITIES } from "../../db/schema/conversations.ts";
 import { isoTime, unixSeconds } from "../../lib/clock.ts";
 import { botPushData, loadAttachments, messagePushData, userPushData } from "../messages/push.ts";
 import { NotFound } from "../errors.ts";
+import { conversationSlaJson } from "../sla/serialize.ts";
 import { Records, unreadIncomingCount, type ContactRow, type ConversationRow, type MessageRow, type TeamRow, type UserRecord } from "./records.ts";
 
 export function priorityName(p: number | null): (typeof PRIORITIES)[number] | null {
@@ -125,6 +126,7 @@ export function conversationsJson(records: Records, rows: ConversationRow[], vie
   records.loadContactInboxes(rows.map((r) => r.contact_inbox_id));
   const teamMembership = viewerTeams(records, rows, viewerUserId);
   const st = lastMessageStatements(records.db);
+  const sla = conversationSlaJson(records.db, rows);
   return rows.map((c) => {
     const contact = records.contact(c.contact_id);
     const assignee = records.user(c.assignee_id);
@@ -167,7 +169,8 @@ export function conversationsJson(records: Records, rows: ConversationRow[], vie
       last_activity_at: unixSeconds(c.last_activity_at),
       priority: priorityName(c.priority),
       waiting_since: c.waiting_since == null ? 0 : unixSeconds(c.waiting_since),
-      sla_policy_id: null,
+      sla_policy_id: c.sla_policy_id ?? null,
+      ...sla.get(c.id),
     };
   });
 }
@@ -236,6 +239,8 @@ export function conversationPushData(records: Records, c: ConversationRow) {
     timestamp: unixSeconds(c.last_activity_at),
     created_at: unixSeconds(c.created_at),
     updated_at: c.updated_at / 1000,
+    sla_policy_id: c.sla_policy_id ?? null,
+    ...(c.sla_policy_id != null ? conversationSlaJson(records.db, [c]).get(c.id) : undefined),
   };
 }
 

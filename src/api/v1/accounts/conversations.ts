@@ -30,6 +30,7 @@ import { bool, id, jsonObject, nullableId, objectOrJson, pathConversation, recor
 import { messageRoutes } from "./messages.ts";
 import { participantRoutes } from "./participants.ts";
 import { filterResourceFor } from "../../../domain/custom-attributes/filtering.ts";
+import { setConversationSlaPolicy } from "../../../domain/sla/engine.ts";
 
 const page = z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").min(1, "must be a positive integer").max(1_000_000);
 const listQuery = z.object({
@@ -97,7 +98,10 @@ export const conversationRoutes = new Hono<AppEnv>()
   .get("/:conversation_id", (c) => c.json(conversationJson(recordsFor(c), pathConversation(c), c.var.scope.userId)))
   .on(["PATCH", "PUT"], "/:conversation_id", async (c) => {
     const body = await readBody(c, z.object({ priority: priority.optional(), sla_policy_id: z.unknown().optional() }));
-    const row = c.var.deps.tx((tx) => updateConversation(tx, c.var.scope, pathConversation(c, tx.db), body));
+    const row = c.var.deps.tx((tx) => {
+      const updated = updateConversation(tx, c.var.scope, pathConversation(c, tx.db), body);
+      return body.sla_policy_id !== undefined ? setConversationSlaPolicy(tx, c.var.scope, updated, body.sla_policy_id) : updated;
+    });
     return c.json(conversationJson(recordsFor(c), row, c.var.scope.userId));
   })
   .delete("/:conversation_id", async (c) => {

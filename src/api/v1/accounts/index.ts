@@ -28,6 +28,10 @@ import { customAttributeDefinitionRoutes } from "./custom-attribute-definitions.
 import { customFilterRoutes } from "./custom-filters.ts";
 import { macroRoutes } from "./macros.ts";
 import { automationRuleRoutes } from "./automation-rules.ts";
+import { assignmentPolicyRoutes, inboxAssignmentPolicyRoutes } from "./assignment-policies.ts";
+import { agentCapacityPolicyRoutes } from "./agent-capacity-policies.ts";
+import { slaPolicyRoutes } from "./sla-policies.ts";
+import { appliedSlaRoutes } from "./applied-slas.ts";
 
 /**
  * /api/v1/accounts/:account_id/… — every route below has c.var.scope (account, role, permissions).
@@ -41,6 +45,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/contacts", contactRoutes)
   .route("/actions/contact_merge", contactMergeRoutes)
   .route("/bulk_actions", bulkActionRoutes)
+  .route("/inboxes/:inbox_id/assignment_policy", inboxAssignmentPolicyRoutes)
   .route("/inboxes", inboxAgentBotRoutes)
   .route("/inboxes", inboxRoutes)
   .route("/agent_bots", agentBotRoutes)
@@ -62,4 +67,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .route("/custom_filters", customFilterRoutes)
   .route("/macros", macroRoutes)
   .route("/automation_rules", automationRuleRoutes)
+  .route("/assignment_policies", assignmentPolicyRoutes)
+  .route("/agent_capacity_policies", agentCapacityPolicyRoutes)
+  .route("/sla_policies", slaPolicyRoutes)
+  .route("/applied_slas", appliedSlaRoutes)
   .route("/search", searchApiRoutes);
