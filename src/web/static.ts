@@ -21,6 +21,8 @@ import assignmentCssPath from "../../static/css/assignment.css" with { type: "fi
 import assignmentJsPath from "../../static/js/assignment.js" with { type: "file" };
 import slaCssPath from "../../static/css/sla.css" with { type: "file" };
 import slaJsPath from "../../static/js/sla.js" with { type: "file" };
+import notificationsCssPath from "../../static/css/notifications.css" with { type: "file" };
+import notificationsJsPath from "../../static/js/notifications.js" with { type: "file" };
 import contactsJsPath from "../../static/js/contacts.js" with { type: "file" };
 import conversationJsPath from "../../static/js/conversation.js" with { type: "file" };
 import realtimeJsPath from "../../static/js/realtime.js" with { type: "file" };
@@ -79,6 +81,7 @@ export const assets: Assets = Object.freeze({
       [automationCssPath, "automation"],
       [assignmentCssPath, "assignment"],
       [slaCssPath, "sla"],
+      [notificationsCssPath, "notifications"],
     ].map(([path, base]) => register(table, path, base, "css")),
   ),
   scripts: Object.freeze(
@@ -94,6 +97,7 @@ export const assets: Assets = Object.freeze({
       [automationJsPath, "automation"],
       [assignmentJsPath, "assignment"],
       [slaJsPath, "sla"],
+      [notificationsJsPath, "notifications"],
     ].map(([path, base]) => register(table, path, base, "js")),
   ),
 });

@@ -7,9 +7,11 @@ import { team_members, teams } from "../../db/schema/teams.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { ChangedAttributes } from "../../events/types.ts";
 import { isoTime } from "../../lib/clock.ts";
-import { isInboxMember, pickRoundRobinAssignee } from "../assignment/round-robin.ts";
+import { pickAssignee } from "../assignment/picker.ts";
+import { isInboxMember } from "../assignment/round-robin.ts";
+import { capacityMayHaveFreed } from "../assignment/triggers.ts";
 import { addActivityMessage, eventPerformer } from "../messages/commands.ts";
-import { notify } from "../notifications/commands.ts";
+import { notify, notifyConversationCreated } from "../notifications/commands.ts";
 import { ACTIVITY, fill } from "./activity.ts";
 import type { ConversationRow } from "./records.ts";
 import { priorityName } from "./serialize.ts";
@@ -85,10 +87,10 @@ function settleAssignment(tx: Tx, before: ConversationRow | null, next: Conversa
     const team = tx.db.select().from(teams).where(eq(teams.id, next.team_id)).get();
     const members = team ? teamMemberIds(tx, team.id) : [];
     if (next.assignee_id != null && !members.includes(next.assignee_id)) next.assignee_id = null;
-    if (next.assignee_id == null && team?.allow_auto_assign) next.assignee_id = pickRoundRobinAssignee(tx, inbox, members);
+    if (next.assignee_id == null && team?.allow_auto_assign) next.assignee_id = pickAssignee(tx, inbox, { teamId: team.id, conversationId: next.id });
   }
   if (opened && inbox.enable_auto_assignment && (next.assignee_id == null || !isInboxMember(tx, inbox.id, next.assignee_id))) {
-    const picked = pickRoundRobinAssignee(tx, inbox);
+    const picked = pickAssignee(tx, inbox, { teamId: next.team_id, conversationId: next.id });
     if (picked != null) next.assignee_id = picked;
   }
   if (next.assignee_id != null) next.assignee_agent_bot_id = null;
@@ -128,6 +130,7 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
   if (next.status !== "snoozed") next.snoozed_until = null;
   if (before && next.status === "resolved" && before.status !== "resolved") next.waiting_since = null;
   settleAssignment(tx, before, next);
+  capacityMayHaveFreed(tx, before, next);
 
   const base = before ?? current;
   const changed = Object.keys(next).filter((k) => !same((next as Record<string, unknown>)[k], (current as Record<string, unknown>)[k]));
@@ -145,6 +148,8 @@ export function changeConversation(tx: Tx, by: Performer, current: ConversationR
 
   const ev = { account_id: next.account_id, conversation_id: next.id, ...eventPerformer(by) };
   if (!before) tx.emit("conversation.created", ev);
+  // The inbox's members hear of a new conversation, or of a bot's pending one handed over to them.
+  if (!before || (statusChanged && base.status === "pending" && next.status === "open")) notifyConversationCreated(tx, next);
   if (statusChanged) tx.emit("conversation.status_changed", { ...ev, previous: base.status, status: next.status });
   if (assigneeChanged) tx.emit("assignee.changed", { ...ev, previous_assignee_id: before ? base.assignee_id : null, assignee_id: next.assignee_id });
   if (teamChanged) tx.emit("team.changed", { ...ev, previous_team_id: before ? base.team_id : null, team_id: next.team_id });

@@ -1,11 +1,20 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { notifications, type NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
+import { enqueue } from "../../jobs/queue.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import type { ConversationRow } from "../conversations/records.ts";
 import { Forbidden } from "../errors.ts";
 import { getOwnNotification, type NotificationRow } from "./queries.ts";
+import { subscriptionOf } from "./settings.ts";
+
+/** The email about a notification, sent if it is still unread when due (notifications/email.ts). */
+export const NOTIFICATION_EMAIL_JOB = "notification.email";
+/** Chatwoot queues the email 2 minutes after the notification, so one read meanwhile sends nothing. */
+export const NOTIFICATION_EMAIL_DELAY_MS = 2 * 60 * 1000;
+/** A snoozed notification comes back (unread, on top) when its snooze ends. */
+export const NOTIFICATION_UNSNOOZE_JOB = "notification.unsnooze";
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -20,14 +29,17 @@ const insertNotification = preparedFor((db) =>
 
 /**
  * Chatwoot's NotificationBuilder: a notification for one agent about a conversation, with the message or
- * user that caused it as secondary actor. Blocked contacts' conversations notify only on mentions.
+ * user that caused it as secondary actor, if the agent is a member of the account who subscribed to its type by
+ * email or in-app; an email job follows when they chose email. Blocked contacts' conversations notify only on mentions.
  */
 export function notify(
   tx: Tx,
-  input: { userId: number; type: NotificationType; conversation: ConversationRow; secondary: { type: "Message" | "User" | "AgentBot"; id: number } | null },
+  input: { userId: number; type: NotificationType; conversation: ConversationRow; secondary: { type: "Message" | "User" | "AgentBot" | "SlaPolicy"; id: number } | null },
 ): NotificationRow | null {
   const c = input.conversation;
   if (input.type !== "conversation_mention" && contactBlocked(tx.db).get(c.contact_id)?.blocked) return null;
+  const wants = subscriptionOf(tx.db, c.account_id, input.userId, input.type);
+  if (!wants || (!wants.inApp && !wants.email)) return null;
   const row: NotificationRow = {
     id: 0,
     account_id: c.account_id,
@@ -50,7 +62,31 @@ export function notify(
   );
   row.id = Number(lastInsertRowid);
   tx.emit("notification.created", { account_id: c.account_id, user_id: input.userId, notification_id: row.id });
+  if (wants.email) {
+    enqueue(tx, {
+      kind: NOTIFICATION_EMAIL_JOB,
+      payload: { notification_id: row.id },
+      delayMs: NOTIFICATION_EMAIL_DELAY_MS,
+      idempotencyKey: `${NOTIFICATION_EMAIL_JOB}:${row.id}`,
+      maxAttempts: 5,
+    });
+  }
   return row;
+}
+
+const inboxMemberIds = preparedFor((db) =>
+  db.$client.prepare<{ user_id: number }, [number]>("SELECT user_id FROM inbox_members WHERE inbox_id = ?1 ORDER BY user_id"),
+);
+
+/**
+ * Chatwoot's NotificationListener#conversation_created / #conversation_bot_handoff: every member of the inbox hears
+ * of a new conversation (not while it is pending with a bot; when the bot hands it over, they hear then).
+ */
+export function notifyConversationCreated(tx: Tx, conversation: ConversationRow): void {
+  if (conversation.status === "pending") return;
+  for (const { user_id } of inboxMemberIds(tx.db).all(conversation.inbox_id)) {
+    notify(tx, { userId: user_id, type: "conversation_creation", conversation, secondary: null });
+  }
 }
 
 function requireUserScope(scope: AccountScope): number {
@@ -81,15 +117,60 @@ export function markNotificationUnread(tx: Tx, scope: AccountScope, id: number):
   return touch(tx, n, { read_at: null });
 }
 
+/** POST /notifications/{id}/snooze: hidden until `until`, then back unread (a job due then; see unsnoozeNotification). */
 export function snoozeNotification(tx: Tx, scope: AccountScope, id: number, until: number): NotificationRow {
   const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
-  return touch(tx, n, { snoozed_until: until });
+  const row = touch(tx, n, { snoozed_until: until, meta: { ...n.meta, last_snoozed_at: null } });
+  enqueue(tx, {
+    kind: NOTIFICATION_UNSNOOZE_JOB,
+    payload: { notification_id: n.id, snoozed_until: until },
+    delayMs: Math.max(0, until - tx.now),
+    idempotencyKey: `${NOTIFICATION_UNSNOOZE_JOB}:${n.id}:${until}`,
+    maxAttempts: 5,
+  });
+  return row;
+}
+
+/**
+ * The snooze job (Chatwoot's ReopenSnoozedNotificationsJob): a notification still snoozed until that time comes
+ * back unread, on top (last activity now), remembering when its snooze ended. A snooze changed or lifted
+ * meanwhile, or a deleted notification, leaves nothing to do.
+ */
+export function unsnoozeNotification(tx: Tx, notificationId: number, snoozedUntil: number): NotificationRow | null {
+  const n = tx.db.select().from(notifications).where(eq(notifications.id, notificationId)).get();
+  if (!n || n.snoozed_until !== snoozedUntil) return null;
+  const row = tx.db
+    .update(notifications)
+    .set({ snoozed_until: null, read_at: null, last_activity_at: tx.now, updated_at: tx.now, meta: { ...n.meta, last_snoozed_at: snoozedUntil } })
+    .where(eq(notifications.id, n.id))
+    .returning()
+    .get();
+  tx.emit("notification.updated", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id });
+  return row;
 }
 
 export function deleteNotification(tx: Tx, scope: AccountScope, id: number): void {
   const n = getOwnNotification(tx.db, scope.account.id, requireUserScope(scope), id);
   tx.db.delete(notifications).where(eq(notifications.id, n.id)).run();
   tx.emit("notification.deleted", { account_id: n.account_id, user_id: n.user_id, notification_id: n.id, performer: { type: "User", id: n.user_id } });
+}
+
+/** POST /notifications/destroy_all: every notification of the user in the account, or only the read ones. */
+export function destroyAllNotifications(tx: Tx, scope: AccountScope, onlyRead: boolean): number {
+  const userId = requireUserScope(scope);
+  const rows = tx.db
+    .delete(notifications)
+    .where(
+      and(
+        eq(notifications.account_id, scope.account.id),
+        eq(notifications.user_id, userId),
+        onlyRead ? isNotNull(notifications.read_at) : undefined,
+      ),
+    )
+    .returning({ id: notifications.id })
+    .all();
+  for (const r of rows) tx.emit("notification.deleted", { account_id: scope.account.id, user_id: userId, notification_id: r.id, performer: { type: "User", id: userId } });
+  return rows.length;
 }
 
 /** POST /notifications/read_all, optionally only those about one conversation. */

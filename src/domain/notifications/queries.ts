@@ -19,18 +19,19 @@ export function getOwnNotification(db: Db, accountId: number, userId: number, id
   return n;
 }
 
-export type NotificationListParams = { page?: number; includes?: string[]; sort_order?: "asc" | "desc"; unreadOnly?: boolean };
+export type NotificationListParams = { page?: number; includes?: string[]; sort_order?: "asc" | "desc" };
 
+/** Chatwoot's NotificationFinder filters: read and snoozed notifications are left out unless `includes` names them. */
 function baseWhere(accountId: number, userId: number, p: NotificationListParams) {
   return and(
     eq(notifications.account_id, accountId),
     eq(notifications.user_id, userId),
     p.includes?.includes("snoozed") ? undefined : isNull(notifications.snoozed_until),
-    p.unreadOnly ? isNull(notifications.read_at) : undefined,
+    p.includes?.includes("read") ? undefined : isNull(notifications.read_at),
   );
 }
 
-/** Chatwoot's NotificationFinder: 15 a page by last activity, snoozed ones only when asked for. */
+/** Chatwoot's NotificationFinder: 15 a page by last activity; read and snoozed ones only when asked for. */
 export function listNotifications(db: Db, accountId: number, userId: number, p: NotificationListParams) {
   const where = baseWhere(accountId, userId, p);
   const counts = db

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { NOTIFICATION_TYPES, notification_settings } from "../../db/schema/notifications.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AccountScope } from "../accounts/access.ts";
@@ -9,9 +10,46 @@ import { Forbidden, Validation } from "../errors.ts";
 export const ALL_EMAIL_FLAGS = NOTIFICATION_TYPES.map((t) => `email_${t}`);
 export const ALL_PUSH_FLAGS = NOTIFICATION_TYPES.map((t) => `push_${t}`);
 
-/** What a new member gets (Chatwoot's AccountUser#create_notification_setting): assignments, by email and push. */
-const DEFAULT_EMAIL: string[] = ["email_conversation_assignment"];
-const DEFAULT_PUSH: string[] = ["push_conversation_assignment"];
+/**
+ * What a member has until they save their own preferences. Email: assignments only (Chatwoot's
+ * AccountUser#create_notification_setting). In-app (the push flags, see docs/decisions.md): everything but new
+ * conversations, which would put every conversation of every inbox in every member's notification centre.
+ */
+export const DEFAULT_EMAIL: string[] = ["email_conversation_assignment"];
+export const DEFAULT_PUSH: string[] = ALL_PUSH_FLAGS.filter((f) => f !== "push_conversation_creation");
+
+export type Subscription = { inApp: boolean; email: boolean };
+
+// One indexed row per notification on the message-create hot path: membership and settings together. No membership
+// row = the user left the account (an assignee or participant may outlive their membership): not notified.
+const subscriptionRow = preparedFor((db) =>
+  db.$client.prepare<{ email_flags: string | null; push_flags: string | null; has_row: number }, [number, number]>(
+    `SELECT ns.email_flags, ns.push_flags, ns.id IS NOT NULL AS has_row FROM account_users au
+       LEFT JOIN notification_settings ns ON ns.account_id = au.account_id AND ns.user_id = au.user_id
+     WHERE au.account_id = ?1 AND au.user_id = ?2`,
+  ),
+);
+
+function parseFlags(json: string | null): string[] {
+  try {
+    const v = JSON.parse(json ?? "[]");
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Chatwoot's NotificationBuilder#user_subscribed_to_notification?, per medium: whether the user wants this type
+ * in the notification centre (push flag) and by email. Null when they are not a member of the account.
+ */
+export function subscriptionOf(db: Db, accountId: number, userId: number, type: string): Subscription | null {
+  const row = subscriptionRow(db).get(accountId, userId);
+  if (!row) return null;
+  const email = row.has_row ? parseFlags(row.email_flags) : DEFAULT_EMAIL;
+  const push = row.has_row ? parseFlags(row.push_flags) : DEFAULT_PUSH;
+  return { inApp: push.includes(`push_${type}`), email: email.includes(`email_${type}`) };
+}
 
 export type NotificationSettings = {
   id: number | null;

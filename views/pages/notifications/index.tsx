@@ -20,17 +20,39 @@ export type NotificationsView = { filter: "all" | "unread"; page: number; hasMor
 
 const ICONS: Record<string, IconName> = {
   conversation_mention: "user",
-  conversation_assignment: "user",
-  conversation_creation: "conversations",
+  conversation_assignment: "userPlus",
+  conversation_creation: "messagePlus",
+  sla_missed_first_response: "alert",
+  sla_missed_next_response: "alert",
+  sla_missed_resolution: "alert",
 };
 
-function NotificationRow(props: { item: NotificationItem; accountId: number; csrf: string; now: number }) {
-  const { item } = props;
-  const open = accountPath(props.accountId, `notifications/${item.id}/open`);
+const MENU_EVENTS = { "x-on:keydown.escape": "closeAndFocus", "x-on:click.outside": "close" };
+
+/** The row's actions post and come back to this page; htmx swaps just the centre (no-JS: a full page). */
+function ActionForm(props: { action: string; csrf: string; back: string; label: string; icon?: IconName; class: string; extra?: Record<string, string>; testid: string; role?: string }) {
+  return (
+    <form method="post" action={props.action} class="notification-action-form" hx-post={props.action} hx-target="#notification-centre" hx-select="#notification-centre" hx-swap="outerHTML">
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="back" value={props.back} />
+      {Object.entries(props.extra ?? {}).map(([k, v]) => (
+        <input type="hidden" name={k} value={v} class={k === "tz_offset" ? "notif-tz-offset" : undefined} />
+      ))}
+      <button type="submit" class={props.class} title={props.icon ? props.label : undefined} aria-label={props.icon ? props.label : undefined} data-testid={props.testid} role={props.role}>
+        {props.icon ? <Icon name={props.icon} size={15} /> : props.label}
+      </button>
+    </form>
+  );
+}
+
+function NotificationRow(props: { item: NotificationItem; accountId: number; csrf: string; now: number; back: string }) {
+  const { item, csrf, back } = props;
+  const path = (action: string) => accountPath(props.accountId, `notifications/${item.id}/${action}`);
+  const panel = `notification-snooze-${item.id}`;
   return (
     <li class={item.read ? "notification" : "notification is-unread"} data-notification-id={String(item.id)}>
-      <form method="post" action={open} class="notification-form">
-        <CsrfField token={props.csrf} />
+      <form method="post" action={path("open")} class="notification-form">
+        <CsrfField token={csrf} />
         <button type="submit" class="notification-button">
           <span class="notification-icon" aria-hidden="true">
             <Icon name={ICONS[item.type] ?? "conversations"} size={16} />
@@ -46,6 +68,36 @@ function NotificationRow(props: { item: NotificationItem; accountId: number; csr
           </span>
         </button>
       </form>
+      <div class="notification-actions">
+        {item.read ? (
+          <ActionForm action={path("unread")} csrf={csrf} back={back} label="Mark as unread" icon="mail" class="btn btn-ghost btn-sm notification-action" testid="notification-unread" />
+        ) : (
+          <ActionForm action={path("read")} csrf={csrf} back={back} label="Mark as read" icon="check" class="btn btn-ghost btn-sm notification-action" testid="notification-read" />
+        )}
+        <div class="notification-snooze" x-data="menu" {...MENU_EVENTS}>
+          <button
+            type="button"
+            class="btn btn-ghost btn-sm notification-action"
+            x-ref="button"
+            x-on:click="toggle"
+            x-bind:aria-expanded="open"
+            aria-haspopup="true"
+            aria-controls={panel}
+            aria-label="Snooze"
+            title="Snooze"
+            data-testid="notification-snooze"
+          >
+            <Icon name="clock" size={15} />
+          </button>
+          <div class="menu notification-snooze-panel" id={panel} x-show="open" x-cloak role="menu">
+            <p class="menu-heading">Snooze until</p>
+            <ActionForm action={path("snooze")} csrf={csrf} back={back} label="1 hour" class="menu-item" role="menuitem" extra={{ snooze: "hour", tz_offset: "0" }} testid="snooze-hour" />
+            <ActionForm action={path("snooze")} csrf={csrf} back={back} label="Tomorrow, 9:00" class="menu-item" role="menuitem" extra={{ snooze: "tomorrow", tz_offset: "0" }} testid="snooze-tomorrow" />
+            <ActionForm action={path("snooze")} csrf={csrf} back={back} label="Next week, Monday 9:00" class="menu-item" role="menuitem" extra={{ snooze: "next_week", tz_offset: "0" }} testid="snooze-next-week" />
+          </div>
+        </div>
+        <ActionForm action={path("delete")} csrf={csrf} back={back} label="Delete" icon="x" class="btn btn-ghost btn-sm notification-action" testid="notification-delete" />
+      </div>
     </li>
   );
 }
@@ -56,11 +108,12 @@ export function NotificationsPage(props: { shell: Shell; view: NotificationsView
   const base = accountPath(shell.accountId, "notifications");
   const csrf = shell.doc.csrfToken;
   const link = (filter: "all" | "unread", page = 1) => `${base}?filter=${filter}${page > 1 ? `&page=${page}` : ""}`;
+  const back = link(view.filter, view.page);
   return (
     <AppLayout shell={shell}>
       <PageHeader
         title="Notifications"
-        subtitle="Mentions, assignments and new messages in conversations you follow."
+        subtitle="Mentions, assignments, new conversations and messages, missed SLAs. Snoozed ones come back when their time is up."
         actions={
           view.unread ? (
             <form method="post" action={`${base}/read_all`}>
@@ -72,7 +125,7 @@ export function NotificationsPage(props: { shell: Shell; view: NotificationsView
           ) : null
         }
       />
-      <div class="page-body stack-lg">
+      <div class="page-body stack-lg notification-centre" id="notification-centre" data-notification-centre>
         <NoticeAlert notice={props.notice} id="notifications-notice" />
         <nav class="notif-tabs" aria-label="Which notifications">
           <a class={view.filter === "all" ? "notif-tab is-active" : "notif-tab"} href={link("all")} aria-current={view.filter === "all" ? "page" : undefined}>
@@ -85,16 +138,16 @@ export function NotificationsPage(props: { shell: Shell; view: NotificationsView
         {view.items.length === 0 ? (
           <section class="card card-empty">
             <EmptyState icon="bell" title={view.filter === "unread" ? "You are all caught up" : "No notifications yet"}>
-              You are notified when a conversation is assigned to you, when a teammate @-mentions you in a private note, and when
-              customers write in conversations you are assigned to or participate in. Choose which ones also come by email in
-              your profile settings.
+              You are notified when a conversation is assigned to you, when a teammate @-mentions you in a private note, when
+              customers write in conversations you are assigned to or participate in, and when an SLA target is missed. Choose
+              which ones you get, in the app and by email, in your profile settings.
             </EmptyState>
           </section>
         ) : (
           <section class="card">
             <ul class="notification-list" id="notification-list">
               {view.items.map((item) => (
-                <NotificationRow item={item} accountId={shell.accountId} csrf={csrf} now={view.now} />
+                <NotificationRow item={item} accountId={shell.accountId} csrf={csrf} now={view.now} back={back} />
               ))}
             </ul>
             {view.page > 1 || view.hasMore ? (

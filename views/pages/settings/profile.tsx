@@ -149,7 +149,7 @@ export function ProfilePage(props: {
               <h2 id="notifications-heading" class="card-title">
                 Notifications
               </h2>
-              <p class="card-subtitle">What you are told about in this account, by email and by push notification.</p>
+              <p class="card-subtitle">What you are told about in this account: in the app (the notification centre and its badge) and by email.</p>
             </div>
           </header>
           <form method="post" action={`${base}/notifications`} class="card-body stack" novalidate id="notifications-form">
@@ -167,7 +167,7 @@ export function ProfilePage(props: {
                     Email
                   </th>
                   <th scope="col" class="col-check">
-                    Push
+                    In-app
                   </th>
                 </tr>
               </thead>
@@ -190,7 +190,7 @@ export function ProfilePage(props: {
                         name="selected_push_flags"
                         value={`push_${t.key}`}
                         checked={props.notifications.push.includes(`push_${t.key}`)}
-                        aria-label={`Push: ${t.label}`}
+                        aria-label={`In-app: ${t.label}`}
                       />
                     </td>
                   </tr>

@@ -95,13 +95,18 @@ describe("notifications API", () => {
 
     const readAllOne = await call(noah.token, "POST", notes("/read_all"), { primary_actor_type: "Conversation", primary_actor_id: second.primary_actor_id });
     expect(readAllOne.status).toBe(200);
-    const afterOne = (await call(noah.token, "GET", notes())).body.data.payload;
+    // Read ones leave the default list (Chatwoot's NotificationFinder) and stay under includes[]=read.
+    expect((await call(noah.token, "GET", notes())).body.data.payload.some((n: { id: number }) => n.id === second.id)).toBe(false);
+    const afterOne = (await call(noah.token, "GET", notes("?includes[]=read"))).body.data.payload;
     expect(afterOne.find((n: { id: number }) => n.id === second.id).read_at).not.toBeNull();
+    expect(afterOne.find((n: { id: number }) => n.id === first.id).read_at).toBeNull();
     await call(noah.token, "POST", notes("/read_all"));
     expect((await call(noah.token, "GET", notes("/unread_count"))).body).toBe(0);
 
     expect((await call(noah.token, "DELETE", notes(`/${first.id}`))).status).toBe(200);
-    expect((await call(noah.token, "GET", notes())).body.data.payload.some((n: { id: number }) => n.id === first.id)).toBe(false);
+    const all = (await call(noah.token, "GET", notes("?includes[]=read&includes[]=snoozed"))).body.data;
+    expect(all.payload.some((n: { id: number }) => n.id === first.id)).toBe(false);
+    expect(all.payload.some((n: { id: number }) => n.id === second.id)).toBe(true);
     expect((await call(noah.token, "PATCH", notes("/999999"))).status).toBe(404);
     expect((await call(noah.token, "GET", notes("?page=0"))).status).toBe(422);
   });

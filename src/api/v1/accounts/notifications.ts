@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
-import { deleteNotification, markNotificationRead, markNotificationUnread, readAllNotifications, snoozeNotification } from "../../../domain/notifications/commands.ts";
+import { deleteNotification, destroyAllNotifications, markNotificationRead, markNotificationUnread, readAllNotifications, snoozeNotification } from "../../../domain/notifications/commands.ts";
 import { listNotifications, unreadNotificationCount } from "../../../domain/notifications/queries.ts";
 import { notificationRecordJson, notificationsJson } from "../../../domain/notifications/serialize.ts";
 import { requireUser } from "../../middleware/auth.ts";
@@ -29,6 +29,13 @@ export const notificationRoutes = new Hono<AppEnv>()
     const body = await readBody(c, z.object({ primary_actor_type: z.string().max(40).optional(), primary_actor_id: id.optional() }));
     const conversationId = body.primary_actor_type === "Conversation" ? body.primary_actor_id : undefined;
     c.var.deps.tx((tx) => readAllNotifications(tx, c.var.scope, conversationId));
+    return c.body(null, 200);
+  })
+  // Every notification of the user in the account, or only the read ones (type=read).
+  .on(["POST", "DELETE"], "/destroy_all", async (c) => {
+    const body = c.req.method === "POST" ? await readBody(c, z.object({ type: z.string().max(20).optional() })) : {};
+    const type = body.type ?? c.req.query("type");
+    c.var.deps.tx((tx) => destroyAllNotifications(tx, c.var.scope, type === "read"));
     return c.body(null, 200);
   })
   .on(["PATCH", "PUT"], "/:id", (c) => {
