@@ -54,7 +54,7 @@ const mention = (u: Agent) => mentionOf(u.user.id, u.user.name);
 async function prefs(who: { token: string }, email: string[], inApp: string[]): Promise<void> {
   const res = await call(who.token, "PATCH", accountPath(admin.account.id, "/notification_settings"), {
     notification_settings: { selected_email_flags: email.map((t) => `email_${t}`), selected_push_flags: inApp.map((t) => `push_${t}`) },
-  }, 30_000);
+  });
   expect(res.status).toBe(200);
 }
 
