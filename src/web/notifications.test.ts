@@ -78,3 +78,73 @@ describe("notifications in the dashboard", () => {
     expect((await adminWeb.page(`${base}/notifications`)).html).toContain("No notifications yet");
   });
 });
+
+describe("notification centre row actions", () => {
+  const mentionAgain = async (text: string) => {
+    const call = caller(server);
+    const res = await call(admin.token, "POST", apiPath(admin.account.id, `/conversations/${displayId}/messages`), {
+      content: `[@Alex Agent](mention://user/${agent.user.id}/Alex%20Agent) ${text}`,
+      private: true,
+    });
+    expect(res.status).toBe(200);
+  };
+  const rowOf = (html: string, id: string) => {
+    const at = html.indexOf(`data-notification-id="${id}"`);
+    if (at < 0) return null;
+    const start = html.lastIndexOf("<li", at);
+    return html.slice(start, html.indexOf("</li>", at));
+  };
+  const badge = (html: string) => /data-notification-badge([^>]*)>\s*([^<]*?)\s*</.exec(html)!;
+
+  test("mark read and unread come back to the same filter and page; the badge follows", async () => {
+    await web.post(`${base}/notifications/read_all`);
+    await mentionAgain("row actions");
+    const { html } = await web.page(`${base}/notifications?filter=unread`);
+    const id = /data-notification-id="(\d+)"/.exec(html)![1];
+    expect(rowOf(html, id)).toContain(`${base}/notifications/${id}/read`);
+    expect(badge(html)[2]).toBe("1");
+
+    const read = await web.post(`${base}/notifications/${id}/read`, { back: `${base}/notifications?filter=unread` });
+    expect(read.status).toBe(303);
+    expect(read.headers.get("location")).toBe(`${base}/notifications?filter=unread`);
+    const after = (await web.page(`${base}/notifications?filter=unread`)).html;
+    expect(rowOf(after, id)).toBeNull();
+    expect(badge(after)[1]).toContain("hidden");
+
+    const all = (await web.page(`${base}/notifications`)).html;
+    expect(rowOf(all, id)).toContain(`${base}/notifications/${id}/unread`);
+    const unread = await web.post(`${base}/notifications/${id}/unread`, { back: "https://evil.example/" });
+    // Anywhere but this account's notifications page: back to the page itself.
+    expect(unread.headers.get("location")).toBe(`${base}/notifications`);
+    expect(rowOf((await web.page(`${base}/notifications?filter=unread`)).html, id)).toContain("notification is-unread");
+  });
+
+  test("snooze hides it until the time the preset names; delete removes it; bad input is 422, others' ids 404", async () => {
+    await web.post(`${base}/notifications/read_all`);
+    await mentionAgain("snooze this");
+    const { html } = await web.page(`${base}/notifications`);
+    const id = /data-notification-id="(\d+)"/.exec(html)![1];
+    expect(rowOf(html, id)).toContain('name="snooze" value="tomorrow"');
+
+    const before = Date.now();
+    const snoozed = await web.post(`${base}/notifications/${id}/snooze`, { snooze: "tomorrow", tz_offset: "-120", back: `${base}/notifications` });
+    expect(snoozed.status).toBe(303);
+    const listed = (await web.page(`${base}/notifications`)).html;
+    expect(rowOf(listed, id)).toBeNull();
+    expect(badge(listed)[1]).toContain("hidden");
+    const api = await caller(server)(agent.token, "GET", apiPath(admin.account.id, "/notifications?includes[]=snoozed&includes[]=read"));
+    const n = api.body.data.payload.find((x: { id: number }) => x.id === Number(id));
+    // Tomorrow 9:00 in UTC+2 is 7:00 UTC.
+    const until = Date.parse(n.snoozed_until);
+    expect(new Date(until).getUTCHours()).toBe(7);
+    expect(until - before).toBeGreaterThan(0);
+    expect(until - before).toBeLessThanOrEqual(48 * 3600_000);
+
+    expect((await web.post(`${base}/notifications/${id}/snooze`, { snooze: "never" })).status).toBe(422);
+    expect((await web.post(`${base}/notifications/${id}/delete`, {})).status).toBe(303);
+    const gone = await caller(server)(agent.token, "GET", apiPath(admin.account.id, "/notifications?includes[]=snoozed&includes[]=read"));
+    expect(gone.body.data.payload.some((x: { id: number }) => x.id === Number(id))).toBe(false);
+    expect((await web.post(`${base}/notifications/${id}/read`, {})).status).toBe(404);
+    expect((await web.post(`${base}/notifications/abc/delete`, {})).status).toBe(404);
+  });
+});
