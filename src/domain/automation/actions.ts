@@ -18,6 +18,8 @@ import { Validation } from "../errors.ts";
 import { queueMail } from "../mail/commands.ts";
 import { addActivityMessage, addMessage, eventPerformer, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, type NewMessage } from "../messages/commands.ts";
 import { enqueueHttpDelivery } from "../webhooks/delivery.ts";
+import { applySlaPolicy } from "../sla/engine.ts";
+import { findSlaPolicy } from "../sla/policies.ts";
 import { automationFilesByIds, copyForMessage } from "./files.ts";
 
 /**
@@ -64,6 +66,7 @@ export const AUTOMATION_ACTIONS = [
   "change_priority",
   "send_webhook_event",
   "send_attachment",
+  "add_sla",
 ] as const;
 
 const MAX_ACTIONS = 30;
@@ -197,6 +200,10 @@ export function validateActions(db: Db, accountId: number, raw: unknown, allowed
         const ids = [...new Set(params.map(Number))];
         if (automationFilesByIds(db, accountId, ids).length !== ids.length) bad("names files that were not attached in this account");
         return { action_name, action_params: ids };
+      }
+      case "add_sla": {
+        if (!isId(first) || !findSlaPolicy(db, accountId, Number(first))) bad("must name an SLA policy of this account");
+        return { action_name, action_params: [Number(first)] };
       }
       default:
         return bad("is not supported");
@@ -391,6 +398,11 @@ export function applyAction(tx: Tx, ctx: ActionContext, conversationId: number, 
         orderingKey: `automation-webhook:${c.id}`,
       });
       return;
+    }
+    case "add_sla": {
+      // Enterprise::ActionService#add_sla: only a conversation without an SLA gets one.
+      if (c.sla_policy_id != null) return;
+      return void applySlaPolicy(tx, c, Number(p[0]), eventPerformer(by).performer);
     }
     default:
       throw new Error(`unknown action ${action.action_name}`);

@@ -5,6 +5,7 @@ import { automationFiles } from "../../db/schema/automation.ts";
 import { customAttributeDefinitions } from "../../db/schema/custom-attributes.ts";
 import { inboxes } from "../../db/schema/inboxes.ts";
 import { labels } from "../../db/schema/labels.ts";
+import { sla_policies } from "../../db/schema/sla.ts";
 import { teams } from "../../db/schema/teams.ts";
 
 /** What the dashboard's rule and macro builders offer to pick, all from the one account. */
@@ -33,5 +34,6 @@ export function builderOptions(db: Db, accountId: number) {
       .where(eq(automationFiles.account_id, accountId))
       .orderBy(asc(automationFiles.id))
       .all(),
+    slaPolicies: db.select({ id: sla_policies.id, name: sla_policies.name }).from(sla_policies).where(eq(sla_policies.account_id, accountId)).orderBy(asc(sla_policies.name)).all(),
   };
 }

@@ -13,12 +13,14 @@ export type PickOptions = {
   customAttributes: { key: string; name: string; model: "conversation_attribute" | "contact_attribute" }[];
   /** Files attached for send_attachment (id → name), to show which one a saved action sends. */
   files: { id: number; name: string }[];
+  /** SLA policies (add_sla, sla_policy_id conditions). */
+  slaPolicies?: { id: number; name: string }[];
 };
 
 export type ActionValue = { action_name: string; action_params: unknown[] };
 export type ConditionValue = { attribute_key: string; filter_operator: string; values: unknown[]; query_operator?: string | null; custom_attribute_type?: string };
 
-type Editor = "none" | "agent" | "team" | "labels" | "text" | "status" | "priority" | "emails" | "url" | "team_email" | "file";
+type Editor = "none" | "agent" | "team" | "labels" | "text" | "status" | "priority" | "emails" | "url" | "team_email" | "file" | "sla";
 
 const ACTION_LABELS: Record<string, [string, Editor]> = {
   assign_agent: ["Assign an agent", "agent"],
@@ -39,6 +41,7 @@ const ACTION_LABELS: Record<string, [string, Editor]> = {
   mute_conversation: ["Mute the conversation", "none"],
   send_webhook_event: ["Send a webhook event", "url"],
   send_attachment: ["Send an attachment", "file"],
+  add_sla: ["Add an SLA policy", "sla"],
 };
 
 export const EVENT_LABELS: Record<string, string> = {
@@ -49,7 +52,7 @@ export const EVENT_LABELS: Record<string, string> = {
   message_created: "Message created",
 };
 
-type ValueEditor = "text" | "status" | "priority" | "inbox" | "team" | "agent" | "labels" | "message_type";
+type ValueEditor = "text" | "status" | "priority" | "inbox" | "team" | "agent" | "labels" | "message_type" | "sla";
 const CONDITION_ATTRIBUTES: [string, string, ValueEditor][] = [
   ["status", "Status", "status"],
   ["priority", "Priority", "priority"],
@@ -58,6 +61,7 @@ const CONDITION_ATTRIBUTES: [string, string, ValueEditor][] = [
   ["assignee_id", "Assignee", "agent"],
   ["labels", "Labels", "labels"],
   ["message_type", "Message type", "message_type"],
+  ["sla_policy_id", "SLA policy", "sla"],
   ["content", "Message content", "text"],
   ["email", "Contact email", "text"],
   ["phone_number", "Contact phone number", "text"],
@@ -161,6 +165,9 @@ function ActionRow(props: { allowed: string[]; options: PickOptions; value: Acti
             <span class="builder-file-name" data-role="file-name" role="status" aria-live="polite">
               {editor === "file" && first ? `Sends ${props.options.files.find((f) => String(f.id) === first)?.name ?? "the attached file"}` : ""}
             </span>
+          </div>
+          <div data-editor="sla" hidden={show("sla")}>
+            <Select role="param" label="SLA policy" value={first} options={(props.options.slaPolicies ?? []).map((s): [string, string] => [String(s.id), s.name])} />
           </div>
           <div data-editor="team_email" hidden={show("team_email")} class="builder-stack">
             <Select
@@ -273,6 +280,9 @@ function ConditionRow(props: { options: PickOptions; value: ConditionValue }) {
           </div>
           <div data-editor="labels" hidden={show("labels")}>
             <Select role="value" label="Labels" value="" multiple values={values} options={props.options.labels.map((l): [string, string] => [l, l])} />
+          </div>
+          <div data-editor="sla" hidden={show("sla")}>
+            <Select role="value" label="SLA policy" value={first} options={(props.options.slaPolicies ?? []).map((s): [string, string] => [String(s.id), s.name])} />
           </div>
         </div>
         <select class="select builder-join" data-role="query_operator" aria-label="Joined to the next condition with">
