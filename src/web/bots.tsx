@@ -6,7 +6,7 @@ import type { AppEnv } from "../deps.ts";
 import { createAgentBot, deleteAgentBot } from "../domain/agent-bots/commands.ts";
 import { inboxesWithBots, setInboxAgentBot } from "../domain/agent-bots/inboxes.ts";
 import { agentBotAccessToken, listAgentBotsForAccount } from "../domain/agent-bots/queries.ts";
-import { Forbidden, NotFound } from "../domain/errors.ts";
+import { Forbidden } from "../domain/errors.ts";
 import { accountPath } from "../../views/layouts/app.tsx";
 import { BotsPage, type BotFormValues, type BotItem } from "../../views/pages/settings/bots.tsx";
 import { InboxBotRowView } from "../../views/pages/settings/inboxes.tsx";
@@ -14,6 +14,7 @@ import type { Notice } from "../../views/components/form.tsx";
 import { isAdmin, isHtmx, render, fragment, shellOf, type WebContext } from "./context.ts";
 import { fieldErrorsOf, readForm, submitted, text } from "./forms.ts";
 import { access } from "./settings.tsx";
+import { accountIdOf as accountId, idParam, savedNotice } from "./settings/crud.ts";
 
 const botForm = z.object({ name: text(), avatar_url: text(2048), outgoing_url: text(2048) });
 const pickForm = z.object({ agent_bot: z.string().catch("").pipe(z.string().regex(/^\d{0,15}$/, { message: "must be a bot" })) });
@@ -27,12 +28,7 @@ const NOTICES: Record<string, Notice> = {
 function requireAdmin(c: WebContext) {
   if (!isAdmin(c)) throw new Forbidden("Only administrators can configure bots");
 }
-const accountId = (c: WebContext) => c.var.membership.account_id;
 const pathTo = (c: WebContext, page: string) => accountPath(accountId(c), `settings/${page}`);
-const idOf = (raw: string) => {
-  if (!/^\d{1,15}$/.test(raw)) throw new NotFound("Agent bot");
-  return Number(raw);
-};
 
 function botItems(c: WebContext): BotItem[] {
   const db = c.var.deps.db;
@@ -53,8 +49,7 @@ function botItems(c: WebContext): BotItem[] {
 }
 
 function botsPage(c: WebContext, status: 200 | 422, extra: { values?: BotFormValues; errors?: Record<string, string> } = {}) {
-  const notice = NOTICES[c.req.query("saved") ?? ""];
-  const page = <BotsPage shell={shellOf(c, "settings", "Bots")} access={access(c)} bots={botItems(c)} notice={notice} {...extra} />;
+  const page = <BotsPage shell={shellOf(c, "settings", "Bots")} access={access(c)} bots={botItems(c)} notice={savedNotice(c, NOTICES)} {...extra} />;
   return render(c, page, status);
 }
 
@@ -82,14 +77,12 @@ export const botSettingsRoutes = new Hono<AppEnv>()
     }
   })
   .post("/bots/:botId/delete", (c) => {
-    const botId = idOf(c.req.param("botId"));
+    const botId = idParam(c.req.param("botId"), "Agent bot");
     c.var.deps.tx((tx) => deleteAgentBot(tx, botId, { accountId: accountId(c) }));
     return c.redirect(`${pathTo(c, "bots")}?saved=deleted`, 303);
   })
   .post("/inboxes/:inboxId/bot", async (c) => {
-    const raw = c.req.param("inboxId");
-    if (!/^\d{1,15}$/.test(raw)) throw new NotFound("Inbox");
-    const inboxId = Number(raw);
+    const inboxId = idParam(c.req.param("inboxId"), "Inbox");
     const form = await readForm(c, pickForm);
     c.var.deps.tx((tx) => setInboxAgentBot(tx, accountId(c), inboxId, form.agent_bot ? Number(form.agent_bot) : null));
     if (!isHtmx(c)) return c.redirect(`${pathTo(c, "inboxes")}?saved=saved`, 303);

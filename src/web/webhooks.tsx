@@ -2,17 +2,17 @@
 // Settings → Webhooks, for administrators: the same domain commands and queries as /api/v1/accounts/:id/webhooks.
 import { Hono } from "hono";
 import type { AppEnv } from "../deps.ts";
-import { resolveAccountScope, type AccountScope } from "../domain/accounts/access.ts";
-import { Forbidden, NotFound } from "../domain/errors.ts";
+import type { AccountScope } from "../domain/accounts/access.ts";
+import { Forbidden } from "../domain/errors.ts";
 import { createWebhook, deleteWebhook, redeliverWebhookDelivery, rotateWebhookSecret, updateWebhook } from "../domain/webhooks/commands.ts";
 import { WEBHOOK_EVENTS } from "../domain/webhooks/payloads.ts";
 import { getWebhook, listDeliveries, listWebhooks, webhookView } from "../domain/webhooks/queries.ts";
 import { accountPath } from "../../views/layouts/app.tsx";
 import type { Notice } from "../../views/components/form.tsx";
 import { DeliveryLog, WebhookPage, WebhooksPage, type DeliveryItem, type WebhookFormValues, type WebhookItem } from "../../views/pages/settings/webhooks.tsx";
-import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "./context.ts";
-import { fieldErrorsOf } from "./forms.ts";
+import { fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "./context.ts";
 import { access } from "./settings.tsx";
+import { accountIdOf as accountId, idParam as idOf, savedNotice, submitForm, userScopeOf } from "./settings/crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Webhook created", text: "Its secret is shown below; deliveries appear in the log." },
@@ -22,16 +22,11 @@ const NOTICES: Record<string, Notice> = {
   redelivered: { kind: "success", title: "Redelivery queued" },
 };
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
 const listPath = (c: WebContext) => accountPath(accountId(c), "settings/webhooks");
 function scopeOf(c: WebContext): AccountScope {
   if (!isAdmin(c)) throw new Forbidden("Only administrators can configure webhooks");
-  return resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
+  return userScopeOf(c);
 }
-const idOf = (raw: string | undefined, what: string) => {
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound(what);
-  return Number(raw);
-};
 
 function item(w: ReturnType<typeof webhookView>): WebhookItem {
   return { id: w.id, name: w.name, url: w.url, subscriptions: w.subscriptions, secret: w.secret, enabled: w.enabled, disabledReason: w.disabled_reason };
@@ -63,14 +58,14 @@ async function readWebhookForm(c: WebContext): Promise<WebhookFormValues> {
 }
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: WebhookFormValues; errors?: Record<string, string> } = {}) {
-  const notice = NOTICES[c.req.query("saved") ?? ""];
   const hooks = listWebhooks(c.var.deps.db, accountId(c)).map(item);
-  return render(c, <WebhooksPage shell={shellOf(c, "settings", "Webhooks")} access={access(c)} webhooks={hooks} events={WEBHOOK_EVENTS} notice={notice} {...extra} />, status);
+  const page = <WebhooksPage shell={shellOf(c, "settings", "Webhooks")} access={access(c)} webhooks={hooks} events={WEBHOOK_EVENTS} notice={savedNotice(c, NOTICES)} {...extra} />;
+  return render(c, page, status);
 }
 
 function detailPage(c: WebContext, webhookId: number, status: 200 | 422, extra: { values?: WebhookFormValues; errors?: Record<string, string> } = {}) {
-  const notice = NOTICES[c.req.query("saved") ?? ""];
   const hook = item(webhookView(c.var.deps.db, getWebhook(c.var.deps.db, accountId(c), webhookId)));
+  const notice = savedNotice(c, NOTICES);
   const page = (
     <WebhookPage shell={shellOf(c, "settings", "Webhook")} access={access(c)} webhook={hook} events={WEBHOOK_EVENTS} deliveries={deliveryItems(c, webhookId)} notice={notice} {...extra} />
   );
@@ -84,27 +79,21 @@ export const webhookSettingsRoutes = new Hono<AppEnv>()
   .get("/webhooks", (c) => listPage(c, 200))
   .post("/webhooks", async (c) => {
     const values = await readWebhookForm(c);
-    try {
-      const hook = c.var.deps.tx((tx) => createWebhook(tx, scopeOf(c), { url: values.url, name: values.name || null, subscriptions: values.subscriptions }));
-      return c.redirect(`${listPath(c)}/${hook.id}?saved=created`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return listPage(c, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createWebhook(tx, scopeOf(c), { url: values.url, name: values.name || null, subscriptions: values.subscriptions })),
+      then: (hook) => `${listPath(c)}/${hook.id}?saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+    });
   })
   .get("/webhooks/:id", (c) => detailPage(c, idOf(c.req.param("id"), "Webhook"), 200))
   .post("/webhooks/:id", async (c) => {
     const id = idOf(c.req.param("id"), "Webhook");
     const values = await readWebhookForm(c);
-    try {
-      c.var.deps.tx((tx) => updateWebhook(tx, scopeOf(c), id, { url: values.url, name: values.name || null, subscriptions: values.subscriptions, enabled: values.enabled }));
-      return c.redirect(`${listPath(c)}/${id}?saved=saved`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return detailPage(c, id, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateWebhook(tx, scopeOf(c), id, { url: values.url, name: values.name || null, subscriptions: values.subscriptions, enabled: values.enabled })),
+      then: () => `${listPath(c)}/${id}?saved=saved`,
+      refused: (errors) => detailPage(c, id, 422, { values, errors }),
+    });
   })
   .post("/webhooks/:id/rotate", (c) => {
     const id = idOf(c.req.param("id"), "Webhook");

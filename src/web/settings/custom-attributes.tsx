@@ -3,9 +3,8 @@
 // delete them through the same domain commands as the API (src/domain/custom-attributes).
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps.ts";
-import { isAdministrator, resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
+import { isAdministrator } from "../../domain/accounts/access.ts";
 import { createDefinition, deleteDefinition, getDefinition, listDefinitions, updateDefinition, type DefinitionRow } from "../../domain/custom-attributes/definitions.ts";
-import { NotFound } from "../../domain/errors.ts";
 import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import {
@@ -16,9 +15,10 @@ import {
   type AttributeTab,
 } from "../../../views/pages/settings/custom-attributes.tsx";
 import { valueText, type TypedAttribute } from "../../../views/pages/custom-attributes/typed-attributes.tsx";
-import { currentSessionId, currentUser, render, shellOf, type WebContext } from "../context.ts";
+import { render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf } from "../forms.ts";
 import { access } from "../settings.tsx";
+import { accountIdOf, idParam, postedText, savedNotice, submitForm, userScopeOf } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Attribute created", text: "Agents can fill it in from the sidebar now." },
@@ -26,14 +26,8 @@ const NOTICES: Record<string, Notice> = {
   deleted: { kind: "success", title: "Attribute deleted", text: "Values already stored stay on the records as free attributes." },
 };
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
-const listPath = (c: WebContext, tab: AttributeTab) => `${accountPath(accountId(c), "settings/custom-attributes")}?model=${tab}`;
-const scopeOf = (c: WebContext): AccountScope =>
-  resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
-const idOf = (raw: string | undefined) => {
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound("Custom attribute definition");
-  return Number(raw);
-};
+const listPath = (c: WebContext, tab: AttributeTab) => `${accountPath(accountIdOf(c), "settings/custom-attributes")}?model=${tab}`;
+const idOf = (raw: string | undefined) => idParam(raw, "Custom attribute definition");
 const tabOf = (c: WebContext): AttributeTab => (c.req.query("model") === "contact" ? "contact" : "conversation");
 const modelOf = (tab: AttributeTab) => (tab === "contact" ? "contact_attribute" : "conversation_attribute");
 const tabOfRow = (d: DefinitionRow): AttributeTab => (d.attribute_model === "contact_attribute" ? "contact" : "conversation");
@@ -69,9 +63,7 @@ export function keyFromName(name: string): string {
 }
 
 async function submitted(c: WebContext): Promise<AttributeFormValues> {
-  const type = c.req.header("content-type") ?? "";
-  const body = type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data") ? await c.req.parseBody() : {};
-  const str = (k: string, max: number) => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+  const str = await postedText(c);
   return {
     attribute_display_name: str("attribute_display_name", 1_000),
     attribute_key: str("attribute_key", 1_000).trim(),
@@ -106,9 +98,9 @@ function formErrors(err: unknown): FieldErrors | null {
 }
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: AttributeFormValues; errors?: FieldErrors } = {}) {
-  const scope = scopeOf(c);
+  const scope = userScopeOf(c);
   const tab = tabOf(c);
-  const items = listDefinitions(c.var.deps.db, accountId(c), modelOf(tab)).map(itemOf);
+  const items = listDefinitions(c.var.deps.db, accountIdOf(c), modelOf(tab)).map(itemOf);
   const page = (
     <CustomAttributesPage
       shell={shellOf(c, "settings", "Custom attributes")}
@@ -116,7 +108,7 @@ function listPage(c: WebContext, status: 200 | 422, extra: { values?: AttributeF
       tab={tab}
       items={items}
       canManage={isAdministrator(scope)}
-      notice={NOTICES[c.req.query("saved") ?? ""]}
+      notice={savedNotice(c, NOTICES)}
       {...extra}
     />
   );
@@ -141,40 +133,36 @@ function editPage(c: WebContext, row: DefinitionRow, status: 200 | 422, extra: {
 export const customAttributeSettingsRoutes = new Hono<AppEnv>()
   .get("/custom-attributes", (c) => listPage(c, 200))
   .post("/custom-attributes", async (c) => {
-    const scope = scopeOf(c);
+    const scope = userScopeOf(c);
     const tab = tabOf(c);
     const values = await submitted(c);
-    try {
-      c.var.deps.tx((tx) => createDefinition(tx, scope, inputOf(values, tab)));
-      return c.redirect(`${listPath(c, tab)}&saved=created`, 303);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      return listPage(c, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createDefinition(tx, scope, inputOf(values, tab))),
+      then: () => `${listPath(c, tab)}&saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+      errorsOf: formErrors,
+    });
   })
   .get("/custom-attributes/:id", (c) => {
-    const scope = scopeOf(c);
-    const row = getDefinition(c.var.deps.db, accountId(c), idOf(c.req.param("id")));
+    const scope = userScopeOf(c);
+    const row = getDefinition(c.var.deps.db, accountIdOf(c), idOf(c.req.param("id")));
     if (!isAdministrator(scope)) return c.redirect(listPath(c, tabOfRow(row)), 303);
     return editPage(c, row, 200);
   })
   .post("/custom-attributes/:id", async (c) => {
-    const scope = scopeOf(c);
-    const row = getDefinition(c.var.deps.db, accountId(c), idOf(c.req.param("id")));
+    const scope = userScopeOf(c);
+    const row = getDefinition(c.var.deps.db, accountIdOf(c), idOf(c.req.param("id")));
     const values = await submitted(c);
-    try {
-      c.var.deps.tx((tx) => updateDefinition(tx, scope, row.id, inputOf(values, null)));
-      return c.redirect(`${listPath(c, tabOfRow(row))}&saved=saved`, 303);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      return editPage(c, row, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateDefinition(tx, scope, row.id, inputOf(values, null))),
+      then: () => `${listPath(c, tabOfRow(row))}&saved=saved`,
+      refused: (errors) => editPage(c, row, 422, { values, errors }),
+      errorsOf: formErrors,
+    });
   })
   .post("/custom-attributes/:id/delete", (c) => {
-    const scope = scopeOf(c);
-    const row = getDefinition(c.var.deps.db, accountId(c), idOf(c.req.param("id")));
+    const scope = userScopeOf(c);
+    const row = getDefinition(c.var.deps.db, accountIdOf(c), idOf(c.req.param("id")));
     c.var.deps.tx((tx) => deleteDefinition(tx, scope, row.id));
     return c.redirect(`${listPath(c, tabOfRow(row))}&saved=deleted`, 303);
   });

@@ -12,9 +12,9 @@ import { accountPath } from "../../../views/layouts/app.tsx";
 import type { ActionValue } from "../../../views/pages/settings/automation.tsx";
 import { MacroPage, MacrosPage, type MacroFormValues } from "../../../views/pages/settings/macros.tsx";
 import { render, shellOf, type WebContext } from "../context.ts";
-import { fieldErrorsOf } from "../forms.ts";
 import { access } from "../settings.tsx";
 import { asRows, attachFile, idOf, jsonList, webScopeOf } from "./automation.tsx";
+import { accountIdOf, postedText, savedNotice, submitForm } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Macro created", text: "Run it from the Run macro menu (the layers button) in a conversation's header." },
@@ -22,12 +22,10 @@ const NOTICES: Record<string, Notice> = {
   deleted: { kind: "success", title: "Macro deleted" },
 };
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
-const listPath = (c: WebContext) => accountPath(accountId(c), "settings/macros");
+const listPath = (c: WebContext) => accountPath(accountIdOf(c), "settings/macros");
 
 async function submitted(c: WebContext) {
-  const body = await c.req.parseBody();
-  const str = (k: string, max: number) => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+  const str = await postedText(c);
   const actions = jsonList(str("actions_json", 2_000_000));
   const visibility = str("visibility", 20) === "global" ? "global" : "personal";
   const values: MacroFormValues = { name: str("name", 1000), visibility, actions: asRows<ActionValue>(actions) };
@@ -53,10 +51,10 @@ function listPage(c: WebContext, status: 200 | 422, extra: { values?: MacroFormV
       shell={shellOf(c, "settings", "Macros")}
       access={access(c)}
       items={items}
-      options={builderOptions(c.var.deps.db, accountId(c))}
+      options={builderOptions(c.var.deps.db, accountIdOf(c))}
       allowed={MACRO_ACTIONS}
       canShare={isAdministrator(scope)}
-      notice={NOTICES[c.req.query("saved") ?? ""]}
+      notice={savedNotice(c, NOTICES)}
       {...extra}
     />,
     status,
@@ -72,7 +70,7 @@ function editPage(c: WebContext, row: MacroRow, status: 200 | 422, extra: { valu
       id={row.id}
       values={extra.values ?? { name: row.name, visibility: row.visibility, actions: row.actions }}
       errors={extra.errors}
-      options={builderOptions(c.var.deps.db, accountId(c))}
+      options={builderOptions(c.var.deps.db, accountIdOf(c))}
       allowed={MACRO_ACTIONS}
       canShare={isAdministrator(webScopeOf(c))}
     />,
@@ -87,14 +85,11 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
   .post("/macros", async (c) => {
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
-    try {
-      c.var.deps.tx((tx) => createMacro(tx, webScopeOf(c), input));
-      return c.redirect(`${listPath(c)}?saved=created`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return listPage(c, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createMacro(tx, webScopeOf(c), input)),
+      then: () => `${listPath(c)}?saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+    });
   })
   .get("/macros/:id", (c) => editPage(c, getMacro(c.var.deps.db, webScopeOf(c), idOf(c.req.param("id"), "Macro")), 200))
   .post("/macros/:id", async (c) => {
@@ -102,14 +97,11 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
     const row = getMacro(c.var.deps.db, scope, idOf(c.req.param("id"), "Macro"));
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
-    try {
-      c.var.deps.tx((tx) => updateMacro(tx, scope, row.id, input));
-      return c.redirect(`${listPath(c)}?saved=saved`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return editPage(c, row, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateMacro(tx, scope, row.id, input)),
+      then: () => `${listPath(c)}?saved=saved`,
+      refused: (errors) => editPage(c, row, 422, { values, errors }),
+    });
   })
   // The conversation header's Run macro menu: runs it on that conversation, then back to the conversation.
   .post("/macros/:id/run", async (c) => {
@@ -117,7 +109,7 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const displayId = idOf(typeof body.conversation_id === "string" ? body.conversation_id : undefined, "Conversation");
     executeMacro(c.var.deps, webScopeOf(c), id, [displayId]);
-    return c.redirect(accountPath(accountId(c), `conversations/${displayId}`), 303);
+    return c.redirect(accountPath(accountIdOf(c), `conversations/${displayId}`), 303);
   })
   .post("/macros/:id/delete", (c) => {
     const id = idOf(c.req.param("id"), "Macro");

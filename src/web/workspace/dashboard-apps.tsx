@@ -4,7 +4,7 @@
 // tabs fetch their appContext payload from.
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../deps.ts";
-import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
+import type { AccountScope } from "../../domain/accounts/access.ts";
 import { createDashboardApp, deleteDashboardApp, updateDashboardApp } from "../../domain/dashboard-apps/commands.ts";
 import { dashboardAppOrigins, getDashboardApp, listDashboardApps } from "../../domain/dashboard-apps/queries.ts";
 import { frameOrigin, frameUrl, type DashboardAppRow } from "../../domain/dashboard-apps/serialize.ts";
@@ -12,15 +12,16 @@ import { contactModelJson } from "../../domain/contacts/serialize.ts";
 import { getVisibleConversation } from "../../domain/conversations/queries.ts";
 import { Records } from "../../domain/conversations/records.ts";
 import { conversationJson } from "../../domain/conversations/serialize.ts";
-import { Forbidden, NotFound } from "../../domain/errors.ts";
+import { Forbidden } from "../../domain/errors.ts";
 import { availableName } from "../../domain/users/serialize.ts";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import type { Notice } from "../../../views/components/form.tsx";
 import { DashboardAppPage, DashboardAppsPage, type DashboardAppFormValues, type DashboardAppItem } from "../../../views/pages/settings/dashboard-apps.tsx";
-import { currentSessionId, currentUser, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
+import { currentUser, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf } from "../forms.ts";
 import { allowFrameSources } from "../security.tsx";
 import { access } from "../settings.tsx";
+import { accountIdOf, idParam as idOf, postedText, savedNotice, submitForm, userScopeOf as viewerScope } from "../settings/crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Dashboard app created", text: "Its tab now appears in the conversation window." },
@@ -28,26 +29,17 @@ const NOTICES: Record<string, Notice> = {
   deleted: { kind: "success", title: "Dashboard app deleted" },
 };
 
-const accountIdOf = (c: WebContext) => c.var.membership.account_id;
 const SETTINGS = "settings/integrations/dashboard-apps";
 
-function viewerScope(c: WebContext): AccountScope {
-  return resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountIdOf(c));
-}
 function adminScope(c: WebContext): AccountScope {
   if (!isAdmin(c)) throw new Forbidden("Only administrators can configure dashboard apps");
   return viewerScope(c);
 }
-const idOf = (raw: string | undefined, what: string) => {
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound(what);
-  return Number(raw);
-};
 const item = (a: DashboardAppRow): DashboardAppItem => ({ id: a.id, title: a.title, url: frameUrl(a) ?? "" });
 
 async function readAppForm(c: WebContext): Promise<DashboardAppFormValues> {
-  const body = await c.req.parseBody();
-  const one = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim().slice(0, 4096) : "");
-  return { title: one("title"), url: one("url") };
+  const field = await postedText(c);
+  return { title: field("title", 8192).trim().slice(0, 4096), url: field("url", 8192).trim().slice(0, 4096) };
 }
 /** The domain names the frame URL "content" (Chatwoot's field); the form calls it "url". */
 function formErrors(err: unknown) {
@@ -62,8 +54,7 @@ function formErrors(err: unknown) {
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: DashboardAppFormValues; errors?: Record<string, string> } = {}) {
   const apps = listDashboardApps(c.var.deps.db, accountIdOf(c)).map(item);
-  const notice = NOTICES[c.req.query("saved") ?? ""];
-  return render(c, <DashboardAppsPage shell={shellOf(c, "settings", "Dashboard apps")} access={access(c)} apps={apps} notice={notice} {...extra} />, status);
+  return render(c, <DashboardAppsPage shell={shellOf(c, "settings", "Dashboard apps")} access={access(c)} apps={apps} notice={savedNotice(c, NOTICES)} {...extra} />, status);
 }
 function editPage(c: WebContext, id: number, status: 200 | 422, extra: { values?: DashboardAppFormValues; errors?: Record<string, string> } = {}) {
   const app = item(getDashboardApp(c.var.deps.db, accountIdOf(c), id));
@@ -151,27 +142,23 @@ export const dashboardAppRoutes = new Hono<AppEnv>()
   .get(`/${SETTINGS}`, (c) => listPage(c, 200))
   .post(`/${SETTINGS}`, async (c) => {
     const values = await readAppForm(c);
-    try {
-      c.var.deps.tx((tx) => createDashboardApp(tx, adminScope(c), { title: values.title, content: [{ type: "frame", url: values.url }] }));
-      return c.redirect(`${accountPath(accountIdOf(c), SETTINGS)}?saved=created`, 303);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      return listPage(c, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createDashboardApp(tx, adminScope(c), { title: values.title, content: [{ type: "frame", url: values.url }] })),
+      then: () => `${accountPath(accountIdOf(c), SETTINGS)}?saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+      errorsOf: formErrors,
+    });
   })
   .get(`/${SETTINGS}/:id`, (c) => editPage(c, idOf(c.req.param("id"), "Dashboard app"), 200))
   .post(`/${SETTINGS}/:id`, async (c) => {
     const id = idOf(c.req.param("id"), "Dashboard app");
     const values = await readAppForm(c);
-    try {
-      c.var.deps.tx((tx) => updateDashboardApp(tx, adminScope(c), id, { title: values.title, content: [{ type: "frame", url: values.url }] }));
-      return c.redirect(`${accountPath(accountIdOf(c), SETTINGS)}?saved=saved`, 303);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      return editPage(c, id, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateDashboardApp(tx, adminScope(c), id, { title: values.title, content: [{ type: "frame", url: values.url }] })),
+      then: () => `${accountPath(accountIdOf(c), SETTINGS)}?saved=saved`,
+      refused: (errors) => editPage(c, id, 422, { values, errors }),
+      errorsOf: formErrors,
+    });
   })
   .post(`/${SETTINGS}/:id/delete`, (c) => {
     const id = idOf(c.req.param("id"), "Dashboard app");
