@@ -48,7 +48,6 @@ function ActionForm(props: { action: string; csrf: string; back: string; label: 
 function NotificationRow(props: { item: NotificationItem; accountId: number; csrf: string; now: number; back: string }) {
   const { item, csrf, back } = props;
   const path = (action: string) => accountPath(props.accountId, `notifications/${item.id}/${action}`);
-  const panel = `notification-snooze-${item.id}`;
   return (
     <li class={item.read ? "notification" : "notification is-unread"} data-notification-id={String(item.id)}>
       <form method="post" action={path("open")} class="notification-form">
@@ -82,14 +81,14 @@ function NotificationRow(props: { item: NotificationItem; accountId: number; csr
             x-on:click="toggle"
             x-bind:aria-expanded="open"
             aria-haspopup="true"
-            aria-controls={panel}
             aria-label="Snooze"
             title="Snooze"
             data-testid="notification-snooze"
           >
             <Icon name="clock" size={15} />
           </button>
-          <div class="menu notification-snooze-panel" id={panel} x-show="open" x-cloak role="menu">
+          {/* No id: htmx copies style attributes between same-id elements of a swap, which the CSP refuses (and Alpine's x-show loses). */}
+          <div class="menu notification-snooze-panel" x-show="open" x-cloak role="menu">
             <p class="menu-heading">Snooze until</p>
             <ActionForm action={path("snooze")} csrf={csrf} back={back} label="1 hour" class="menu-item" role="menuitem" extra={{ snooze: "hour", tz_offset: "0" }} testid="snooze-hour" />
             <ActionForm action={path("snooze")} csrf={csrf} back={back} label="Tomorrow, 9:00" class="menu-item" role="menuitem" extra={{ snooze: "tomorrow", tz_offset: "0" }} testid="snooze-tomorrow" />
