@@ -47,9 +47,14 @@ export const webhook_events = sqliteTable(
     /** The exact JSON body sent, stored by the fan-out (kept for redelivery and inspection until pruned). */
     body: text("body"),
     webhook_ids: text("webhook_ids", { mode: "json" }).$type<number[]>().notNull(),
+    /**
+     * Set when the webhooks queue turned the event into its fan-out job. The serving thread only inserts the event;
+     * the webhook thread enqueues the job (src/domain/webhooks/fanout.ts takeNewWebhookEvents).
+     */
+    queued: integer("queued", { mode: "boolean" }).notNull().default(false),
     created_at: integer("created_at").notNull(),
   },
-  (t) => [index("webhook_events_created_idx").on(t.created_at)],
+  (t) => [index("webhook_events_created_idx").on(t.created_at), index("webhook_events_unqueued_idx").on(t.id).where(sql`queued = 0`)],
 );
 
 /** One row per (event, webhook) delivery, written with its first attempt; its attempts are in webhook_delivery_attempts. */
