@@ -4,6 +4,7 @@ import { conversationRoutes } from "./conversation.tsx";
 import { dashboardAppFrameSources, dashboardAppRoutes } from "./dashboard-apps.tsx";
 import { workspacePageRoutes } from "./page.tsx";
 import { sidebarRoutes } from "./sidebar.tsx";
+import { slaWorkspaceRoutes } from "./sla.tsx";
 
 /**
  * The conversation workspace under /app/accounts/:accountId: the full pages (list + conversation + sidebar),
@@ -14,4 +15,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspacePageRoutes)
   .route("/", conversationRoutes)
   .route("/", sidebarRoutes)
+  .route("/", slaWorkspaceRoutes)
   .route("/", dashboardAppRoutes);

@@ -42,6 +42,7 @@ import { conversationPane } from "./conversation.tsx";
 import { sidebarPane } from "./sidebar.tsx";
 import { savedViewCondition } from "../../domain/custom-filters/filters.ts";
 import { customViewRoutes, savedViewChips } from "../custom-views.tsx";
+import { slaBadgesFor } from "./sla.tsx";
 
 /** A live refresh re-reads the pages the agent has scrolled through, up to this many. */
 const MAX_REFRESH_PAGES = 8;
@@ -127,6 +128,7 @@ function listRows(c: WebContext, scope: AccountScope, state: ListState, page: nu
   records.loadUsers(rows.map((r) => r.assignee_id));
   records.loadInboxes(rows.map((r) => r.inbox_id));
   const previews = conversationPreviews(db, rows);
+  const slaBadges = slaBadgesFor(c, rows);
   const items: ListRow[] = rows.map((row) => {
     const contact = records.contact(row.contact_id);
     const assignee = records.user(row.assignee_id);
@@ -148,6 +150,7 @@ function listRows(c: WebContext, scope: AccountScope, state: ListState, page: nu
       labels: labelList(row),
       priority: priorityName(row.priority),
       unread: preview?.unread ?? 0,
+      sla: slaBadges.get(row.id) ?? null,
     };
   });
   return { items, counts, full: rows.length === perPage };

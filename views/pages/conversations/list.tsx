@@ -4,6 +4,7 @@ import { CsrfField } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { accountPath } from "../../layouts/app.tsx";
 import { SavedViewsBar, type SavedViewChip } from "../custom-attributes/saved-views.tsx";
+import { SlaBadge, type SlaBadgeData } from "./sla.tsx";
 
 export const LIST_TABS = [
   { value: "me", label: "Mine", count: "mine_count" },
@@ -81,6 +82,8 @@ export type ListRow = {
   labels: string[];
   priority: string | null;
   unread: number;
+  /** The SLA badge (views/pages/conversations/sla.tsx), when the conversation has an SLA. */
+  sla?: SlaBadgeData | null;
 };
 
 export type ListOptions = {
@@ -180,6 +183,7 @@ export function ConversationRow(props: { row: ListRow; accountId: number; state:
               <Icon name="inbox" size={12} /> {row.inboxName}
             </span>
             {row.priority ? <span class={`ws-priority ws-priority-${row.priority}`}>{PRIORITY_LABEL[row.priority] ?? row.priority}</span> : null}
+            {row.sla ? <SlaBadge sla={row.sla} /> : null}
             <time class="ws-row-time" datetime={new Date(row.lastActivityAt).toISOString()} title={new Date(row.lastActivityAt).toUTCString()}>
               {timeAgo(row.lastActivityAt, now)}
             </time>

@@ -7,6 +7,7 @@ import { Avatar } from "../../../components/avatar.tsx";
 import { CsrfField } from "../../../components/form.tsx";
 import { Icon } from "../../../components/icon.tsx";
 import { TypedAttributeForms, type TypedAttribute } from "../../custom-attributes/typed-attributes.tsx";
+import { SlaSidebarSlot } from "../sla.tsx";
 
 export const SIDEBAR_SECTIONS = ["contact", "actions", "labels", "participants", "attributes", "previous", "info"] as const;
 export type SidebarSectionKey = (typeof SIDEBAR_SECTIONS)[number];
@@ -511,6 +512,7 @@ export function SidebarContent(props: { d: SidebarData }) {
     <div class="sidebar-content" data-contact-id={d.contact ? String(d.contact.id) : ""} data-sections-url={sidebarBase(d)}>
       <ContactSection d={d} />
       <ActionsSection d={d} />
+      <SlaSidebarSlot url={`/app/accounts/${d.accountId}/conversations/${d.displayId}/sla`} />
       <LabelsSection d={d} />
       <ParticipantsSection d={d} />
       <AttributesSection d={d} />
