@@ -9,7 +9,7 @@ import { deliverMail, MAIL_JOB } from "../domain/mail/commands.ts";
 import { AUTOMATION_JOB, runAutomation, type AutomationJobPayload } from "../domain/automation/runner.ts";
 import { createHttpDeliveryHandler, HTTP_DELIVER_JOB } from "../domain/webhooks/delivery.ts";
 import { webhookJobHandlers } from "../domain/webhooks/fanout.ts";
-import { NOTIFICATION_EMAIL_JOB, NOTIFICATION_UNSNOOZE_JOB, unsnoozeNotification } from "../domain/notifications/commands.ts";
+import { NOTIFICATION_EMAIL_JOB, NOTIFICATION_UNSNOOZE_JOB, setNotificationEmails, unsnoozeNotification } from "../domain/notifications/commands.ts";
 import { sendNotificationEmail } from "../domain/notifications/email.ts";
 import { assignmentJobHandlers } from "../domain/assignment/handover.ts";
 import { SLA_EVALUATE_JOB, evaluateSla, type SlaJobPayload } from "../domain/sla/engine.ts";
@@ -17,6 +17,7 @@ import type { JobHandlers } from "./runner.ts";
 
 /** Every job kind Parley runs, and its handler. */
 export function createJobHandlers(deps: AppDeps): JobHandlers {
+  setNotificationEmails(deps.db, deps.mailer.enabled);
   return {
     // channel.send and every channel kind's own jobs (src/channels/*).
     ...channelJobHandlers(deps),

@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { notifications, type NOTIFICATION_TYPES } from "../../db/schema/notifications.ts";
+import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import { enqueue } from "../../jobs/queue.ts";
@@ -13,6 +14,16 @@ import { subscriptionOf } from "./settings.ts";
 export const NOTIFICATION_EMAIL_JOB = "notification.email";
 /** Chatwoot queues the email 2 minutes after the notification, so one read meanwhile sends nothing. */
 export const NOTIFICATION_EMAIL_DELAY_MS = 2 * 60 * 1000;
+/**
+ * Whether an app on this database sends mail (SMTP configured), told when its job handlers are built. Without SMTP no
+ * notification email is queued: the outbox administrators read keeps the mail they may have to pass on by hand
+ * (invitations, password resets), not every agent's notifications.
+ */
+const mailEnabled = new WeakMap<Db, boolean>();
+export function setNotificationEmails(db: Db, enabled: boolean): void {
+  mailEnabled.set(db, enabled);
+}
+
 /** A snoozed notification comes back (unread, on top) when its snooze ends. */
 export const NOTIFICATION_UNSNOOZE_JOB = "notification.unsnooze";
 
@@ -62,7 +73,7 @@ export function notify(
   );
   row.id = Number(lastInsertRowid);
   tx.emit("notification.created", { account_id: c.account_id, user_id: input.userId, notification_id: row.id });
-  if (wants.email) {
+  if (wants.email && mailEnabled.get(tx.db)) {
     enqueue(tx, {
       kind: NOTIFICATION_EMAIL_JOB,
       payload: { notification_id: row.id },

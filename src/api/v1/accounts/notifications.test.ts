@@ -136,3 +136,16 @@ describe("notifications API", () => {
     expect(await count(noah.token, "participating_conversation_new_message")).toBe(noahBefore + 2);
   });
 });
+
+describe("without SMTP", () => {
+  test("no notification email is queued (the administrators' outbox is not filled with agents' notifications)", async () => {
+    const path = accountPath(admin.account.id, "/notification_settings");
+    expect((await call(mia.token, "PATCH", path, { selected_email_flags: ["email_conversation_mention"] })).status).toBe(200);
+    const c = await startConversation(server, admin, inbox.id);
+    await call(admin.token, "POST", conv(`/${c.id}/messages`), { content: `${mention({ id: mia.user.id, name: "Mia Member" })} by mail?`, private: true });
+    const mine = (await call(mia.token, "GET", notes())).body.data.payload.filter((n: { notification_type: string; primary_actor: { id: number } }) => n.primary_actor.id === c.id);
+    expect(mine).toHaveLength(1);
+    const queued = server.deps.db.$client.query("SELECT count(*) AS n FROM jobs WHERE kind = 'notification.email'").get() as { n: number };
+    expect(queued.n).toBe(0);
+  });
+});
