@@ -15,6 +15,7 @@ import type { Tx } from "../../db/tx.ts";
 import { isoTime } from "../../lib/clock.ts";
 import { requireAdministrator, type AccountScope } from "../accounts/access.ts";
 import { NotFound, Validation } from "../errors.ts";
+import { updateInbox } from "../inboxes/commands.ts";
 
 export type AssignmentPolicyRow = typeof assignment_policies.$inferSelect;
 export type AgentCapacityPolicyRow = typeof agent_capacity_policies.$inferSelect;
@@ -445,4 +446,37 @@ export function inboxLimitJson(db: Db, limit: InboxCapacityLimitRow) {
     created_at: Math.floor(limit.created_at / 1000),
     updated_at: Math.floor(limit.updated_at / 1000),
   };
+}
+
+// ---- an inbox's assignment settings (the settings page's per-inbox form) ----
+
+export type InboxAssignmentInput = { enable_auto_assignment: boolean; assignment_policy_id: unknown; max_assignment_limit: unknown; reassign_on_offline: boolean };
+
+/**
+ * Saves an inbox's assignment settings at once: auto-assignment on or off, its policy (none = legacy round robin),
+ * auto_assignment_config.max_assignment_limit (blank = none) and auto_assignment_config.reassign_on_offline.
+ */
+export function setInboxAssignment(tx: Tx, scope: AccountScope, inboxId: number, input: InboxAssignmentInput): void {
+  requireAdministrator(scope);
+  const inbox = tx.db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.id, inboxId), eq(inboxes.account_id, scope.account.id)))
+    .get();
+  if (!inbox) throw new NotFound("Inbox");
+  const rawPolicy = input.assignment_policy_id;
+  const policyId = rawPolicy === undefined || rawPolicy === null || rawPolicy === "" ? null : wholeNumber("assignment_policy_id", rawPolicy, undefined, 1);
+  if (policyId != null) getAssignmentPolicy(tx.db, scope.account.id, policyId);
+  const rawLimit = input.max_assignment_limit;
+  const limit = rawLimit === undefined || rawLimit === null || rawLimit === "" ? null : wholeNumber("max_assignment_limit", rawLimit, undefined, 1, 100_000);
+  const config: Record<string, unknown> = { ...inbox.auto_assignment_config, reassign_on_offline: input.reassign_on_offline };
+  if (limit == null) delete config.max_assignment_limit;
+  else config.max_assignment_limit = limit;
+  updateInbox(tx, scope, inboxId, { enable_auto_assignment: input.enable_auto_assignment, auto_assignment_config: config });
+  const link = tx.db.select().from(inbox_assignment_policies).where(eq(inbox_assignment_policies.inbox_id, inboxId)).get();
+  if (policyId == null) {
+    if (link) tx.db.delete(inbox_assignment_policies).where(eq(inbox_assignment_policies.id, link.id)).run();
+  } else if (link?.assignment_policy_id !== policyId) {
+    linkInboxToPolicy(tx, scope, policyId, inboxId);
+  }
 }
