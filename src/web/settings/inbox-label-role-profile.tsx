@@ -53,6 +53,7 @@ import { ProfilePage, type NotificationPrefs, type PreferenceValues, type Profil
 import { currentSessionId, currentUser, fragment, isAdmin, isHtmx, render, shellOf, type WebContext } from "../context.ts";
 import { fieldErrorsOf, readForm, secret, submitted, text } from "../forms.ts";
 import { access } from "../settings.tsx";
+import { inboxPolicyNote } from "./assignment.tsx";
 import { inboxWidgetRoutes } from "./inbox-widget.tsx";
 
 type Body = Record<string, string | File | (string | File)[]>;
@@ -229,6 +230,7 @@ function inboxSettingsPage(
       notice={INBOX_NOTICES[c.req.query("saved") ?? ""]}
       created={c.req.query("created") === "1"}
       channel={channelCard(c, row, extra.channelErrors)}
+      assignment={inboxPolicyNote(c, row.inbox.id)}
     />
   );
   return render(c, page, status);

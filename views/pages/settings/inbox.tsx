@@ -325,6 +325,8 @@ export function InboxSettingsPage(props: {
   created?: boolean;
   /** Channel kinds of the registry (Telegram, WhatsApp, email…): their connection and details. */
   channel?: ChannelCardView;
+  /** The inbox's assignment policy, with a link to the assignment settings. */
+  assignment?: Child;
 }) {
   const v = props.values;
   const base = accountPath(props.shell.accountId, `settings/inboxes/${props.inbox.id}`);
@@ -408,6 +410,7 @@ export function InboxSettingsPage(props: {
               label="Assign new conversations automatically"
               hint="Round robin between the inbox's collaborators who are online."
             />
+            {props.assignment}
             <Checkbox
               name="allow_messages_after_resolved"
               checked={v.allow_messages_after_resolved}
