@@ -10,7 +10,7 @@ import { createJobHandlers } from "./jobs/kinds.ts";
 import { MAIN_QUEUE } from "./jobs/queue.ts";
 import { JobRunner, JobRunners, type JobHandlers } from "./jobs/runner.ts";
 import { startWebhookThread } from "./jobs/webhook-queue.ts";
-import { WEBHOOK_QUEUE } from "./domain/webhooks/fanout.ts";
+import { takeNewWebhookEvents, WEBHOOK_QUEUE } from "./domain/webhooks/fanout.ts";
 import { startSchedule } from "./jobs/schedule.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createLog, type Log } from "./lib/log.ts";
@@ -61,7 +61,17 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   const app = createApp(deps);
   const handlers = { ...createJobHandlers(deps), ...options.extraHandlers };
   const runnerFor = (queue: string) =>
-    new JobRunner({ db, clock: deps.clock, log, handlers, queue, concurrency: config.jobConcurrency, write: (fn) => deps.txGrouped(() => fn()), ...options.jobOptions });
+    new JobRunner({
+      db,
+      clock: deps.clock,
+      log,
+      handlers,
+      queue,
+      concurrency: config.jobConcurrency,
+      write: (fn) => deps.txGrouped(() => fn()),
+      ...(queue === WEBHOOK_QUEUE ? { intake: (now: number) => void takeNewWebhookEvents(db, now) } : {}),
+      ...options.jobOptions,
+    });
   const webhookThread = options.webhookThread !== false && options.startJobs !== false;
   const runner = new JobRunners(webhookThread ? [runnerFor(MAIN_QUEUE)] : [runnerFor(MAIN_QUEUE), runnerFor(WEBHOOK_QUEUE)]);
 

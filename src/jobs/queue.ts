@@ -23,21 +23,27 @@ export const jobSignal = new EventTarget();
 
 /** Writes the job row inside the caller's transaction: it exists exactly when the change it belongs to commits. */
 export function enqueue(tx: Tx, opts: EnqueueOptions): number | null {
+  const id = insertJobRow(tx.db, tx.now, opts);
+  tx.afterCommit(() => wakeQueue(opts.queue ?? MAIN_QUEUE));
+  return id;
+}
+
+/** The job row of enqueue, for a caller already inside a write transaction that wakes no runner (a runner's own intake). */
+export function insertJobRow(db: Db, now: number, opts: EnqueueOptions): number | null {
   // Behind an unfinished job of the same key it waits as 'blocked', so claiming never has to look past it.
-  const behind = opts.orderingKey ? unfinishedWithKey(tx.db).get(opts.orderingKey) !== null : false;
-  // Raw statements: message creates enqueue here (webhook fan-out, bots, channel sends) inside the request's transaction.
-  const { changes, lastInsertRowid } = insertJob(tx.db).run(
+  const behind = opts.orderingKey ? unfinishedWithKey(db).get(opts.orderingKey) !== null : false;
+  // Raw statements: message creates enqueue here (bots, channel sends) inside the request's transaction.
+  const { changes, lastInsertRowid } = insertJob(db).run(
     opts.kind,
     opts.queue ?? MAIN_QUEUE,
     behind ? "blocked" : "pending",
     JSON.stringify(opts.payload ?? {}),
-    tx.now + (opts.delayMs ?? 0),
+    now + (opts.delayMs ?? 0),
     opts.orderingKey ?? null,
     opts.idempotencyKey ?? null,
     opts.maxAttempts ?? 10,
-    tx.now,
+    now,
   );
-  tx.afterCommit(() => wakeQueue(opts.queue ?? MAIN_QUEUE));
   return changes ? Number(lastInsertRowid) : null;
 }
 

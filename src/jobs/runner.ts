@@ -39,6 +39,11 @@ export type RunnerOptions = {
    * Default: one immediate transaction each.
    */
   write?: <T>(fn: () => T) => Promise<T>;
+  /**
+   * Moves work recorded elsewhere into this queue's jobs, inside each claim's write transaction, just before claiming
+   * (the webhooks queue takes new webhook events: the request that stored one did not also write its job).
+   */
+  intake?: (now: number) => void;
 };
 
 const BOOT_ID = randomToken(8);
@@ -194,6 +199,7 @@ export class JobRunner {
     this.claiming = this.write(() => {
       const claimed: JobRow[] = [];
       const args = this.claimArgs();
+      this.opts.intake?.(args[3]);
       // Expired leases first (rare: usually one lookup finds none), then due jobs.
       for (const stmt of [this.claimExpiredStmt, this.claimDueStmt]) {
         while (claimed.length < free) {
@@ -233,6 +239,8 @@ export class JobRunner {
   private claim(): JobRow | null {
     try {
       const args = this.claimArgs();
+      const { intake } = this.opts;
+      if (intake) this.opts.db.$client.transaction(() => intake(args[3])).immediate();
       return ((this.claimExpiredStmt.get(...args) ?? this.claimDueStmt.get(...args)) as JobRow | null) ?? null;
     } catch (err) {
       // SQLITE_BUSY beyond busy_timeout: another process holds the write lock; the next tick retries.

@@ -4,7 +4,7 @@
 // If the thread cannot start or dies, the serving process runs the webhooks queue itself.
 import type { Db } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
-import { WEBHOOK_QUEUE } from "../domain/webhooks/fanout.ts";
+import { hasUnqueuedWebhookEvents, WEBHOOK_QUEUE } from "../domain/webhooks/fanout.ts";
 import { hasQueuedJobs, jobSignal } from "./queue.ts";
 import type { WebhookThreadMessage } from "./webhook-thread.ts";
 
@@ -61,7 +61,7 @@ export function startWebhookThread(deps: Pick<AppDeps, "config" | "log"> & { db:
     });
   }
   jobSignal.addEventListener(WEBHOOK_QUEUE, wake);
-  if (hasQueuedJobs(deps.db, WEBHOOK_QUEUE)) start();
+  if (hasQueuedJobs(deps.db, WEBHOOK_QUEUE) || hasUnqueuedWebhookEvents(deps.db)) start();
 
   return async () => {
     stopping = true;

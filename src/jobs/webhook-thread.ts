@@ -6,7 +6,7 @@ import { setPriority } from "node:os";
 import { closeDatabase, openDatabase } from "../db/client.ts";
 import { GroupCommit } from "../db/tx.ts";
 import type { Config } from "../config.ts";
-import { WEBHOOK_QUEUE, webhookJobHandlers, type WebhookJobDeps } from "../domain/webhooks/fanout.ts";
+import { takeNewWebhookEvents, WEBHOOK_QUEUE, webhookJobHandlers, type WebhookJobDeps } from "../domain/webhooks/fanout.ts";
 import { systemClock } from "../lib/clock.ts";
 import { createLog } from "../lib/log.ts";
 import { wakeQueue } from "./queue.ts";
@@ -58,7 +58,16 @@ self.onmessage = async (event: MessageEvent<WebhookThreadMessage>) => {
     onCommit: () => {},
   }, WRITE_WINDOW_MS);
   const deps: WebhookJobDeps = { config, db, clock, log, txGrouped: (fn) => group.run(fn) };
-  const runner = new JobRunner({ db, clock, log, handlers: webhookJobHandlers(deps), queue: WEBHOOK_QUEUE, concurrency, write: (fn) => group.run(() => fn()) });
+  const runner = new JobRunner({
+    db,
+    clock,
+    log,
+    handlers: webhookJobHandlers(deps),
+    queue: WEBHOOK_QUEUE,
+    concurrency,
+    write: (fn) => group.run(() => fn()),
+    intake: (now) => void takeNewWebhookEvents(db, now),
+  });
   runner.start();
   stop = async () => {
     await runner.stop();

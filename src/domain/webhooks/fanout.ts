@@ -1,18 +1,20 @@
 // Account webhook delivery. An event with subscribers is stored once (webhook_events: the event and the webhooks
-// subscribed at that moment) with one `webhook.fanout` job, in the transaction that made the change. The job builds
-// the body, POSTs it to every webhook at once and records the body and all first attempts in one write. A delivery
-// that needs another attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job.
+// subscribed at that moment), in the transaction that made the change; that is all the request pays. The webhooks
+// queue takes new events in id order into `webhook.fanout` jobs (takeNewWebhookEvents, its runner's intake). The job
+// builds the body, POSTs it to every webhook at once and records the body and all first attempts in one write. A
+// delivery that needs another attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job.
 //
 // Order: fan-out jobs of one subject (conversation, contact, inbox) run one after another; a webhook's retry job
 // for a subject holds back that webhook's later deliveries of the subject (they queue behind it), while the other
 // webhooks keep receiving. Every attempt of a delivery carries the same X-Chatwoot-Delivery.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { AppDeps } from "../../deps.ts";
 import { PermanentFailure, RetryLater } from "../../jobs/errors.ts";
-import { enqueue, keysWithUnfinishedJobs } from "../../jobs/queue.ts";
+import { enqueue, insertJobRow, keysWithUnfinishedJobs, wakeQueue } from "../../jobs/queue.ts";
 import type { JobContext } from "../../jobs/runner.ts";
 import { uuid } from "../../lib/ids.ts";
 import { DELIVERY_MAX_ATTEMPTS, postSigned, retryDelay, type PostOutcome } from "./delivery.ts";
@@ -39,8 +41,31 @@ export function webhookJobHandlers(deps: WebhookJobDeps) {
  */
 export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, source: WebhookSourceEvent, subject: string): void {
   const ids = JSON.stringify(hooks.map((h) => h.id));
-  const { lastInsertRowid } = statements(tx.db).insertEvent.run(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now);
-  enqueue(tx, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: Number(lastInsertRowid) }, orderingKey: `webhooks:${subject}` });
+  statements(tx.db).insertEvent.run(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now);
+  tx.afterCommit(() => wakeQueue(WEBHOOK_QUEUE));
+}
+
+/** How many new events one claim of the webhooks queue takes at most. */
+const INTAKE_BATCH = 500;
+
+/**
+ * The webhooks queue's intake: new events, oldest first, become their fan-out jobs (one subject's fan-outs run one after
+ * another, in event order). Writing the job here rather than in the request keeps the jobs table, which this thread
+ * churns, off the request's path.
+ */
+export function takeNewWebhookEvents(db: Db, now: number): number {
+  const st = statements(db);
+  const fresh = st.unqueued.all(INTAKE_BATCH);
+  for (const ev of fresh) {
+    insertJobRow(db, now, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: ev.id }, orderingKey: `webhooks:${ev.subject}` });
+    st.markQueued.run(ev.id);
+  }
+  return fresh.length;
+}
+
+/** Whether stored events still wait for their fan-out job (the webhook thread starts at once if so). */
+export function hasUnqueuedWebhookEvents(db: Db): boolean {
+  return statements(db).unqueued.all(1).length > 0;
 }
 
 /** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
@@ -183,6 +208,8 @@ const statements = preparedFor((db) => ({
   event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, source, body, webhook_ids FROM webhook_events WHERE id = ?1"),
   storeBody: db.$client.prepare<never, [number, string]>("UPDATE webhook_events SET body = ?2 WHERE id = ?1 AND body IS NULL"),
   deleteEvent: db.$client.prepare<never, [number]>("DELETE FROM webhook_events WHERE id = ?1"),
+  unqueued: db.$client.prepare<{ id: number; subject: string }, [number]>("SELECT id, subject FROM webhook_events WHERE queued = 0 ORDER BY id LIMIT ?1"),
+  markQueued: db.$client.prepare<never, [number]>("UPDATE webhook_events SET queued = 1 WHERE id = ?1"),
   recordedWebhooks: db.$client.prepare<{ webhook_id: number }, [number]>("SELECT webhook_id FROM webhook_deliveries WHERE event_id = ?1"),
   delivery: db.$client.prepare<DeliveryJobRow, [number]>(
     `SELECT d.id, d.webhook_id, d.attempts, d.delivery_uuid, d.event, e.body

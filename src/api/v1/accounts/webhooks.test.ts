@@ -353,6 +353,26 @@ describe("deliveries", () => {
     for (const h of [slow, fast]) await call("DELETE", `/webhooks/${h.id}`);
   });
 
+  test("the request stores only the event; the webhooks queue turns new events into fan-out jobs, oldest first", async () => {
+    const hook = await newWebhook(["message_created"]);
+    const { conversation } = await conversationIn();
+    await run();
+    receiver.reset();
+    const db = server.deps.db.$client;
+    const fanouts = () => (db.query("SELECT count(*) AS n FROM jobs WHERE kind = 'webhook.fanout'").get() as { n: number }).n;
+    const before = fanouts();
+    for (const content of ["first", "second", "third"]) {
+      expect((await call("POST", `/conversations/${conversation.id}/messages`, { content, message_type: "outgoing" })).status).toBe(200);
+    }
+    expect(db.query("SELECT count(*) AS n FROM webhook_events WHERE queued = 0").get()).toEqual({ n: 3 });
+    expect(fanouts()).toBe(before);
+    await run();
+    expect(db.query("SELECT count(*) AS n FROM webhook_events WHERE queued = 0").get()).toEqual({ n: 0 });
+    expect(fanouts()).toBe(before + 3);
+    expect(receiver.requests.filter(toHook(hook)).map((r) => r.json().content)).toEqual(["first", "second", "third"]);
+    await call("DELETE", `/webhooks/${hook.id}`);
+  });
+
   test("an event whose record is gone before its fan-out runs sends nothing and leaves nothing queued", async () => {
     const hook = await newWebhook(["message_created"]);
     const { conversation } = await conversationIn();
