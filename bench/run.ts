@@ -768,6 +768,8 @@ try {
   if (process.env.BENCH_REALTIME !== "0") await import("./realtime.ts").then(async (m) => console.log(await m.runRealtimeBench()));
   // The inbound WhatsApp burst (its own server and fake Graph API): bench/whatsapp.ts, results in bench/results/whatsapp.md.
   if (process.env.BENCH_WHATSAPP !== "0") await import("./whatsapp.ts").then(async (m) => console.log(await m.runWhatsappBench()));
+  // The auto-assignment burst (its own server): bench/assignment.ts, results in bench/results/assignment.md.
+  if (process.env.BENCH_ASSIGNMENT !== "0") await import("./assignment.ts").then(async (m) => console.log((await m.runAssignmentBench()).report));
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   for (const f of readdirSync(scratch).filter((f) => f.endsWith(".log.err"))) console.error(`(log kept in ${join(scratch, f)})`);
