@@ -1,37 +1,24 @@
 // Settings → Bots and Settings → Inboxes (bot configuration) through the dashboard's forms, as a browser posts them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "./test-client.ts";
+import { accountApi, onboard, platformMember, tokenFromProfile, type WebClient } from "./test-client.ts";
 
 let server: TestServer;
 let owner: WebClient;
 let accountPath: string;
 let accountId: number;
 let ownerToken: string;
+let api: ReturnType<typeof accountApi>;
 
 const platform = (path: string, json: unknown) => server.api(`/platform/api/v1${path}`, { method: "POST", token: TEST_PLATFORM_TOKEN, json });
-const api = async (method: string, path: string, json?: unknown) => {
-  const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: ownerToken, json });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
-
-async function agentClient() {
-  const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
-  const user = await (await platform("/users", { name: "Agent", email, password: PASSWORD })).json();
-  await platform(`/accounts/${accountId}/account_users`, { user_id: user.id, role: "agent" });
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
-  return client;
-}
+const agentClient = () => platformMember(server, accountId);
 
 beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
   ({ client: owner, accountPath } = await onboard(server));
   accountId = Number(accountPath.split("/").pop());
-  const profile = await owner.page(`${accountPath}/settings/profile`);
-  ownerToken = /data-testid="access-token"[^>]*>\s*([^<\s]+)/.exec(profile.html)?.[1] ?? /data-value="([^"]+)"/.exec(profile.html)![1];
+  ownerToken = await tokenFromProfile(owner, accountPath);
+  api = accountApi(server, accountId, ownerToken);
 });
 afterAll(() => server.close());
 

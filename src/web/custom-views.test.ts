@@ -1,54 +1,33 @@
 // Saved views in the dashboard: the builder page, the chips above the conversation and contact lists, opening a
 // view by its id in the URL, renaming and deleting — as a browser posts the forms.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../testing/server.ts";
-import { WebClient } from "./test-client.ts";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+import { settingsKit, type SettingsKit, type WebClient } from "./test-client.ts";
 
 let server: TestServer;
-let admin: Awaited<ReturnType<typeof createAdmin>>;
+let admin: SettingsKit["admin"];
 let adminWeb: WebClient;
 let agentWeb: WebClient;
 let app: string;
 
-async function login(email: string, password: string): Promise<WebClient> {
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password })).status).toBe(302);
-  return client;
-}
-
 /** Several rows of the builder as the browser sends them (repeated field names). */
-function builderBody(name: string, rows: [string, string, string, string][]): string {
-  const p = new URLSearchParams({ name });
-  for (const [join, attribute, operator, value] of rows) {
-    p.append("join", join);
-    p.append("attribute", attribute);
-    p.append("operator", operator);
-    p.append("value", value);
-  }
-  return p.toString();
+function builderBody(name: string, rows: [string, string, string, string][]): [string, string][] {
+  const pairs: [string, string][] = [["name", name]];
+  for (const [join, attribute, operator, value] of rows) pairs.push(["join", join], ["attribute", attribute], ["operator", operator], ["value", value]);
+  return pairs;
 }
 
-/** A form post with repeated fields, with the client's session cookie and CSRF token (as a browser sends it). */
-async function postBuilder(client: WebClient, path: string, body: string) {
+/** A builder form post with the client's session and CSRF token (read from the builder page first if need be). */
+async function postBuilder(client: WebClient, path: string, pairs: [string, string][]) {
   if (!client.csrf) await client.page(`${app}/custom-views/new`);
-  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  return fetch(server.url + path, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: server.url },
-    body: `${body}${body ? "&" : ""}_csrf=${encodeURIComponent(client.csrf)}`,
-  });
+  return client.post(path, pairs);
 }
 
 const call = (method: string, path: string, json?: unknown) => server.api(`/api/v1/accounts/${admin.account.id}${path}`, { token: admin.token, method, json });
 
 beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
-  admin = await createAdmin(server);
-  const agent = await createAgent(server, admin, { name: "Agnes Agent" });
-  adminWeb = await login(admin.email, admin.password);
-  agentWeb = await login(agent.email, agent.password);
+  ({ admin, adminWeb, agentWeb } = await settingsKit(server));
   app = `/app/accounts/${admin.account.id}`;
   expect((await call("POST", "/custom_attribute_definitions", { attribute_display_name: "Tier", attribute_key: "tier", attribute_display_type: "list", attribute_values: ["gold", "silver"], attribute_model: "conversation_attribute" })).status).toBe(200);
   expect((await call("POST", "/custom_attribute_definitions", { attribute_display_name: "Seats", attribute_key: "seats", attribute_display_type: "number", attribute_model: "contact_attribute" })).status).toBe(200);
@@ -117,7 +96,7 @@ describe("saved views", () => {
     expect((await agentWeb.get(`${app}/dashboard?custom_view=${view.id}`)).status).toBe(404);
     expect((await agentWeb.get(`${app}/custom-views/${view.id}`)).status).toBe(404);
 
-    const deleted = await postBuilder(adminWeb, `${app}/custom-views/${view.id}/delete`, "");
+    const deleted = await postBuilder(adminWeb, `${app}/custom-views/${view.id}/delete`, []);
     expect(deleted.status).toBe(303);
     expect(await (await call("GET", "/custom_filters")).json()).toEqual([]);
   });
@@ -134,7 +113,7 @@ describe("saved views", () => {
     expect(opened.html).toContain("Gold Gina");
     expect(opened.html).toContain("Silver Sam");
     expect(opened.html).not.toContain("Plain Pat");
-    expect((await postBuilder(adminWeb, `${app}/custom-views/${tiers.id}/delete`, "")).status).toBe(303);
+    expect((await postBuilder(adminWeb, `${app}/custom-views/${tiers.id}/delete`, [])).status).toBe(303);
   });
 
   test("a contact view over a number attribute, opened on the contacts page", async () => {

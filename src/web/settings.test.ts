@@ -1,25 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PermanentFailure } from "../jobs/errors.ts";
 import { enqueue } from "../jobs/queue.ts";
-import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "./test-client.ts";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+import { login, onboard, PASSWORD, platformMember, WebClient } from "./test-client.ts";
 
 let server: TestServer;
 let owner: WebClient;
 let accountPath: string;
 let ownerEmail: string;
 
-const platform = (path: string, json: unknown) => server.api(`/platform/api/v1${path}`, { method: "POST", token: TEST_PLATFORM_TOKEN, json });
-
 /** A member of the owner's account, logged in through the form. */
-async function member(role: "agent" | "administrator", email: string) {
-  const user = await (await platform("/users", { name: `${role} user`, email, password: PASSWORD })).json();
-  await platform(`/accounts/${accountPath.split("/").pop()}/account_users`, { user_id: user.id, role });
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
-  return client;
-}
+const member = (role: "agent" | "administrator", email: string) => platformMember(server, Number(accountPath.split("/").pop()), { role, email });
 
 beforeAll(async () => {
   server = startTestServer({}, { startJobs: false, extraHandlers: { "test.explode": () => Promise.reject(new PermanentFailure("boom: upstream said 500")) } });
@@ -46,9 +37,7 @@ describe("profile", () => {
 
   test("password change needs the current password and ends the other sessions", async () => {
     const path = `${accountPath}/settings/profile`;
-    const elsewhere = new WebClient(server);
-    await elsewhere.page("/app/login");
-    await elsewhere.post("/app/login", { email: ownerEmail, password: PASSWORD });
+    const elsewhere = await login(server, ownerEmail);
     expect((await elsewhere.get(`${accountPath}/dashboard`)).status).toBe(200);
 
     await owner.page(path);

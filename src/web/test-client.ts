@@ -1,4 +1,4 @@
-import type { TestServer } from "../testing/server.ts";
+import { createAdmin, createAgent, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
 
 /**
  * A tiny browser for route tests: keeps cookies, follows nothing by itself, sends Origin on posts like a
@@ -44,9 +44,10 @@ export class WebClient {
   }
 
   /** A form post as a browser sends it: urlencoded body, _csrf field, Origin header. */
+  /** Fields as a record, or as pairs where a name repeats (a checkbox group). */
   async post(
     path: string,
-    fields: Record<string, string> = {},
+    fields: Record<string, string> | [string, string][] = {},
     opts: { csrf?: string | null; origin?: string | null; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const body = new URLSearchParams(fields);
@@ -73,3 +74,64 @@ export async function onboard(server: Pick<TestServer, "url">, input: { email?: 
   const dashboard = (await client.get("/app")).headers.get("location") ?? "";
   return { client, email, dashboard, accountPath: dashboard.replace(/\/dashboard$/, "") };
 }
+
+/** Signs in through the login form (loading it first, for its CSRF token); throws unless the form redirects. */
+export async function login(server: Pick<TestServer, "url">, email: string, password = PASSWORD): Promise<WebClient> {
+  const client = new WebClient(server);
+  await client.page("/app/login");
+  const res = await client.post("/app/login", { email, password });
+  if (res.status !== 302) throw new Error(`login of ${email} failed: ${res.status}`);
+  return client;
+}
+
+/** The signed-in user's API access token, read from their profile settings page. */
+export async function tokenFromProfile(client: WebClient, accountPath: string): Promise<string> {
+  const { html } = await client.page(`${accountPath}/settings/profile`);
+  const tag = /<[^>]*data-testid="access-token"[^>]*>/.exec(html)?.[0] ?? "";
+  const token = /data-value="([^"]+)"/.exec(tag)?.[1];
+  if (!token) throw new Error("no access token on the profile page");
+  return token;
+}
+
+/** An account's Application API with one token: `api(method, path, json)` → {status, body} (the parsed JSON, or null). */
+export function accountApi(server: Pick<TestServer, "api">, accountId: number, token: string) {
+  return async (method: string, path: string, json?: unknown) => {
+    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token, json });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/**
+ * A new account for a settings test: an administrator and an agent (made through the Platform and agents APIs),
+ * each signed in through the login form, the account's dashboard path and its API as the administrator.
+ */
+export async function settingsKit(server: TestServer, input: { adminName?: string; agentName?: string } = {}) {
+  const admin = await createAdmin(server, input.adminName ? { name: input.adminName } : {});
+  const agent = await createAgent(server, admin, { name: input.agentName ?? "Agnes Agent" });
+  const accountId = admin.account.id as number;
+  return {
+    admin,
+    agent,
+    accountId,
+    accountPath: `/app/accounts/${accountId}`,
+    adminWeb: await login(server, admin.email, admin.password),
+    agentWeb: await login(server, agent.email, agent.password),
+    api: accountApi(server, accountId, admin.token),
+  };
+}
+
+/**
+ * A member added straight through the Platform API (user + account_users, no invitation mail), signed in through
+ * the form. The email is made up unless given.
+ */
+export async function platformMember(server: TestServer, accountId: number, input: { role?: "agent" | "administrator"; email?: string; name?: string } = {}) {
+  const role = input.role ?? "agent";
+  const email = input.email ?? `${role}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const platform = (path: string, json: unknown) => server.api(`/platform/api/v1${path}`, { method: "POST", token: TEST_PLATFORM_TOKEN, json });
+  const user = await (await platform("/users", { name: input.name ?? `${role} user`, email, password: PASSWORD })).json();
+  await platform(`/accounts/${accountId}/account_users`, { user_id: user.id, role });
+  return login(server, email);
+}
+
+export type SettingsKit = Awaited<ReturnType<typeof settingsKit>>;

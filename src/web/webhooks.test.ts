@@ -1,8 +1,8 @@
 // Settings → Webhooks through the dashboard's forms, as a browser posts them (checkboxes as repeated fields).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startReceiver, type Receiver } from "../testing/receiver.ts";
-import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "./test-client.ts";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+import { accountApi, onboard, platformMember, tokenFromProfile, type WebClient } from "./test-client.ts";
 
 let server: TestServer;
 let receiver: Receiver;
@@ -10,33 +10,15 @@ let owner: WebClient;
 let accountPath: string;
 let accountId: number;
 let ownerToken: string;
-
-const api = async (method: string, path: string, json?: unknown) => {
-  const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: ownerToken, json });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
-
-/** A form post with repeated fields (checkbox groups), the way a browser sends it. */
-async function postForm(client: WebClient, path: string, pairs: [string, string][], headers: Record<string, string> = {}) {
-  const body = new URLSearchParams(pairs);
-  body.set("_csrf", client.csrf);
-  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  return fetch(server.url + path, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: server.url, ...headers },
-    body,
-  });
-}
+let api: ReturnType<typeof accountApi>;
 
 beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
   receiver = startReceiver();
   ({ client: owner, accountPath } = await onboard(server));
   accountId = Number(accountPath.split("/").pop());
-  const profile = await owner.page(`${accountPath}/settings/profile`);
-  ownerToken = /data-testid="access-token"[^>]*>\s*([^<\s]+)/.exec(profile.html)?.[1] ?? /data-value="([^"]+)"/.exec(profile.html)![1];
+  ownerToken = await tokenFromProfile(owner, accountPath);
+  api = accountApi(server, accountId, ownerToken);
 });
 afterAll(async () => {
   await server.close();
@@ -50,7 +32,7 @@ describe("Settings → Webhooks", () => {
     expect(list.html).toContain("No webhooks yet");
     expect(list.html).toContain('value="conversation_typing_on"');
 
-    const created = await postForm(owner, `${accountPath}/settings/webhooks`, [
+    const created = await owner.post(`${accountPath}/settings/webhooks`, [
       ["name", "CRM"],
       ["url", `${receiver.url}/crm`],
       ["subscriptions", "contact_created"],
@@ -81,7 +63,7 @@ describe("Settings → Webhooks", () => {
     const deliveryId = Number(/data-delivery-id="(\d+)"/.exec(detail.html)![1]);
 
     const before = receiver.requests.length;
-    const re = await postForm(owner, `${accountPath}/settings/webhooks/${id}/deliveries/${deliveryId}/redeliver`, [], { "hx-request": "true" });
+    const re = await owner.post(`${accountPath}/settings/webhooks/${id}/deliveries/${deliveryId}/redeliver`, [], { headers: { "hx-request": "true" } });
     expect(re.status).toBe(200);
     const fragmentHtml = await re.text();
     expect(fragmentHtml).toContain('id="delivery-log"');
@@ -91,7 +73,7 @@ describe("Settings → Webhooks", () => {
     expect(receiver.requests.at(-1)!.headers["x-chatwoot-delivery"]).toBe(receiver.requests[before - 1].headers["x-chatwoot-delivery"]);
 
     // Edit: untick everything but message_created, disable.
-    const saved = await postForm(owner, `${accountPath}/settings/webhooks/${id}`, [
+    const saved = await owner.post(`${accountPath}/settings/webhooks/${id}`, [
       ["name", "CRM 2"],
       ["url", `${receiver.url}/crm`],
       ["subscriptions", "message_created"],
@@ -105,7 +87,7 @@ describe("Settings → Webhooks", () => {
 
   test("invalid input is shown inline with the values kept (422)", async () => {
     await owner.page(`${accountPath}/settings/webhooks`);
-    const res = await postForm(owner, `${accountPath}/settings/webhooks`, [
+    const res = await owner.post(`${accountPath}/settings/webhooks`, [
       ["name", "Bad"],
       ["url", "ftp://nope.example/x"],
       ["subscriptions", "message_created"],
@@ -114,22 +96,16 @@ describe("Settings → Webhooks", () => {
     const html = await res.text();
     expect(html).toContain("ftp://nope.example/x");
     expect(html).toContain("Must be an http or https URL.");
-    const none = await postForm(owner, `${accountPath}/settings/webhooks`, [["url", "https://example.com/x"]]);
+    const none = await owner.post(`${accountPath}/settings/webhooks`, [["url", "https://example.com/x"]]);
     expect(none.status).toBe(422);
     expect(await none.text()).toContain("Can&#39;t be blank.");
   });
 
   test("agents get 403; a post without the CSRF token is refused", async () => {
-    const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
-    const platform = (path: string, json: unknown) => server.api(`/platform/api/v1${path}`, { method: "POST", token: TEST_PLATFORM_TOKEN, json });
-    const user = await (await platform("/users", { name: "Agent", email, password: PASSWORD })).json();
-    await platform(`/accounts/${accountId}/account_users`, { user_id: user.id, role: "agent" });
-    const agent = new WebClient(server);
-    await agent.page("/app/login");
-    expect((await agent.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
+    const agent = await platformMember(server, accountId);
     expect((await agent.page(`${accountPath}/settings/webhooks`)).res.status).toBe(403);
     expect((await agent.page(`${accountPath}/settings/profile`)).html).not.toContain("settings/webhooks");
-    expect((await postForm(agent, `${accountPath}/settings/webhooks`, [["url", "https://example.com/agent"], ["subscriptions", "message_created"]])).status).toBe(403);
+    expect((await agent.post(`${accountPath}/settings/webhooks`, [["url", "https://example.com/agent"], ["subscriptions", "message_created"]])).status).toBe(403);
 
     await owner.page(`${accountPath}/settings/webhooks`);
     const forged = await owner.post(`${accountPath}/settings/webhooks`, { url: "https://example.com/forged", subscriptions: "message_created" }, { csrf: null });

@@ -3,11 +3,10 @@
 // once a Telegram update arrives. Screenshots: SCREENSHOTS (browser.ts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { FakeTelegram } from "../fakes/telegram.ts";
 import { startTestServer, type TestServer } from "../server.ts";
-import { ARTIFACTS, launchBrowser, SCREENSHOTS, submitOnboarding, watchForErrors } from "./browser.ts";
+import { launchBrowser, screenshot, SCREENSHOTS, submitOnboarding, watchForErrors } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -27,13 +26,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-async function shot(page: Page, name: string) {
-  const capture = (options: Parameters<Page["screenshot"]>[0]) =>
-    page.screenshot(options).catch(() => Bun.sleep(500).then(() => page.screenshot(options)).catch(() => undefined));
-  await capture({ path: join(SCREENSHOTS, `${name}.png`) });
-  await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
-}
-
 test("Add inbox: pick Telegram, a refused token, then a working bot; the inbox shows the bot and its connection", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
@@ -46,7 +38,7 @@ test("Add inbox: pick Telegram, a refused token, then a working bot; the inbox s
   const picker = page.locator('[data-testid="channel-picker"]');
   await picker.waitFor();
   for (const key of ["api", "website", "telegram"]) expect(await picker.locator(`[data-testid="channel-${key}"]`).count()).toBe(1);
-  await shot(page, "settings-inbox-channel-picker");
+  await screenshot(page, "settings-inbox-channel-picker");
 
   await Promise.all([page.waitForURL(/\/settings\/inboxes\/new\/telegram$/), picker.locator('[data-testid="channel-telegram"]').click()]);
   expect(await page.locator('[data-testid="channel-telegram"][aria-current="true"]').count()).toBe(1);
@@ -59,7 +51,7 @@ test("Add inbox: pick Telegram, a refused token, then a working bot; the inbox s
   expect(await page.locator("#f-bot_token-error").textContent()).toContain("refused by Telegram: Unauthorized");
   expect(await page.inputValue("#f-name")).toBe("Telegram support");
   expect(await page.inputValue("#f-bot_token")).toBe("");
-  await shot(page, "settings-inbox-telegram-form");
+  await screenshot(page, "settings-inbox-telegram-form");
 
   const { token } = fake.addBot("botworks_help_bot");
   await page.fill("#f-bot_token", token);
@@ -73,7 +65,7 @@ test("Add inbox: pick Telegram, a refused token, then a working bot; the inbox s
   expect((await fake.deliver(token, fake.update({ message: fake.message({ id: 31337, first_name: "Grace", last_name: "Hopper" }, { text: "Hello bot" }) }))).status).toBe(200);
   await page.reload();
   expect((await card.locator('[data-testid="channel-status"]').textContent())!.trim()).toBe("Connected");
-  await shot(page, "settings-inbox-telegram-connected");
+  await screenshot(page, "settings-inbox-telegram-connected");
 
   // The refused token's page is answered 422 on purpose; Chromium logs that status as a console error.
   expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { startDovecot, type Dovecot } from "../fakes/dovecot.ts";
 import { startSmtpSink, type SmtpSink } from "../fixtures/smtp-sink.ts";
 import { startTestServer, type TestServer } from "../server.ts";
-import { ARTIFACTS, launchBrowser, SCREENSHOTS, submitOnboarding, watchForErrors } from "./browser.ts";
+import { launchBrowser, screenshot, SCREENSHOTS, submitOnboarding, watchForErrors } from "./browser.ts";
 
 const MAILBOX = { login: "hello@shop.test", password: "Mailbox-Pass-7" };
 
@@ -33,13 +33,6 @@ afterAll(async () => {
   await sink?.close();
   await dovecot?.stop();
 });
-
-async function shot(page: Page, name: string) {
-  const capture = (options: Parameters<Page["screenshot"]>[0]) =>
-    page.screenshot(options).catch(() => Bun.sleep(500).then(() => page.screenshot(options)).catch(() => undefined));
-  await capture({ path: join(SCREENSHOTS, `${name}.png`) });
-  await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
-}
 
 async function fillMailbox(page: Page, password: string) {
   await page.fill("#f-name", "Shop support");
@@ -76,7 +69,7 @@ test("Add inbox: Email with IMAP and SMTP; a refused password, then the mailbox 
   expect(await page.inputValue("#f-email")).toBe(MAILBOX.login);
   await page.locator("#f-imap_password").scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollBy(0, 200));
-  await shot(page, "settings-inbox-email-form");
+  await screenshot(page, "settings-inbox-email-form");
 
   await page.fill("#f-imap_password", MAILBOX.password);
   await page.fill("#f-smtp_port", String(sink.port));
@@ -96,7 +89,7 @@ test("Add inbox: Email with IMAP and SMTP; a refused password, then the mailbox 
     if (Date.now() > deadline) throw new Error("the IMAP watcher did not connect");
     await Bun.sleep(300);
   }
-  await shot(page, "settings-inbox-email-connected");
+  await screenshot(page, "settings-inbox-email-connected");
 
   const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: MAILBOX.login, pass: MAILBOX.password }, logger: false });
   await client.connect();
@@ -112,7 +105,7 @@ test("Add inbox: Email with IMAP and SMTP; a refused password, then the mailbox 
   // The conversation pane shows the mail's text.
   await page.goto(`${accountBase}/conversations/1?assignee_type=all`);
   await page.getByText("Ordered last week, nothing yet.").first().waitFor();
-  await shot(page, "workspace-email-conversation");
+  await screenshot(page, "workspace-email-conversation");
 
   // The refused password's page is answered 422 on purpose; Chromium logs that status as a console error.
   expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);

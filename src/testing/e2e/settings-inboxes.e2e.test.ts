@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, PASSWORD, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
+import type { Browser } from "playwright-core";
+import { apiTokenFromProfile, ARTIFACTS, launchBrowser, PASSWORD, screenshot, SCREENSHOTS, submitOnboarding, watchForErrors } from "./browser.ts";
 import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../server.ts";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -32,16 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** The 1280×720 view for docs/screenshots, and the whole page for review in the test artifacts. */
-async function shot(page: Page, name: string) {
-  // Chromium sometimes answers "Unable to capture screenshot" on a loaded machine: one retry, then the run goes on
-  // without that picture (the screenshots are for review; the test's assertions are elsewhere).
-  const capture = (options: Parameters<Page["screenshot"]>[0]) =>
-    page.screenshot(options).catch(() => Bun.sleep(500).then(() => page.screenshot(options)).catch(() => undefined));
-  await capture({ path: join(SCREENSHOTS, `${name}.png`) });
-  await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
-}
 
 test("API inbox with identifier and token, a collaborator, a label, a custom role, an avatar and notification preferences", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -82,7 +72,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await created.locator('button[aria-label="Copy HMAC token"]').click();
   await created.locator('button[aria-label="Copy HMAC token"] >> text=Copied').waitFor();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(inbox.hmac_token);
-  await shot(page, "settings-inbox");
+  await screenshot(page, "settings-inbox");
 
   // Collaborators tab: add the agent (htmx swaps the card, no page load).
   await page.click('a[data-tab="collaborators"]');
@@ -98,7 +88,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await page.click('nav[aria-label="Settings"] a:has-text("Inboxes")');
   await page.waitForURL(/\/settings\/inboxes$/);
   await page.locator(`#inbox-${inboxId}`).waitFor();
-  await shot(page, "settings-inboxes");
+  await screenshot(page, "settings-inboxes");
 
   // Labels: the colour picker shows its value; the label appears in the list and in the API.
   await page.click('nav[aria-label="Settings"] a:has-text("Labels")');
@@ -112,7 +102,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   expect((await api("GET", "/labels")).payload).toEqual([expect.objectContaining({ title: "vip", color: "#e0662b", description: "Customers on the premium plan" })]);
   await page.fill("#add-label-form #f-title", "billing");
   await Promise.all([page.waitForURL(/saved=created$/), page.click('#add-label-form button[type="submit"]')]);
-  await shot(page, "settings-labels");
+  await screenshot(page, "settings-labels");
 
   // Custom roles: name, description and two permissions.
   await page.click('nav[aria-label="Settings"] a:has-text("Custom roles")');
@@ -124,7 +114,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await Promise.all([page.waitForURL(/\/settings\/custom-roles\?saved=created$/), page.click('#add-role-form button[type="submit"]')]);
   await page.locator("#roles-table", { hasText: "Supervisor" }).waitFor();
   expect(await api("GET", "/custom_roles")).toEqual([expect.objectContaining({ name: "Supervisor", permissions: ["conversation_manage", "report_manage"] })]);
-  await shot(page, "settings-custom-roles");
+  await screenshot(page, "settings-custom-roles");
 
   // Profile: upload an avatar (shown in the rail), change notification preferences.
   await page.click('nav[aria-label="Settings"] a:has-text("Profile")');
@@ -147,7 +137,7 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   });
   expect(await page.isChecked('input[value="push_conversation_mention"]')).toBe(true);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, "settings-profile");
+  await screenshot(page, "settings-profile");
 
   expect(problems).toEqual([]);
   await context.close();

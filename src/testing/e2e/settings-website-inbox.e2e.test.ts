@@ -1,9 +1,8 @@
 // Settings → Add inbox → Website and the Widget tab in a real browser: the live preview follows the form as the
 // admin types (Alpine, under the dashboard's CSP), and saving reaches the widget API. Screenshot: SCREENSHOTS.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
+import type { Browser } from "playwright-core";
+import { apiTokenFromProfile, launchBrowser, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
 import { startTestServer, type TestServer } from "../server.ts";
 
 let server: TestServer;
@@ -18,13 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function shot(page: Page, name: string) {
-  const capture = (options: Parameters<Page["screenshot"]>[0]) =>
-    page.screenshot(options).catch(() => Bun.sleep(500).then(() => page.screenshot(options)).catch(() => undefined));
-  await capture({ path: join(SCREENSHOTS, `${name}.png`) });
-  await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
-}
 
 test("a website inbox is created, its widget preview follows the form, and the saved settings reach the widget", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -61,7 +53,7 @@ test("a website inbox is created, its widget preview follows the form, and the s
   const headerColor = await preview.locator(".widget-preview-header").evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(headerColor).toBe("rgb(170, 51, 0)");
 
-  await shot(page, "settings-website-inbox");
+  await screenshot(page, "settings-website-inbox");
 
   await Promise.all([page.waitForURL(/\/widget\?saved=1$/), page.click('#widget-form button[type="submit"]')]);
   await page.locator("text=Widget settings saved").waitFor();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startSmtpSink, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "../test-client.ts";
+import { login, onboard, PASSWORD, tokenFromProfile, WebClient } from "../test-client.ts";
 
 // Each test logs several users in (password hashing): generous on a shared, busy machine.
 setDefaultTimeout(30_000);
@@ -53,21 +53,12 @@ function dialogHtml(html: string, id: string): string {
   return m[0];
 }
 
-async function login(email: string, password = PASSWORD) {
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  const res = await client.post("/app/login", { email, password });
-  expect(res.status).toBe(302);
-  return client;
-}
-
 beforeAll(async () => {
   smtp = await startSmtpSink();
   server = startTestServer({ PARLEY_SMTP_URL: smtp.url });
   ({ client: owner, accountPath } = await onboard(server));
   accountId = Number(accountPath.split("/").pop());
-  const profile = await owner.page(`${accountPath}/settings/profile`);
-  ownerToken = /data-testid="access-token"[^>]*data-value="([^"]+)"|data-value="([^"]+)"[^>]*data-testid="access-token"/.exec(profile.html)!.slice(1).find(Boolean)!;
+  ownerToken = await tokenFromProfile(owner, accountPath);
   ownerId = (await agentsApi())[0].id;
 });
 afterAll(async () => {
@@ -223,7 +214,7 @@ describe("Settings → Agents (the agents article)", () => {
 
   test("changing a role is instant: a demoted administrator loses the settings on their next page", async () => {
     const admin2 = await createAgent(server, { account: { id: accountId }, token: ownerToken }, { name: "Adam Second", role: "administrator" });
-    const client = await login(admin2.email);
+    const client = await login(server, admin2.email);
     expect((await client.get(`${accountPath}/settings/agents`)).status).toBe(200);
     const demoted = await owner.post(`${accountPath}/settings/agents/${admin2.user.id}`, { name: "Adam Second", role: "agent", availability: "offline" });
     expect(demoted.status).toBe(303);
@@ -270,7 +261,7 @@ describe("Settings → Agents (the agents article)", () => {
 describe("administrators only", () => {
   test("an agent (or a custom-role holder) gets 404 on every page and action; other accounts' admins too", async () => {
     const agent = await createAgent(server, { account: { id: accountId }, token: ownerToken }, { name: "Plain Agent" });
-    const client = await login(agent.email);
+    const client = await login(server, agent.email);
     for (const page of ["account", "agents", "teams", "agents?modal=invite"]) {
       expect((await client.get(`${accountPath}/settings/${page}`)).status).toBe(404);
     }
@@ -288,11 +279,11 @@ describe("administrators only", () => {
 
     const roleId = (await api("POST", "/custom_roles", { name: "Everything", permissions: ["conversation_manage", "contact_manage", "report_manage", "knowledge_base_manage"] })).body.id;
     const custom = await createAgent(server, { account: { id: accountId }, token: ownerToken }, { name: "Custom Carl", customRoleId: roleId });
-    const carl = await login(custom.email);
+    const carl = await login(server, custom.email);
     for (const page of ["account", "agents", "teams"]) expect((await carl.get(`${accountPath}/settings/${page}`)).status).toBe(404);
 
     const outsider = await createAdmin(server, { name: "Other Admin" });
-    const other = await login(outsider.email);
+    const other = await login(server, outsider.email);
     expect((await other.get(`${accountPath}/settings/agents`)).status).toBe(404);
   });
 });

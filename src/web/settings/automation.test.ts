@@ -2,31 +2,21 @@
 // and the conversation header's Run macro menu.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { accountPath, addInboxMembers, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
-import { WebClient } from "../test-client.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { settingsKit, type SettingsKit, type WebClient } from "../test-client.ts";
 
 let server: TestServer;
-let admin: Awaited<ReturnType<typeof createAdmin>>;
-let agent: Awaited<ReturnType<typeof createAgent>>;
+let admin: SettingsKit["admin"];
+let agent: SettingsKit["agent"];
 let adminWeb: WebClient;
 let agentWeb: WebClient;
 let inbox: { id: number };
-
-async function login(email: string, password: string): Promise<WebClient> {
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password })).status).toBe(302);
-  return client;
-}
 
 const settings = (rest: string) => `/app/accounts/${admin.account.id}/settings/${rest}`;
 
 beforeAll(async () => {
   server = startTestServer();
-  admin = await createAdmin(server, { name: "Ada Admin" });
-  agent = await createAgent(server, admin, { name: "Agnes Agent" });
-  adminWeb = await login(admin.email, admin.password);
-  agentWeb = await login(agent.email, agent.password);
+  ({ admin, agent, adminWeb, agentWeb } = await settingsKit(server, { adminName: "Ada Admin" }));
   inbox = await createApiInbox(server, admin);
   await addInboxMembers(server, admin, inbox.id, [agent.user.id]);
   await caller(server)(admin.token, "POST", accountPath(admin.account.id, "/labels"), { title: "vip" });

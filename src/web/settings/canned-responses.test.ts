@@ -1,27 +1,17 @@
 // Settings → Canned responses through the dashboard's forms, as a browser posts them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
-import { WebClient } from "../test-client.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { settingsKit, type SettingsKit, type WebClient } from "../test-client.ts";
 
 let server: TestServer;
-let admin: Awaited<ReturnType<typeof createAdmin>>;
+let admin: SettingsKit["admin"];
 let adminWeb: WebClient;
 let agentWeb: WebClient;
 let base: string;
 
-async function login(email: string, password: string): Promise<WebClient> {
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password })).status).toBe(302);
-  return client;
-}
-
 beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
-  admin = await createAdmin(server);
-  const agent = await createAgent(server, admin, { name: "Agnes Agent" });
-  adminWeb = await login(admin.email, admin.password);
-  agentWeb = await login(agent.email, agent.password);
+  ({ admin, adminWeb, agentWeb } = await settingsKit(server));
   base = `/app/accounts/${admin.account.id}/settings/canned-responses`;
 }, 30_000);
 afterAll(() => server.close());

@@ -1,8 +1,8 @@
 // Settings → Inboxes → Add inbox for the channel kinds of the registry (Telegram here), as a browser posts the forms.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FakeTelegram } from "../../testing/fakes/telegram.ts";
-import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "../test-client.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { onboard, platformMember, type WebClient } from "../test-client.ts";
 
 let server: TestServer;
 let fake: FakeTelegram;
@@ -114,13 +114,7 @@ describe("Add inbox → Telegram", () => {
   });
 
   test("agents cannot reach the channel setup pages", async () => {
-    const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
-    const accountId = Number(accountPath.split("/").pop());
-    const user = await (await server.api("/platform/api/v1/users", { method: "POST", token: TEST_PLATFORM_TOKEN, json: { name: "Agent", email, password: PASSWORD } })).json();
-    await server.api(`/platform/api/v1/accounts/${accountId}/account_users`, { method: "POST", token: TEST_PLATFORM_TOKEN, json: { user_id: user.id, role: "agent" } });
-    const agent = new WebClient(server);
-    await agent.page("/app/login");
-    expect((await agent.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
+    const agent = await platformMember(server, Number(accountPath.split("/").pop()));
     expect((await agent.get(`${accountPath}/settings/inboxes/new/telegram`)).status).toBe(403);
     await agent.page(`${accountPath}/settings/profile`);
     const before = fake.callsOf("getMe").length;

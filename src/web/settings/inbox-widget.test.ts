@@ -1,27 +1,14 @@
 // Settings → Inboxes → Add inbox → Website and the Widget tab, posted as a browser posts them and checked against
 // the inbox API and the widget API integrators and the widget use.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestServer, TEST_PLATFORM_TOKEN, type TestServer } from "../../testing/server.ts";
-import { onboard, PASSWORD, WebClient } from "../test-client.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { accountApi, onboard, platformMember, tokenFromProfile, type WebClient } from "../test-client.ts";
 
 let server: TestServer;
 let owner: WebClient;
 let accountPath: string;
 let accountId: number;
-let ownerToken: string;
-
-const api = async (method: string, path: string, json?: unknown) => {
-  const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: ownerToken, json });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
-
-/** A form post with repeated fields (checkbox groups). */
-async function postForm(client: WebClient, path: string, pairs: [string, string][]) {
-  const body = new URLSearchParams([["_csrf", client.csrf], ...pairs]);
-  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  return fetch(server.url + path, { method: "POST", redirect: "manual", headers: { cookie, origin: server.url, "content-type": "application/x-www-form-urlencoded" }, body });
-}
+let api: ReturnType<typeof accountApi>;
 
 const decode = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
 
@@ -29,7 +16,7 @@ beforeAll(async () => {
   server = startTestServer({}, { startJobs: false });
   ({ client: owner, accountPath } = await onboard(server));
   accountId = Number(accountPath.split("/").pop());
-  ownerToken = /data-value="([^"]+)"/.exec((await owner.page(`${accountPath}/settings/profile`)).html)![1];
+  api = accountApi(server, accountId, await tokenFromProfile(owner, accountPath));
 });
 afterAll(() => server.close());
 
@@ -40,16 +27,16 @@ describe("Settings → Add inbox → Website", () => {
     const form = await owner.page(`${accountPath}/settings/inboxes/new/website`);
     expect(form.res.status).toBe(200);
     expect(form.html).toContain("Website channel");
-    const bad = await postForm(owner, `${accountPath}/settings/inboxes/new/website`, [["name", ""], ["website_url", ""]]);
+    const bad = await owner.post(`${accountPath}/settings/inboxes/new/website`, [["name", ""], ["website_url", ""]]);
     expect(bad.status).toBe(422);
     expect(/id="f-name-error">Can&#39;t be blank/.test(await bad.text())).toBe(true);
-    const badColor = await postForm(owner, `${accountPath}/settings/inboxes/new/website`, [["name", "Shop"], ["website_url", "https://shop.example.com"], ["widget_color", "blue"]]);
+    const badColor = await owner.post(`${accountPath}/settings/inboxes/new/website`, [["name", "Shop"], ["website_url", "https://shop.example.com"], ["widget_color", "blue"]]);
     expect(badColor.status).toBe(422);
     expect(/id="f-widget_color-error">[^<]*colour like #1f93ff/i.test(await badColor.text())).toBe(true);
   });
 
   test("creating a website inbox leads to its Widget tab with the embed snippet; settings saved there reach the widget API", async () => {
-    const created = await postForm(owner, `${accountPath}/settings/inboxes/new/website`, [
+    const created = await owner.post(`${accountPath}/settings/inboxes/new/website`, [
       ["name", "Shop <site>"],
       ["website_url", "https://shop.example.com"],
       ["widget_color", "#aa3300"],
@@ -77,7 +64,7 @@ describe("Settings → Add inbox → Website", () => {
     // The tab bar of a website inbox has Widget; API inboxes do not get the page.
     expect(page.html).toContain(`href="${accountPath}/settings/inboxes/${inboxId}/widget"`);
 
-    const saved = await postForm(owner, `${accountPath}/settings/inboxes/${inboxId}/widget`, [
+    const saved = await owner.post(`${accountPath}/settings/inboxes/${inboxId}/widget`, [
       ["website_url", "https://shop.example.com"],
       ["widget_color", "#116644"],
       ["welcome_title", "Welcome back"],
@@ -121,7 +108,7 @@ describe("Settings → Add inbox → Website", () => {
   test("bad widget settings re-render the tab with 422 and the field named; nothing is saved", async () => {
     const inbox = (await api("POST", "/inboxes", { name: "Docs", channel: { type: "web_widget", website_url: "https://docs.example.com" } })).body;
     await owner.page(`${accountPath}/settings/inboxes/${inbox.id}/widget`);
-    const res = await postForm(owner, `${accountPath}/settings/inboxes/${inbox.id}/widget`, [
+    const res = await owner.post(`${accountPath}/settings/inboxes/${inbox.id}/widget`, [
       ["website_url", "not a url"],
       ["widget_color", "#1f93ff"],
       ["allowed_domains", "bad domain!"],
@@ -139,12 +126,7 @@ describe("Settings → Add inbox → Website", () => {
     const apiInbox = (await api("POST", "/inboxes", { name: "App", channel: { type: "api" } })).body;
     expect((await owner.get(`${accountPath}/settings/inboxes/${apiInbox.id}/widget`)).status).toBe(404);
     const web = (await api("POST", "/inboxes", { name: "Site", channel: { type: "web_widget", website_url: "https://site.example.com" } })).body;
-    const email = `agent-${crypto.randomUUID().slice(0, 6)}@example.com`;
-    const user = await (await server.api("/platform/api/v1/users", { method: "POST", token: TEST_PLATFORM_TOKEN, json: { name: "Agent", email, password: PASSWORD } })).json();
-    await server.api(`/platform/api/v1/accounts/${accountId}/account_users`, { method: "POST", token: TEST_PLATFORM_TOKEN, json: { user_id: user.id, role: "agent" } });
-    const agent = new WebClient(server);
-    await agent.page("/app/login");
-    expect((await agent.post("/app/login", { email, password: PASSWORD })).status).toBe(302);
+    const agent = await platformMember(server, accountId);
     expect((await agent.get(`${accountPath}/settings/inboxes/${web.id}/widget`)).status).toBe(403);
   });
 });
