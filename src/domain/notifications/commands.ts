@@ -50,7 +50,8 @@ export function notify(
   const c = input.conversation;
   if (input.type !== "conversation_mention" && contactBlocked(tx.db).get(c.contact_id)?.blocked) return null;
   const wants = subscriptionOf(tx.db, c.account_id, input.userId, input.type);
-  if (!wants || (!wants.inApp && !wants.email)) return null;
+  const byEmail = !!wants?.email && mailEnabled.get(tx.db) === true;
+  if (!wants || (!wants.inApp && !byEmail)) return null;
   const row: NotificationRow = {
     id: 0,
     account_id: c.account_id,
@@ -73,7 +74,7 @@ export function notify(
   );
   row.id = Number(lastInsertRowid);
   tx.emit("notification.created", { account_id: c.account_id, user_id: input.userId, notification_id: row.id });
-  if (wants.email && mailEnabled.get(tx.db)) {
+  if (byEmail) {
     enqueue(tx, {
       kind: NOTIFICATION_EMAIL_JOB,
       payload: { notification_id: row.id },

@@ -138,7 +138,7 @@ describe("notifications API", () => {
 });
 
 describe("without SMTP", () => {
-  test("no notification email is queued (the administrators' outbox is not filled with agents' notifications)", async () => {
+  test("no notification email is queued (the administrators' outbox is not filled with agents' notifications); email-only creates nothing", async () => {
     const path = accountPath(admin.account.id, "/notification_settings");
     expect((await call(mia.token, "PATCH", path, { selected_email_flags: ["email_conversation_mention"] })).status).toBe(200);
     const c = await startConversation(server, admin, inbox.id);
@@ -147,5 +147,11 @@ describe("without SMTP", () => {
     expect(mine).toHaveLength(1);
     const queued = server.deps.db.$client.query("SELECT count(*) AS n FROM jobs WHERE kind = 'notification.email'").get() as { n: number };
     expect(queued.n).toBe(0);
+    // Email only (in-app off): nothing can be delivered, so nothing is created.
+    expect((await call(mia.token, "PATCH", path, { selected_push_flags: [] })).status).toBe(200);
+    await call(admin.token, "POST", conv(`/${c.id}/messages`), { content: `${mention({ id: mia.user.id, name: "Mia Member" })} again?`, private: true });
+    const after = (await call(mia.token, "GET", notes())).body.data.payload.filter((n: { primary_actor: { id: number } }) => n.primary_actor.id === c.id);
+    expect(after).toHaveLength(1);
+    expect((await call(mia.token, "PATCH", path, { selected_push_flags: ["push_conversation_mention"] })).status).toBe(200);
   });
 });
