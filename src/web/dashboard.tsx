@@ -26,6 +26,8 @@ import { cannedResponseSettingsRoutes } from "./settings/canned-responses.tsx";
 import { customAttributeSettingsRoutes } from "./settings/custom-attributes.tsx";
 import { macroSettingsRoutes } from "./settings/macros.tsx";
 import { automationSettingsRoutes } from "./settings/automation.tsx";
+import { assignmentSettingsRoutes } from "./settings/assignment.tsx";
+import { slaSettingsRoutes } from "./settings/sla.tsx";
 import { moreSettingsRoutes } from "./settings/inbox-label-role-profile.tsx";
 
 const availabilityForm = z.object({ availability: z.enum(AVAILABILITIES) });
@@ -84,6 +86,8 @@ const accountRoutes = new Hono<AppEnv>()
   .route("/settings", customAttributeSettingsRoutes)
   .route("/settings", macroSettingsRoutes)
   .route("/settings", automationSettingsRoutes)
+  .route("/settings", assignmentSettingsRoutes)
+  .route("/settings", slaSettingsRoutes)
   .route("/settings", botSettingsRoutes)
   .route("/settings", webhookSettingsRoutes)
   .route("/settings", settingsRoutes);

@@ -15,6 +15,8 @@ export type SettingsPage =
   | "custom-attributes"
   | "macros"
   | "automation"
+  | "assignment"
+  | "sla"
   | "dashboard-apps"
   | "bots"
   | "webhooks"
@@ -56,6 +58,8 @@ export function SettingsLayout(props: { shell: Shell; page: SettingsPage; access
                 {link("canned-responses", "Canned responses", "conversations", "settings/canned-responses")}
                 {link("custom-attributes", "Custom attributes", "layers", "settings/custom-attributes")}
                 {link("automation", "Automation", "activity", "settings/automation")}
+                {link("assignment", "Assignment", "user", "settings/assignment")}
+                {link("sla", "SLA policies", "clock", "settings/sla")}
               </ul>
               <p class="subnav-group">Integrations</p>
               <ul>

@@ -317,3 +317,56 @@ describe("applied_slas report", () => {
     expect((await c2(freshAgent.token, "GET", accountPath(fresh.account.id, "/applied_slas/metrics"))).status).toBe(403);
   });
 });
+
+describe("automation", () => {
+  test("add_sla applies the policy to new conversations, never replaces one; validated against the account's policies", async () => {
+    const p = await policy({ first_response_time_threshold: 600 });
+    const q = await policy({ first_response_time_threshold: 60 });
+    const own = await createApiInbox(server, admin, { enable_auto_assignment: false });
+    const rule = await call(admin.token, "POST", path("/automation_rules"), {
+      name: "SLA for the new inbox",
+      event_name: "conversation_created",
+      conditions: [{ attribute_key: "inbox_id", filter_operator: "equal_to", values: [own.id], query_operator: null }],
+      actions: [{ action_name: "add_sla", action_params: [p.id] }],
+    });
+    expect(rule.status).toBe(200);
+    const bad = await call(admin.token, "POST", path("/automation_rules"), {
+      name: "Broken",
+      event_name: "conversation_created",
+      conditions: [{ attribute_key: "inbox_id", filter_operator: "equal_to", values: [own.id], query_operator: null }],
+      actions: [{ action_name: "add_sla", action_params: [999999] }],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe("actions[0].action_params");
+
+    const c = await startConversation(server, admin, own.id);
+    await server.runner.runUntilEmpty();
+    const body = await show(c.id);
+    expect(body.sla_policy_id).toBe(p.id);
+    expect(body.applied_sla).toMatchObject({ sla_id: p.id, sla_status: "active" });
+    // The timer the rule's SLA planned fires like any other.
+    await tick(11 * MIN);
+    expect((await show(c.id)).sla_events.map((e: { event_type: string }) => e.event_type)).toEqual(["frt"]);
+
+    // A conversation that already has an SLA keeps it.
+    const second = await call(admin.token, "POST", path("/automation_rules"), {
+      name: "Other SLA on update",
+      event_name: "conversation_updated",
+      conditions: [{ attribute_key: "inbox_id", filter_operator: "equal_to", values: [own.id], query_operator: null }],
+      actions: [{ action_name: "add_sla", action_params: [q.id] }],
+    });
+    expect(second.status).toBe(200);
+    await call(admin.token, "POST", path(`/conversations/${c.id}/toggle_priority`), { priority: "high" });
+    await server.runner.runUntilEmpty();
+    expect((await show(c.id)).sla_policy_id).toBe(p.id);
+
+    // Deleting the policy disables the rule when it next matches, with the reason the settings page shows.
+    await call(admin.token, "DELETE", path(`/automation_rules/${second.body.payload.id}`));
+    await call(admin.token, "DELETE", path(`/sla_policies/${p.id}`));
+    const d = await startConversation(server, admin, own.id);
+    await server.runner.runUntilEmpty();
+    expect((await show(d.id)).sla_policy_id).toBeNull();
+    const after = await call(admin.token, "GET", path(`/automation_rules/${rule.body.payload.id}`));
+    expect(after.body.payload.active).toBe(false);
+  });
+});
