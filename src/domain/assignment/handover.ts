@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { account_users, users } from "../../db/schema/accounts.ts";
+import { agent_capacity_policies, inbox_capacity_limits } from "../../db/schema/assignment.ts";
 import { conversations } from "../../db/schema/conversations.ts";
 import { inboxes } from "../../db/schema/inboxes.ts";
 import type { Tx } from "../../db/tx.ts";
@@ -10,6 +11,25 @@ import { addActivityMessage } from "../messages/commands.ts";
 import type { AppDeps } from "../../deps.ts";
 import { AGENT_OFFLINE_JOB, ASSIGN_WAITING_JOB } from "./triggers.ts";
 import { activePolicy, isAgentOnline, pickAssignee, reassignsOnOffline } from "./picker.ts";
+
+/**
+ * Chatwoot EE's exclusion rules for waiting conversations: those of the first capacity policy with a limit for the
+ * inbox — conversations with an excluded label, or created more than exclude_older_than_hours ago, are left alone.
+ */
+function exclusionRulesFor(tx: Tx, inboxId: number): { labels: Set<string>; olderThanHours: number | null } {
+  const row = tx.db
+    .select({ rules: agent_capacity_policies.exclusion_rules })
+    .from(inbox_capacity_limits)
+    .innerJoin(agent_capacity_policies, eq(agent_capacity_policies.id, inbox_capacity_limits.agent_capacity_policy_id))
+    .where(eq(inbox_capacity_limits.inbox_id, inboxId))
+    .orderBy(asc(inbox_capacity_limits.id))
+    .limit(1)
+    .get();
+  const rules = row?.rules ?? {};
+  const labels = Array.isArray(rules.excluded_labels) ? rules.excluded_labels.filter((l): l is string => typeof l === "string") : [];
+  const hours = typeof rules.exclude_older_than_hours === "number" && rules.exclude_older_than_hours > 0 ? rules.exclude_older_than_hours : null;
+  return { labels: new Set(labels), olderThanHours: hours };
+}
 
 /** How many waiting conversations one run assigns (a later change queues the next run). */
 const WAITING_BATCH = 200;
@@ -51,9 +71,13 @@ export function assignWaiting(tx: Tx, inboxId: number): number {
     .orderBy(...order)
     .limit(WAITING_BATCH)
     .all();
+  const rules = exclusionRulesFor(tx, inbox.id);
+  const tooOld = rules.olderThanHours ? tx.now - rules.olderThanHours * 3_600_000 : null;
   let assigned = 0;
   let teamless: boolean | null = null;
   for (const c of waiting) {
+    if (tooOld != null && c.created_at < tooOld) continue;
+    if (rules.labels.size && (c.cached_label_list ?? "").split(",").some((l) => rules.labels.has(l))) continue;
     // Once nobody is free for a teamless conversation, nobody is free for any (team ones only narrow the pool).
     if (teamless === false) break;
     const picked = pickAssignee(tx, inbox, { teamId: c.team_id, conversationId: c.id });

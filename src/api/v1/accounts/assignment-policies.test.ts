@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { inArray } from "drizzle-orm";
 import { jobs } from "../../../db/schema/jobs.ts";
+import { ManualClock } from "../../../lib/clock.ts";
+import { realtimeFor } from "../../../realtime/index.ts";
+import { PRESENCE_DURATION_MS } from "../../../realtime/presence.ts";
+import { CableClient } from "../../../realtime/test-client.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
 import { accountPath, addInboxMembers, caller, createApiInbox, createContact, setAvailability, startConversation, type Admin } from "./conversation-test-kit.ts";
 
@@ -225,6 +229,23 @@ describe("auto-assignment under policies", () => {
     expect(texts).toContain("Assigned to Cap Cleo by Automation System");
   }, 60_000);
 
+  test("exclusion rules of the inbox's capacity policy: waiting conversations with an excluded label are left alone", async () => {
+    const inbox = await createApiInbox(server, admin, { name: "Exclusions", auto_assignment_config: { max_assignment_limit: 1 } });
+    const [a] = await onlineAgents(inbox.id, ["Excl Eve"]);
+    const cap = (await call(admin.token, "POST", path("/agent_capacity_policies"), { name: "Exclusions", exclusion_rules: { excluded_labels: ["vip"] } })).body;
+    await call(admin.token, "POST", path(`/agent_capacity_policies/${cap.id}/inbox_limits`), { inbox_id: inbox.id, conversation_limit: 5 });
+    const first = await startConversation(server, admin, inbox.id);
+    expect(first.meta.assignee.id).toBe(a.user.id);
+    const vip = await startConversation(server, admin, inbox.id);
+    const plain = await startConversation(server, admin, inbox.id);
+    expect(vip.meta.assignee).toBeUndefined();
+    expect((await call(admin.token, "POST", conv(vip.id, "/labels"), { labels: ["vip"] })).status).toBe(200);
+    await call(admin.token, "POST", conv(first.id, "/toggle_status"), { status: "resolved" });
+    await drain();
+    expect(await assigneeOf(vip.id)).toBeNull();
+    expect(await assigneeOf(plain.id)).toBe(a.user.id);
+  }, 60_000);
+
   test("fair distribution: an agent with fair_distribution_limit assignments in the window is skipped", async () => {
     const inbox = await createApiInbox(server, admin, { name: "Fair" });
     const [a, b] = await onlineAgents(inbox.id, ["Fair Fay", "Fair Finn"]);
@@ -300,5 +321,40 @@ describe("auto-assignment under policies", () => {
     const byAgent = tally(made.map((r) => r.body.meta.assignee?.id ?? null));
     for (const a of agents) expect(byAgent.get(a.user.id)).toBe(15);
     expect(byAgent.get(null)).toBe(15);
+  }, 60_000);
+});
+
+describe("presence", () => {
+  test("an auto-offline agent whose dashboard stops reporting presence is offline: their conversations are handed over", async () => {
+    const clock = new ManualClock();
+    const own = startTestServer({}, { clock, startJobs: false });
+    try {
+      const ownCall = caller(own);
+      const boss = await createAdmin(own);
+      const at = (rest: string) => accountPath(boss.account.id, rest);
+      const inbox = await createApiInbox(own, boss, { name: "Presence", auto_assignment_config: { reassign_on_offline: true } });
+      const away = await createAgent(own, boss, { name: "Pres Paula" });
+      const stays = await createAgent(own, boss, { name: "Pres Stan" });
+      await addInboxMembers(own, boss, inbox.id, [away.user.id, stays.user.id]);
+      for (const a of [away, stays]) await setAvailability(own, boss, a.user.id, "online");
+      expect((await ownCall(boss.token, "PATCH", at(`/agents/${away.user.id}`), { auto_offline: true })).status).toBe(200);
+
+      // Without a dashboard open, Paula (auto-offline) is not online: Stan gets the conversation.
+      expect((await startConversation(own, boss, inbox.id)).meta.assignee.id).toBe(stays.user.id);
+      const profile = (await ownCall(away.token, "GET", "/api/v1/profile")).body;
+      const socket = await CableClient.open(own.url.replace(/^http/, "ws") + "/cable", { pubsub_token: profile.pubsub_token, account_id: boss.account.id, user_id: away.user.id });
+      try {
+        expect(socket.state).toBe("connected");
+        const held = await startConversation(own, boss, inbox.id, { assignee_id: away.user.id });
+        clock.advance(PRESENCE_DURATION_MS + 1000);
+        realtimeFor(own.deps).cable.tick();
+        await own.runner.runUntilEmpty();
+        expect((await ownCall(boss.token, "GET", at(`/conversations/${held.id}`))).body.meta.assignee.id).toBe(stays.user.id);
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await own.close();
+    }
   }, 60_000);
 });
