@@ -110,66 +110,69 @@ export function NotificationsPage(props: { shell: Shell; view: NotificationsView
   const back = link(view.filter, view.page);
   return (
     <AppLayout shell={shell}>
-      <PageHeader
-        title="Notifications"
-        subtitle="Mentions, assignments, new conversations and messages, missed SLAs. Snoozed ones come back when their time is up."
-        actions={
-          view.unread ? (
-            <form method="post" action={`${base}/read_all`}>
-              <CsrfField token={csrf} />
-              <button type="submit" class="btn btn-secondary">
-                <Icon name="check" size={16} /> Mark all as read
-              </button>
-            </form>
-          ) : null
-        }
-      />
-      <div class="page-body stack-lg notification-centre" id="notification-centre" data-notification-centre>
-        <NoticeAlert notice={props.notice} id="notifications-notice" />
-        <nav class="notif-tabs" aria-label="Which notifications">
-          <a class={view.filter === "all" ? "notif-tab is-active" : "notif-tab"} href={link("all")} aria-current={view.filter === "all" ? "page" : undefined}>
-            All
-          </a>
-          <a class={view.filter === "unread" ? "notif-tab is-active" : "notif-tab"} href={link("unread")} aria-current={view.filter === "unread" ? "page" : undefined}>
-            Unread <span class="notif-tab-count">{view.unread}</span>
-          </a>
-        </nav>
-        {view.items.length === 0 ? (
-          <section class="card card-empty">
-            <EmptyState icon="bell" title={view.filter === "unread" ? "You are all caught up" : "No notifications yet"}>
-              You are notified when a conversation is assigned to you, when a teammate @-mentions you in a private note, when
-              customers write in conversations you are assigned to or participate in, and when an SLA target is missed. Choose
-              which ones you get, in the app and by email, in your profile settings.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card">
-            <ul class="notification-list" id="notification-list">
-              {view.items.map((item) => (
-                <NotificationRow item={item} accountId={shell.accountId} csrf={csrf} now={view.now} back={back} />
-              ))}
-            </ul>
-            {view.page > 1 || view.hasMore ? (
-              <nav class="notif-pager" aria-label="Pages">
-                {view.page > 1 ? (
-                  <a class="btn btn-secondary btn-sm" href={link(view.filter, view.page - 1)}>
-                    Previous
-                  </a>
-                ) : (
-                  <span></span>
-                )}
-                <span class="notif-pager-page">Page {view.page}</span>
-                {view.hasMore ? (
-                  <a class="btn btn-secondary btn-sm" href={link(view.filter, view.page + 1)}>
-                    Next
-                  </a>
-                ) : (
-                  <span></span>
-                )}
-              </nav>
-            ) : null}
-          </section>
-        )}
+      {/* The centre (header with "Mark all as read", tabs, list) is what row actions and realtime refreshes swap. */}
+      <div class="notification-centre" id="notification-centre" data-notification-centre>
+        <PageHeader
+          title="Notifications"
+          subtitle="Mentions, assignments, new conversations and messages, missed SLAs. Snoozed ones come back when their time is up."
+          actions={
+            view.unread ? (
+              <form method="post" action={`${base}/read_all`}>
+                <CsrfField token={csrf} />
+                <button type="submit" class="btn btn-secondary">
+                  <Icon name="check" size={16} /> Mark all as read
+                </button>
+              </form>
+            ) : null
+          }
+        />
+        <div class="page-body stack-lg">
+          <NoticeAlert notice={props.notice} id="notifications-notice" />
+          <nav class="notif-tabs" aria-label="Which notifications">
+            <a class={view.filter === "all" ? "notif-tab is-active" : "notif-tab"} href={link("all")} aria-current={view.filter === "all" ? "page" : undefined}>
+              All
+            </a>
+            <a class={view.filter === "unread" ? "notif-tab is-active" : "notif-tab"} href={link("unread")} aria-current={view.filter === "unread" ? "page" : undefined}>
+              Unread <span class="notif-tab-count">{view.unread}</span>
+            </a>
+          </nav>
+          {view.items.length === 0 ? (
+            <section class="card card-empty">
+              <EmptyState icon="bell" title={view.filter === "unread" ? "You are all caught up" : "No notifications yet"}>
+                You are notified when a conversation is assigned to you, when a teammate @-mentions you in a private note, when
+                customers write in conversations you are assigned to or participate in, and when an SLA target is missed. Choose
+                which ones you get, in the app and by email, in your profile settings.
+              </EmptyState>
+            </section>
+          ) : (
+            <section class="card">
+              <ul class="notification-list" id="notification-list">
+                {view.items.map((item) => (
+                  <NotificationRow item={item} accountId={shell.accountId} csrf={csrf} now={view.now} back={back} />
+                ))}
+              </ul>
+              {view.page > 1 || view.hasMore ? (
+                <nav class="notif-pager" aria-label="Pages">
+                  {view.page > 1 ? (
+                    <a class="btn btn-secondary btn-sm" href={link(view.filter, view.page - 1)}>
+                      Previous
+                    </a>
+                  ) : (
+                    <span></span>
+                  )}
+                  <span class="notif-pager-page">Page {view.page}</span>
+                  {view.hasMore ? (
+                    <a class="btn btn-secondary btn-sm" href={link(view.filter, view.page + 1)}>
+                      Next
+                    </a>
+                  ) : (
+                    <span></span>
+                  )}
+                </nav>
+              ) : null}
+            </section>
+          )}
+        </div>
       </div>
     </AppLayout>
   );
