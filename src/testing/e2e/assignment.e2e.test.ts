@@ -79,6 +79,7 @@ test("create a balanced policy with a capacity limit, attach it to an inbox, and
 
   await page.goto(`${base}/settings/assignment`);
   await expect(page.locator("#capacity-policies tbody tr").textContent()).resolves.toContain("Support: 1");
+  await page.locator("#assignment-inboxes").scrollIntoViewIfNeeded();
   await screenshot(page, "settings-assignment");
 
   // Conversations through the API: balanced, Bob stops at one (his capacity), Ann at two (the inbox's limit).

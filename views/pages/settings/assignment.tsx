@@ -212,7 +212,7 @@ function PoliciesCard(props: { shell: Shell; policies: PolicyItem[] }) {
 
 function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; policies: PolicyItem[]; errors?: FieldErrors; errorInboxId?: number }) {
   const csrf = props.shell.doc.csrfToken;
-  const options: [string, string][] = [["", "Round robin (no policy)"], ...props.policies.map((p): [string, string] => [String(p.id), p.name])];
+  const options: [string, string][] = [["", "None (round robin)"], ...props.policies.map((p): [string, string] => [String(p.id), p.name])];
   return (
     <FormCard headingId="assignment-inboxes-heading" title="Inboxes" subtitle="Each inbox's policy and limits. Only online agents who are members of the inbox get conversations." wide>
       {props.inboxes.length === 0 ? (
@@ -232,7 +232,7 @@ function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; poli
                   <Select label="Policy" name="assignment_policy_id" id={`f-policy-${i.id}`} value={i.policyId == null ? "" : String(i.policyId)} options={options} errors={errors} />
                   <div class={errors?.max_assignment_limit ? "field has-error" : "field"}>
                     <div class="field-label-row">
-                      <label for={`f-limit-${i.id}`}>Open conversations per agent</label>
+                      <label for={`f-limit-${i.id}`}>Limit per agent</label>
                     </div>
                     <input id={`f-limit-${i.id}`} name="max_assignment_limit" type="number" min="1" value={i.maxAssignmentLimit == null ? "" : String(i.maxAssignmentLimit)} placeholder="No limit" />
                     {errors?.max_assignment_limit ? <p class="field-error">{errors.max_assignment_limit}</p> : null}
