@@ -133,8 +133,17 @@ test("API inbox with identifier and token, a collaborator, a label, a custom rol
   await page.locator("text=Notification preferences saved").waitFor();
   expect(await api("GET", "/notification_settings")).toMatchObject({
     selected_email_flags: ["email_conversation_mention"],
-    selected_push_flags: ["push_conversation_assignment", "push_conversation_mention"],
   });
+  // In-app defaults: every type but new conversations (docs/decisions.md); mention was already on.
+  expect((await api("GET", "/notification_settings")).selected_push_flags).toEqual([
+    "push_conversation_assignment",
+    "push_assigned_conversation_new_message",
+    "push_conversation_mention",
+    "push_participating_conversation_new_message",
+    "push_sla_missed_first_response",
+    "push_sla_missed_next_response",
+    "push_sla_missed_resolution",
+  ]);
   expect(await page.isChecked('input[value="push_conversation_mention"]')).toBe(true);
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "settings-profile");
