@@ -268,3 +268,16 @@ export function setConversationSlaPolicy(tx: Tx, scope: AccountScope, conv: Conv
   const by = performerOf(scope);
   return applySlaPolicy(tx, conv, id, by ? { type: by.type as EventPerformer["type"], id: by.id } : undefined);
 }
+
+/**
+ * A policy's thresholds changed: every running SLA under it is evaluated again now, which records what the new
+ * targets make missed already and plans timers for the new due times (the old timers re-check and stop).
+ */
+export function reevaluatePolicy(tx: Tx, accountId: number, policyId: number): void {
+  const running = tx.db
+    .select({ conversation_id: applied_slas.conversation_id })
+    .from(applied_slas)
+    .where(and(eq(applied_slas.account_id, accountId), eq(applied_slas.sla_policy_id, policyId), inArray(applied_slas.sla_status, ["active", "active_with_misses"])))
+    .all();
+  for (const r of running) evaluateSla(tx, r.conversation_id);
+}

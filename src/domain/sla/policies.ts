@@ -6,6 +6,7 @@ import type { Tx } from "../../db/tx.ts";
 import { unixSeconds } from "../../lib/clock.ts";
 import { isAdministrator, type AccountScope } from "../accounts/access.ts";
 import { Forbidden, NotFound, Validation, type FieldError } from "../errors.ts";
+import { reevaluatePolicy } from "./engine.ts";
 
 export type SlaPolicyRow = typeof sla_policies.$inferSelect;
 
@@ -101,14 +102,17 @@ export function createSlaPolicy(tx: Tx, scope: AccountScope, input: SlaPolicyInp
 }
 
 /**
- * A changed threshold applies to conversations already under the policy from their next evaluation (due times
- * are computed from the policy each time); their timers are re-planned by the caller's event.
+ * A changed threshold applies at once to the conversations already under the policy: their SLAs are evaluated
+ * again (due times are computed from the policy each time) and their timers re-planned.
  */
 export function updateSlaPolicy(tx: Tx, scope: AccountScope, id: number, input: SlaPolicyInput): SlaPolicyRow {
   if (!canManageSlaPolicies(scope)) throw new Forbidden();
   const current = getSlaPolicy(tx.db, scope.account.id, id);
   const v = validated(input, current);
-  return tx.db.update(sla_policies).set({ ...v, updated_at: tx.now }).where(eq(sla_policies.id, current.id)).returning().get();
+  const updated = tx.db.update(sla_policies).set({ ...v, updated_at: tx.now }).where(eq(sla_policies.id, current.id)).returning().get();
+  const timing = THRESHOLDS.some((k) => updated[k] !== current[k]) || updated.only_during_business_hours !== current.only_during_business_hours;
+  if (timing) reevaluatePolicy(tx, scope.account.id, updated.id);
+  return updated;
 }
 
 /**

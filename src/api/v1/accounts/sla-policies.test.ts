@@ -272,6 +272,14 @@ describe("applying and evaluating", () => {
     expect(body.applied_sla).toBeUndefined();
     await tick(3 * HOUR);
     expect((await show(c.id)).sla_events).toBeUndefined();
+    // A shorter threshold re-plans the timers of running SLAs at once.
+    const r = await policy({ first_response_time_threshold: 7200 });
+    const e = await conversationUnder(r.id);
+    await tick(10 * MIN);
+    await call(admin.token, "PATCH", path(`/sla_policies/${r.id}`), { first_response_time_threshold: 1200 });
+    expect((await show(e.id)).sla_events).toEqual([]);
+    await tick(11 * MIN);
+    expect((await show(e.id)).sla_events.map((x: { event_type: string }) => x.event_type)).toEqual(["frt"]);
     // Without an SLA the conversation can get a new one.
     const q = await policy({ resolution_time_threshold: 60 });
     expect((await call(admin.token, "PATCH", path(`/conversations/${c.id}`), { sla_policy_id: q.id })).status).toBe(200);
