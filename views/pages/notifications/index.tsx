@@ -114,16 +114,21 @@ export function NotificationsPage(props: { shell: Shell; view: NotificationsView
       <div class="notification-centre" id="notification-centre" data-notification-centre>
         <PageHeader
           title="Notifications"
-          subtitle="Mentions, assignments, new conversations and messages, missed SLAs. Snoozed ones come back when their time is up."
+          subtitle="Mentions, assignments, new conversations and messages, missed SLAs."
           actions={
-            view.unread ? (
-              <form method="post" action={`${base}/read_all`}>
-                <CsrfField token={csrf} />
-                <button type="submit" class="btn btn-secondary">
-                  <Icon name="check" size={16} /> Mark all as read
-                </button>
-              </form>
-            ) : null
+            <>
+              <a class="btn btn-secondary" href={`${accountPath(shell.accountId, "settings/profile")}#notifications-heading`}>
+                <Icon name="settings" size={16} /> Preferences
+              </a>
+              {view.unread ? (
+                <form method="post" action={`${base}/read_all`}>
+                  <CsrfField token={csrf} />
+                  <button type="submit" class="btn btn-secondary">
+                    <Icon name="check" size={16} /> Mark all as read
+                  </button>
+                </form>
+              ) : null}
+            </>
           }
         />
         <div class="page-body stack-lg">
