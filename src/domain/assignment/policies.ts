@@ -16,6 +16,7 @@ import { isoTime } from "../../lib/clock.ts";
 import { requireAdministrator, type AccountScope } from "../accounts/access.ts";
 import { NotFound, Validation } from "../errors.ts";
 import { updateInbox } from "../inboxes/commands.ts";
+import { assignmentSettingsChanged } from "./triggers.ts";
 
 export type AssignmentPolicyRow = typeof assignment_policies.$inferSelect;
 export type AgentCapacityPolicyRow = typeof agent_capacity_policies.$inferSelect;
@@ -124,7 +125,9 @@ export function updateAssignmentPolicy(tx: Tx, scope: AccountScope, id: number, 
   requireAdministrator(scope);
   const current = getAssignmentPolicy(tx.db, scope.account.id, id);
   const values = checkedPolicy(tx.db, scope.account.id, input, current);
-  return tx.db.update(assignment_policies).set({ ...values, updated_at: tx.now }).where(eq(assignment_policies.id, id)).returning().get();
+  const row = tx.db.update(assignment_policies).set({ ...values, updated_at: tx.now }).where(eq(assignment_policies.id, id)).returning().get();
+  for (const inboxId of policyInboxIds(tx.db, id)) assignmentSettingsChanged(tx, scope.account.id, inboxId);
+  return row;
 }
 
 /** Deleting a policy unlinks its inboxes (they go back to the legacy round robin). */
@@ -161,11 +164,13 @@ export function linkInboxToPolicy(tx: Tx, scope: AccountScope, policyId: number,
   getAssignmentPolicy(tx.db, scope.account.id, policyId);
   accountInbox(tx.db, scope.account.id, inboxId);
   tx.db.delete(inbox_assignment_policies).where(eq(inbox_assignment_policies.inbox_id, inboxId)).run();
-  return tx.db
+  const link = tx.db
     .insert(inbox_assignment_policies)
     .values({ inbox_id: inboxId, assignment_policy_id: policyId, created_at: tx.now, updated_at: tx.now })
     .returning()
     .get();
+  assignmentSettingsChanged(tx, scope.account.id, inboxId);
+  return link;
 }
 
 /** Removes the inbox's policy link (through a policy: only when it is that policy's inbox). */
@@ -176,6 +181,7 @@ export function unlinkInbox(tx: Tx, scope: AccountScope, inboxId: number, policy
   const link = tx.db.select().from(inbox_assignment_policies).where(eq(inbox_assignment_policies.inbox_id, inboxId)).get();
   if (!link || (policyId !== undefined && link.assignment_policy_id !== policyId)) throw new NotFound("Inbox assignment policy");
   tx.db.delete(inbox_assignment_policies).where(eq(inbox_assignment_policies.id, link.id)).run();
+  assignmentSettingsChanged(tx, scope.account.id, inboxId);
 }
 
 /** The policy linked to an inbox of the account, or null. */
@@ -294,7 +300,13 @@ export function updateCapacityPolicy(tx: Tx, scope: AccountScope, id: number, in
 export function deleteCapacityPolicy(tx: Tx, scope: AccountScope, id: number): void {
   requireAdministrator(scope);
   getCapacityPolicy(tx.db, scope.account.id, id);
+  capacityPolicyChanged(tx, scope.account.id, id);
   tx.db.delete(agent_capacity_policies).where(eq(agent_capacity_policies.id, id)).run();
+}
+
+/** Inboxes whose waiting conversations may be assignable once a capacity policy's limits stop applying. */
+function capacityPolicyChanged(tx: Tx, accountId: number, policyId: number): void {
+  for (const l of capacityLimitsOf(tx.db, [policyId])) assignmentSettingsChanged(tx, accountId, l.inbox_id);
 }
 
 export function capacityLimitsOf(db: Db, policyIds: number[]): InboxCapacityLimitRow[] {
@@ -377,6 +389,7 @@ export function removeCapacityPolicyUser(tx: Tx, scope: AccountScope, policyId: 
     .returning({ id: agent_capacity_policy_users.id })
     .get();
   if (!gone) throw new NotFound("User");
+  capacityPolicyChanged(tx, scope.account.id, policyId);
 }
 
 /** The capacity policy id of each member who has one (for the settings page). */
@@ -425,14 +438,17 @@ export function updateInboxLimit(tx: Tx, scope: AccountScope, policyId: number, 
   getCapacityPolicy(tx.db, scope.account.id, policyId);
   getInboxLimit(tx.db, policyId, id);
   const limit = wholeNumber("conversation_limit", input.conversation_limit, undefined, 0, 100_000);
-  return tx.db.update(inbox_capacity_limits).set({ conversation_limit: limit, updated_at: tx.now }).where(eq(inbox_capacity_limits.id, id)).returning().get();
+  const row = tx.db.update(inbox_capacity_limits).set({ conversation_limit: limit, updated_at: tx.now }).where(eq(inbox_capacity_limits.id, id)).returning().get();
+  assignmentSettingsChanged(tx, scope.account.id, row.inbox_id);
+  return row;
 }
 
 export function deleteInboxLimit(tx: Tx, scope: AccountScope, policyId: number, id: number): void {
   requireAdministrator(scope);
   getCapacityPolicy(tx.db, scope.account.id, policyId);
-  getInboxLimit(tx.db, policyId, id);
+  const limit = getInboxLimit(tx.db, policyId, id);
   tx.db.delete(inbox_capacity_limits).where(eq(inbox_capacity_limits.id, id)).run();
+  assignmentSettingsChanged(tx, scope.account.id, limit.inbox_id);
 }
 
 export function inboxLimitJson(db: Db, limit: InboxCapacityLimitRow) {
@@ -479,4 +495,5 @@ export function setInboxAssignment(tx: Tx, scope: AccountScope, inboxId: number,
   } else if (link?.assignment_policy_id !== policyId) {
     linkInboxToPolicy(tx, scope, policyId, inboxId);
   }
+  assignmentSettingsChanged(tx, scope.account.id, inboxId);
 }

@@ -88,3 +88,12 @@ export function presenceChanged(deps: Pick<AppDeps, "db" | "tx">, accountId: num
   if (!presenceMatters(deps.db).get(accountId, userId)) return;
   deps.tx((tx) => availabilityChanged(tx, accountId, userId, present));
 }
+
+/**
+ * An inbox's assignment settings or limits changed (policy linked or unlinked, a limit raised or removed): its
+ * waiting conversations get a turn, as agents may have room now.
+ */
+export function assignmentSettingsChanged(tx: Tx, accountId: number, inboxId: number): void {
+  if (!autoAssigns(tx.db).get(inboxId)?.on) return;
+  if (hasWaiting(tx.db, accountId, inboxId)) enqueueAssignWaiting(tx, inboxId);
+}

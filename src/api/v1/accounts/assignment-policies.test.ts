@@ -227,6 +227,12 @@ describe("auto-assignment under policies", () => {
     expect(await assigneeOf(waiting[1].id)).toBeNull();
     const texts = (await call(admin.token, "GET", conv(waiting[0].id, "/messages"))).body.payload.map((m: { content: string }) => m.content);
     expect(texts).toContain("Assigned to Cap Cleo by Automation System");
+
+    // Raising her limit gives the next waiting conversation a turn (the inbox's limit of two still holds).
+    const limitId = (await call(admin.token, "GET", path(`/agent_capacity_policies/${cap.id}`))).body.inbox_capacity_limits[0].id;
+    await call(admin.token, "PATCH", path(`/agent_capacity_policies/${cap.id}/inbox_limits/${limitId}`), { conversation_limit: 5 });
+    await drain();
+    expect(await assigneeOf(waiting[1].id)).toBe(b.user.id);
   }, 60_000);
 
   test("exclusion rules of the inbox's capacity policy: waiting conversations with an excluded label are left alone", async () => {
