@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import { Alert, CsrfField, Field, type FieldErrors, type Notice, NoticeAlert } from "../../components/form.tsx";
+import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { FormCard } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 // Settings → Account settings: the fields of PATCH /api/v1/accounts/{id} an administrator edits.
 
@@ -65,129 +67,122 @@ export function AccountSettingsPage(props: { shell: Shell; access: SettingsAcces
   const durationError = e.auto_resolve_after ?? e.auto_resolve_duration ?? e.auto_resolve_unit;
   const knownLocale = LOCALES.some((l) => l.value === v.locale);
   return (
-    <SettingsLayout shell={props.shell} page="account" access={props.access}>
-      <PageHeader title="Account settings" subtitle="The workspace's name, language and conversation housekeeping. Changes apply to every agent of the account." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="account-notice" />
-        {Object.keys(e).length ? <Alert kind="error" title="Please correct the fields below." id="account-errors" /> : null}
-        <form method="post" action={action} novalidate id="account-form" class="stack-lg">
-          <CsrfField token={csrf} />
-          <section class="card narrow" aria-labelledby="general-heading">
-            <header class="card-header">
-              <h2 class="card-title" id="general-heading">
-                General
-              </h2>
-            </header>
-            <div class="card-body stack">
-              <Field label="Account name" name="name" value={v.name} errors={e} required hint="Shown to your agents in the account switcher and in emails." />
-              <div class={e.locale ? "field has-error" : "field"}>
-                <label for="f-locale">Site language</label>
-                <select class="select at-select" id="f-locale" name="locale" aria-invalid={e.locale ? "true" : undefined}>
-                  {knownLocale ? null : <option value={v.locale}>{v.locale}</option>}
-                  {LOCALES.map((l) => (
-                    <option value={l.value} selected={l.value === v.locale}>
-                      {l.label}
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="account"
+      title="Account settings"
+      subtitle="The workspace's name, language and conversation housekeeping. Changes apply to every agent of the account."
+      notice={props.notice}
+      noticeId="account-notice"
+    >
+      {Object.keys(e).length ? <Alert kind="error" title="Please correct the fields below." id="account-errors" /> : null}
+      <form method="post" action={action} novalidate id="account-form" class="stack-lg">
+        <CsrfField token={csrf} />
+        <FormCard headingId="general-heading" title="General">
+          <div class="card-body stack">
+            <Field label="Account name" name="name" value={v.name} errors={e} required hint="Shown to your agents in the account switcher and in emails." />
+            <div class={e.locale ? "field has-error" : "field"}>
+              <label for="f-locale">Site language</label>
+              <select class="select at-select" id="f-locale" name="locale" aria-invalid={e.locale ? "true" : undefined}>
+                {knownLocale ? null : <option value={v.locale}>{v.locale}</option>}
+                {LOCALES.map((l) => (
+                  <option value={l.value} selected={l.value === v.locale}>
+                    {l.label}
+                  </option>
+                ))}
+              </select>
+              {e.locale ? <p class="field-error">{e.locale}</p> : <p class="field-hint">The account's default language (Chatwoot's locale).</p>}
+            </div>
+            <Field
+              label="Support email"
+              name="support_email"
+              type="email"
+              value={v.support_email}
+              errors={e}
+              placeholder="support@example.com"
+              hint="Optional: the address customers reply to in email notifications."
+            />
+          </div>
+        </FormCard>
+        <FormCard
+          headingId="auto-resolve-heading"
+          title="Auto-resolve conversations"
+          subtitle="Open conversations without any activity for this long are resolved by the system. Leave empty to turn it off."
+        >
+          <div class="card-body stack">
+            <div class={durationError ? "field has-error" : "field"}>
+              <label for="f-auto_resolve_after">Resolve after</label>
+              <div class="at-duration">
+                <input
+                  id="f-auto_resolve_after"
+                  name="auto_resolve_after"
+                  type="number"
+                  min="1"
+                  step="1"
+                  inputmode="numeric"
+                  value={v.auto_resolve_after}
+                  placeholder="Off"
+                  aria-invalid={durationError ? "true" : undefined}
+                  aria-describedby="auto-resolve-hint"
+                />
+                <label class="visually-hidden" for="f-auto_resolve_unit">
+                  Unit
+                </label>
+                <select class="select" id="f-auto_resolve_unit" name="auto_resolve_unit">
+                  {AUTO_RESOLVE_UNITS.map((u) => (
+                    <option value={u.value} selected={u.value === v.auto_resolve_unit}>
+                      {u.label}
                     </option>
                   ))}
                 </select>
-                {e.locale ? <p class="field-error">{e.locale}</p> : <p class="field-hint">The account's default language (Chatwoot's locale).</p>}
               </div>
-              <Field
-                label="Support email"
-                name="support_email"
-                type="email"
-                value={v.support_email}
-                errors={e}
-                placeholder="support@example.com"
-                hint="Optional: the address customers reply to in email notifications."
-              />
-            </div>
-          </section>
-          <section class="card narrow" aria-labelledby="auto-resolve-heading">
-            <header class="card-header">
-              <div>
-                <h2 class="card-title" id="auto-resolve-heading">
-                  Auto-resolve conversations
-                </h2>
-                <p class="card-subtitle">Open conversations without any activity for this long are resolved by the system. Leave empty to turn it off.</p>
-              </div>
-            </header>
-            <div class="card-body stack">
-              <div class={durationError ? "field has-error" : "field"}>
-                <label for="f-auto_resolve_after">Resolve after</label>
-                <div class="at-duration">
-                  <input
-                    id="f-auto_resolve_after"
-                    name="auto_resolve_after"
-                    type="number"
-                    min="1"
-                    step="1"
-                    inputmode="numeric"
-                    value={v.auto_resolve_after}
-                    placeholder="Off"
-                    aria-invalid={durationError ? "true" : undefined}
-                    aria-describedby="auto-resolve-hint"
-                  />
-                  <label class="visually-hidden" for="f-auto_resolve_unit">
-                    Unit
-                  </label>
-                  <select class="select" id="f-auto_resolve_unit" name="auto_resolve_unit">
-                    {AUTO_RESOLVE_UNITS.map((u) => (
-                      <option value={u.value} selected={u.value === v.auto_resolve_unit}>
-                        {u.label}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                {durationError ? <p class="field-error">{durationError}</p> : null}
-                <p class="field-hint" id="auto-resolve-hint">
-                  Between 10 minutes and 999 days.
-                </p>
-              </div>
-              <div class={e.auto_resolve_message ? "field has-error" : "field"}>
-                <label for="f-auto_resolve_message">Message sent when resolving</label>
-                <textarea id="f-auto_resolve_message" name="auto_resolve_message" rows={3} class="at-textarea" placeholder="Optional, e.g. “We closed this for now — just reply to reopen it.”">
-                  {v.auto_resolve_message}
-                </textarea>
-                {e.auto_resolve_message ? <p class="field-error">{e.auto_resolve_message}</p> : <p class="field-hint">Sent to the customer just before the conversation is resolved.</p>}
-              </div>
-              <label class="checkbox">
-                <input type="checkbox" name="auto_resolve_ignore_waiting" value="1" checked={v.auto_resolve_ignore_waiting} /> Keep conversations open while the customer
-                waits for a reply
-              </label>
-            </div>
-          </section>
-          <div class="form-actions narrow">
-            <button type="submit" class="btn btn-primary">
-              Save changes
-            </button>
-          </div>
-        </form>
-        <section class="card narrow" aria-labelledby="account-id-heading">
-          <header class="card-header">
-            <div>
-              <h2 class="card-title" id="account-id-heading">
-                Account ID
-              </h2>
-              <p class="card-subtitle">
-                Use it in API paths such as <code>/api/v1/accounts/{props.accountId}/conversations</code>.
+              {durationError ? <p class="field-error">{durationError}</p> : null}
+              <p class="field-hint" id="auto-resolve-hint">
+                Between 10 minutes and 999 days.
               </p>
             </div>
-          </header>
-          <div class="card-body">
-            <div class="secret" x-data="accountCopy">
-              <Icon name="key" size={16} class="secret-icon" />
-              <code class="secret-value" x-ref="value" data-value={String(props.accountId)} data-testid="account-id">
-                {props.accountId}
-              </code>
-              <button type="button" class="btn btn-ghost btn-sm" x-on:click="copy">
-                <Icon name="copy" size={14} />
-                <span x-text="label()">Copy</span>
-              </button>
+            <div class={e.auto_resolve_message ? "field has-error" : "field"}>
+              <label for="f-auto_resolve_message">Message sent when resolving</label>
+              <textarea id="f-auto_resolve_message" name="auto_resolve_message" rows={3} class="at-textarea" placeholder="Optional, e.g. “We closed this for now — just reply to reopen it.”">
+                {v.auto_resolve_message}
+              </textarea>
+              {e.auto_resolve_message ? <p class="field-error">{e.auto_resolve_message}</p> : <p class="field-hint">Sent to the customer just before the conversation is resolved.</p>}
             </div>
+            <label class="checkbox">
+              <input type="checkbox" name="auto_resolve_ignore_waiting" value="1" checked={v.auto_resolve_ignore_waiting} /> Keep conversations open while the customer
+              waits for a reply
+            </label>
           </div>
-        </section>
-      </div>
-    </SettingsLayout>
+        </FormCard>
+        <div class="form-actions narrow">
+          <button type="submit" class="btn btn-primary">
+            Save changes
+          </button>
+        </div>
+      </form>
+      <FormCard
+        headingId="account-id-heading"
+        title="Account ID"
+        subtitle={
+          <>
+            Use it in API paths such as <code>/api/v1/accounts/{props.accountId}/conversations</code>.
+          </>
+        }
+      >
+        <div class="card-body">
+          <div class="secret" x-data="accountCopy">
+            <Icon name="key" size={16} class="secret-icon" />
+            <code class="secret-value" x-ref="value" data-value={String(props.accountId)} data-testid="account-id">
+              {props.accountId}
+            </code>
+            <button type="button" class="btn btn-ghost btn-sm" x-on:click="copy">
+              <Icon name="copy" size={14} />
+              <span x-text="label()">Copy</span>
+            </button>
+          </div>
+        </div>
+      </FormCard>
+    </SettingsFrame>
   );
 }

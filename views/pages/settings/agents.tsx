@@ -2,10 +2,12 @@
 import type { Child } from "hono/jsx";
 import { AVAILABILITY_LABELS, Avatar, type Availability } from "../../components/avatar.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
-import { Alert, CsrfField, Field, type FieldErrors, type Notice, NoticeAlert } from "../../components/form.tsx";
+import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { FormCard } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 // Settings → Agents (the help-center article "How to invite agents and manage your support team?").
 // Modals are <dialog>s: static/js/settings.js opens them (data-account-team-dialog); without JavaScript the
@@ -53,6 +55,21 @@ export function Modal(props: { id: string; title: string; open?: boolean; childr
       </header>
       {props.children}
     </dialog>
+  );
+}
+
+/** A modal form's buttons: Cancel (closes the dialog, nothing validated or sent) and the submit button; `before` sits left of them. */
+export function ModalActions(props: { submit: Child; danger?: boolean; before?: Child }) {
+  return (
+    <div class="form-actions at-modal-actions">
+      {props.before}
+      <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
+        Cancel
+      </button>
+      <button type="submit" class={props.danger ? "btn at-btn-danger" : "btn btn-primary"}>
+        {props.submit}
+      </button>
+    </div>
   );
 }
 
@@ -124,14 +141,7 @@ function InviteModal(props: { base: string; csrf: string; roles: RoleOption[]; m
         <Field label="Agent Name" name="name" value={v.name} errors={errors} required autofocus hint="The full name your customers see on outgoing replies." />
         <SelectField label="Role" name="role" id="f-invite-role" value={v.role} options={props.roles} errors={errors} hint="Administrators manage the account; agents handle conversations of their inboxes." />
         <Field label="Email Address" name="email" type="email" value={v.email} errors={errors} required autocomplete="off" hint="The invitation goes here; it is also their login." />
-        <div class="form-actions at-modal-actions">
-          <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary">
-            Add Agent
-          </button>
-        </div>
+        <ModalActions submit="Add Agent" />
       </form>
     </Modal>
   );
@@ -178,17 +188,14 @@ function EditModal(props: { base: string; csrf: string; roles: RoleOption[]; age
           hint="Online agents get auto-assigned conversations; Busy and Offline agents are skipped."
         />
         {!a.confirmed ? <p class="muted small">This agent has not confirmed yet: saving sends the invitation again.</p> : null}
-        <div class="form-actions at-modal-actions">
-          <button type="submit" form={`${id}-reset`} class="btn btn-ghost at-push-left" data-testid="reset-password">
-            <Icon name="key" size={15} /> Reset Password
-          </button>
-          <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary">
-            Update
-          </button>
-        </div>
+        <ModalActions
+          submit="Update"
+          before={
+            <button type="submit" form={`${id}-reset`} class="btn btn-ghost at-push-left" data-testid="reset-password">
+              <Icon name="key" size={15} /> Reset Password
+            </button>
+          }
+        />
       </form>
       <form method="post" action={`${props.base}/${a.id}/reset_password`} id={`${id}-reset`} class="at-hidden-form">
         <CsrfField token={props.csrf} />
@@ -213,14 +220,7 @@ function DeleteModal(props: { base: string; csrf: string; agent: AgentItem; moda
           <li>every conversation assigned to them is unassigned — not deleted, not re-routed — and waits in the unassigned queue.</li>
         </ul>
         <p class="muted small">Leaving the company? Reassign their open conversations to a teammate first, so nothing slips through.</p>
-        <div class="form-actions at-modal-actions">
-          <button type="submit" formmethod="dialog" class="btn btn-secondary">
-            Cancel
-          </button>
-          <button type="submit" class="btn at-btn-danger">
-            Delete agent
-          </button>
-        </div>
+        <ModalActions submit="Delete agent" danger />
       </form>
     </Modal>
   );
@@ -306,80 +306,84 @@ export function AgentsPage(props: { shell: Shell; access: SettingsAccess; agents
   const orphanError =
     modal?.kind === "delete" && !props.agents.some((a) => a.id === modal.id && !a.isSelf) ? Object.values(modal.errors ?? {})[0] : undefined;
   return (
-    <SettingsLayout shell={props.shell} page="agents" access={props.access}>
-      <PageHeader title="Agents" subtitle="Everyone who signs in to this account is an agent; their role decides what they can see and do." actions={addButton("add-agent")} />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="agents-notice" />
-        {orphanError ? <Alert kind="error" title={orphanError} id="agents-error" /> : null}
-        <section class="card table-card" aria-label="Agents">
-          <table class="table" id="agents-table">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col" class="at-col-role">
-                  Role<span class="visually-hidden"> and availability</span>
-                </th>
-                <th scope="col" class="at-col-status">Status</th>
-                <th scope="col" class="at-col-actions">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.agents.map((a) => (
-                <AgentRowView base={base} csrf={csrf} agent={a} />
-              ))}
-            </tbody>
-          </table>
-        </section>
-        {onlyMe ? (
-          <section class="card card-empty">
-            <EmptyState icon="userPlus" title="It's just you so far" actions={addButton("add-agent-empty")}>
-              Add your teammates with <strong>Add Agent</strong>: they get an invitation email. Then add them to inboxes (Settings → Inboxes) so they can
-              see and answer those conversations, and to teams for team assignment.
-            </EmptyState>
-          </section>
-        ) : null}
-        <section class="card" aria-labelledby="roles-heading">
-          <header class="card-header">
-            <h2 class="card-title" id="roles-heading">
-              Roles and availability
-            </h2>
-          </header>
-          <div class="card-body at-help">
-            <dl class="at-defs">
-              <dt>Administrator</dt>
-              <dd>Full access: account settings, agents, inboxes, automations, and every conversation.</dd>
-              <dt>Agent</dt>
-              <dd>Handles conversations of the inboxes they are a member of; cannot change account settings or manage other agents.</dd>
-              <dt>Custom roles</dt>
-              <dd>
-                {props.hasCustomRoles ? "Your custom roles appear in the role dropdown; one replaces the built-in role of the agent who holds it. " : "For shades in between, "}
-                <a href={accountPath(props.shell.accountId, "settings/custom-roles")}>{props.hasCustomRoles ? "Manage custom roles" : "define custom roles"}</a>.
-              </dd>
-            </dl>
-            <dl class="at-defs">
-              <dt>Online</dt>
-              <dd>Available: auto-assignment routes new conversations to them.</dd>
-              <dt>Busy</dt>
-              <dd>At the desk but heads-down: auto-assignment skips them.</dd>
-              <dt>Offline</dt>
-              <dd>Done for the day: auto-assignment does not pick them.</dd>
-            </dl>
-            <p class="muted small at-help-note">
-              Agents set their own availability from the avatar menu; administrators can change anyone's from Edit. You cannot delete yourself, and the last
-              verified administrator can be neither deleted nor demoted.
-            </p>
-          </div>
-        </section>
-      </div>
-      <InviteModal base={base} csrf={csrf} roles={props.roles} modal={props.modal} />
-      {props.agents.map((a) => (
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="agents"
+      title="Agents"
+      subtitle="Everyone who signs in to this account is an agent; their role decides what they can see and do."
+      actions={addButton("add-agent")}
+      notice={props.notice}
+      noticeId="agents-notice"
+      after={
         <>
-          <EditModal base={base} csrf={csrf} roles={props.roles} agent={a} modal={props.modal} />
-          {a.isSelf ? null : <DeleteModal base={base} csrf={csrf} agent={a} modal={props.modal} />}
+          <InviteModal base={base} csrf={csrf} roles={props.roles} modal={props.modal} />
+          {props.agents.map((a) => (
+            <>
+              <EditModal base={base} csrf={csrf} roles={props.roles} agent={a} modal={props.modal} />
+              {a.isSelf ? null : <DeleteModal base={base} csrf={csrf} agent={a} modal={props.modal} />}
+            </>
+          ))}
         </>
-      ))}
-    </SettingsLayout>
+      }
+    >
+      {orphanError ? <Alert kind="error" title={orphanError} id="agents-error" /> : null}
+      <section class="card table-card" aria-label="Agents">
+        <table class="table" id="agents-table">
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col" class="at-col-role">
+                Role<span class="visually-hidden"> and availability</span>
+              </th>
+              <th scope="col" class="at-col-status">Status</th>
+              <th scope="col" class="at-col-actions">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.agents.map((a) => (
+              <AgentRowView base={base} csrf={csrf} agent={a} />
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {onlyMe ? (
+        <section class="card card-empty">
+          <EmptyState icon="userPlus" title="It's just you so far" actions={addButton("add-agent-empty")}>
+            Add your teammates with <strong>Add Agent</strong>: they get an invitation email. Then add them to inboxes (Settings → Inboxes) so they can
+            see and answer those conversations, and to teams for team assignment.
+          </EmptyState>
+        </section>
+      ) : null}
+      <FormCard headingId="roles-heading" title="Roles and availability" wide>
+        <div class="card-body at-help">
+          <dl class="at-defs">
+            <dt>Administrator</dt>
+            <dd>Full access: account settings, agents, inboxes, automations, and every conversation.</dd>
+            <dt>Agent</dt>
+            <dd>Handles conversations of the inboxes they are a member of; cannot change account settings or manage other agents.</dd>
+            <dt>Custom roles</dt>
+            <dd>
+              {props.hasCustomRoles ? "Your custom roles appear in the role dropdown; one replaces the built-in role of the agent who holds it. " : "For shades in between, "}
+              <a href={accountPath(props.shell.accountId, "settings/custom-roles")}>{props.hasCustomRoles ? "Manage custom roles" : "define custom roles"}</a>.
+            </dd>
+          </dl>
+          <dl class="at-defs">
+            <dt>Online</dt>
+            <dd>Available: auto-assignment routes new conversations to them.</dd>
+            <dt>Busy</dt>
+            <dd>At the desk but heads-down: auto-assignment skips them.</dd>
+            <dt>Offline</dt>
+            <dd>Done for the day: auto-assignment does not pick them.</dd>
+          </dl>
+          <p class="muted small at-help-note">
+            Agents set their own availability from the avatar menu; administrators can change anyone's from Edit. You cannot delete yourself, and the last
+            verified administrator can be neither deleted nor demoted.
+          </p>
+        </div>
+      </FormCard>
+    </SettingsFrame>
   );
 }

@@ -4,7 +4,7 @@ import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../co
 import { Icon } from "../../components/icon.tsx";
 import { CardForm, FormCard, PostButton, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
-import { ActionIcon, Modal } from "./agents.tsx";
+import { ActionIcon, Modal, ModalActions } from "./agents.tsx";
 import { SettingsFrame } from "./frame.tsx";
 import type { SettingsAccess } from "./layout.tsx";
 
@@ -75,14 +75,7 @@ export function TeamsPage(props: { shell: Shell; access: SettingsAccess; teams: 
           <form method="post" action={base} class="at-modal-body stack" novalidate id="team-create-form">
             <CsrfField token={csrf} />
             <TeamFields values={props.create.values ?? { name: "", description: "", allow_auto_assign: true }} errors={props.create.errors} idPrefix="team-create" autofocus />
-            <div class="form-actions at-modal-actions">
-              <button type="submit" formmethod="dialog" formnovalidate class="btn btn-secondary">
-                Cancel
-              </button>
-              <button type="submit" class="btn btn-primary">
-                Create team
-              </button>
-            </div>
+            <ModalActions submit="Create team" />
           </form>
         </Modal>
       }
@@ -156,14 +149,7 @@ export function TeamPage(props: {
           <form method="post" action={`${base}/delete`} class="at-modal-body stack">
             <CsrfField token={csrf} />
             <p>Its {props.members.length === 1 ? "member leaves" : `${props.members.length} members leave`} the team and its conversations lose their team. This cannot be undone.</p>
-            <div class="form-actions at-modal-actions">
-              <button type="submit" formmethod="dialog" class="btn btn-secondary">
-                Cancel
-              </button>
-              <button type="submit" class="btn at-btn-danger">
-                Delete team
-              </button>
-            </div>
+            <ModalActions submit="Delete team" danger />
           </form>
         </Modal>
       }
