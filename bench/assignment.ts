@@ -7,7 +7,7 @@
 // creation, and the spread (most − fewest conversations per agent), which must be ≤ 1: the process exits non-zero
 // otherwise, or when a conversation is left unassigned. Writes bench/results/assignment.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
 
@@ -102,6 +102,8 @@ export async function runAssignmentBench(): Promise<{ report: string; ok: boolea
       "|---|---:|---:|---:|---|---:|---:|",
       `| ${baseline.name} | ${fmt(baseline.perSecond, 0)} | ${fmt(baseline.p50)} | ${fmt(baseline.p99)} | — | — | ${baseline.unassigned} |`,
       ...runs.map((r) => `| ${r.name} | ${fmt(r.perSecond, 0)} (${fmt(r.perSecond / baseline.perSecond, 2)}× baseline) | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.perAgent.join(" / ")} | ${r.spread} | ${r.unassigned} |`),
+      "",
+      `Machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} at the end of the run.`,
       "",
       ok ? "Every run spread its conversations within ±1 of even, none left unassigned." : "**FAILED**: a run spread conversations by more than 1 or left some unassigned.",
       "",
