@@ -49,10 +49,19 @@ function ColumnHeading(props: { column: Column }) {
   );
 }
 
-/** A button that posts (with the CSRF field) to `action`, asking `confirm` first when given. */
-export function PostButton(props: { action: string; csrf: string; label: Child; confirm?: string; class?: string; formClass?: string; ariaLabel?: string }) {
+/** A button that posts (with the CSRF field) to `action`, asking `confirm` first when given; `formAttrs` go on the form (hx-post…). */
+export function PostButton(props: {
+  action: string;
+  csrf: string;
+  label: Child;
+  confirm?: string;
+  class?: string;
+  formClass?: string;
+  ariaLabel?: string;
+  formAttrs?: Record<string, string>;
+}) {
   return (
-    <form method="post" action={props.action} class={props.formClass}>
+    <form method="post" action={props.action} class={props.formClass} {...props.formAttrs}>
       <CsrfField token={props.csrf} />
       <button type="submit" class={props.class ?? "btn btn-sm"} data-confirm={props.confirm} aria-label={props.ariaLabel}>
         {props.label}

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { Alert, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { CardForm, FormCard, PostButton, RowActions, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
@@ -160,12 +160,12 @@ export function DeliveryLog(props: { accountId: number; csrf: string; webhookId:
                   <time datetime={new Date(d.createdAt).toISOString()}>{new Date(d.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
                 </td>
                 <td>
-                  <form method="post" action={`${base}/deliveries/${d.id}/redeliver`} hx-post={`${base}/deliveries/${d.id}/redeliver`} hx-target="#delivery-log" hx-swap="outerHTML">
-                    <CsrfField token={props.csrf} />
-                    <button type="submit" class="btn btn-sm">
-                      Redeliver
-                    </button>
-                  </form>
+                  <PostButton
+                    action={`${base}/deliveries/${d.id}/redeliver`}
+                    csrf={props.csrf}
+                    label="Redeliver"
+                    formAttrs={{ "hx-post": `${base}/deliveries/${d.id}/redeliver`, "hx-target": "#delivery-log", "hx-swap": "outerHTML" }}
+                  />
                 </td>
               </tr>
             ))}
