@@ -6,6 +6,7 @@ import { isAdministrator, type AccountScope } from "../accounts/access.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
 import { AUTOMATION_ACTIONS, validateActions } from "./actions.ts";
 import { validateConditions } from "./conditions.ts";
+import { automationRulesChanged } from "./plans.ts";
 
 export type AutomationRuleRow = typeof automationRules.$inferSelect;
 
@@ -58,6 +59,7 @@ function checked(tx: Tx, accountId: number, input: AutomationRuleInput, current:
 export function createAutomationRule(tx: Tx, scope: AccountScope, input: AutomationRuleInput): AutomationRuleRow {
   authorizeAutomation(scope);
   const values = checked(tx, scope.account.id, input, null);
+  automationRulesChanged();
   return tx.db
     .insert(automationRules)
     .values({ ...values, account_id: scope.account.id, created_at: tx.now, updated_at: tx.now })
@@ -69,6 +71,7 @@ export function updateAutomationRule(tx: Tx, scope: AccountScope, id: number, in
   authorizeAutomation(scope);
   const current = getAutomationRule(tx.db, scope.account.id, id);
   const values = checked(tx, scope.account.id, input, current);
+  automationRulesChanged();
   return tx.db
     .update(automationRules)
     .set({ ...values, updated_at: tx.now })
@@ -80,6 +83,7 @@ export function updateAutomationRule(tx: Tx, scope: AccountScope, id: number, in
 export function deleteAutomationRule(tx: Tx, scope: AccountScope, id: number): void {
   authorizeAutomation(scope);
   getAutomationRule(tx.db, scope.account.id, id);
+  automationRulesChanged();
   tx.db.delete(automationRules).where(and(eq(automationRules.id, id), eq(automationRules.account_id, scope.account.id))).run();
 }
 
@@ -87,6 +91,7 @@ export function deleteAutomationRule(tx: Tx, scope: AccountScope, id: number): v
 export function cloneAutomationRule(tx: Tx, scope: AccountScope, id: number): AutomationRuleRow {
   authorizeAutomation(scope);
   const src = getAutomationRule(tx.db, scope.account.id, id);
+  automationRulesChanged();
   return tx.db
     .insert(automationRules)
     .values({
@@ -123,6 +128,7 @@ export function ruleProblem(db: Db, rule: AutomationRuleRow, now: number): strin
 
 /** The job found the rule invalid: it is disabled (and the settings page says why). */
 export function disableInvalidRule(tx: Tx, rule: AutomationRuleRow): void {
+  automationRulesChanged();
   tx.db
     .update(automationRules)
     .set({ active: false, updated_at: tx.now })

@@ -28,8 +28,24 @@ function json(column: typeof contacts.additional_attributes | typeof conversatio
   return sql`json_extract(${column}, ${`$."${key}"`})`;
 }
 
-function standardAttributes(message: ConditionMessage | null): Record<string, AttributeSpec> {
+/** The message as SQL: bound values, or the placeholders of a statement prepared once (the automation runner's plans). */
+type MessageSql = { message_type: SQL; content: SQL };
+
+function messageSql(message: ConditionMessage | null): MessageSql {
   const messageType = message ? (MESSAGE_TYPES[message.message_type] ?? null) : null;
+  return { message_type: sql`${messageType}`, content: sql`${message?.content ?? null}` };
+}
+
+/** Placeholders `message_type` (incoming, outgoing… or null) and `message_content`: see messagePlaceholderValues. */
+const MESSAGE_PLACEHOLDERS: MessageSql = { message_type: sql`${sql.placeholder("message_type")}`, content: sql`${sql.placeholder("message_content")}` };
+
+/** The values of the message placeholders of compileConditionParts for a message (or none). */
+export function messagePlaceholderValues(message: ConditionMessage | null): { message_type: string | null; message_content: string | null } {
+  return { message_type: message ? (MESSAGE_TYPES[message.message_type] ?? null) : null, message_content: message?.content ?? null };
+}
+
+function standardAttributes(message: ConditionMessage | MessageSql | null): Record<string, AttributeSpec> {
+  const m = message && "message_type" in message && typeof message.message_type !== "number" ? (message as MessageSql) : messageSql(message as ConditionMessage | null);
   return {
     status: conversationAttrs.status,
     priority: conversationAttrs.priority,
@@ -41,6 +57,7 @@ function standardAttributes(message: ConditionMessage | null): Record<string, At
     conversation_language: conversationAttrs.conversation_language,
     referer: conversationAttrs.referer,
     mail_subject: conversationAttrs.mail_subject,
+    sla_policy_id: { kind: "column", expr: conversations.sla_policy_id, type: "number", operators: ID_OPS },
     country_code: {
       kind: "column",
       expr: sql`coalesce(${json(conversations.additional_attributes, "country_code")}, ${json(contacts.additional_attributes, "country_code")})`,
@@ -54,7 +71,7 @@ function standardAttributes(message: ConditionMessage | null): Record<string, At
     phone_number: { kind: "column", expr: contacts.phone_number, type: "text", operators: [...TEXT_OPS, "starts_with"] },
     message_type: {
       kind: "column",
-      expr: sql`${messageType}`,
+      expr: m.message_type,
       type: "text",
       operators: EQ_OPS,
       mapValue: (v) => {
@@ -62,7 +79,7 @@ function standardAttributes(message: ConditionMessage | null): Record<string, At
         return v;
       },
     },
-    content: { kind: "column", expr: sql`${message?.content ?? null}`, type: "text", operators: TEXT_OPS, caseInsensitive: true },
+    content: { kind: "column", expr: m.content, type: "text", operators: TEXT_OPS, caseInsensitive: true },
   };
 }
 
@@ -91,7 +108,7 @@ function renamed(err: unknown, i: number): unknown {
   return new Validation(err.errors.map((e) => ({ field: e.field.replace(/^payload(\[0\])?/, `conditions[${i}]`), message: e.message })));
 }
 
-function compileOne(db: Db, accountId: number, c: RuleCondition, i: number, message: ConditionMessage | null, now: number): SQL {
+function compileOne(db: Db, accountId: number, c: RuleCondition, i: number, message: ConditionMessage | MessageSql | null, now: number): SQL {
   const attributes = standardAttributes(message);
   let resource: FilterResource = { attributes };
   let condition: Record<string, unknown> = { ...c };
@@ -197,6 +214,40 @@ export function conditionsMatch(
     .where(and(eq(conversations.id, conversationId), eq(conversations.account_id, accountId), where))
     .get();
   return !!row;
+}
+
+/** Whether the attribute_changed conditions among a rule's (all of which must hold) hold for the event's changes. */
+export function changesMatch(all: RuleCondition[], changed: ChangedValues | null): boolean {
+  return all.filter((c) => c.filter_operator === ATTRIBUTE_CHANGED).every((c) => changedMatches(c, changed));
+}
+
+/** Whether evaluating the conditions depends on the clock (days_before counts days back from now). */
+export function conditionsDependOnNow(all: RuleCondition[]): boolean {
+  return all.some((c) => c.filter_operator === "days_before");
+}
+
+/** One condition of a rule (not attribute_changed) compiled on its own, as conditionsMatch compiles it. */
+export type ConditionPart = {
+  sql: SQL;
+  /** It looks at the message only (message_type, content), not at the conversation or contact. */
+  onMessage: boolean;
+  /** How it joins the next condition (its query_operator): AND binds tighter than OR, as in conditionsMatch. */
+  joinNext: "and" | "or";
+};
+
+/**
+ * A rule's conditions other than attribute_changed, each compiled on its own with the message as the placeholders
+ * of messagePlaceholderValues, so statements built on them are prepared once and run for every event (the automation
+ * runner's plans). Combined with SQL's three-valued AND/OR in their order, they decide exactly what the WHERE of
+ * conditionsMatch decides. Throws as conditionsMatch does for a condition that no longer compiles.
+ */
+export function compileConditionParts(db: Db, accountId: number, all: RuleCondition[], now: number): ConditionPart[] {
+  const conditions = all.filter((c) => c.filter_operator !== ATTRIBUTE_CHANGED);
+  return conditions.map((c, i) => ({
+    sql: compileOne(db, accountId, c, i, MESSAGE_PLACEHOLDERS, now),
+    onMessage: c.attribute_key === "message_type" || c.attribute_key === "content",
+    joinNext: (c.query_operator ?? "and") === "or" ? "or" : "and",
+  }));
 }
 
 /** query_operator of condition i joins it to i+1; AND binds tighter than OR (as the filter engine does). */

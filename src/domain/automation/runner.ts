@@ -1,14 +1,13 @@
-import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
 import type { AppDeps } from "../../deps.ts";
 import { preparedFor } from "../../db/prepared.ts";
-import { automationRules } from "../../db/schema/automation.ts";
-import { messages } from "../../db/schema/conversations.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { DomainEvent } from "../../events/types.ts";
 import { enqueue } from "../../jobs/queue.ts";
 import { applyAction, type ActionContext } from "./actions.ts";
 import { disableInvalidRule, ruleProblem, type AutomationEvent } from "./commands.ts";
-import { conditionsMatch, type ChangedValues, type ConditionMessage } from "./conditions.ts";
+import { changesMatch, conditionsMatch, type ChangedValues, type ConditionMessage } from "./conditions.ts";
+import { planFor, ruleMayHold, type RulePlan } from "./plans.ts";
 
 /** The job that evaluates an account's rules for one event and runs the actions of those that match. */
 export const AUTOMATION_JOB = "automation.run";
@@ -25,8 +24,11 @@ export type AutomationJobPayload = {
 /** The name activity messages give a rule's changes (Chatwoot's). */
 export const AUTOMATION_SYSTEM = "Automation System";
 
-const activeRuleCount = preparedFor((db) =>
-  db.$client.prepare<{ n: number }, [number, string]>("SELECT count(*) AS n FROM automation_rules WHERE account_id = ?1 AND event_name = ?2 AND active = 1"),
+/** The message a message_created job looks at (its automation_rule_id: a rule's own message). */
+const messageOf = preparedFor((db) =>
+  db.$client.prepare<{ message_type: number; content: string | null; private: number; rule_id: unknown }, [number, number]>(
+    "SELECT message_type, content, private, json_extract(content_attributes, '$.automation_rule_id') AS rule_id FROM messages WHERE id = ?1 AND account_id = ?2",
+  ),
 );
 
 function automationEventOf(e: DomainEvent): { event: AutomationEvent; conversation_id: number; message_id?: number; changed_attributes?: ChangedValues } | null {
@@ -46,6 +48,13 @@ function automationEventOf(e: DomainEvent): { event: AutomationEvent; conversati
   }
 }
 
+/** The message message_created rules look at; null when there is none for them (activity messages and the rules' own never trigger rules). */
+function messageForRules(db: Db, messageId: number, accountId: number): ConditionMessage | null {
+  const m = messageOf(db).get(messageId, accountId);
+  if (!m || m.message_type === 2 || m.rule_id != null) return null;
+  return { message_type: m.message_type, content: m.content, private: !!m.private };
+}
+
 /**
  * Durable listener (every event): an event an automation rule listens to, not caused by a rule's own actions
  * (Chatwoot's performed_by_automation? guard, so rules never trigger each other into a loop), in an account with
@@ -56,7 +65,17 @@ export function enqueueAutomation(tx: Tx, e: DomainEvent): void {
   if (!mapped) return;
   const data = e.data as { account_id: number; performer?: { type: string } };
   if (data.performer?.type === "AutomationRule") return;
-  if ((activeRuleCount(tx.db).get(data.account_id, mapped.event)?.n ?? 0) === 0) return;
+  const plan = planFor(tx.db, data.account_id, mapped.event);
+  if (!plan.rules.length) return;
+  // The job would find nothing to do: no job. (Its message is an activity or a rule's own, or the message and the
+  // changes alone rule every rule out.)
+  let message: ConditionMessage | null = null;
+  if (mapped.message_id != null) {
+    message = messageForRules(tx.db, mapped.message_id, data.account_id);
+    if (!message) return;
+  }
+  const byMessage = plan.evaluateMessage(message);
+  if (!plan.rules.some((r) => mayHold(r, mapped.changed_attributes ?? null, byMessage))) return;
   const payload: AutomationJobPayload = {
     account_id: data.account_id,
     event_name: mapped.event,
@@ -70,30 +89,36 @@ export function enqueueAutomation(tx: Tx, e: DomainEvent): void {
 /**
  * The automation.run job: each active rule of the event whose conditions match the conversation (and message) runs
  * its actions in order, each in a transaction of its own; a failing action is logged and the next one still runs.
+ * The conditions are evaluated by prepared statements (plans.ts): the message's, then — for the rules the message
+ * and the changes did not rule out — the conversation's, read again after a rule acted, so each rule sees what the
+ * rules before it changed (as when each was evaluated in turn).
  */
 export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): void {
   const { account_id, event_name, conversation_id, message_id } = payload;
   let message: ConditionMessage | null = null;
   if (message_id != null) {
-    const m = deps.db
-      .select({ message_type: messages.message_type, content: messages.content, private: messages.private, content_attributes: messages.content_attributes })
-      .from(messages)
-      .where(and(eq(messages.id, message_id), eq(messages.account_id, account_id)))
-      .get();
-    // Activity messages and the rules' own messages never trigger message_created rules.
-    if (!m || m.message_type === 2 || m.content_attributes.automation_rule_id != null) return;
-    message = { message_type: m.message_type, content: m.content, private: m.private };
+    message = messageForRules(deps.db, message_id, account_id);
+    if (!message) return;
   }
-  const rules = deps.db
-    .select()
-    .from(automationRules)
-    .where(and(eq(automationRules.account_id, account_id), eq(automationRules.event_name, event_name), eq(automationRules.active, true)))
-    .orderBy(asc(automationRules.id))
-    .all();
-  for (const rule of rules) {
+  const plan = planFor(deps.db, account_id, event_name);
+  const changed = payload.changed_attributes ?? null;
+  const byMessage = plan.evaluateMessage(message);
+  /** The conversation's answer for the rules still undecided; read when first needed and again after a rule acted. */
+  let byConversation: { found: boolean; holds: Set<number> } | null = null;
+  for (const [i, r] of plan.rules.entries()) {
+    const { rule } = r;
     let matches = false;
     try {
-      matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now(), payload.changed_attributes ?? null);
+      if (r.compileError) {
+        if (!changesMatch(rule.conditions, changed)) continue;
+        throw r.compileError;
+      }
+      if (r.dependsOnNow) {
+        matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now(), changed);
+      } else if (ruleMayHold(r, changed, byMessage) !== false) {
+        byConversation ??= plan.matchConversation(conversation_id, message, plan.rules.slice(i).filter((x) => !x.compileError && !x.dependsOnNow && mayHold(x, changed, byMessage)));
+        matches = byConversation.found && byConversation.holds.has(r.index);
+      }
     } catch (err) {
       deps.log.warn("automation rule conditions could not be evaluated", { rule_id: rule.id, err: String(err) });
     }
@@ -121,5 +146,18 @@ export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): voi
         deps.log.warn("automation action failed", { rule_id: rule.id, action: i, action_name: action.action_name, conversation_id, err: err instanceof Error ? err.message : String(err) });
       }
     }
+    // Its actions may have changed what the next rules look at.
+    byConversation = null;
+  }
+}
+
+/** Whether a rule may match the event, as far as the message and the changes tell (the conversation decides). */
+function mayHold(r: RulePlan, changed: ChangedValues | null, byMessage: Record<string, boolean | null>): boolean {
+  if (r.dependsOnNow || r.compileError) return true;
+  try {
+    return ruleMayHold(r, changed, byMessage) !== false;
+  } catch {
+    // An attribute_changed condition that no longer reads: the job logs it.
+    return true;
   }
 }
