@@ -7,7 +7,7 @@ import { SettingsLayout, type SettingsAccess, type SettingsPage } from "./layout
 /**
  * One settings page: the settings navigation (with `page` current), the page header, and the body (a column of
  * cards) opening with the outcome of the last form post when there is one (`notice`, shown as `#noticeId`).
- * `after` goes after the body (dialogs).
+ * `narrow` keeps the whole body to the width of a form; `after` goes after the body (dialogs).
  */
 export function SettingsFrame(props: {
   shell: Shell;
@@ -18,13 +18,14 @@ export function SettingsFrame(props: {
   actions?: Child;
   notice?: Notice;
   noticeId?: string;
+  narrow?: boolean;
   after?: Child;
   children: Child;
 }) {
   return (
     <SettingsLayout shell={props.shell} page={props.page} access={props.access}>
       <PageHeader title={props.title} subtitle={props.subtitle} actions={props.actions} />
-      <div class="page-body stack-lg">
+      <div class={props.narrow ? "page-body stack-lg narrow" : "page-body stack-lg"}>
         {props.noticeId ? <NoticeAlert notice={props.notice} id={props.noticeId} /> : null}
         {props.children}
       </div>

@@ -3,8 +3,10 @@
 // picker every Add inbox page shows, and the inbox page's Channel card (connection status and the kind's details).
 import { Alert, CsrfField, Field, type FieldErrors } from "../../components/form.tsx";
 import { Icon, type IconName } from "../../components/icon.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { FormCard } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 export type PickerChannel = { key: string; label: string; description: string; icon: string; href: string };
 
@@ -38,12 +40,7 @@ function iconOf(name: string): IconName {
 /** Step 1 of every Add inbox page: the channels, the current one marked. */
 export function ChannelPicker(props: { channels: PickerChannel[]; selected: string }) {
   return (
-    <section class="card" aria-labelledby="channel-heading">
-      <header class="card-header">
-        <h2 id="channel-heading" class="card-title">
-          1. Channel
-        </h2>
-      </header>
+    <FormCard headingId="channel-heading" title="1. Channel" wide>
       <div class="card-body">
         <div class="inbox-channel-grid" role="list" data-testid="channel-picker">
           {props.channels.map((ch) =>
@@ -63,7 +60,7 @@ export function ChannelPicker(props: { channels: PickerChannel[]; selected: stri
           )}
         </div>
       </div>
-    </section>
+    </FormCard>
   );
 }
 
@@ -134,75 +131,64 @@ export function NewChannelInboxPage(props: {
   const { kind } = props;
   const general = props.errors?.channel ?? props.errors?.["channel.type"];
   return (
-    <SettingsLayout shell={props.shell} page="inboxes" access={props.access}>
-      <PageHeader title="Add inbox" subtitle="Pick the channel your customers write through." />
-      <div class="page-body stack-lg narrow">
-        <ChannelPicker channels={props.channels} selected={kind.param} />
-        <section class="card" aria-labelledby="setup-heading">
-          <header class="card-header">
-            <div>
-              <h2 id="setup-heading" class="card-title">
-                2. {kind.label} channel
-              </h2>
-              <p class="card-subtitle">{kind.description}</p>
-            </div>
-          </header>
-          <div class="card-body stack">
-            {kind.intro ? (
-              <div class="channel-intro stack" data-testid="channel-intro">
-                <h3 class="channel-intro-title">{kind.intro.title}</h3>
-                <p class="muted">{kind.intro.text}</p>
-                {kind.intro.unavailable ? (
-                  <Alert kind="info" title="Not available on this server yet" id="channel-intro-unavailable">
-                    {kind.intro.unavailable}
-                  </Alert>
-                ) : (
-                  <p>
-                    <a class="btn btn-primary" href={kind.intro.href} data-testid="channel-intro-button">
-                      {kind.intro.button}
-                    </a>
-                  </p>
-                )}
-                {kind.intro.note ? <p class="muted small">{kind.intro.note}</p> : null}
-              </div>
-            ) : null}
-            {kind.steps.length ? (
-              <ol class="inbox-next-steps channel-steps" data-testid="channel-steps">
-                {kind.steps.map((s) => (
-                  <li>{s}</li>
-                ))}
-              </ol>
-            ) : null}
-            {kind.unavailable ? (
-              <Alert kind="info" title="Not available on this server yet" id="channel-unavailable">
-                {kind.unavailable}
-              </Alert>
-            ) : (
-              <form method="post" action={`${base}/new/${kind.param}`} class="stack" novalidate id="new-channel-form" data-testid={`new-${kind.param}-form`}>
-                <CsrfField token={props.shell.doc.csrfToken} />
-                {general ? (
-                  <Alert kind="error" title="The inbox was not created" id="channel-error">
-                    {general}
-                  </Alert>
-                ) : null}
-                <Field label="Inbox name" name="name" value={typeof props.values.name === "string" ? props.values.name : ""} errors={props.errors} required placeholder={`${kind.label} support`} autofocus />
-                {kind.fields.map((f) => (
-                  <ChannelField field={f} value={props.values[f.name]} errors={props.errors} />
-                ))}
-                <div class="form-actions">
-                  <a class="btn btn-ghost" href={base}>
-                    Cancel
+    <SettingsFrame shell={props.shell} access={props.access} page="inboxes" title="Add inbox" subtitle="Pick the channel your customers write through." narrow>
+      <ChannelPicker channels={props.channels} selected={kind.param} />
+      <FormCard headingId="setup-heading" title={`2. ${kind.label} channel`} subtitle={kind.description} wide>
+        <div class="card-body stack">
+          {kind.intro ? (
+            <div class="channel-intro stack" data-testid="channel-intro">
+              <h3 class="channel-intro-title">{kind.intro.title}</h3>
+              <p class="muted">{kind.intro.text}</p>
+              {kind.intro.unavailable ? (
+                <Alert kind="info" title="Not available on this server yet" id="channel-intro-unavailable">
+                  {kind.intro.unavailable}
+                </Alert>
+              ) : (
+                <p>
+                  <a class="btn btn-primary" href={kind.intro.href} data-testid="channel-intro-button">
+                    {kind.intro.button}
                   </a>
-                  <button type="submit" class="btn btn-primary">
-                    Create {kind.label} inbox
-                  </button>
-                </div>
-              </form>
-            )}
-          </div>
-        </section>
-      </div>
-    </SettingsLayout>
+                </p>
+              )}
+              {kind.intro.note ? <p class="muted small">{kind.intro.note}</p> : null}
+            </div>
+          ) : null}
+          {kind.steps.length ? (
+            <ol class="inbox-next-steps channel-steps" data-testid="channel-steps">
+              {kind.steps.map((s) => (
+                <li>{s}</li>
+              ))}
+            </ol>
+          ) : null}
+          {kind.unavailable ? (
+            <Alert kind="info" title="Not available on this server yet" id="channel-unavailable">
+              {kind.unavailable}
+            </Alert>
+          ) : (
+            <form method="post" action={`${base}/new/${kind.param}`} class="stack" novalidate id="new-channel-form" data-testid={`new-${kind.param}-form`}>
+              <CsrfField token={props.shell.doc.csrfToken} />
+              {general ? (
+                <Alert kind="error" title="The inbox was not created" id="channel-error">
+                  {general}
+                </Alert>
+              ) : null}
+              <Field label="Inbox name" name="name" value={typeof props.values.name === "string" ? props.values.name : ""} errors={props.errors} required placeholder={`${kind.label} support`} autofocus />
+              {kind.fields.map((f) => (
+                <ChannelField field={f} value={props.values[f.name]} errors={props.errors} />
+              ))}
+              <div class="form-actions">
+                <a class="btn btn-ghost" href={base}>
+                  Cancel
+                </a>
+                <button type="submit" class="btn btn-primary">
+                  Create {kind.label} inbox
+                </button>
+              </div>
+            </form>
+          )}
+        </div>
+      </FormCard>
+    </SettingsFrame>
   );
 }
 

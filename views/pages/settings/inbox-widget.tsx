@@ -1,9 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { Alert, CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { Icon } from "../../components/icon.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { CopyValue, InboxFrame, MaskedValue, TextArea, type InboxDetail } from "./inbox.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { FormCard } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import { builtInChannels, CopyValue, InboxFrame, MaskedValue, TextArea, type InboxDetail } from "./inbox.tsx";
+import { ChannelPicker, type PickerChannel } from "./inbox-channel.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 /** The website (web widget) channel's settings as the Widget tab shows them. */
 export type WidgetFormValues = {
@@ -128,68 +131,42 @@ function ReplyTimeField(props: { value: WidgetFormValues["reply_time"]; errors?:
 }
 
 /** Settings → Inboxes → Add inbox → Website. */
-export function NewWebsiteInboxPage(props: { shell: Shell; access: SettingsAccess; values: NewWebsiteValues; errors?: FieldErrors }) {
+export function NewWebsiteInboxPage(props: { shell: Shell; access: SettingsAccess; values: NewWebsiteValues; errors?: FieldErrors; channels?: PickerChannel[] }) {
   const base = accountPath(props.shell.accountId, "settings/inboxes");
   const v = props.values;
   return (
-    <SettingsLayout shell={props.shell} page="inboxes" access={props.access}>
-      <PageHeader title="Add inbox" subtitle="Pick the channel your customers write through." />
-      <div class="page-body stack-lg narrow">
-        <section class="card" aria-labelledby="channel-heading">
-          <header class="card-header">
-            <h2 id="channel-heading" class="card-title">
-              1. Channel
-            </h2>
-          </header>
-          <div class="card-body">
-            <div class="inbox-channel-grid" role="list">
-              <a class="inbox-channel" role="listitem" href={`${base}/new`}>
-                <Icon name="layers" size={22} />
-                <span class="inbox-channel-name">API</span>
-                <span class="muted small">Your own app or chat interface sends conversations through the API.</span>
-              </a>
-              <div class="inbox-channel is-selected" role="listitem" aria-current="true">
-                <Icon name="globe" size={22} />
-                <span class="inbox-channel-name">Website</span>
-                <span class="muted small">A live-chat widget on your site.</span>
-              </div>
-            </div>
+    <SettingsFrame shell={props.shell} access={props.access} page="inboxes" title="Add inbox" subtitle="Pick the channel your customers write through." narrow>
+      <ChannelPicker channels={props.channels ?? builtInChannels(props.shell.accountId)} selected="website" />
+      <FormCard
+        headingId="website-heading"
+        title="2. Website channel"
+        subtitle="Name the inbox and set how the chat widget greets your visitors. Everything can be changed later."
+        wide
+      >
+        <form method="post" action={`${base}/new/website`} class="card-body stack" novalidate id="new-website-form" x-data="widgetPreview" x-on:input="sync">
+          <CsrfField token={props.shell.doc.csrfToken} />
+          <Field label="Website name" name="name" value={v.name} errors={props.errors} required placeholder="Acme website" autofocus />
+          <Field label="Website domain" name="website_url" type="url" value={v.website_url} errors={props.errors} required placeholder="https://www.example.com" />
+          <ColorField value={v.widget_color} errors={props.errors} />
+          <Field label="Welcome heading" name="welcome_title" value={v.welcome_title} errors={props.errors} placeholder="Hi there ! 🙌🏼" />
+          <Field
+            label="Welcome tagline"
+            name="welcome_tagline"
+            value={v.welcome_tagline}
+            errors={props.errors}
+            placeholder="We make it simple to connect with us. Ask us anything, or share your feedback."
+          />
+          <div class="form-actions">
+            <a class="btn btn-ghost" href={base}>
+              Cancel
+            </a>
+            <button type="submit" class="btn btn-primary">
+              Create website channel
+            </button>
           </div>
-        </section>
-        <section class="card" aria-labelledby="website-heading">
-          <header class="card-header">
-            <div>
-              <h2 id="website-heading" class="card-title">
-                2. Website channel
-              </h2>
-              <p class="card-subtitle">Name the inbox and set how the chat widget greets your visitors. Everything can be changed later.</p>
-            </div>
-          </header>
-          <form method="post" action={`${base}/new/website`} class="card-body stack" novalidate id="new-website-form" x-data="widgetPreview" x-on:input="sync">
-            <CsrfField token={props.shell.doc.csrfToken} />
-            <Field label="Website name" name="name" value={v.name} errors={props.errors} required placeholder="Acme website" autofocus />
-            <Field label="Website domain" name="website_url" type="url" value={v.website_url} errors={props.errors} required placeholder="https://www.example.com" />
-            <ColorField value={v.widget_color} errors={props.errors} />
-            <Field label="Welcome heading" name="welcome_title" value={v.welcome_title} errors={props.errors} placeholder="Hi there ! 🙌🏼" />
-            <Field
-              label="Welcome tagline"
-              name="welcome_tagline"
-              value={v.welcome_tagline}
-              errors={props.errors}
-              placeholder="We make it simple to connect with us. Ask us anything, or share your feedback."
-            />
-            <div class="form-actions">
-              <a class="btn btn-ghost" href={base}>
-                Cancel
-              </a>
-              <button type="submit" class="btn btn-primary">
-                Create website channel
-              </button>
-            </div>
-          </form>
-        </section>
-      </div>
-    </SettingsLayout>
+        </form>
+      </FormCard>
+    </SettingsFrame>
   );
 }
 
