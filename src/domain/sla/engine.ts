@@ -102,12 +102,18 @@ function sameMeta(a: Record<string, unknown>, b: Record<string, unknown>): boole
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function setStatus(tx: Tx, conv: ConversationRow, applied: AppliedSlaRow, status: SlaStatus, by?: EventPerformer): AppliedSlaRow {
+/**
+ * Stores a new status. With `announce` (a timer found it) the conversation's payload goes out again as
+ * conversation.updated (AppliedSla#push_conversation_event); without (the evaluation runs inside a conversation
+ * event already), that event's payloads, built after this, carry the new status and no second event is sent.
+ */
+function setStatus(tx: Tx, conv: ConversationRow, applied: AppliedSlaRow, status: SlaStatus, announce: boolean): AppliedSlaRow {
   if (applied.sla_status === status) return applied;
   const updated = tx.db.update(applied_slas).set({ sla_status: status, updated_at: tx.now }).where(eq(applied_slas.id, applied.id)).returning().get();
-  // AppliedSla#push_conversation_event: the conversation's payload (with applied_sla) goes out again.
-  const changed: ChangedAttributes = { sla_status: { previous_value: applied.sla_status, current_value: status } };
-  tx.emit("conversation.updated", { account_id: conv.account_id, conversation_id: conv.id, changed_attributes: changed, ...(by ? { performer: by } : {}) });
+  if (announce) {
+    const changed: ChangedAttributes = { sla_status: { previous_value: applied.sla_status, current_value: status } };
+    tx.emit("conversation.updated", { account_id: conv.account_id, conversation_id: conv.id, changed_attributes: changed });
+  }
   return updated;
 }
 
@@ -119,7 +125,8 @@ function setStatus(tx: Tx, conv: ConversationRow, applied: AppliedSlaRow, status
  * just cleared, so a late next response is caught even when it came before its timer ran. Idempotent: a timer
  * that is stale finds nothing new and only re-plans.
  */
-export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: number | null } = {}): void {
+export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: number | null; announce?: boolean } = {}): void {
+  const announce = opts.announce ?? true;
   const conv = tx.db.select().from(conversations).where(eq(conversations.id, conversationId)).get();
   if (!conv || conv.sla_policy_id == null) return;
   const policy = findSlaPolicy(tx.db, conv.account_id, conv.sla_policy_id);
@@ -131,7 +138,7 @@ export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: 
   const resolved = conv.status === "resolved";
 
   if (!resolved && (applied.sla_status === "hit" || applied.sla_status === "missed")) {
-    applied = setStatus(tx, conv, applied, applied.sla_status === "hit" ? "active" : "active_with_misses");
+    applied = setStatus(tx, conv, applied, applied.sla_status === "hit" ? "active" : "active_with_misses", announce);
   }
 
   const events = slaEventsOf(tx.db, applied.id);
@@ -173,11 +180,11 @@ export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: 
       .get();
     events.push(event);
     for (const userId of missRecipients(tx.db, conv)) notify(tx, { userId, type: NOTIFICATION_OF[miss.type], conversation: conv, secondary: null });
-    applied = setStatus(tx, conv, applied, "active_with_misses");
+    applied = setStatus(tx, conv, applied, "active_with_misses", announce);
   }
 
   if (resolved && (applied.sla_status === "active" || applied.sla_status === "active_with_misses")) {
-    applied = setStatus(tx, conv, applied, applied.sla_status === "active" ? "hit" : "missed");
+    applied = setStatus(tx, conv, applied, applied.sla_status === "active" ? "hit" : "missed", announce);
   }
 
   // The next moment something can be missed: a timer then (one per SLA and due time; stale ones re-check and stop).
@@ -215,7 +222,7 @@ export function onConversationUpdated(tx: Tx, e: { conversation_id: number; chan
     const t = Date.parse(String(wait.previous_value));
     endedWait = Number.isFinite(t) ? t : null;
   }
-  evaluateSla(tx, e.conversation_id, { endedWait });
+  evaluateSla(tx, e.conversation_id, { endedWait, announce: false });
 }
 
 /**
@@ -237,7 +244,7 @@ export function applySlaPolicy(tx: Tx, conv: ConversationRow, policyId: number |
     .run();
   const changed: ChangedAttributes = { sla_policy_id: { previous_value: null, current_value: policy.id } };
   tx.emit("conversation.updated", { account_id: conv.account_id, conversation_id: conv.id, changed_attributes: changed, ...(by ? { performer: by } : {}) });
-  evaluateSla(tx, conv.id);
+  evaluateSla(tx, conv.id, { announce: false });
   return { ...conv, sla_policy_id: policy.id, updated_at: tx.now };
 }
 

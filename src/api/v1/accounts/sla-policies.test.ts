@@ -3,6 +3,7 @@
 // resolve, business hours, the applied_slas report.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ManualClock } from "../../../lib/clock.ts";
+import { CableClient } from "../../../realtime/test-client.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
 import { accountPath, addInboxMembers, caller, createApiInbox, startConversation, type Admin } from "./conversation-test-kit.ts";
 
@@ -169,6 +170,19 @@ describe("applying and evaluating", () => {
     await reply(c.id);
     await call(admin.token, "POST", path(`/conversations/${c.id}/toggle_status`), { status: "resolved" });
     expect((await show(c.id)).applied_sla.sla_status).toBe("missed");
+  });
+
+  test("a miss found by a timer goes out as conversation.updated with the new applied_sla (list and sidebar refresh on it)", async () => {
+    const p = await policy({ first_response_time_threshold: 60 });
+    const c = await conversationUnder(p.id);
+    const me = admin.user as { id: number; pubsub_token?: string };
+    const cable = await CableClient.open(server.url.replace(/^http/, "ws") + "/cable", { pubsub_token: me.pubsub_token, account_id: admin.account.id, user_id: me.id });
+    expect(cable.state).toBe("connected");
+    await tick(2 * MIN);
+    const e = await cable.waitFor((x) => x.event === "conversation.updated" && x.data.id === c.id && x.data.applied_sla?.sla_status === "active_with_misses", "SLA miss update");
+    expect(e.data.sla_policy_id).toBe(p.id);
+    expect(e.data.sla_events.map((x: { event_type: string }) => x.event_type)).toEqual(["frt"]);
+    cable.consumer.disconnect();
   });
 
   test("next response: each customer follow-up after a reply starts a timer; a miss names the message waited on", async () => {
