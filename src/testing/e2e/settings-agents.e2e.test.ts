@@ -8,7 +8,7 @@ import type { Browser } from "playwright-core";
 import { startSmtpSink, type SmtpSink } from "../fixtures/smtp-sink.ts";
 import { createAgent, startTestServer, type TestServer } from "../server.ts";
 import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
-
+import { waitFor } from "../wait.ts";
 
 let server: TestServer;
 let smtp: SmtpSink;
@@ -26,16 +26,6 @@ afterAll(async () => {
   await server?.close();
   await smtp?.close();
 });
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
 
 test("invite, edit and delete an agent through the modals; create a team with a member; rename the account", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

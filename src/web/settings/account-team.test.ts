@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { startSmtpSink, type SmtpSink } from "../../testing/fixtures/smtp-sink.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
 import { login, onboard, PASSWORD, tokenFromProfile, WebClient } from "../test-client.ts";
+import { waitFor } from "../../testing/wait.ts";
 
 // Each test logs several users in (password hashing): generous on a shared, busy machine.
 setDefaultTimeout(30_000);
@@ -17,15 +18,6 @@ let accountId: number;
 let ownerToken: string;
 let ownerId: number;
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 5_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
 const mailsTo = (email: string) => smtp.received.filter((m) => m.to.includes(email));
 function linkIn(raw: string) {
   const body = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
