@@ -22,8 +22,9 @@ import { AccountSettingsPage, AUTO_RESOLVE_UNITS, LOCALES, type AccountValues } 
 import { AgentsPage, type AgentItem, type AgentsModal, type RoleOption } from "../../../views/pages/settings/agents.tsx";
 import { TeamPage, TeamsPage, type MemberItem, type TeamItem, type TeamValues } from "../../../views/pages/settings/teams.tsx";
 import { currentUser, render, shellOf, type WebContext } from "../context.ts";
-import { fieldErrorsOf, readForm, text } from "../forms.ts";
+import { readForm, text } from "../forms.ts";
 import { access } from "../settings.tsx";
+import { accountIdOf, idParam, savedNotice, withFormErrors } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   account: { kind: "success", title: "Account settings saved" },
@@ -39,9 +40,8 @@ const NOTICES: Record<string, Notice> = {
   "member-removed": { kind: "success", title: "Member removed" },
 };
 
-const accountIdOf = (c: WebContext) => c.var.membership.account_id;
 const path = (c: WebContext, rest: string) => accountPath(accountIdOf(c), `settings/${rest}`);
-const noticeOf = (c: WebContext) => NOTICES[c.req.query("saved") ?? ""];
+const noticeOf = (c: WebContext) => savedNotice(c, NOTICES);
 
 /** The administrator's scope in this account; anyone else is told the page does not exist. */
 function adminScope(c: WebContext): AccountScope {
@@ -50,21 +50,6 @@ function adminScope(c: WebContext): AccountScope {
   return scope;
 }
 
-function idOf(raw: string | undefined, what: string): number {
-  if (!raw || !/^\d{1,12}$/.test(raw)) throw new NotFound(what);
-  return Number(raw);
-}
-
-/** Runs a form handler: domain validation errors go to `onInvalid` (a 422 page), anything else propagates. */
-async function withFormErrors(run: () => Promise<Response> | Response, onInvalid: (errors: FieldErrors) => Response | Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (err) {
-    const errors = fieldErrorsOf(err);
-    if (!errors) throw err;
-    return onInvalid(errors);
-  }
-}
 
 // ---------- Account ----------
 
@@ -312,7 +297,7 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/agents/:id", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Agent");
+    const id = idParam(c.req.param("id"), "Agent");
     let values = { name: "", role: "", availability: "" };
     return withFormErrors(
       async () => {
@@ -328,7 +313,7 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/agents/:id/delete", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Agent");
+    const id = idParam(c.req.param("id"), "Agent");
     return withFormErrors(
       () => {
         c.var.deps.tx((tx) => removeAgent(tx, scope, id));
@@ -339,7 +324,7 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/agents/:id/resend", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Agent");
+    const id = idParam(c.req.param("id"), "Agent");
     return withFormErrors(
       async () => {
         await resendInvitation(c.var.deps, scope, id);
@@ -350,13 +335,13 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/agents/:id/reset_password", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Agent");
+    const id = idParam(c.req.param("id"), "Agent");
     await sendAgentPasswordReset(c.var.deps, scope, id);
     return c.redirect(`${path(c, "agents")}?saved=reset`, 303);
   })
   // A form that failed validation leaves its POST address in the location bar: reloading it (a GET) reopens the dialog.
-  .get("/agents/:id", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=edit-${idOf(c.req.param("id"), "Agent")}`, 302)))
-  .get("/agents/:id/delete", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=delete-${idOf(c.req.param("id"), "Agent")}`, 302)))
+  .get("/agents/:id", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=edit-${idParam(c.req.param("id"), "Agent")}`, 302)))
+  .get("/agents/:id/delete", (c) => (adminScope(c), c.redirect(`${path(c, "agents")}?modal=delete-${idParam(c.req.param("id"), "Agent")}`, 302)))
   // Teams
   .get("/teams", (c) => teamsPage(c, adminScope(c), 200, { open: c.req.query("modal") === "create" }))
   .post("/teams", async (c) => {
@@ -370,10 +355,10 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
       async (errors) => teamsPage(c, scope, 422, { open: true, values: await submittedTeam(c), errors }),
     );
   })
-  .get("/teams/:id", (c) => teamPage(c, adminScope(c), idOf(c.req.param("id"), "Team"), 200, { confirmDelete: c.req.query("modal") === "delete" }))
+  .get("/teams/:id", (c) => teamPage(c, adminScope(c), idParam(c.req.param("id"), "Team"), 200, { confirmDelete: c.req.query("modal") === "delete" }))
   .post("/teams/:id", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Team");
+    const id = idParam(c.req.param("id"), "Team");
     return withFormErrors(
       async () => {
         const form = await readForm(c, teamForm);
@@ -385,14 +370,14 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/teams/:id/delete", (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Team");
+    const id = idParam(c.req.param("id"), "Team");
     c.var.deps.tx((tx) => deleteTeam(tx, scope, id));
     return c.redirect(`${path(c, "teams")}?saved=team-deleted`, 303);
   })
-  .get("/teams/:id/members", (c) => (adminScope(c), c.redirect(path(c, `teams/${idOf(c.req.param("id"), "Team")}`), 302)))
+  .get("/teams/:id/members", (c) => (adminScope(c), c.redirect(path(c, `teams/${idParam(c.req.param("id"), "Team")}`), 302)))
   .post("/teams/:id/members", async (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Team");
+    const id = idParam(c.req.param("id"), "Team");
     return withFormErrors(
       async () => {
         const userIds = await submittedUserIds(c);
@@ -404,8 +389,8 @@ export const accountTeamSettingsRoutes = new Hono<AppEnv>()
   })
   .post("/teams/:id/members/:userId/delete", (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"), "Team");
-    const userId = idOf(c.req.param("userId"), "Member");
+    const id = idParam(c.req.param("id"), "Team");
+    const userId = idParam(c.req.param("userId"), "Member");
     c.var.deps.tx((tx) => removeTeamMembers(tx, scope, id, [userId]));
     return c.redirect(`${path(c, `teams/${id}`)}?saved=member-removed`, 303);
   });

@@ -32,21 +32,28 @@ export async function postedText(c: WebContext): Promise<(name: string, max: num
   return (name, max) => (typeof body[name] === "string" ? (body[name] as string).slice(0, max) : "");
 }
 
+/** Runs a form handler: domain validation errors (by field, through `errorsOf`) go to `onInvalid` (the form again, 422); anything else propagates. */
+export async function withFormErrors(
+  run: () => Promise<Response> | Response,
+  onInvalid: (errors: FieldErrors) => Promise<Response> | Response,
+  errorsOf: (err: unknown) => FieldErrors | null = fieldErrorsOf,
+): Promise<Response> {
+  try {
+    return await run();
+  } catch (err) {
+    const errors = errorsOf(err);
+    if (!errors) throw err;
+    return onInvalid(errors);
+  }
+}
+
 /**
  * A form post's write: `save` runs the domain command; on success the browser is sent (303) to `then(result)`;
- * a validation error (by field, through `errorsOf`) answers `refused(errors)` (the form again, 422); anything else throws.
+ * a validation error answers `refused(errors)` (see withFormErrors).
  */
 export function submitForm<T>(
   c: WebContext,
   step: { save: () => T; then: (saved: T) => string; refused: (errors: FieldErrors) => Response | Promise<Response>; errorsOf?: (err: unknown) => FieldErrors | null },
-): Response | Promise<Response> {
-  let saved: T;
-  try {
-    saved = step.save();
-  } catch (err) {
-    const errors = (step.errorsOf ?? fieldErrorsOf)(err);
-    if (!errors) throw err;
-    return step.refused(errors);
-  }
-  return c.redirect(step.then(saved), 303);
+): Promise<Response> {
+  return withFormErrors(() => c.redirect(step.then(step.save()), 303), step.refused, step.errorsOf);
 }

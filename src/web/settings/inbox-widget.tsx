@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps.ts";
 import { webWidgetScript, widgetConfigOf, type WebWidgetSettings } from "../../channels/web-widget/config.ts";
-import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
+import type { AccountScope } from "../../domain/accounts/access.ts";
 import { Forbidden, NotFound, Validation } from "../../domain/errors.ts";
 import { createInbox, updateInbox } from "../../domain/inboxes/commands.ts";
 import { getVisibleInbox, type InboxWithChannel } from "../../domain/inboxes/queries.ts";
@@ -12,18 +12,17 @@ import type { FieldErrors } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { channelLabel, type InboxDetail } from "../../../views/pages/settings/inbox.tsx";
 import { InboxWidgetPage, NewWebsiteInboxPage, type NewWebsiteValues, type WidgetFormValues } from "../../../views/pages/settings/inbox-widget.tsx";
-import { currentSessionId, currentUser, isAdmin, render, shellOf, type WebContext } from "../context.ts";
-import { fieldErrorsOf } from "../forms.ts";
+import { isAdmin, render, shellOf, type WebContext } from "../context.ts";
 import { access } from "../settings.tsx";
+import { accountIdOf as accountId, idParam, submitForm, userScopeOf } from "./crud.ts";
 
 type Body = Record<string, string | File | (string | File)[]>;
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
 const settingsPath = (c: WebContext, page: string) => accountPath(accountId(c), `settings/${page}`);
 
 function adminScope(c: WebContext): AccountScope {
   if (!isAdmin(c)) throw new Forbidden("Only administrators can manage inboxes");
-  return resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
+  return userScopeOf(c);
 }
 
 async function readBody(c: WebContext): Promise<Body> {
@@ -57,9 +56,7 @@ function inboxDetail({ inbox, channel }: InboxWithChannel): InboxDetail {
 
 /** The web widget of an inbox the admin can see; any other inbox has no Widget tab. */
 function websiteInbox(c: WebContext, scope: AccountScope): InboxWithChannel {
-  const raw = c.req.param("inboxId") ?? "";
-  if (!/^\d{1,15}$/.test(raw)) throw new NotFound("Inbox");
-  const row = getVisibleInbox(c.var.deps.db, scope, Number(raw));
+  const row = getVisibleInbox(c.var.deps.db, scope, idParam(c.req.param("inboxId"), "Inbox"));
   if (row.channel.channel_type !== "Channel::WebWidget") throw new NotFound("Page");
   return row;
 }
@@ -175,30 +172,26 @@ export const inboxWidgetRoutes = new Hono<AppEnv>()
       welcome_title: one(body, "welcome_title", 300),
       welcome_tagline: one(body, "welcome_tagline", 300),
     };
-    try {
-      if (!values.name) throw Validation.field("name", "can't be blank");
-      if (values.name.length > 255) throw Validation.field("name", "is too long (maximum is 255 characters)");
-      if (!values.website_url) throw Validation.field("website_url", "can't be blank");
-      const channel = { type: "web_widget", website_url: values.website_url, widget_color: values.widget_color, welcome_title: values.welcome_title, welcome_tagline: values.welcome_tagline };
-      const row = c.var.deps.tx((tx) => createInbox(tx, scope, { name: values.name, channel }));
-      return c.redirect(`${settingsPath(c, `inboxes/${row.inbox.id}/widget`)}?created=1`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return newPage(c, 422, values, formErrors(errors));
-    }
+    return submitForm(c, {
+      save: () => {
+        if (!values.name) throw Validation.field("name", "can't be blank");
+        if (values.name.length > 255) throw Validation.field("name", "is too long (maximum is 255 characters)");
+        if (!values.website_url) throw Validation.field("website_url", "can't be blank");
+        const channel = { type: "web_widget", website_url: values.website_url, widget_color: values.widget_color, welcome_title: values.welcome_title, welcome_tagline: values.welcome_tagline };
+        return c.var.deps.tx((tx) => createInbox(tx, scope, { name: values.name, channel }));
+      },
+      then: (row) => `${settingsPath(c, `inboxes/${row.inbox.id}/widget`)}?created=1`,
+      refused: (errors) => newPage(c, 422, values, formErrors(errors)),
+    });
   })
   .get("/inboxes/:inboxId/widget", (c) => widgetPage(c, websiteInbox(c, adminScope(c)), 200))
   .post("/inboxes/:inboxId/widget", async (c) => {
     const scope = adminScope(c);
     const row = websiteInbox(c, scope);
     const values = submittedValues(await readBody(c), formValues(row));
-    try {
-      c.var.deps.tx((tx) => updateInbox(tx, scope, row.inbox.id, { channel: channelSettings(values, row) }));
-      return c.redirect(`${settingsPath(c, `inboxes/${row.inbox.id}/widget`)}?saved=1`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return widgetPage(c, row, 422, { values, errors: formErrors(errors) });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateInbox(tx, scope, row.inbox.id, { channel: channelSettings(values, row) })),
+      then: () => `${settingsPath(c, `inboxes/${row.inbox.id}/widget`)}?saved=1`,
+      refused: (errors) => widgetPage(c, row, 422, { values, errors: formErrors(errors) }),
+    });
   });
