@@ -770,6 +770,8 @@ try {
   if (process.env.BENCH_WHATSAPP !== "0") await import("./whatsapp.ts").then(async (m) => console.log(await m.runWhatsappBench()));
   // The auto-assignment burst (its own server): bench/assignment.ts, results in bench/results/assignment.md.
   if (process.env.BENCH_ASSIGNMENT !== "0") await import("./assignment.ts").then(async (m) => console.log((await m.runAssignmentBench()).report));
+  // Automation rules (50 rules, 20 SLA policies vs none, A B A B on one seeded server): bench/automation.ts, results in bench/results/automation.md.
+  if (process.env.BENCH_AUTOMATION !== "0") await import("./automation.ts").then(async (m) => console.log(await m.runAutomationBench()));
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   for (const f of readdirSync(scratch).filter((f) => f.endsWith(".log.err"))) console.error(`(log kept in ${join(scratch, f)})`);

@@ -7,6 +7,7 @@ import { contacts } from "../../db/schema/contacts.ts";
 import { conversations } from "../../db/schema/conversations.ts";
 import type { AutomationEvent, AutomationRuleRow } from "./commands.ts";
 import {
+  ATTRIBUTE_CHANGED,
   changesMatch,
   compileConditionParts,
   conditionsDependOnNow,
@@ -47,6 +48,8 @@ export type RulePlan = {
   compileError: unknown;
   /** days_before: evaluated with the clock at each run (conditionsMatch), not by the plan's statements. */
   dependsOnNow: boolean;
+  /** It has attribute_changed conditions (checked against the event's changes). */
+  hasChanges: boolean;
 };
 
 export type Plan = {
@@ -130,7 +133,7 @@ function markChecked(state: PlanState, key: string): void {
  * rule the message alone satisfies, so true is never returned).
  */
 export function ruleMayHold(r: RulePlan, changed: ChangedValues | null, message: Record<string, Truth>): false | null {
-  if (!changesMatch(r.rule.conditions, changed)) return false;
+  if (r.hasChanges && !changesMatch(r.rule.conditions, changed)) return false;
   let any: Truth = false;
   let group: Truth = true;
   for (const [i, p] of r.parts.entries()) {
@@ -181,7 +184,8 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
   /** Per rule: its conditions as conditionsMatch's WHERE puts them (null: none, they hold). */
   const wheres: (SQL | null)[] = [];
   const rules = rows.map((rule, index): RulePlan => {
-    const plan: RulePlan = { rule, index, parts: [], compileError: null, dependsOnNow: false };
+    const hasChanges = rule.conditions.some((c) => c.filter_operator === ATTRIBUTE_CHANGED);
+    const plan: RulePlan = { rule, index, parts: [], compileError: null, dependsOnNow: false, hasChanges };
     wheres.push(null);
     if (conditionsDependOnNow(rule.conditions)) return { ...plan, dependsOnNow: true };
     try {
@@ -198,6 +202,14 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
       return { ...plan, parts: [], compileError: err };
     }
   });
+  // A column per distinct WHERE (its SQL text and parameters).
+  const columnByWhere = new Map<string, string>();
+  const columnOf = wheres.map((w, i) => {
+    const q = w ? dialect.sqlToQuery(w) : { sql: "1", params: [] };
+    const key = JSON.stringify([q.sql, q.params]);
+    if (!columnByWhere.has(key)) columnByWhere.set(key, `r${i}`);
+    return columnByWhere.get(key)!;
+  });
   const prepare = (query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
     const statement = db.$client.prepare<Record<string, number | null>, any[]>(text);
@@ -210,7 +222,14 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
     const key = asked.map((r) => r.index).join(",");
     let statement = conversationStatements.get(key);
     if (!statement) {
-      const columns = [sql`1 AS "found"`, ...asked.map((r) => sql`CASE WHEN ${wheres[r.index] ?? sql`1`} THEN 1 ELSE 0 END AS ${sql.identifier(`r${r.index}`)}`)];
+      // Rules with the same conditions share a column.
+      const columns = [sql`1 AS "found"`];
+      const seen = new Set<string>();
+      for (const r of asked) {
+        if (seen.has(columnOf[r.index]!)) continue;
+        seen.add(columnOf[r.index]!);
+        columns.push(sql`CASE WHEN ${wheres[r.index] ?? sql`1`} THEN 1 ELSE 0 END AS ${sql.identifier(columnOf[r.index]!)}`);
+      }
       statement = prepare(
         sql`SELECT ${sql.join(columns, sql`, `)} FROM ${conversations} INNER JOIN ${contacts} ON ${contacts.id} = ${conversations.contact_id}
             WHERE ${conversations.id} = ${sql.placeholder("conversation_id")} AND ${conversations.account_id} = ${sql.placeholder("account_id")}`,
@@ -225,7 +244,7 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
     evaluateMessage: (message) => (messageStatement ? toTruth(messageStatement(messagePlaceholderValues(message)))! : {}),
     matchConversation(conversationId, message, asked) {
       const row = conversationStatement(asked)({ conversation_id: conversationId, account_id: accountId, ...messagePlaceholderValues(message) });
-      return { found: !!row, holds: new Set(asked.filter((r) => row?.[`r${r.index}`] === 1).map((r) => r.index)) };
+      return { found: !!row, holds: new Set(asked.filter((r) => row?.[columnOf[r.index]!] === 1).map((r) => r.index)) };
     },
   };
 }

@@ -103,6 +103,8 @@ export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): voi
   const plan = planFor(deps.db, account_id, event_name);
   const changed = payload.changed_attributes ?? null;
   const byMessage = plan.evaluateMessage(message);
+  /** What the message and the changes leave open (the conversation decides those). */
+  const open = plan.rules.map((r) => mayHold(r, changed, byMessage));
   /** The conversation's answer for the rules still undecided; read when first needed and again after a rule acted. */
   let byConversation: { found: boolean; holds: Set<number> } | null = null;
   for (const [i, r] of plan.rules.entries()) {
@@ -116,7 +118,7 @@ export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): voi
       if (r.dependsOnNow) {
         matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now(), changed);
       } else if (ruleMayHold(r, changed, byMessage) !== false) {
-        byConversation ??= plan.matchConversation(conversation_id, message, plan.rules.slice(i).filter((x) => !x.compileError && !x.dependsOnNow && mayHold(x, changed, byMessage)));
+        byConversation ??= plan.matchConversation(conversation_id, message, plan.rules.slice(i).filter((x) => !x.compileError && !x.dependsOnNow && open[x.index]));
         matches = byConversation.found && byConversation.holds.has(r.index);
       }
     } catch (err) {
