@@ -21,6 +21,7 @@ import m18 from "../../migrations/0018_contact_inbox_index.sql" with { type: "te
 import m19 from "../../migrations/0019_sla_policies.sql" with { type: "text" };
 import m20 from "../../migrations/0020_assignment_policies.sql" with { type: "text" };
 import m21 from "../../migrations/0021_webhook_events_queued.sql" with { type: "text" };
+import m22 from "../../migrations/0022_assignee_open_count_index.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -45,4 +46,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0019_sla_policies", sql: m19 },
   { name: "0020_assignment_policies", sql: m20 },
   { name: "0021_webhook_events_queued", sql: m21 },
+  { name: "0022_assignee_open_count_index", sql: m22 },
 ];

@@ -55,7 +55,8 @@ export const conversations = sqliteTable(
     // The list with status=all, newest activity first.
     index("conversations_account_activity_idx").on(t.account_id, t.last_activity_at, t.id, t.assignee_id, t.inbox_id, t.team_id),
     index("conversations_inbox_status_activity_idx").on(t.inbox_id, t.status, t.last_activity_at),
-    index("conversations_assignee_status_idx").on(t.account_id, t.assignee_id, t.status),
+    // inbox_id too: the assignment picker counts open conversations per agent in one inbox from the index alone.
+    index("conversations_assignee_status_idx").on(t.account_id, t.assignee_id, t.status, t.inbox_id),
     index("conversations_team_idx").on(t.team_id),
     index("conversations_contact_idx").on(t.contact_id),
     /** A contact session's conversations (widget, client API, channels) and the foreign key from contact_inboxes. */
