@@ -101,6 +101,12 @@ test("automation rule and macro built in the dashboard act on conversations", as
   await page.waitForURL(/saved=disabled$/);
   expect(await page.locator("#automation-rules-table tbody tr").last().textContent()).toContain("Disabled");
   await page.screenshot({ path: join(SCREENSHOTS, "settings-automation.png"), fullPage: true });
+  // The rule's own page: the same builders, filled in, and the way back to the list.
+  await Promise.all([page.waitForURL(new RegExp(`/settings/automation/${rule.id}$`)), page.locator(`tr[data-rule-id="${rule.id}"] a.automation-name`).click()]);
+  expect(await page.locator('#automation-rule-form [data-builder="actions"] [data-builder-rows] > [data-builder-row]').count()).toBe(3);
+  expect(await page.locator("#automation-rule-form #f-name").inputValue()).toBe("VIP customers to Tier 2");
+  await page.screenshot({ path: join(SCREENSHOTS, "settings-automation-rule.png"), fullPage: true });
+  await Promise.all([page.waitForURL(/\/settings\/automation$/), page.locator("a", { hasText: "Back to automation rules" }).click()]);
 
   // A VIP writes in: the rule acts on the new conversation.
   const vip = await api("POST", "/contacts", { name: "Vera Vip", email: "vera@vip.example", inbox_id: inbox.id });

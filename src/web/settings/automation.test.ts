@@ -75,6 +75,10 @@ describe("Settings → Automation", () => {
     const edit = await adminWeb.page(settings(`automation/${rule.id}`));
     expect(edit.res.status).toBe(200);
     expect(edit.html).toContain('id="automation-rule-form"');
+    expect(edit.html).toContain('aria-labelledby="edit-rule-heading"');
+    expect(edit.html).toContain(`href="${settings("automation")}">Back to automation rules`);
+    expect((await adminWeb.page(settings("automation/abc"))).res.status).toBe(404);
+    expect((await adminWeb.page(settings("automation/999999"))).res.status).toBe(404);
     const saved = await adminWeb.post(settings(`automation/${rule.id}`), {
       name: "VIPs renamed",
       description: "",

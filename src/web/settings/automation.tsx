@@ -3,7 +3,6 @@
 // the same domain commands as the API (src/domain/automation). The builders post their rows as JSON.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps.ts";
-import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
 import { AUTOMATION_ACTIONS } from "../../domain/automation/actions.ts";
 import {
   authorizeAutomation,
@@ -20,13 +19,12 @@ import { builderOptions } from "../../domain/automation/options.ts";
 import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
 import { attachAutomationFile, automationFileJson } from "../../domain/automation/files.ts";
 import { Validation } from "../../domain/errors.ts";
-import { NotFound } from "../../domain/errors.ts";
 import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { AutomationRulePage, AutomationRulesPage, type ActionValue, type ConditionValue, type RuleFormValues } from "../../../views/pages/settings/automation.tsx";
-import { currentSessionId, currentUser, render, shellOf, type WebContext } from "../context.ts";
-import { fieldErrorsOf } from "../forms.ts";
+import { render, shellOf, type WebContext } from "../context.ts";
 import { access } from "../settings.tsx";
+import { accountIdOf, idParam, postedText, savedNotice, submitForm, userScopeOf } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Automation rule created", text: "It acts on events from now on." },
@@ -37,14 +35,8 @@ const NOTICES: Record<string, Notice> = {
   deleted: { kind: "success", title: "Automation rule deleted" },
 };
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
-const listPath = (c: WebContext) => accountPath(accountId(c), "settings/automation");
-export const webScopeOf = (c: WebContext): AccountScope =>
-  resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
-export const idOf = (raw: string | undefined, what: string) => {
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound(what);
-  return Number(raw);
-};
+const listPath = (c: WebContext) => accountPath(accountIdOf(c), "settings/automation");
+const ruleId = (c: WebContext) => idParam(c.req.param("id"), "Automation rule");
 
 /** A builder's JSON field: an array, or the field named as invalid. */
 export function jsonList(raw: unknown): unknown[] | "invalid" {
@@ -70,16 +62,16 @@ export async function attachFile(c: WebContext) {
   const deps = c.var.deps;
   const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
   try {
-    return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, webScopeOf(c), stored))));
+    return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, userScopeOf(c), stored))));
   } catch (err) {
     await removeStored(deps.config.dataDir, [stored.storage_key]);
     throw err;
   }
 }
 
+/** The posted rule: the form's values (to show again when refused), builder rows that could not be read, the domain's input. */
 async function submitted(c: WebContext) {
-  const body = await c.req.parseBody();
-  const str = (k: string, max: number) => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+  const str = await postedText(c);
   const conditions = jsonList(str("conditions_json", 200_000));
   const actions = jsonList(str("actions_json", 2_000_000));
   const values: RuleFormValues = {
@@ -96,7 +88,7 @@ async function submitted(c: WebContext) {
 }
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: RuleFormValues; errors?: FieldErrors } = {}) {
-  const items = listAutomationRules(c.var.deps.db, accountId(c)).map((r) => ({
+  const items = listAutomationRules(c.var.deps.db, accountIdOf(c)).map((r) => ({
     id: r.id,
     name: r.name,
     description: r.description,
@@ -112,9 +104,9 @@ function listPage(c: WebContext, status: 200 | 422, extra: { values?: RuleFormVa
       shell={shellOf(c, "settings", "Automation")}
       access={access(c)}
       items={items}
-      options={builderOptions(c.var.deps.db, accountId(c))}
+      options={builderOptions(c.var.deps.db, accountIdOf(c))}
       allowed={AUTOMATION_ACTIONS}
-      notice={NOTICES[c.req.query("saved") ?? ""]}
+      notice={savedNotice(c, NOTICES)}
       {...extra}
     />,
     status,
@@ -132,7 +124,7 @@ function editPage(c: WebContext, row: AutomationRuleRow, status: 200 | 422, extr
       id={row.id}
       values={extra.values ?? valuesOf(row)}
       errors={extra.errors}
-      options={builderOptions(c.var.deps.db, accountId(c))}
+      options={builderOptions(c.var.deps.db, accountIdOf(c))}
       allowed={AUTOMATION_ACTIONS}
     />,
     status,
@@ -141,54 +133,42 @@ function editPage(c: WebContext, row: AutomationRuleRow, status: 200 | 422, extr
 
 /** Mounted at /app/accounts/:accountId/settings. */
 export const automationSettingsRoutes = new Hono<AppEnv>()
-  .use("/automation/*", async (c, next) => {
-    authorizeAutomation(webScopeOf(c));
-    await next();
-  })
-  .use("/automation", async (c, next) => {
-    authorizeAutomation(webScopeOf(c));
-    await next();
-  })
+  .use("/automation/*", async (c, next) => (authorizeAutomation(userScopeOf(c)), next()))
+  .use("/automation", async (c, next) => (authorizeAutomation(userScopeOf(c)), next()))
   .get("/automation", (c) => listPage(c, 200))
   .post("/automation/attach_file", (c) => attachFile(c))
   .post("/automation", async (c) => {
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
-    try {
-      c.var.deps.tx((tx) => createAutomationRule(tx, webScopeOf(c), input));
-      return c.redirect(`${listPath(c)}?saved=created`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return listPage(c, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createAutomationRule(tx, userScopeOf(c), input)),
+      then: () => `${listPath(c)}?saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+    });
   })
-  .get("/automation/:id", (c) => editPage(c, getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule")), 200))
+  .get("/automation/:id", (c) => editPage(c, getAutomationRule(c.var.deps.db, accountIdOf(c), ruleId(c)), 200))
   .post("/automation/:id", async (c) => {
-    const row = getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule"));
+    const row = getAutomationRule(c.var.deps.db, accountIdOf(c), ruleId(c));
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
-    try {
-      c.var.deps.tx((tx) => updateAutomationRule(tx, webScopeOf(c), row.id, input));
-      return c.redirect(`${listPath(c)}?saved=saved`, 303);
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return editPage(c, row, 422, { values, errors });
-    }
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateAutomationRule(tx, userScopeOf(c), row.id, input)),
+      then: () => `${listPath(c)}?saved=saved`,
+      refused: (errors) => editPage(c, row, 422, { values, errors }),
+    });
   })
   .post("/automation/:id/toggle", (c) => {
-    const row = getAutomationRule(c.var.deps.db, accountId(c), idOf(c.req.param("id"), "Automation rule"));
-    c.var.deps.tx((tx) => updateAutomationRule(tx, webScopeOf(c), row.id, { active: !row.active }));
+    const row = getAutomationRule(c.var.deps.db, accountIdOf(c), ruleId(c));
+    c.var.deps.tx((tx) => updateAutomationRule(tx, userScopeOf(c), row.id, { active: !row.active }));
     return c.redirect(`${listPath(c)}?saved=${row.active ? "disabled" : "enabled"}`, 303);
   })
   .post("/automation/:id/clone", (c) => {
-    const id = idOf(c.req.param("id"), "Automation rule");
-    c.var.deps.tx((tx) => cloneAutomationRule(tx, webScopeOf(c), id));
+    const id = ruleId(c);
+    c.var.deps.tx((tx) => cloneAutomationRule(tx, userScopeOf(c), id));
     return c.redirect(`${listPath(c)}?saved=cloned`, 303);
   })
   .post("/automation/:id/delete", (c) => {
-    const id = idOf(c.req.param("id"), "Automation rule");
-    c.var.deps.tx((tx) => deleteAutomationRule(tx, webScopeOf(c), id));
+    const id = ruleId(c);
+    c.var.deps.tx((tx) => deleteAutomationRule(tx, userScopeOf(c), id));
     return c.redirect(`${listPath(c)}?saved=deleted`, 303);
   });

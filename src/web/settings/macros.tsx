@@ -13,8 +13,8 @@ import type { ActionValue } from "../../../views/pages/settings/automation.tsx";
 import { MacroPage, MacrosPage, type MacroFormValues } from "../../../views/pages/settings/macros.tsx";
 import { render, shellOf, type WebContext } from "../context.ts";
 import { access } from "../settings.tsx";
-import { asRows, attachFile, idOf, jsonList, webScopeOf } from "./automation.tsx";
-import { accountIdOf, postedText, savedNotice, submitForm } from "./crud.ts";
+import { asRows, attachFile, jsonList } from "./automation.tsx";
+import { accountIdOf, idParam, postedText, savedNotice, submitForm, userScopeOf } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Macro created", text: "Run it from the Run macro menu (the layers button) in a conversation's header." },
@@ -34,7 +34,7 @@ async function submitted(c: WebContext) {
 }
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: MacroFormValues; errors?: FieldErrors } = {}) {
-  const scope = webScopeOf(c);
+  const scope = userScopeOf(c);
   const rows = listMacros(c.var.deps.db, scope);
   const json = macrosJson(c.var.deps.db, rows);
   const items = rows.map((m, i) => ({
@@ -72,7 +72,7 @@ function editPage(c: WebContext, row: MacroRow, status: 200 | 422, extra: { valu
       errors={extra.errors}
       options={builderOptions(c.var.deps.db, accountIdOf(c))}
       allowed={MACRO_ACTIONS}
-      canShare={isAdministrator(webScopeOf(c))}
+      canShare={isAdministrator(userScopeOf(c))}
     />,
     status,
   );
@@ -86,15 +86,15 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
     return submitForm(c, {
-      save: () => c.var.deps.tx((tx) => createMacro(tx, webScopeOf(c), input)),
+      save: () => c.var.deps.tx((tx) => createMacro(tx, userScopeOf(c), input)),
       then: () => `${listPath(c)}?saved=created`,
       refused: (errors) => listPage(c, 422, { values, errors }),
     });
   })
-  .get("/macros/:id", (c) => editPage(c, getMacro(c.var.deps.db, webScopeOf(c), idOf(c.req.param("id"), "Macro")), 200))
+  .get("/macros/:id", (c) => editPage(c, getMacro(c.var.deps.db, userScopeOf(c), idParam(c.req.param("id"), "Macro")), 200))
   .post("/macros/:id", async (c) => {
-    const scope = webScopeOf(c);
-    const row = getMacro(c.var.deps.db, scope, idOf(c.req.param("id"), "Macro"));
+    const scope = userScopeOf(c);
+    const row = getMacro(c.var.deps.db, scope, idParam(c.req.param("id"), "Macro"));
     const { values, invalid, input } = await submitted(c);
     if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
     return submitForm(c, {
@@ -105,14 +105,14 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
   })
   // The conversation header's Run macro menu: runs it on that conversation, then back to the conversation.
   .post("/macros/:id/run", async (c) => {
-    const id = idOf(c.req.param("id"), "Macro");
+    const id = idParam(c.req.param("id"), "Macro");
     const body = await c.req.parseBody();
-    const displayId = idOf(typeof body.conversation_id === "string" ? body.conversation_id : undefined, "Conversation");
-    executeMacro(c.var.deps, webScopeOf(c), id, [displayId]);
+    const displayId = idParam(typeof body.conversation_id === "string" ? body.conversation_id : undefined, "Conversation");
+    executeMacro(c.var.deps, userScopeOf(c), id, [displayId]);
     return c.redirect(accountPath(accountIdOf(c), `conversations/${displayId}`), 303);
   })
   .post("/macros/:id/delete", (c) => {
-    const id = idOf(c.req.param("id"), "Macro");
-    c.var.deps.tx((tx) => deleteMacro(tx, webScopeOf(c), id));
+    const id = idParam(c.req.param("id"), "Macro");
+    c.var.deps.tx((tx) => deleteMacro(tx, userScopeOf(c), id));
     return c.redirect(`${listPath(c)}?saved=deleted`, 303);
   });

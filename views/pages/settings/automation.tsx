@@ -1,8 +1,9 @@
 /** @jsxImportSource hono/jsx */
-import { EmptyState } from "../../components/empty-state.tsx";
-import { CsrfField, Field, type FieldErrors, NoticeAlert, type Notice } from "../../components/form.tsx";
-import { PageHeader, accountPath, type Shell } from "../../layouts/app.tsx";
-import { SettingsLayout, type SettingsAccess } from "./layout.tsx";
+import { Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { BackLink, CardForm, FormCard, PostButton, SettingsTable } from "../../components/settings-list.tsx";
+import { accountPath, type Shell } from "../../layouts/app.tsx";
+import { SettingsFrame } from "./frame.tsx";
+import type { SettingsAccess } from "./layout.tsx";
 
 /** What the builders offer to pick: the account's agents, teams, labels, inboxes and custom attributes. */
 export type PickOptions = {
@@ -350,8 +351,7 @@ function RuleForm(props: { action: string; base: string; csrf: string; values: R
   const v = props.values;
   const e = props.errors ?? {};
   return (
-    <form method="post" action={props.action} class="card-body stack" novalidate id="automation-rule-form" data-builder-form>
-      <CsrfField token={props.csrf} />
+    <CardForm action={props.action} csrf={props.csrf} id="automation-rule-form" submit={props.submit} attrs={{ "data-builder-form": "" }}>
       <Field label="Rule name" name="name" value={v.name} errors={e} required placeholder="VIP customers to Tier 2" />
       <Field label="Description" name="description" value={v.description} errors={e} placeholder="What it is for" />
       <div class={e.event_name ? "field has-error" : "field"}>
@@ -367,12 +367,7 @@ function RuleForm(props: { action: string; base: string; csrf: string; values: R
       </div>
       <ConditionBuilder options={props.options} rows={v.conditions} errors={e} />
       <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self={false} uploadUrl={`${props.base}/attach_file`} />
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          {props.submit}
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -390,116 +385,84 @@ export function AutomationRulesPage(props: {
   const base = accountPath(props.shell.accountId, "settings/automation");
   const csrf = props.shell.doc.csrfToken;
   return (
-    <SettingsLayout shell={props.shell} page="automation" access={props.access}>
-      <PageHeader title="Automation" subtitle="Rules that act on conversations by themselves: when an event happens and the conditions match, the actions run." />
-      <div class="page-body stack-lg">
-        <NoticeAlert notice={props.notice} id="automation-notice" />
-        {props.items.length === 0 ? (
-          <section class="card card-empty card-empty-short">
-            <EmptyState icon="activity" title="No automation rules yet">
-              Add a rule below — for example: when a conversation is created and the contact's email ends in your VIP customer's domain, assign the Tier 2 team
-              and set a high priority.
-            </EmptyState>
-          </section>
-        ) : (
-          <section class="card table-card" aria-label="Automation rules">
-            <table class="table" id="automation-rules-table">
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Actions</th>
-                  <th scope="col" class="automation-row-actions">
-                    <span class="visually-hidden">Manage</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.items.map((r) => (
-                  <tr data-rule-id={r.id}>
-                    <td>
-                      <a class="cell-strong automation-name" href={`${base}/${r.id}`}>
-                        {r.name}
-                      </a>
-                      {r.description ? <span class="automation-description">{r.description}</span> : null}
-                      <span class={r.active ? "badge badge-success automation-state" : "badge badge-neutral automation-state"}>{r.active ? "Active" : "Disabled"}</span>
-                      {r.problem ? (
-                        <span class="automation-problem" role="note">
-                          Needs attention — {r.problem}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td>
-                      {EVENT_LABELS[r.event_name] ?? r.event_name}
-                      <span class="automation-description">
-                        {r.conditions === 0 ? "always" : `${r.conditions} condition${r.conditions === 1 ? "" : "s"}`}
-                      </span>
-                    </td>
-                    <td class="automation-actions-list">{r.actions.map(actionLabel).join(" → ")}</td>
-                    <td class="automation-row-actions">
-                      <div class="settings-row-actions">
-                        <form method="post" action={`${base}/${r.id}/toggle`} class="settings-inline-form">
-                          <CsrfField token={csrf} />
-                          <button type="submit" class="btn btn-sm btn-secondary" aria-label={`${r.active ? "Disable" : "Enable"} ${r.name}`}>
-                            {r.active ? "Disable" : "Enable"}
-                          </button>
-                        </form>
-                        <form method="post" action={`${base}/${r.id}/clone`} class="settings-inline-form">
-                          <CsrfField token={csrf} />
-                          <button type="submit" class="btn btn-sm btn-secondary" aria-label={`Clone ${r.name}`}>
-                            Clone
-                          </button>
-                        </form>
-                        <form method="post" action={`${base}/${r.id}/delete`} class="settings-inline-form">
-                          <CsrfField token={csrf} />
-                          <button type="submit" class="btn btn-sm btn-danger-soft" data-confirm={`Delete the rule “${r.name}”?`}>
-                            Delete
-                          </button>
-                        </form>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+    <SettingsFrame
+      shell={props.shell}
+      access={props.access}
+      page="automation"
+      title="Automation"
+      subtitle="Rules that act on conversations by themselves: when an event happens and the conditions match, the actions run."
+      notice={props.notice}
+      noticeId="automation-notice"
+    >
+      <SettingsTable
+        items={props.items}
+        label="Automation rules"
+        id="automation-rules-table"
+        columns={["Rule", "Event", "Actions", { label: "Manage", class: "automation-row-actions", hidden: true }]}
+        empty={{
+          icon: "activity",
+          title: "No automation rules yet",
+          short: true,
+          text: "Add a rule below — for example: when a conversation is created and the contact's email ends in your VIP customer's domain, assign the Tier 2 team and set a high priority.",
+        }}
+        row={(r) => (
+          <tr data-rule-id={r.id}>
+            <td>
+              <a class="cell-strong automation-name" href={`${base}/${r.id}`}>
+                {r.name}
+              </a>
+              {r.description ? <span class="automation-description">{r.description}</span> : null}
+              <span class={r.active ? "badge badge-success automation-state" : "badge badge-neutral automation-state"}>{r.active ? "Active" : "Disabled"}</span>
+              {r.problem ? (
+                <span class="automation-problem" role="note">
+                  Needs attention — {r.problem}
+                </span>
+              ) : null}
+            </td>
+            <td>
+              {EVENT_LABELS[r.event_name] ?? r.event_name}
+              <span class="automation-description">{r.conditions === 0 ? "always" : `${r.conditions} condition${r.conditions === 1 ? "" : "s"}`}</span>
+            </td>
+            <td class="automation-actions-list">{r.actions.map(actionLabel).join(" → ")}</td>
+            <td class="automation-row-actions">
+              <div class="settings-row-actions">
+                <RuleButton action={`${base}/${r.id}/toggle`} csrf={csrf} label={r.active ? "Disable" : "Enable"} ariaLabel={`${r.active ? "Disable" : "Enable"} ${r.name}`} />
+                <RuleButton action={`${base}/${r.id}/clone`} csrf={csrf} label="Clone" ariaLabel={`Clone ${r.name}`} />
+                <PostButton action={`${base}/${r.id}/delete`} csrf={csrf} label="Delete" confirm={`Delete the rule “${r.name}”?`} class="btn btn-sm btn-danger-soft" formClass="settings-inline-form" />
+              </div>
+            </td>
+          </tr>
         )}
-        <section class="card" aria-labelledby="add-rule-heading">
-          <header class="card-header">
-            <h2 id="add-rule-heading" class="card-title">
-              Add automation rule
-            </h2>
-          </header>
-          <RuleForm
-            action={base}
-            base={base}
-            csrf={csrf}
-            values={props.values ?? { name: "", description: "", event_name: "conversation_created", conditions: [], actions: [] }}
-            errors={props.errors}
-            options={props.options}
-            allowed={props.allowed}
-            submit="Create rule"
-          />
-        </section>
-      </div>
-    </SettingsLayout>
+      />
+      <FormCard headingId="add-rule-heading" title="Add automation rule" wide>
+        <RuleForm
+          action={base}
+          base={base}
+          csrf={csrf}
+          values={props.values ?? { name: "", description: "", event_name: "conversation_created", conditions: [], actions: [] }}
+          errors={props.errors}
+          options={props.options}
+          allowed={props.allowed}
+          submit="Create rule"
+        />
+      </FormCard>
+    </SettingsFrame>
   );
+}
+
+/** A row's Enable/Disable and Clone buttons. */
+function RuleButton(props: { action: string; csrf: string; label: string; ariaLabel: string }) {
+  return <PostButton action={props.action} csrf={props.csrf} label={props.label} ariaLabel={props.ariaLabel} class="btn btn-sm btn-secondary" formClass="settings-inline-form" />;
 }
 
 /** Editing one rule. */
 export function AutomationRulePage(props: { shell: Shell; access: SettingsAccess; id: number; values: RuleFormValues; errors?: FieldErrors; options: PickOptions; allowed: readonly string[] }) {
   const base = accountPath(props.shell.accountId, "settings/automation");
   return (
-    <SettingsLayout shell={props.shell} page="automation" access={props.access}>
-      <PageHeader title={`Edit “${props.values.name}”`} subtitle="Changes apply to events from now on." />
-      <div class="page-body stack-lg">
-        <p>
-          <a href={base}>← All automation rules</a>
-        </p>
-        <section class="card">
-          <RuleForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} submit="Save rule" />
-        </section>
-      </div>
-    </SettingsLayout>
+    <SettingsFrame shell={props.shell} access={props.access} page="automation" title={`Edit “${props.values.name}”`} subtitle="Changes apply to events from now on.">
+      <FormCard headingId="edit-rule-heading" title="Automation rule" actions={<BackLink href={base}>Back to automation rules</BackLink>} wide>
+        <RuleForm action={`${base}/${props.id}`} base={base} csrf={props.shell.doc.csrfToken} values={props.values} errors={props.errors} options={props.options} allowed={props.allowed} submit="Save rule" />
+      </FormCard>
+    </SettingsFrame>
   );
 }
