@@ -12,6 +12,8 @@ export function CsrfField(props: { token: string }) {
 export function Field(props: {
   label: string;
   name: string;
+  /** The input's id when `f-<name>` is taken (two forms on one page with the same field name). */
+  id?: string;
   type?: string;
   value?: string | null;
   errors?: FieldErrors;
@@ -23,7 +25,7 @@ export function Field(props: {
   minlength?: number;
   trailing?: Child;
 }) {
-  const id = `f-${props.name}`;
+  const id = props.id ?? `f-${props.name}`;
   const error = props.errors?.[props.name];
   const describedBy = error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
   return (

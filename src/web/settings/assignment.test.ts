@@ -81,7 +81,11 @@ describe("Settings → Assignment", () => {
 
     const bad = await adminWeb.post(`${base}/inboxes/${inbox.id}`, { enable_auto_assignment: "1", assignment_policy_id: "", max_assignment_limit: "-2" });
     expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain("Must be greater than 0");
+    const badHtml = await bad.text();
+    expect(badHtml).toContain("Must be greater than 0");
+    // The error sits under that inbox's limit field, tied to it for screen readers.
+    expect(badHtml).toContain(`aria-describedby="f-limit-${inbox.id}-error"`);
+    expect(badHtml).toContain(`<p class="field-error" id="f-limit-${inbox.id}-error">`);
 
     const cleared = await adminWeb.post(`${base}/inboxes/${inbox.id}`, { assignment_policy_id: "", max_assignment_limit: "" });
     expect(cleared.status).toBe(303);
@@ -99,6 +103,9 @@ describe("Settings → Assignment", () => {
 
   test("capacity policies: add, set an inbox limit and an agent, remove them", async () => {
     const inbox = (await api("POST", "/inboxes", { name: "Capacity desk", channel: { type: "api" } })).body;
+    const nameless = await adminWeb.post(`${base}/capacity`, { name: "", description: "" });
+    expect(nameless.status).toBe(422);
+    expect(await nameless.text()).toContain('id="f-capacity-name-error"');
     const created = await adminWeb.post(`${base}/capacity`, { name: "Part-time", description: "" });
     expect(created.status).toBe(303);
     const [cap] = (await api("GET", "/agent_capacity_policies")).body;
@@ -110,9 +117,12 @@ describe("Settings → Assignment", () => {
     const shown = (await api("GET", `/agent_capacity_policies/${cap.id}`)).body;
     expect(shown.inbox_capacity_limits).toEqual([{ id: expect.any(Number), inbox_id: inbox.id, conversation_limit: 2 }]);
     expect((await api("GET", `/agent_capacity_policies/${cap.id}/users`)).body.map((u: { id: number }) => u.id)).toEqual([kit.agent.user.id]);
-    const page = await adminWeb.page(`${base}/capacity/${cap.id}`);
+    const page = await adminWeb.page(`${base}/capacity/${cap.id}?saved=member`);
     expect(page.html).toContain('id="capacity-limits"');
     expect(page.html).toContain("Agnes Agent");
+    expect(page.html).toContain("Agents saved");
+    expect(page.html).toContain('aria-label="Remove the limit for Capacity desk"');
+    expect((await adminWeb.page(`${base}/capacity/${cap.id}?saved=nonsense`)).html).not.toContain('id="capacity-notice"');
 
     const limitId = shown.inbox_capacity_limits[0].id;
     expect((await adminWeb.post(`${base}/capacity/${cap.id}/limits/${limitId}`, { conversation_limit: "4" })).status).toBe(303);

@@ -2,13 +2,12 @@
 // Settings → Assignment (administrators): assignment policies, each inbox's policy and limits, agent capacity
 // policies with their per-inbox limits and agents — through the same domain commands as the API (src/domain/assignment).
 import { Hono } from "hono";
-import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { inboxes } from "../../db/schema/inboxes.ts";
 import type { AppEnv } from "../../deps.ts";
-import { requireAdministrator } from "../../domain/accounts/access.ts";
+import { requireAdministrator, type AccountScope } from "../../domain/accounts/access.ts";
 import { listAgentRows } from "../../domain/agents/queries.ts";
 import { inboxAssignmentLimit, reassignsOnOffline } from "../../domain/assignment/picker.ts";
+import { listInboxes } from "../../domain/inboxes/queries.ts";
 import {
   addCapacityPolicyUser,
   assignmentPolicyJson,
@@ -40,6 +39,7 @@ import {
   AssignmentPolicyPage,
   CapacityPolicyPage,
   InboxPolicyNote,
+  type AssignmentFormState,
   type CapacityFormValues,
   type CapacityItem,
   type PolicyFormValues,
@@ -96,12 +96,12 @@ function policyValues(p: AssignmentPolicyRow): PolicyFormValues {
   };
 }
 
-function accountInboxes(db: Db, accountId: number) {
-  return db.select().from(inboxes).where(eq(inboxes.account_id, accountId)).orderBy(asc(inboxes.name), asc(inboxes.id)).all();
-}
+/** The account's inboxes (the administrator sees them all), by name. */
+const accountInboxes = (db: Db, scope: AccountScope) => listInboxes(db, scope).map((r) => r.inbox);
 
-function capacityItems(db: Db, accountId: number, rows: AgentCapacityPolicyRow[]): CapacityItem[] {
-  const names = new Map(accountInboxes(db, accountId).map((i) => [i.id, i.name]));
+function capacityItems(db: Db, scope: AccountScope, rows: AgentCapacityPolicyRow[]): CapacityItem[] {
+  const accountId = scope.account.id;
+  const names = new Map(accountInboxes(db, scope).map((i) => [i.id, i.name]));
   const limits = capacityLimitsOf(
     db,
     rows.map((r) => r.id),
@@ -117,21 +117,13 @@ function capacityItems(db: Db, accountId: number, rows: AgentCapacityPolicyRow[]
   }));
 }
 
-type HomeExtra = {
-  policyValues?: PolicyFormValues;
-  policyErrors?: FieldErrors;
-  capacityValues?: CapacityFormValues;
-  capacityErrors?: FieldErrors;
-  inboxErrors?: FieldErrors;
-  errorInboxId?: number;
-};
-
-function homePage(c: WebContext, status: 200 | 422, extra: HomeExtra = {}) {
+function homePage(c: WebContext, status: 200 | 422, extra: AssignmentFormState = {}) {
   const db = c.var.deps.db;
-  const accountId = accountIdOf(c);
+  const scope = adminScope(c);
+  const accountId = scope.account.id;
   const policies = assignmentPolicyJson(db, listAssignmentPolicies(db, accountId)).map(policyItem);
   const policyOf = new Map(policies.flatMap((p) => p.inboxes.map((i) => [i.id, p.id] as const)));
-  const inboxItems = accountInboxes(db, accountId).map((i) => ({
+  const inboxItems = accountInboxes(db, scope).map((i) => ({
     id: i.id,
     name: i.name,
     enabled: i.enable_auto_assignment,
@@ -145,7 +137,7 @@ function homePage(c: WebContext, status: 200 | 422, extra: HomeExtra = {}) {
       access={access(c)}
       policies={policies}
       inboxes={inboxItems}
-      capacity={capacityItems(db, accountId, listCapacityPolicies(db, accountId))}
+      capacity={capacityItems(db, scope, listCapacityPolicies(db, accountId))}
       notice={savedNotice(c, NOTICES)}
       {...extra}
     />
@@ -177,16 +169,16 @@ function policyPage(c: WebContext, row: AssignmentPolicyRow, status: 200 | 422, 
 
 function capacityPage(c: WebContext, row: AgentCapacityPolicyRow, status: 200 | 422, extra: { values?: CapacityFormValues; errors?: FieldErrors; limitErrors?: FieldErrors; memberErrors?: FieldErrors } = {}) {
   const db = c.var.deps.db;
-  const accountId = accountIdOf(c);
+  const scope = adminScope(c);
   const page = (
     <CapacityPolicyPage
       shell={shellOf(c, "settings", `${row.name} · Capacity`)}
       access={access(c)}
-      item={capacityItems(db, accountId, [row])[0]}
+      item={capacityItems(db, scope, [row])[0]}
       values={extra.values ?? { name: row.name, description: row.description ?? "" }}
-      inboxes={accountInboxes(db, accountId).map((i) => ({ id: i.id, name: i.name }))}
-      agents={listAgentRows(db, accountId).map((a) => ({ id: a.user.id, name: a.user.display_name?.trim() || a.user.name }))}
-      notice={CAPACITY_NOTICES[c.req.query("saved") ?? ""]}
+      inboxes={accountInboxes(db, scope).map((i) => ({ id: i.id, name: i.name }))}
+      agents={listAgentRows(db, scope.account.id).map((a) => ({ id: a.user.id, name: a.user.display_name?.trim() || a.user.name }))}
+      notice={savedNotice(c, CAPACITY_NOTICES)}
       errors={extra.errors}
       limitErrors={extra.limitErrors}
       memberErrors={extra.memberErrors}
@@ -200,7 +192,7 @@ const capacityId = (c: WebContext) => idParam(c.req.param("id"), "Capacity polic
 
 /** Mounted at /app/accounts/:accountId/settings. */
 export const assignmentSettingsRoutes = new Hono<AppEnv>()
-  .get("/assignment", (c) => (adminScope(c), homePage(c, 200)))
+  .get("/assignment", (c) => homePage(c, 200))
   .post("/assignment/policies", async (c) => {
     const scope = adminScope(c);
     const values = await policySubmitted(c);

@@ -3,7 +3,7 @@
 // limits, and agent capacity policies (per-inbox limits for the agents who have one).
 import type { Child } from "hono/jsx";
 import { CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
-import { BackLink, CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
+import { BackLink, CardForm, FormCard, PostButton, RowActions, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
 import type { SettingsAccess } from "./layout.tsx";
@@ -49,6 +49,17 @@ export type CapacityItem = {
 
 export type CapacityFormValues = { name: string; description: string };
 
+/** What the Assignment page shows again after a refused post: the posted values and the errors under their form. */
+export type AssignmentFormState = {
+  policyValues?: PolicyFormValues;
+  policyErrors?: FieldErrors;
+  capacityValues?: CapacityFormValues;
+  capacityErrors?: FieldErrors;
+  inboxErrors?: FieldErrors;
+  /** The inbox whose row the inbox errors belong to. */
+  errorInboxId?: number;
+};
+
 export const ORDER_LABELS = { round_robin: "Round robin", balanced: "Balanced (fewest open conversations)" } as const;
 export const PRIORITY_LABELS = { earliest_created: "Oldest first", longest_waiting: "Longest waiting first" } as const;
 
@@ -67,12 +78,13 @@ const base = (shell: Shell, rest = "") => accountPath(shell.accountId, `settings
 function Select(props: { label: string; name: string; value: string; options: [string, string][]; errors?: FieldErrors; hint?: string; id?: string }) {
   const id = props.id ?? `f-${props.name}`;
   const error = props.errors?.[props.name];
+  const describedBy = error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
   return (
     <div class={error ? "field has-error" : "field"}>
       <div class="field-label-row">
         <label for={id}>{props.label}</label>
       </div>
-      <select class="select" id={id} name={props.name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      <select class="select" id={id} name={props.name} aria-invalid={error ? "true" : undefined} aria-describedby={describedBy}>
         {props.options.map(([value, label]) => (
           <option value={value} selected={value === props.value}>
             {label}
@@ -84,43 +96,18 @@ function Select(props: { label: string; name: string; value: string; options: [s
           {error}
         </p>
       ) : props.hint ? (
-        <p class="field-hint">{props.hint}</p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A text field whose id is not derived from its name (two forms on one page both have a "name"). */
-function Text(props: { id: string; label: string; name: string; value: string; errors?: FieldErrors; placeholder?: string; required?: boolean }) {
-  const error = props.errors?.[props.name];
-  return (
-    <div class={error ? "field has-error" : "field"}>
-      <div class="field-label-row">
-        <label for={props.id}>{props.label}</label>
-      </div>
-      <input
-        id={props.id}
-        name={props.name}
-        type="text"
-        value={props.value}
-        placeholder={props.placeholder}
-        required={props.required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${props.id}-error` : undefined}
-      />
-      {error ? (
-        <p class="field-error" id={`${props.id}-error`}>
-          {error}
+        <p class="field-hint" id={`${id}-hint`}>
+          {props.hint}
         </p>
       ) : null}
     </div>
   );
 }
 
-function Check(props: { name: string; checked: boolean; label: string; hint?: string; form?: string }) {
+function Check(props: { name: string; checked: boolean; label: string; hint?: string }) {
   return (
     <label class="checkbox settings-check">
-      <input type="checkbox" name={props.name} value="1" checked={props.checked} form={props.form} />
+      <input type="checkbox" name={props.name} value="1" checked={props.checked} />
       <span>
         <span class="settings-check-label">{props.label}</span>
         {props.hint ? <span class="settings-check-hint">{props.hint}</span> : null}
@@ -230,13 +217,15 @@ function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; poli
                     <Check name="enable_auto_assignment" checked={i.enabled} label="Auto-assign" />
                   </div>
                   <Select label="Policy" name="assignment_policy_id" id={`f-policy-${i.id}`} value={i.policyId == null ? "" : String(i.policyId)} options={options} errors={errors} />
-                  <div class={errors?.max_assignment_limit ? "field has-error" : "field"}>
-                    <div class="field-label-row">
-                      <label for={`f-limit-${i.id}`}>Limit per agent</label>
-                    </div>
-                    <input id={`f-limit-${i.id}`} name="max_assignment_limit" type="number" min="1" value={i.maxAssignmentLimit == null ? "" : String(i.maxAssignmentLimit)} placeholder="No limit" />
-                    {errors?.max_assignment_limit ? <p class="field-error">{errors.max_assignment_limit}</p> : null}
-                  </div>
+                  <Field
+                    id={`f-limit-${i.id}`}
+                    label="Limit per agent"
+                    name="max_assignment_limit"
+                    type="number"
+                    value={i.maxAssignmentLimit == null ? "" : String(i.maxAssignmentLimit)}
+                    placeholder="No limit"
+                    errors={errors}
+                  />
                   <Check name="reassign_on_offline" checked={i.reassignOnOffline} label="Re-assign when the agent goes offline" />
                   <button type="submit" class="btn btn-secondary btn-sm">
                     Save
@@ -277,20 +266,9 @@ function CapacityCard(props: { shell: Shell; items: CapacityItem[] }) {
   );
 }
 
-export function AssignmentPage(props: {
-  shell: Shell;
-  access: SettingsAccess;
-  policies: PolicyItem[];
-  inboxes: InboxAssignmentItem[];
-  capacity: CapacityItem[];
-  notice?: Notice;
-  policyValues?: PolicyFormValues;
-  policyErrors?: FieldErrors;
-  capacityValues?: CapacityFormValues;
-  capacityErrors?: FieldErrors;
-  inboxErrors?: FieldErrors;
-  errorInboxId?: number;
-}) {
+export function AssignmentPage(
+  props: { shell: Shell; access: SettingsAccess; policies: PolicyItem[]; inboxes: InboxAssignmentItem[]; capacity: CapacityItem[]; notice?: Notice } & AssignmentFormState,
+) {
   const csrf = props.shell.doc.csrfToken;
   return (
     <SettingsFrame
@@ -314,8 +292,8 @@ export function AssignmentPage(props: {
       <CapacityCard shell={props.shell} items={props.capacity} />
       <FormCard headingId="new-capacity-heading" title="Add capacity policy">
         <CardForm action={base(props.shell, "/capacity")} csrf={csrf} id="new-capacity-form" submit="Add capacity policy">
-          <Text id="f-capacity-name" label="Name" name="name" value={props.capacityValues?.name ?? ""} errors={props.capacityErrors} required placeholder="Part-time agents" />
-          <Text id="f-capacity-description" label="Description" name="description" value={props.capacityValues?.description ?? ""} errors={props.capacityErrors} placeholder="Optional" />
+          <Field id="f-capacity-name" label="Name" name="name" value={props.capacityValues?.name ?? ""} errors={props.capacityErrors} required placeholder="Part-time agents" />
+          <Field id="f-capacity-description" label="Description" name="description" value={props.capacityValues?.description ?? ""} errors={props.capacityErrors} placeholder="Optional" />
         </CardForm>
       </FormCard>
     </SettingsFrame>
@@ -332,6 +310,11 @@ export function AssignmentPolicyPage(props: { shell: Shell; access: SettingsAcce
       </FormCard>
     </SettingsFrame>
   );
+}
+
+/** A capacity policy's Remove button (an inbox limit, an agent). */
+function RemoveButton(props: { action: string; csrf: string; ariaLabel: string }) {
+  return <PostButton action={props.action} csrf={props.csrf} label="Remove" ariaLabel={props.ariaLabel} class="btn btn-sm btn-danger-soft" formClass="assignment-inline-form" />;
 }
 
 export function CapacityPolicyPage(props: {
@@ -378,12 +361,7 @@ export function CapacityPolicyPage(props: {
                       Save
                     </button>
                   </form>
-                  <form method="post" action={at(`/limits/${l.id}/delete`)} class="assignment-inline-form">
-                    <CsrfField token={csrf} />
-                    <button type="submit" class="btn btn-sm btn-danger-soft" aria-label={`Remove the limit for ${l.inboxName}`}>
-                      Remove
-                    </button>
-                  </form>
+                  <RemoveButton action={at(`/limits/${l.id}/delete`)} csrf={csrf} ariaLabel={`Remove the limit for ${l.inboxName}`} />
                 </li>
               ))}
             </ul>
@@ -412,12 +390,7 @@ export function CapacityPolicyPage(props: {
                   <span class="assignment-list-name">
                     {m.name} <span class="muted">{m.email}</span>
                   </span>
-                  <form method="post" action={at(`/members/${m.id}/delete`)} class="assignment-inline-form">
-                    <CsrfField token={csrf} />
-                    <button type="submit" class="btn btn-sm btn-danger-soft" aria-label={`Remove ${m.name}`}>
-                      Remove
-                    </button>
-                  </form>
+                  <RemoveButton action={at(`/members/${m.id}/delete`)} csrf={csrf} ariaLabel={`Remove ${m.name}`} />
                 </li>
               ))}
             </ul>
