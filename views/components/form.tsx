@@ -47,15 +47,44 @@ export function Field(props: {
         aria-invalid={error ? "true" : undefined}
         aria-describedby={describedBy}
       />
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : props.hint ? (
-        <p class="field-hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
+      <FieldNote id={id} error={error} hint={props.hint} />
+    </div>
+  );
+}
+
+/** Under a field: its error (`<id>-error`), else its hint (`<id>-hint`), else nothing; `aria-describedby` names the one shown. */
+export function FieldNote(props: { id: string; error?: string; hint?: Child }) {
+  if (props.error) {
+    return (
+      <p class="field-error" id={`${props.id}-error`}>
+        {props.error}
+      </p>
+    );
+  }
+  return props.hint ? (
+    <p class="field-hint" id={`${props.id}-hint`}>
+      {props.hint}
+    </p>
+  ) : null;
+}
+
+/** A labelled `<select>` of [value, label] options, with its error or hint under it (like Field). */
+export function SelectField(props: { label: string; name: string; id?: string; value: string; options: [string, string][]; errors?: FieldErrors; hint?: string }) {
+  const id = props.id ?? `f-${props.name}`;
+  const error = props.errors?.[props.name];
+  return (
+    <div class={error ? "field has-error" : "field"}>
+      <div class="field-label-row">
+        <label for={id}>{props.label}</label>
+      </div>
+      <select class="select" id={id} name={props.name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : props.hint ? `${id}-hint` : undefined}>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <FieldNote id={id} error={error} hint={props.hint} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // Settings → Assignment: assignment policies (how an inbox's conversations find an agent), each inbox's policy and
 // limits, and agent capacity policies (per-inbox limits for the agents who have one).
 import type { Child } from "hono/jsx";
-import { CsrfField, Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { CsrfField, Field, SelectField, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { BackLink, CardForm, FormCard, PostButton, RowActions, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
@@ -75,35 +75,6 @@ export const emptyPolicyValues = (): PolicyFormValues => ({
 
 const base = (shell: Shell, rest = "") => accountPath(shell.accountId, `settings/assignment${rest}`);
 
-function Select(props: { label: string; name: string; value: string; options: [string, string][]; errors?: FieldErrors; hint?: string; id?: string }) {
-  const id = props.id ?? `f-${props.name}`;
-  const error = props.errors?.[props.name];
-  const describedBy = error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
-  return (
-    <div class={error ? "field has-error" : "field"}>
-      <div class="field-label-row">
-        <label for={id}>{props.label}</label>
-      </div>
-      <select class="select" id={id} name={props.name} aria-invalid={error ? "true" : undefined} aria-describedby={describedBy}>
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={value === props.value}>
-            {label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : props.hint ? (
-        <p class="field-hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 function Check(props: { name: string; checked: boolean; label: string; hint?: string }) {
   return (
     <label class="checkbox settings-check">
@@ -138,7 +109,7 @@ function PolicyFields(props: { values: PolicyFormValues; errors?: FieldErrors })
       <Field label="Name" name="name" value={v.name} errors={props.errors} required placeholder="Day shift" />
       <Field label="Description" name="description" value={v.description} errors={props.errors} placeholder="Optional" />
       <div class="grid-2">
-        <Select
+        <SelectField
           label="Assignment order"
           name="assignment_order"
           value={v.assignment_order}
@@ -146,7 +117,7 @@ function PolicyFields(props: { values: PolicyFormValues; errors?: FieldErrors })
           errors={props.errors}
           hint="Balanced gives the next conversation to the agent with the fewest open ones in the inbox."
         />
-        <Select
+        <SelectField
           label="Waiting conversations"
           name="conversation_priority"
           value={v.conversation_priority}
@@ -216,7 +187,7 @@ function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; poli
                     <strong>{i.name}</strong>
                     <Check name="enable_auto_assignment" checked={i.enabled} label="Auto-assign" />
                   </div>
-                  <Select label="Policy" name="assignment_policy_id" id={`f-policy-${i.id}`} value={i.policyId == null ? "" : String(i.policyId)} options={options} errors={errors} />
+                  <SelectField label="Policy" name="assignment_policy_id" id={`f-policy-${i.id}`} value={i.policyId == null ? "" : String(i.policyId)} options={options} errors={errors} />
                   <Field
                     id={`f-limit-${i.id}`}
                     label="Limit per agent"
@@ -371,7 +342,7 @@ export function CapacityPolicyPage(props: {
           {freeInboxes.length ? (
             <form method="post" action={at("/limits")} class="assignment-add-row" id="add-limit-form" novalidate>
               <CsrfField token={csrf} />
-              <Select label="Inbox" name="inbox_id" id="f-limit-inbox" value="" options={freeInboxes.map((i): [string, string] => [String(i.id), i.name])} errors={props.limitErrors} />
+              <SelectField label="Inbox" name="inbox_id" id="f-limit-inbox" value="" options={freeInboxes.map((i): [string, string] => [String(i.id), i.name])} errors={props.limitErrors} />
               <Field label="Open conversations per agent" name="conversation_limit" type="number" value="" errors={props.limitErrors} />
               <button type="submit" class="btn btn-primary btn-sm">
                 Add limit
@@ -400,7 +371,7 @@ export function CapacityPolicyPage(props: {
           {others.length ? (
             <form method="post" action={at("/members")} class="assignment-add-row" id="add-member-form" novalidate>
               <CsrfField token={csrf} />
-              <Select label="Agent" name="user_id" id="f-member" value="" options={others.map((a): [string, string] => [String(a.id), a.name])} errors={props.memberErrors} />
+              <SelectField label="Agent" name="user_id" id="f-member" value="" options={others.map((a): [string, string] => [String(a.id), a.name])} errors={props.memberErrors} />
               <button type="submit" class="btn btn-primary btn-sm">
                 Add agent
               </button>
