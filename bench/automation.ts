@@ -248,7 +248,10 @@ function jobsDb(dataDir: string) {
   const db = new Database(join(dataDir, "parley.db"), { readonly: true });
   const open = db.query<{ n: number }, []>("SELECT count(*) AS n FROM jobs WHERE kind = 'automation.run' AND status IN ('pending', 'blocked', 'running')");
   const total = db.query<{ n: number; dead: number }, []>("SELECT count(*) AS n, coalesce(sum(status = 'dead'), 0) AS dead FROM jobs WHERE kind = 'automation.run'");
-  return { open: () => open.get()!.n, total: () => total.get()!, close: () => db.close() };
+  const byEvent = db.query<{ event: string; n: number }, []>(
+    "SELECT json_extract(payload, '$.event_name') AS event, count(*) AS n FROM jobs WHERE kind = 'automation.run' GROUP BY 1 ORDER BY 2 DESC",
+  );
+  return { open: () => open.get()!.n, total: () => total.get()!, byEvent: () => byEvent.all(), close: () => db.close() };
 }
 
 async function measure(server: ParleyServer, config: "A" | "B", paths: string[], token: string, jobs: ReturnType<typeof jobsDb>): Promise<Run> {
@@ -335,6 +338,7 @@ export async function runAutomationBench(): Promise<string> {
     const paths = open.map((id) => `/api/v1/accounts/${s.accountId}/conversations/${id}/messages`);
     const jobs = jobsDb(dataDir);
     const runs: Run[] = [];
+    let jobsByEvent: { event: string; n: number }[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
         for (const config of ["A", "B"] as const) {
@@ -345,6 +349,7 @@ export async function runAutomationBench(): Promise<string> {
           runs.push(await measure(server, config, paths, s.admin.token, jobs));
         }
       }
+      jobsByEvent = jobs.byEvent();
     } finally {
       jobs.close();
     }
@@ -372,6 +377,8 @@ export async function runAutomationBench(): Promise<string> {
     const a = total(of("A"));
     const b = total(of("B"));
     const ratio = b.rps / a.rps;
+    const bRuns = of("B");
+    const jobsPerMessage = bRuns.reduce((x, r) => x + r.automationJobs, 0) / Math.max(1, bRuns.reduce((x, r) => x + r.requests, 0));
     const bounded = runs.every((r) => Number.isFinite(r.drainMs));
     const pass = ratio >= TARGET_RATIO && bounded;
     const row = (r: Run, i: number) =>
@@ -393,11 +400,13 @@ export async function runAutomationBench(): Promise<string> {
       `| p50 / p99 (worst run) | ${ms(a.p50)} / ${ms(a.p99)} | ${ms(b.p50)} / ${ms(b.p99)} |`,
       `| server CPU per request (during load / incl. drain) | ${fmt(a.cpu, 2)} / ${fmt(a.cpuDrain, 2)} ms | ${fmt(b.cpu, 2)} / ${fmt(b.cpuDrain, 2)} ms |`,
       `| automation backlog: peak / drained after load | ${fmt(a.peakBacklog)} / ${ms(a.drainMs)} | ${fmt(b.peakBacklog)} / ${Number.isFinite(b.drainMs) ? ms(b.drainMs) : "never"} |`,
+      `| automation's cost per message (B − A, server CPU incl. drain) | | ${fmt(b.cpuDrain - a.cpu, 2)} ms, ${fmt(jobsPerMessage, 2)} jobs per message |`,
       ``,
       `**Throughput ratio B / A: ${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}; automation queue ${bounded ? "empties after every run" : "did NOT empty"}) — **${pass ? "PASS" : "FAIL"}**`,
       ``,
       `Notes:`,
       `- Of 20 conversations of the load, ${refundLabelled} carry the label the refund rule adds and ${urgent} have the priority the urgent rule sets (the rules acted).`,
+      `- Automation jobs of the whole run by event (the listener enqueues none when the message and the changes rule every rule out): ${jobsByEvent.map((e) => `${e.event} ${fmt(e.n)}`).join(", ") || "none"}. CPU ratio A / B (incl. drain), immune to the machine's other load: ${fmt(a.cpu / b.cpuDrain, 2)}.`,
       `- Dead automation jobs: ${runs.reduce((x, r) => x + r.deadJobs, 0)}; /health after the run: ${health.jobs.pending} pending, ${health.jobs.dead} dead jobs. Server log: ${fmt(logBytes / 1024)} KB.`,
       `- Jobs run in the serving process, on the same event loop as the requests: "CPU/req incl. drain" is the whole cost of a message with its automation, whenever it ran. Load average is the machine's (2 CPUs shared with other work): compare within one run only.`,
       ...setup.notes.map((n) => `- ${n}`),
