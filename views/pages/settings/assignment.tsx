@@ -6,6 +6,7 @@ import { CsrfField, Field, SelectField, type FieldErrors, type Notice } from "..
 import { BackLink, CardForm, FormCard, PostButton, RowActions, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
+import { Checkbox } from "./inbox.tsx";
 import type { SettingsAccess } from "./layout.tsx";
 
 export type PolicyItem = {
@@ -75,18 +76,6 @@ export const emptyPolicyValues = (): PolicyFormValues => ({
 
 const base = (shell: Shell, rest = "") => accountPath(shell.accountId, `settings/assignment${rest}`);
 
-function Check(props: { name: string; checked: boolean; label: string; hint?: string }) {
-  return (
-    <label class="checkbox settings-check">
-      <input type="checkbox" name={props.name} value="1" checked={props.checked} />
-      <span>
-        <span class="settings-check-label">{props.label}</span>
-        {props.hint ? <span class="settings-check-hint">{props.hint}</span> : null}
-      </span>
-    </label>
-  );
-}
-
 /** "100 per hour", "5 per 10 minutes". */
 export function fairDistribution(limit: number, windowSeconds: number): string {
   const w =
@@ -130,7 +119,7 @@ function PolicyFields(props: { values: PolicyFormValues; errors?: FieldErrors })
         <Field label="Fair distribution: at most" name="fair_distribution_limit" type="number" value={v.fair_distribution_limit} errors={props.errors} hint="conversations per agent…" />
         <Field label="…within (seconds)" name="fair_distribution_window" type="number" value={v.fair_distribution_window} errors={props.errors} hint="3600 is one hour." />
       </div>
-      <Check name="enabled" checked={v.enabled} label="Enabled" hint="A disabled policy leaves its inboxes on plain round robin." />
+      <Checkbox name="enabled" checked={v.enabled} label="Enabled" hint="A disabled policy leaves its inboxes on plain round robin." />
     </>
   );
 }
@@ -185,7 +174,7 @@ function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; poli
                   <CsrfField token={csrf} />
                   <div class="assignment-inbox-name">
                     <strong>{i.name}</strong>
-                    <Check name="enable_auto_assignment" checked={i.enabled} label="Auto-assign" />
+                    <Checkbox name="enable_auto_assignment" checked={i.enabled} label="Auto-assign" />
                   </div>
                   <SelectField label="Policy" name="assignment_policy_id" id={`f-policy-${i.id}`} value={i.policyId == null ? "" : String(i.policyId)} options={options} errors={errors} />
                   <Field
@@ -197,7 +186,7 @@ function InboxesCard(props: { shell: Shell; inboxes: InboxAssignmentItem[]; poli
                     placeholder="No limit"
                     errors={errors}
                   />
-                  <Check name="reassign_on_offline" checked={i.reassignOnOffline} label="Re-assign when the agent goes offline" />
+                  <Checkbox name="reassign_on_offline" checked={i.reassignOnOffline} label="Re-assign when the agent goes offline" />
                   <button type="submit" class="btn btn-secondary btn-sm">
                     Save
                   </button>
@@ -283,6 +272,42 @@ export function AssignmentPolicyPage(props: { shell: Shell; access: SettingsAcce
   );
 }
 
+/** A card of a capacity policy's rows (its inbox limits, its agents) with the form adding one below (when any is left to add). */
+function CapacityPart<T>(props: {
+  headingId: string;
+  title: string;
+  subtitle: string;
+  listId: string;
+  items: T[];
+  none: string;
+  row: (item: T) => Child;
+  add: { action: string; id: string; csrf: string; submit: string; fields: Child } | null;
+}) {
+  const add = props.add;
+  return (
+    <FormCard headingId={props.headingId} title={props.title} subtitle={props.subtitle}>
+      <div class="card-body stack">
+        {props.items.length ? (
+          <ul class="assignment-list" id={props.listId}>
+            {props.items.map(props.row)}
+          </ul>
+        ) : (
+          <p class="muted">{props.none}</p>
+        )}
+        {add ? (
+          <form method="post" action={add.action} class="assignment-add-row" id={add.id} novalidate>
+            <CsrfField token={add.csrf} />
+            {add.fields}
+            <button type="submit" class="btn btn-primary btn-sm">
+              {add.submit}
+            </button>
+          </form>
+        ) : null}
+      </div>
+    </FormCard>
+  );
+}
+
 /** A capacity policy's Remove button (an inbox limit, an agent). */
 function RemoveButton(props: { action: string; csrf: string; ariaLabel: string }) {
   return <PostButton action={props.action} csrf={props.csrf} label="Remove" ariaLabel={props.ariaLabel} class="btn btn-sm btn-danger-soft" formClass="assignment-inline-form" />;
@@ -315,70 +340,74 @@ export function CapacityPolicyPage(props: {
         </CardForm>
       </FormCard>
 
-      <FormCard headingId="capacity-limits-heading" title="Inbox limits" subtitle="Open conversations an agent with this policy may hold in each inbox. Inboxes without a limit are unlimited.">
-        <div class="card-body stack">
-          {props.item.limits.length ? (
-            <ul class="assignment-list" id="capacity-limits">
-              {props.item.limits.map((l) => (
-                <li class="assignment-list-row" data-limit-id={l.id}>
-                  <span class="assignment-list-name">{l.inboxName}</span>
-                  <form method="post" action={at(`/limits/${l.id}`)} class="assignment-inline-form">
-                    <CsrfField token={csrf} />
-                    <label class="visually-hidden" for={`f-limit-value-${l.id}`}>
-                      Limit for {l.inboxName}
-                    </label>
-                    <input id={`f-limit-value-${l.id}`} name="conversation_limit" type="number" min="0" value={String(l.conversationLimit)} class="assignment-number" />
-                    <button type="submit" class="btn btn-sm btn-secondary">
-                      Save
-                    </button>
-                  </form>
-                  <RemoveButton action={at(`/limits/${l.id}/delete`)} csrf={csrf} ariaLabel={`Remove the limit for ${l.inboxName}`} />
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p class="muted">No limits yet.</p>
-          )}
-          {freeInboxes.length ? (
-            <form method="post" action={at("/limits")} class="assignment-add-row" id="add-limit-form" novalidate>
+      <CapacityPart
+        headingId="capacity-limits-heading"
+        title="Inbox limits"
+        subtitle="Open conversations an agent with this policy may hold in each inbox. Inboxes without a limit are unlimited."
+        listId="capacity-limits"
+        items={props.item.limits}
+        none="No limits yet."
+        row={(l) => (
+          <li class="assignment-list-row" data-limit-id={l.id}>
+            <span class="assignment-list-name">{l.inboxName}</span>
+            <form method="post" action={at(`/limits/${l.id}`)} class="assignment-inline-form">
               <CsrfField token={csrf} />
-              <SelectField label="Inbox" name="inbox_id" id="f-limit-inbox" value="" options={freeInboxes.map((i): [string, string] => [String(i.id), i.name])} errors={props.limitErrors} />
-              <Field label="Open conversations per agent" name="conversation_limit" type="number" value="" errors={props.limitErrors} />
-              <button type="submit" class="btn btn-primary btn-sm">
-                Add limit
+              <label class="visually-hidden" for={`f-limit-value-${l.id}`}>
+                Limit for {l.inboxName}
+              </label>
+              <input id={`f-limit-value-${l.id}`} name="conversation_limit" type="number" min="0" value={String(l.conversationLimit)} class="assignment-number" />
+              <button type="submit" class="btn btn-sm btn-secondary">
+                Save
               </button>
             </form>
-          ) : null}
-        </div>
-      </FormCard>
+            <RemoveButton action={at(`/limits/${l.id}/delete`)} csrf={csrf} ariaLabel={`Remove the limit for ${l.inboxName}`} />
+          </li>
+        )}
+        add={
+          freeInboxes.length
+            ? {
+                action: at("/limits"),
+                id: "add-limit-form",
+                csrf,
+                submit: "Add limit",
+                fields: (
+                  <>
+                    <SelectField label="Inbox" name="inbox_id" id="f-limit-inbox" value="" options={freeInboxes.map((i): [string, string] => [String(i.id), i.name])} errors={props.limitErrors} />
+                    <Field label="Open conversations per agent" name="conversation_limit" type="number" value="" errors={props.limitErrors} />
+                  </>
+                ),
+              }
+            : null
+        }
+      />
 
-      <FormCard headingId="capacity-members-heading" title="Agents" subtitle="An agent has at most one capacity policy; adding them here moves them from their previous one.">
-        <div class="card-body stack">
-          {props.item.members.length ? (
-            <ul class="assignment-list" id="capacity-members">
-              {props.item.members.map((m) => (
-                <li class="assignment-list-row" data-user-id={m.id}>
-                  <span class="assignment-list-name">
-                    {m.name} <span class="muted">{m.email}</span>
-                  </span>
-                  <RemoveButton action={at(`/members/${m.id}/delete`)} csrf={csrf} ariaLabel={`Remove ${m.name}`} />
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p class="muted">No agents yet.</p>
-          )}
-          {others.length ? (
-            <form method="post" action={at("/members")} class="assignment-add-row" id="add-member-form" novalidate>
-              <CsrfField token={csrf} />
-              <SelectField label="Agent" name="user_id" id="f-member" value="" options={others.map((a): [string, string] => [String(a.id), a.name])} errors={props.memberErrors} />
-              <button type="submit" class="btn btn-primary btn-sm">
-                Add agent
-              </button>
-            </form>
-          ) : null}
-        </div>
-      </FormCard>
+      <CapacityPart
+        headingId="capacity-members-heading"
+        title="Agents"
+        subtitle="An agent has at most one capacity policy; adding them here moves them from their previous one."
+        listId="capacity-members"
+        items={props.item.members}
+        none="No agents yet."
+        row={(m) => (
+          <li class="assignment-list-row" data-user-id={m.id}>
+            <span class="assignment-list-name">
+              {m.name} <span class="muted">{m.email}</span>
+            </span>
+            <RemoveButton action={at(`/members/${m.id}/delete`)} csrf={csrf} ariaLabel={`Remove ${m.name}`} />
+          </li>
+        )}
+        add={
+          others.length
+            ? {
+                action: at("/members"),
+                id: "add-member-form",
+                csrf,
+                submit: "Add agent",
+                fields: <SelectField label="Agent" name="user_id" id="f-member" value="" options={others.map((a): [string, string] => [String(a.id), a.name])} errors={props.memberErrors} />,
+              }
+            : null
+        }
+      />
     </SettingsFrame>
   );
 }

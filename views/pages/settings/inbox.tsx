@@ -79,7 +79,7 @@ export function channelLabel(channelType: string): string {
   return names[channelType] ?? channelType.replace("Channel::", "");
 }
 
-function Checkbox(props: { name: string; checked: boolean; label: string; hint?: string }) {
+export function Checkbox(props: { name: string; checked: boolean; label: string; hint?: string }) {
   return (
     <label class="checkbox settings-check">
       <input type="checkbox" name={props.name} value="1" checked={props.checked} />
