@@ -41,6 +41,12 @@ describe("Settings → Automation", () => {
     const badHtml = await bad.text();
     expect(badHtml).toContain("Condition 1: Is not a known attribute: shoe_size");
     expect(badHtml).toContain('value="Broken"');
+    // Builder rows that cannot be read are named before the domain sees them; the other fields stay as typed.
+    const unreadable = await adminWeb.post(settings("automation"), { name: "Garbled", event_name: "conversation_created", conditions_json: "{oops", actions_json: "[]" });
+    expect(unreadable.status).toBe(422);
+    const unreadableHtml = await unreadable.text();
+    expect(unreadableHtml).toContain('<p class="field-error" data-error-for="conditions">Could not be read; add them again</p>');
+    expect(unreadableHtml).toContain('value="Garbled"');
 
     const created = await adminWeb.post(settings("automation"), {
       name: "VIPs",

@@ -54,6 +54,12 @@ export function asRows<T>(list: unknown[] | "invalid"): T[] {
   return list === "invalid" ? [] : (list.filter((x) => x && typeof x === "object" && !Array.isArray(x)) as T[]);
 }
 
+/** A builder form's post: rows that could not be read are refused at once (422 naming them); the rest as submitForm. */
+export function submitBuilt<T>(c: WebContext, invalid: FieldErrors, step: Parameters<typeof submitForm<T>>[1]): Promise<Response> {
+  if (Object.keys(invalid).length) return Promise.resolve(step.refused(invalid));
+  return submitForm(c, step);
+}
+
 /** The builders' file picker uploads here (fetch with the CSRF header): → {blob_id, file_name, …} as JSON. */
 export async function attachFile(c: WebContext) {
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
@@ -139,8 +145,7 @@ export const automationSettingsRoutes = new Hono<AppEnv>()
   .post("/automation/attach_file", (c) => attachFile(c))
   .post("/automation", async (c) => {
     const { values, invalid, input } = await submitted(c);
-    if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
-    return submitForm(c, {
+    return submitBuilt(c, invalid, {
       save: () => c.var.deps.tx((tx) => createAutomationRule(tx, userScopeOf(c), input)),
       then: () => `${listPath(c)}?saved=created`,
       refused: (errors) => listPage(c, 422, { values, errors }),
@@ -150,8 +155,7 @@ export const automationSettingsRoutes = new Hono<AppEnv>()
   .post("/automation/:id", async (c) => {
     const row = getAutomationRule(c.var.deps.db, accountIdOf(c), ruleId(c));
     const { values, invalid, input } = await submitted(c);
-    if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
-    return submitForm(c, {
+    return submitBuilt(c, invalid, {
       save: () => c.var.deps.tx((tx) => updateAutomationRule(tx, userScopeOf(c), row.id, input)),
       then: () => `${listPath(c)}?saved=saved`,
       refused: (errors) => editPage(c, row, 422, { values, errors }),

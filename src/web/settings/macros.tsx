@@ -13,8 +13,8 @@ import type { ActionValue } from "../../../views/pages/settings/automation.tsx";
 import { MacroPage, MacrosPage, type MacroFormValues } from "../../../views/pages/settings/macros.tsx";
 import { render, shellOf, type WebContext } from "../context.ts";
 import { access } from "../settings.tsx";
-import { asRows, attachFile, jsonList } from "./automation.tsx";
-import { accountIdOf, idParam, postedText, savedNotice, submitForm, userScopeOf } from "./crud.ts";
+import { asRows, attachFile, jsonList, submitBuilt } from "./automation.tsx";
+import { accountIdOf, idParam, postedText, savedNotice, userScopeOf } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "Macro created", text: "Run it from the Run macro menu (the layers button) in a conversation's header." },
@@ -84,8 +84,7 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
   .post("/macros/attach_file", (c) => attachFile(c))
   .post("/macros", async (c) => {
     const { values, invalid, input } = await submitted(c);
-    if (Object.keys(invalid).length) return listPage(c, 422, { values, errors: invalid });
-    return submitForm(c, {
+    return submitBuilt(c, invalid, {
       save: () => c.var.deps.tx((tx) => createMacro(tx, userScopeOf(c), input)),
       then: () => `${listPath(c)}?saved=created`,
       refused: (errors) => listPage(c, 422, { values, errors }),
@@ -96,8 +95,7 @@ export const macroSettingsRoutes = new Hono<AppEnv>()
     const scope = userScopeOf(c);
     const row = getMacro(c.var.deps.db, scope, idParam(c.req.param("id"), "Macro"));
     const { values, invalid, input } = await submitted(c);
-    if (Object.keys(invalid).length) return editPage(c, row, 422, { values, errors: invalid });
-    return submitForm(c, {
+    return submitBuilt(c, invalid, {
       save: () => c.var.deps.tx((tx) => updateMacro(tx, scope, row.id, input)),
       then: () => `${listPath(c)}?saved=saved`,
       refused: (errors) => editPage(c, row, 422, { values, errors }),
