@@ -47,6 +47,11 @@ describe("Settings → Automation", () => {
     const unreadableHtml = await unreadable.text();
     expect(unreadableHtml).toContain('<p class="field-error" data-error-for="conditions">Could not be read; add them again</p>');
     expect(unreadableHtml).toContain('value="Garbled"');
+    const noEvent = await adminWeb.post(settings("automation"), { name: "No event", event_name: "bogus", conditions_json: "[]", actions_json: JSON.stringify([{ action_name: "resolve_conversation", action_params: [] }]) });
+    expect(noEvent.status).toBe(422);
+    const noEventHtml = await noEvent.text();
+    expect(noEventHtml).toContain('aria-invalid="true" aria-describedby="f-event_name-error"');
+    expect(noEventHtml).toContain('<p class="field-error" id="f-event_name-error">');
 
     const created = await adminWeb.post(settings("automation"), {
       name: "VIPs",

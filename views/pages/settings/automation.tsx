@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Field, type FieldErrors, type Notice } from "../../components/form.tsx";
+import { Field, SelectField, type FieldErrors, type Notice } from "../../components/form.tsx";
 import { BackLink, CardForm, FormCard, PostButton, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
@@ -354,17 +354,7 @@ function RuleForm(props: { action: string; base: string; csrf: string; values: R
     <CardForm action={props.action} csrf={props.csrf} id="automation-rule-form" submit={props.submit} attrs={{ "data-builder-form": "" }}>
       <Field label="Rule name" name="name" value={v.name} errors={e} required placeholder="VIP customers to Tier 2" />
       <Field label="Description" name="description" value={v.description} errors={e} placeholder="What it is for" />
-      <div class={e.event_name ? "field has-error" : "field"}>
-        <label for="f-event_name">When this happens</label>
-        <select class="select" id="f-event_name" name="event_name">
-          {Object.entries(EVENT_LABELS).map(([k, l]) => (
-            <option value={k} selected={k === v.event_name}>
-              {l}
-            </option>
-          ))}
-        </select>
-        {e.event_name ? <p class="field-error">{e.event_name}</p> : null}
-      </div>
+      <SelectField label="When this happens" name="event_name" value={v.event_name} options={Object.entries(EVENT_LABELS)} errors={e} />
       <ConditionBuilder options={props.options} rows={v.conditions} errors={e} />
       <ActionBuilder allowed={props.allowed} options={props.options} rows={v.actions} errors={e} self={false} uploadUrl={`${props.base}/attach_file`} />
     </CardForm>
