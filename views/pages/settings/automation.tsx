@@ -126,13 +126,7 @@ function ActionRow(props: { allowed: string[]; options: PickOptions; value: Acti
   return (
     <li class="builder-row" data-builder-row>
       <div class="builder-main">
-        <select class="select" data-role="action_name" aria-label="Action">
-          {props.allowed.map((a) => (
-            <option value={a} selected={a === name}>
-              {actionLabel(a)}
-            </option>
-          ))}
-        </select>
+        <Select role="action_name" label="Action" value={name} options={props.allowed.map((a): [string, string] => [a, actionLabel(a)])} />
         <div class="builder-param">
           <div data-editor="agent" hidden={show("agent")}>
             <Select role="param" label="Agent" value={first} options={agentOptions} />
@@ -243,20 +237,8 @@ function ConditionRow(props: { options: PickOptions; value: ConditionValue }) {
   return (
     <li class="builder-row" data-builder-row>
       <div class="builder-main builder-condition">
-        <select class="select" data-role="attribute_key" aria-label="Attribute">
-          {attrs.map(([k, l]) => (
-            <option value={k} selected={k === key}>
-              {l}
-            </option>
-          ))}
-        </select>
-        <select class="select" data-role="filter_operator" aria-label="Operator">
-          {OPERATORS.map(([k, l]) => (
-            <option value={k} selected={k === v.filter_operator}>
-              {l}
-            </option>
-          ))}
-        </select>
+        <Select role="attribute_key" label="Attribute" value={key} options={attrs.map(([k, l]): [string, string] => [k, l])} />
+        <Select role="filter_operator" label="Operator" value={v.filter_operator} options={OPERATORS} />
         <div class="builder-param">
           <div data-editor="text" hidden={show("text")}>
             <input type="text" data-role="value" aria-label="Value" placeholder="Value (several: separate with commas)" value={editor === "text" ? values.join(", ") : ""} />
