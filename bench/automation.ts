@@ -249,7 +249,7 @@ function jobsDb(dataDir: string) {
   const open = db.query<{ n: number }, []>("SELECT count(*) AS n FROM jobs WHERE kind = 'automation.run' AND status IN ('pending', 'blocked', 'running')");
   const total = db.query<{ n: number; dead: number }, []>("SELECT count(*) AS n, coalesce(sum(status = 'dead'), 0) AS dead FROM jobs WHERE kind = 'automation.run'");
   const byEvent = db.query<{ event: string; n: number }, []>(
-    "SELECT json_extract(payload, '$.event_name') AS event, count(*) AS n FROM jobs WHERE kind = 'automation.run' GROUP BY 1 ORDER BY 2 DESC",
+    "SELECT json_extract(e.value, '$.event_name') AS event, count(*) AS n FROM jobs, json_each(jobs.payload, '$.events') AS e WHERE jobs.kind = 'automation.run' GROUP BY 1 ORDER BY 2 DESC",
   );
   return { open: () => open.get()!.n, total: () => total.get()!, byEvent: () => byEvent.all(), close: () => db.close() };
 }
@@ -406,7 +406,7 @@ export async function runAutomationBench(): Promise<string> {
       ``,
       `Notes:`,
       `- Of 20 conversations of the load, ${refundLabelled} carry the label the refund rule adds and ${urgent} have the priority the urgent rule sets (the rules acted).`,
-      `- Automation jobs of the whole run by event (the listener enqueues none when the message and the changes rule every rule out): ${jobsByEvent.map((e) => `${e.event} ${fmt(e.n)}`).join(", ") || "none"}. CPU ratio A / B (incl. drain), immune to the machine's other load: ${fmt(a.cpu / b.cpuDrain, 2)}.`,
+      `- Events in the automation jobs of the whole run (a transaction's events for one conversation share a job; the listener enqueues none when the message and the changes rule every rule out): ${jobsByEvent.map((e) => `${e.event} ${fmt(e.n)}`).join(", ") || "none"}. CPU ratio A / B (incl. drain), immune to the machine's other load: ${fmt(a.cpu / b.cpuDrain, 2)}.`,
       `- Dead automation jobs: ${runs.reduce((x, r) => x + r.deadJobs, 0)}; /health after the run: ${health.jobs.pending} pending, ${health.jobs.dead} dead jobs. Server log: ${fmt(logBytes / 1024)} KB.`,
       `- Jobs run in the serving process, on the same event loop as the requests: "CPU/req incl. drain" is the whole cost of a message with its automation, whenever it ran. Load average is the machine's (2 CPUs shared with other work): compare within one run only.`,
       ...setup.notes.map((n) => `- ${n}`),

@@ -184,6 +184,39 @@ describe("automation plans", () => {
     expect(rule.payload.id).toBeGreaterThan(0);
   });
 
+  test("a message that also updates its conversation is one job carrying both events, run in order", async () => {
+    await deactivateAll();
+    await ok("POST", "/automation_rules", {
+      name: "Updated while open",
+      event_name: "conversation_updated",
+      conditions: [cond("status", "equal_to", ["open"], null)],
+      actions: [{ action_name: "add_label", action_params: ["vip"] }],
+    });
+    await ok("POST", "/automation_rules", {
+      name: "Replies that say both",
+      event_name: "message_created",
+      conditions: [cond("content", "contains", ["both"], "and"), cond("labels", "equal_to", ["vip"], null)],
+      actions: [{ action_name: "add_private_note", action_params: ["Both ran"] }],
+    });
+    const contact = (await ok("POST", "/contacts", { name: "Bo Both", inbox_id: inbox.id })).payload.contact;
+    const c = await ok("POST", "/conversations", { inbox_id: inbox.id, contact_id: contact.id });
+    await ok("POST", `/conversations/${c.id}/messages`, { content: "Hello?", message_type: "incoming" });
+    await drain();
+    expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual([]);
+    const before = server.deps.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.kind, "automation.run")).all().length;
+    // The first reply: conversation.updated (waiting_since, first_reply_created_at) then message.created.
+    await ok("POST", `/conversations/${c.id}/messages`, { content: "We will do both", message_type: "outgoing" });
+    const added = server.deps.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.kind, "automation.run")).all().slice(before);
+    expect(added.length).toBe(1);
+    const payload = (typeof added[0]!.payload === "string" ? JSON.parse(added[0]!.payload) : added[0]!.payload) as { events: { event_name: string }[] };
+    expect(payload.events.map((e) => e.event_name)).toEqual(["conversation_updated", "message_created"]);
+    await drain();
+    // In order: the update's rule labelled it vip, so the message's rule (which needs the label) ran too.
+    expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual(["vip"]);
+    const notes = (await ok("GET", `/conversations/${c.id}/messages`)).payload.filter((m: { content: string }) => m.content === "Both ran");
+    expect(notes.length).toBe(1);
+  });
+
   test("plans follow rule edits under a frozen clock, writes from outside the commands, and custom attribute changes", async () => {
     await deactivateAll();
     const db = server.deps.db;

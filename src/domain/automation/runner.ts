@@ -12,14 +12,25 @@ import { planFor, ruleMayHold, type RulePlan } from "./plans.ts";
 /** The job that evaluates an account's rules for one event and runs the actions of those that match. */
 export const AUTOMATION_JOB = "automation.run";
 
-export type AutomationJobPayload = {
-  account_id: number;
+/** One event the rules look at. */
+export type AutomationEventRef = {
   event_name: AutomationEvent;
-  conversation_id: number;
   message_id?: number;
   /** conversation_updated: what changed (for attribute_changed conditions). */
   changed_attributes?: ChangedValues;
 };
+
+/**
+ * The job's payload: the events of one transaction for one conversation, in the order they happened (a message
+ * that also updates its conversation is one job, not two). Jobs written before events were grouped carry a
+ * single event at the top level.
+ */
+export type AutomationJobPayload = { account_id: number; conversation_id: number } & ({ events: AutomationEventRef[] } | AutomationEventRef);
+
+/** The automation job each transaction enqueued per conversation, so its further events join it. */
+const enqueuedIn = new WeakMap<Tx, Map<number, { jobId: number; payload: { account_id: number; conversation_id: number; events: AutomationEventRef[] } }>>();
+
+const updateJobPayload = preparedFor((db) => db.$client.prepare<never, [string, number]>("UPDATE jobs SET payload = ?1 WHERE id = ?2"));
 
 /** The name activity messages give a rule's changes (Chatwoot's). */
 export const AUTOMATION_SYSTEM = "Automation System";
@@ -76,32 +87,48 @@ export function enqueueAutomation(tx: Tx, e: DomainEvent): void {
   }
   const byMessage = plan.evaluateMessage(message);
   if (!plan.rules.some((r) => mayHold(r, mapped.changed_attributes ?? null, byMessage))) return;
-  const payload: AutomationJobPayload = {
-    account_id: data.account_id,
+  const event: AutomationEventRef = {
     event_name: mapped.event,
-    conversation_id: mapped.conversation_id,
     ...(mapped.message_id ? { message_id: mapped.message_id } : {}),
     ...(mapped.changed_attributes ? { changed_attributes: mapped.changed_attributes } : {}),
   };
-  enqueue(tx, { kind: AUTOMATION_JOB, payload, orderingKey: `automation:${mapped.conversation_id}` });
+  // An event of a transaction that already enqueued a job for this conversation joins it: the row is this
+  // transaction's own (not committed, so no runner has it), and its events run in order as separate jobs would.
+  let mine = enqueuedIn.get(tx);
+  const earlier = mine?.get(mapped.conversation_id);
+  if (earlier && earlier.payload.account_id === data.account_id) {
+    earlier.payload.events.push(event);
+    updateJobPayload(tx.db).run(JSON.stringify(earlier.payload), earlier.jobId);
+    return;
+  }
+  const payload = { account_id: data.account_id, conversation_id: mapped.conversation_id, events: [event] };
+  const jobId = enqueue(tx, { kind: AUTOMATION_JOB, payload, orderingKey: `automation:${mapped.conversation_id}` });
+  if (jobId == null) return;
+  if (!mine) enqueuedIn.set(tx, (mine = new Map()));
+  mine.set(mapped.conversation_id, { jobId, payload });
 }
 
 /**
- * The automation.run job: each active rule of the event whose conditions match the conversation (and message) runs
+ * The automation.run job, for each of its events in turn: each active rule of the event whose conditions match the conversation (and message) runs
  * its actions in order, each in a transaction of its own; a failing action is logged and the next one still runs.
  * The conditions are evaluated by prepared statements (plans.ts): the message's, then — for the rules the message
  * and the changes did not rule out — the conversation's, read again after a rule acted, so each rule sees what the
  * rules before it changed (as when each was evaluated in turn).
  */
 export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): void {
-  const { account_id, event_name, conversation_id, message_id } = payload;
+  const events = "events" in payload ? payload.events : [payload];
+  for (const event of events) runEvent(deps, payload.account_id, payload.conversation_id, event);
+}
+
+function runEvent(deps: AppDeps, account_id: number, conversation_id: number, event: AutomationEventRef): void {
+  const { event_name, message_id } = event;
   let message: ConditionMessage | null = null;
   if (message_id != null) {
     message = messageForRules(deps.db, message_id, account_id);
     if (!message) return;
   }
   const plan = planFor(deps.db, account_id, event_name);
-  const changed = payload.changed_attributes ?? null;
+  const changed = event.changed_attributes ?? null;
   const byMessage = plan.evaluateMessage(message);
   /** What the message and the changes leave open (the conversation decides those). */
   const open = plan.rules.map((r) => mayHold(r, changed, byMessage));
