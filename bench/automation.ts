@@ -6,14 +6,14 @@
 // bench/run.ts, sized by the same BENCH_CONTACTS / BENCH_CONVERSATIONS / BENCH_MESSAGES_PER_CONVERSATION). Through the
 // API: 20 SLA policies (when the server has /sla_policies), contact and conversation custom attributes, and 50 rules —
 // 30 on message_created (content contains / message type / inbox / label / custom-attribute / email conditions; three
-// match part of the load and act: add a label, change the priority, add a private note; one applies an SLA when the
-// server offers add_sla), 10 on conversation_updated, 4 on conversation_created, 3 on conversation_opened and
-// 3 on conversation_resolved. The load: autocannon POSTs to …/conversations/:id/messages (a mix of outgoing and
+// match part of the load and act: add a label, change the priority and apply an SLA, add a private note), 10 on
+// conversation_updated, 4 on conversation_created, 3 on conversation_opened and 3 on conversation_resolved; 14 of them
+// apply an SLA (when the server offers add_sla). The load: autocannon POSTs to …/conversations/:id/messages (a mix of outgoing and
 // incoming messages, some of them mentioning a refund, an urgent matter or a cancellation) over the seeded open
 // conversations.
 //
 // The two configurations alternate on the same server and data, A B A B …: A with every rule disabled (no rules),
-// B with all 50 active. Reported per configuration: req/s, p50, p99, the server's CPU per request, the automation
+// B with all 50 active; an unmeasured run with the rules active first lets them act once on the conversations. Reported per configuration: req/s, p50, p99, the server's CPU per request, the automation
 // jobs' peak backlog during the load and how long after the load their queue is empty (drain), which must be finite:
 // the queue never grows without bound. Target: B's req/s ≥ 0.70 × A's (sums over the rounds). Prints PASS or FAIL;
 // never exits non-zero for a missed target. Results in bench/results/automation.md.
@@ -146,13 +146,15 @@ export async function createRules(api: Api): Promise<Setup> {
     conditions: last([c("message_type", "equal_to", ["incoming"]), c("content", "contains", ["urgent"])]),
     actions: [{ action_name: "change_priority", action_params: ["urgent"] }],
   });
+  const slaAction = (i: number) => (slaIds.length ? [{ action_name: "add_sla", action_params: [slaIds[i % slaIds.length]] }] : []);
+  // Urgent conversations also get an SLA: from then on their messages carry its first/next response tracking.
+  rules[rules.length - 1]!.actions.push(...slaAction(0));
   rules.push({
     name: "Cancellations get a retention note",
     event_name: "message_created",
     conditions: last([c("message_type", "equal_to", ["incoming"]), c("content", "contains", ["cancel my subscription"])]),
     actions: [{ action_name: "add_private_note", action_params: ["Retention: offer the loyalty discount before cancelling."] }],
   });
-  const slaAction = (i: number) => (slaIds.length ? [{ action_name: "add_sla", action_params: [slaIds[i % slaIds.length]] }] : []);
   // message_created that do not match the load.
   for (let i = 0; i < 27; i++) {
     const shapes: ReturnType<typeof c>[][] = [
@@ -251,10 +253,11 @@ function jobsDb(dataDir: string) {
   const byEvent = db.query<{ event: string; n: number }, []>(
     "SELECT json_extract(e.value, '$.event_name') AS event, count(*) AS n FROM jobs, json_each(jobs.payload, '$.events') AS e WHERE jobs.kind = 'automation.run' GROUP BY 1 ORDER BY 2 DESC",
   );
-  return { open: () => open.get()!.n, total: () => total.get()!, byEvent: () => byEvent.all(), close: () => db.close() };
+  const pendingByKind = db.query<{ kind: string; n: number }, []>("SELECT kind, count(*) AS n FROM jobs WHERE status IN ('pending', 'blocked') GROUP BY kind ORDER BY 2 DESC");
+  return { open: () => open.get()!.n, total: () => total.get()!, byEvent: () => byEvent.all(), pendingByKind: () => pendingByKind.all(), close: () => db.close() };
 }
 
-async function measure(server: ParleyServer, config: "A" | "B", paths: string[], token: string, jobs: ReturnType<typeof jobsDb>): Promise<Run> {
+async function measure(server: ParleyServer, config: "A" | "B", paths: string[], token: string, jobs: ReturnType<typeof jobsDb>, warmupSeconds = WARMUP): Promise<Run> {
   const requests = [
     {
       method: "POST",
@@ -267,7 +270,7 @@ async function measure(server: ParleyServer, config: "A" | "B", paths: string[],
     },
   ];
   const opts = { url: server.url, headers: { api_access_token: token, "content-type": "application/json" }, connections: CONNECTIONS, requests };
-  await autocannon({ ...opts, duration: WARMUP });
+  await autocannon({ ...opts, duration: warmupSeconds });
   // The warm-up's jobs finish first: each run starts with an empty automation queue.
   await drain(jobs);
   const before = jobs.total();
@@ -339,7 +342,13 @@ export async function runAutomationBench(): Promise<string> {
     const jobs = jobsDb(dataDir);
     const runs: Run[] = [];
     let jobsByEvent: { event: string; n: number }[] = [];
+    let pendingByKind: { kind: string; n: number }[] = [];
     try {
+      // Priming, not measured: the rules act once on the load's conversations (labels, priorities, SLAs), so both
+      // configurations then write to the same data.
+      console.log("automation bench: priming (rules active, not measured) …");
+      await setActive(api, setup.ruleIds, true);
+      await measure(server, "B", paths, s.admin.token, jobs, WARMUP * 2);
       for (let round = 0; round < ROUNDS; round++) {
         for (const config of ["A", "B"] as const) {
           await setActive(api, setup.ruleIds, config === "B");
@@ -350,6 +359,7 @@ export async function runAutomationBench(): Promise<string> {
         }
       }
       jobsByEvent = jobs.byEvent();
+      pendingByKind = jobs.pendingByKind();
     } finally {
       jobs.close();
     }
@@ -358,6 +368,7 @@ export async function runAutomationBench(): Promise<string> {
     const sample = await Promise.all(open.slice(0, 20).map((id) => api("GET", `/conversations/${id}`)));
     const refundLabelled = sample.filter((c) => (c.labels as string[]).includes("refund")).length;
     const urgent = sample.filter((c) => c.priority === "urgent").length;
+    const withSla = sample.filter((c) => c.applied_sla).length;
     const health = (await (await fetch(`${server.url}/health`)).json()) as { jobs: { pending: number; dead: number } };
     const logBytes = server.log().length;
 
@@ -405,9 +416,9 @@ export async function runAutomationBench(): Promise<string> {
       `**Throughput ratio B / A: ${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}; automation queue ${bounded ? "empties after every run" : "did NOT empty"}) — **${pass ? "PASS" : "FAIL"}**`,
       ``,
       `Notes:`,
-      `- Of 20 conversations of the load, ${refundLabelled} carry the label the refund rule adds and ${urgent} have the priority the urgent rule sets (the rules acted).`,
+      `- Of 20 conversations of the load, ${refundLabelled} carry the label the refund rule adds and ${urgent} have the priority the urgent rule sets, ${withSla} an SLA (the rules acted).`,
       `- Events in the automation jobs of the whole run (a transaction's events for one conversation share a job; the listener enqueues none when the message and the changes rule every rule out): ${jobsByEvent.map((e) => `${e.event} ${fmt(e.n)}`).join(", ") || "none"}. CPU ratio A / B (incl. drain), immune to the machine's other load: ${fmt(a.cpu / b.cpuDrain, 2)}.`,
-      `- Dead automation jobs: ${runs.reduce((x, r) => x + r.deadJobs, 0)}; /health after the run: ${health.jobs.pending} pending, ${health.jobs.dead} dead jobs. Server log: ${fmt(logBytes / 1024)} KB.`,
+      `- Dead automation jobs: ${runs.reduce((x, r) => x + r.deadJobs, 0)}; /health after the run: ${health.jobs.pending} pending (${pendingByKind.map((k) => `${k.kind} ${fmt(k.n)}`).join(", ") || "none"}: timers due later), ${health.jobs.dead} dead jobs. Server log: ${fmt(logBytes / 1024)} KB.`,
       `- Jobs run in the serving process, on the same event loop as the requests: "CPU/req incl. drain" is the whole cost of a message with its automation, whenever it ran. Load average is the machine's (2 CPUs shared with other work): compare within one run only.`,
       ...setup.notes.map((n) => `- ${n}`),
       ``,
