@@ -193,16 +193,26 @@ export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: 
   if (due.nrt != null && !resolved && !missed("nrt", nrtMeta())) pending.push(due.nrt);
   if (due.rt != null && !resolved && !missed("rt", {})) pending.push(due.rt);
   const next = pending.filter((t) => t > now).sort((a, b) => a - b)[0];
+  // One waiting timer per SLA: the new one replaces the others (a chatty conversation would otherwise leave one per message).
+  const key = `${SLA_EVALUATE_JOB}:${applied.id}:`;
+  dropOtherTimers(tx.db).run(key, `${SLA_EVALUATE_JOB}:${applied.id};`, next == null ? "" : `${key}${next}`);
   if (next != null) {
     enqueue(tx, {
       kind: SLA_EVALUATE_JOB,
       payload: { conversation_id: conv.id } satisfies SlaJobPayload,
       delayMs: next - now,
-      idempotencyKey: `${SLA_EVALUATE_JOB}:${applied.id}:${next}`,
+      idempotencyKey: `${key}${next}`,
       maxAttempts: 5,
     });
   }
 }
+
+// Keys `sla.evaluate:<applied id>:<due>` sort between `…:` and `…;` (';' follows ':'), so the unique index finds them.
+const dropOtherTimers = preparedFor((db) =>
+  db.$client.prepare<never, [string, string, string]>(
+    "DELETE FROM jobs WHERE idempotency_key >= ?1 AND idempotency_key < ?2 AND idempotency_key != ?3 AND status = 'pending'",
+  ),
+);
 
 const slaPolicyOfConversation = preparedFor((db) => db.$client.prepare<{ sla_policy_id: number | null }, [number]>("SELECT sla_policy_id FROM conversations WHERE id = ?1"));
 const TIMING_KEYS = ["status", "waiting_since", "first_reply_created_at"];

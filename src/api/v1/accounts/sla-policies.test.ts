@@ -207,6 +207,23 @@ describe("applying and evaluating", () => {
     expect((await slaNotifications(agent.token, c.id)).map((n) => n.notification_type)).toEqual(["sla_missed_next_response"]);
   });
 
+  test("one waiting timer per SLA, however many times the conversation goes back and forth", async () => {
+    const p = await policy({ first_response_time_threshold: 3600, next_response_time_threshold: 1800, resolution_time_threshold: 36000 });
+    const c = await conversationUnder(p.id);
+    for (let i = 0; i < 5; i++) {
+      await tick(MIN);
+      await reply(c.id);
+      await tick(MIN);
+      await customer(c.id);
+    }
+    const applied = (await show(c.id)).applied_sla;
+    const timers = server.deps.db.$client
+      .query("SELECT run_at FROM jobs WHERE kind = 'sla.evaluate' AND status = 'pending' AND idempotency_key LIKE ?1")
+      .all(`sla.evaluate:${applied.id}:%`) as { run_at: number }[];
+    // The customer's last message waits for an answer within 30 minutes: that is the one timer.
+    expect(timers.map((t) => t.run_at)).toEqual([clock.now() + 30 * MIN]);
+  });
+
   test("a late next response is caught even when the reply comes before the timer runs", async () => {
     const p = await policy({ next_response_time_threshold: 600 });
     const c = await conversationUnder(p.id);
