@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import { account_users } from "../../db/schema/accounts.ts";
-import { conversation_participants, conversations, messages } from "../../db/schema/conversations.ts";
+import { conversation_participants, conversations } from "../../db/schema/conversations.ts";
 import { inboxes } from "../../db/schema/inboxes.ts";
 import { applied_slas, sla_events, type SlaEventType, type SlaStatus } from "../../db/schema/sla.ts";
 import type { Tx } from "../../db/tx.ts";
@@ -57,31 +57,32 @@ export function hoursFor(db: Db, policy: SlaPolicyRow, inboxId: number): Busines
   return inbox ? businessHoursOf(db, inbox) : null;
 }
 
+// Raw statements: a conversation under an SLA is evaluated with every reply and every customer message.
+const statements = preparedFor((db) => ({
+  conversation: db.$client.prepare<Omit<ConversationRow, "additional_attributes" | "custom_attributes"> & { additional_attributes: string; custom_attributes: string }, [number]>(
+    "SELECT * FROM conversations WHERE id = ?1",
+  ),
+  applied: db.$client.prepare<AppliedSlaRow, [number, number, number]>("SELECT * FROM applied_slas WHERE account_id = ?1 AND conversation_id = ?2 AND sla_policy_id = ?3"),
+  events: db.$client.prepare<Omit<SlaEventRow, "meta"> & { meta: string }, [number]>("SELECT * FROM sla_events WHERE applied_sla_id = ?1 ORDER BY id"),
+  lastIncoming: db.$client.prepare<{ id: number }, [number]>("SELECT id FROM messages WHERE conversation_id = ?1 AND message_type = 0 ORDER BY id DESC LIMIT 1"),
+}));
+
+function conversationById(db: Db, id: number): ConversationRow | null {
+  const row = statements(db).conversation.get(id);
+  return row ? { ...row, additional_attributes: JSON.parse(row.additional_attributes), custom_attributes: JSON.parse(row.custom_attributes) } : null;
+}
+
 export function appliedSlaOf(db: Db, conv: Pick<ConversationRow, "id" | "account_id" | "sla_policy_id">): AppliedSlaRow | null {
   if (conv.sla_policy_id == null) return null;
-  return (
-    db
-      .select()
-      .from(applied_slas)
-      .where(and(eq(applied_slas.account_id, conv.account_id), eq(applied_slas.conversation_id, conv.id), eq(applied_slas.sla_policy_id, conv.sla_policy_id)))
-      .get() ?? null
-  );
+  return statements(db).applied.get(conv.account_id, conv.id, conv.sla_policy_id) ?? null;
 }
 
 export function slaEventsOf(db: Db, appliedSlaId: number): SlaEventRow[] {
-  return db.select().from(sla_events).where(eq(sla_events.applied_sla_id, appliedSlaId)).orderBy(sla_events.id).all();
+  return statements(db).events.all(appliedSlaId).map((e) => ({ ...e, meta: JSON.parse(e.meta) as Record<string, unknown> }));
 }
 
 function lastIncomingMessageId(db: Db, conversationId: number): number | null {
-  return (
-    db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.conversation_id, conversationId), eq(messages.message_type, 0)))
-      .orderBy(desc(messages.id))
-      .limit(1)
-      .get()?.id ?? null
-  );
+  return statements(db).lastIncoming.get(conversationId)?.id ?? null;
 }
 
 /** Who hears of a miss (SlaEvent#create_notifications): the participants, every administrator and the assignee. */
@@ -127,7 +128,7 @@ function setStatus(tx: Tx, conv: ConversationRow, applied: AppliedSlaRow, status
  */
 export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: number | null; announce?: boolean } = {}): void {
   const announce = opts.announce ?? true;
-  const conv = tx.db.select().from(conversations).where(eq(conversations.id, conversationId)).get();
+  const conv = conversationById(tx.db, conversationId);
   if (!conv || conv.sla_policy_id == null) return;
   const policy = findSlaPolicy(tx.db, conv.account_id, conv.sla_policy_id);
   let applied = appliedSlaOf(tx.db, conv);

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { conversations } from "../../db/schema/conversations.ts";
 import { sla_policies } from "../../db/schema/sla.ts";
 import type { Tx } from "../../db/tx.ts";
@@ -81,8 +82,16 @@ export function listSlaPolicies(db: Db, accountId: number): SlaPolicyRow[] {
   return db.select().from(sla_policies).where(eq(sla_policies.account_id, accountId)).orderBy(asc(sla_policies.id)).all();
 }
 
+const policyById = preparedFor((db) =>
+  db.$client.prepare<Omit<SlaPolicyRow, "only_during_business_hours"> & { only_during_business_hours: number }, [number, number]>(
+    "SELECT * FROM sla_policies WHERE account_id = ?1 AND id = ?2",
+  ),
+);
+
+/** Raw statement: read with every evaluation of a conversation's SLA. */
 export function findSlaPolicy(db: Db, accountId: number, id: number): SlaPolicyRow | null {
-  return db.select().from(sla_policies).where(and(eq(sla_policies.account_id, accountId), eq(sla_policies.id, id))).get() ?? null;
+  const row = policyById(db).get(accountId, id);
+  return row ? { ...row, only_during_business_hours: row.only_during_business_hours === 1 } : null;
 }
 
 export function getSlaPolicy(db: Db, accountId: number, id: number): SlaPolicyRow {
