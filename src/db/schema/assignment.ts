@@ -97,3 +97,15 @@ export const auto_assignments = sqliteTable(
   },
   (t) => [index("auto_assignments_inbox_user_at_idx").on(t.inbox_id, t.user_id, t.assigned_at), index("auto_assignments_conversation_idx").on(t.conversation_id)],
 );
+
+/**
+ * Each inbox's round-robin cursor: the agent picked last. A table of its own, not a column of `inboxes`: a write to
+ * `inboxes` bumps config_version and empties every request's read cache (migration 0007), and the cursor moves
+ * with every auto-assignment. (inboxes.last_assigned_user_id held it until migration 0023 and is no longer written.)
+ */
+export const assignment_cursors = sqliteTable("assignment_cursors", {
+  inbox_id: integer("inbox_id")
+    .primaryKey()
+    .references(() => inboxes.id, { onDelete: "cascade" }),
+  user_id: integer("user_id").notNull(),
+});

@@ -60,6 +60,7 @@ export const inboxes = sqliteTable(
     business_name: text("business_name"),
     sender_name_type: text("sender_name_type", { enum: ["friendly", "professional"] }).notNull().default("friendly"),
     /** Round-robin cursor: the user id last given a conversation by auto-assignment. */
+    /** No longer written: the round-robin cursor moved to assignment_cursors (0023), out of the read cache's way. */
     last_assigned_user_id: integer("last_assigned_user_id"),
     created_at: integer("created_at").notNull(),
     updated_at: integer("updated_at").notNull(),

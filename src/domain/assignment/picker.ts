@@ -73,8 +73,12 @@ const recentAssignments = preparedFor((db) =>
   ),
 );
 
-const readCursor = preparedFor((db) => db.$client.prepare<{ last: number | null }, [number]>("SELECT last_assigned_user_id AS last FROM inboxes WHERE id = ?1"));
-const writeCursor = preparedFor((db) => db.$client.prepare<never, [number, number]>("UPDATE inboxes SET last_assigned_user_id = ?2 WHERE id = ?1"));
+const readCursor = preparedFor((db) => db.$client.prepare<{ last: number | null }, [number]>("SELECT user_id AS last FROM assignment_cursors WHERE inbox_id = ?1"));
+const writeCursor = preparedFor((db) =>
+  db.$client.prepare<never, [number, number]>(
+    "INSERT INTO assignment_cursors (inbox_id, user_id) VALUES (?1, ?2) ON CONFLICT (inbox_id) DO UPDATE SET user_id = excluded.user_id",
+  ),
+);
 const recordAssignment = preparedFor((db) =>
   db.$client.prepare<never, [number, number, number, number]>("INSERT INTO auto_assignments (inbox_id, user_id, conversation_id, assigned_at) VALUES (?1, ?2, ?3, ?4)"),
 );

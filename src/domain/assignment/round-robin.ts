@@ -4,7 +4,7 @@ import { inbox_members } from "../../db/schema/inboxes.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { InboxRow } from "../conversations/records.ts";
 
-// The legacy round robin (Chatwoot's InboxRoundRobinService: the cursor inboxes.last_assigned_user_id over online
+// The legacy round robin (Chatwoot's InboxRoundRobinService: a cursor, assignment_cursors, over online
 // members) is the picker's order when an inbox has no policy: src/domain/assignment/picker.ts.
 
 /** Whether the user may be assigned conversations of the inbox: a member of it, or an administrator. */
