@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { accountPath, addInboxMembers, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
 import { ManualClock } from "../../lib/clock.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../testing/server.ts";
-import { WebClient } from "../test-client.ts";
+import { login, type WebClient } from "../test-client.ts";
 
 let server: TestServer;
 let admin: Awaited<ReturnType<typeof createAdmin>>;
@@ -15,13 +15,6 @@ let inbox: { id: number };
 const clock = new ManualClock(Date.parse("2026-03-02T10:00:00Z"));
 const MIN = 60_000;
 
-async function login(email: string, password: string): Promise<WebClient> {
-  const client = new WebClient(server);
-  await client.page("/app/login");
-  expect((await client.post("/app/login", { email, password })).status).toBe(302);
-  return client;
-}
-
 const settings = (rest = "") => `/app/accounts/${admin.account.id}/settings/sla${rest}`;
 const api = (method: string, rest: string, json?: unknown) => caller(server)(admin.token, method, accountPath(admin.account.id, rest), json);
 const empty = { name: "", description: "", frt_hours: "", frt_minutes: "", nrt_hours: "", nrt_minutes: "", rt_hours: "", rt_minutes: "" };
@@ -30,8 +23,8 @@ beforeAll(async () => {
   server = startTestServer({}, { clock, startJobs: false });
   admin = await createAdmin(server, { name: "Ada Admin" });
   agent = await createAgent(server, admin, { name: "Agnes Agent" });
-  adminWeb = await login(admin.email, admin.password);
-  agentWeb = await login(agent.email, agent.password);
+  adminWeb = await login(server, admin.email, admin.password);
+  agentWeb = await login(server, agent.email, agent.password);
   inbox = await createApiInbox(server, admin, { enable_auto_assignment: false });
   await addInboxMembers(server, admin, inbox.id, [agent.user.id]);
 }, 30_000);
@@ -59,6 +52,11 @@ describe("Settings → SLA policies", () => {
     const edit = await adminWeb.page(settings(`/${p.id}`));
     expect(edit.html).toMatch(/name="frt_hours"[^>]*value="1"/);
     expect(edit.html).toMatch(/name="frt_minutes"[^>]*value="30"/);
+    expect(edit.html).toMatch(/name="only_during_business_hours" value="1" checked/);
+    expect(edit.html).toContain(`href="${settings()}">Back to SLA policies`);
+    expect((await adminWeb.page(settings("/abc"))).res.status).toBe(404);
+    expect((await adminWeb.page(settings("/999999"))).res.status).toBe(404);
+    expect((await adminWeb.post(settings("/999999"), { ...empty, name: "Ghost", frt_hours: "1" })).status).toBe(404);
     const saved = await adminWeb.post(settings(`/${p.id}`), { ...empty, name: "Gold", nrt_minutes: "45" });
     expect(saved.status).toBe(303);
     expect((await api("GET", `/sla_policies/${p.id}`)).body.payload).toMatchObject({
@@ -140,7 +138,7 @@ describe("workspace", () => {
     expect(sidebar.html).toContain(`hx-get="${base}/${c.id}/sla"`);
     // An agent of another inbox cannot see the card.
     const outsider = await createAgent(server, admin, { name: "Otto Outsider" });
-    const outsiderWeb = await login(outsider.email, outsider.password);
+    const outsiderWeb = await login(server, outsider.email, outsider.password);
     expect((await outsiderWeb.get(`${base}/${c.id}/sla`)).status).toBe(404);
   });
 });

@@ -3,15 +3,15 @@
 // API (src/domain/sla/policies.ts). Thresholds are entered as hours and minutes and stored in seconds.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps.ts";
-import { resolveAccountScope, type AccountScope } from "../../domain/accounts/access.ts";
-import { Forbidden, NotFound, Validation, type FieldError } from "../../domain/errors.ts";
+import type { AccountScope } from "../../domain/accounts/access.ts";
+import { Forbidden, Validation, type FieldError } from "../../domain/errors.ts";
 import { canManageSlaPolicies, createSlaPolicy, deleteSlaPolicy, getSlaPolicy, listSlaPolicies, updateSlaPolicy, type SlaPolicyInput, type SlaPolicyRow } from "../../domain/sla/policies.ts";
 import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { SLA_TARGETS, SlaPoliciesPage, SlaPolicyPage, type SlaPolicyFormValues, type SlaPolicyItem } from "../../../views/pages/settings/sla.tsx";
-import { currentSessionId, currentUser, render, shellOf, type WebContext } from "../context.ts";
-import { fieldErrorsOf } from "../forms.ts";
+import { render, shellOf, type WebContext } from "../context.ts";
 import { access } from "../settings.tsx";
+import { accountIdOf, idParam, postedText, savedNotice, submitForm, userScopeOf } from "./crud.ts";
 
 const NOTICES: Record<string, Notice> = {
   created: { kind: "success", title: "SLA policy created", text: "Apply it from a conversation's sidebar or with an automation rule." },
@@ -19,19 +19,14 @@ const NOTICES: Record<string, Notice> = {
   deleted: { kind: "success", title: "SLA policy deleted" },
 };
 
-const accountId = (c: WebContext) => c.var.membership.account_id;
-const listPath = (c: WebContext) => accountPath(accountId(c), "settings/sla");
+const listPath = (c: WebContext) => accountPath(accountIdOf(c), "settings/sla");
+const policyId = (c: WebContext) => idParam(c.req.param("id"), "SLA policy");
 
 function adminScope(c: WebContext): AccountScope {
-  const scope = resolveAccountScope(c.var.deps.db, { type: "user", user: currentUser(c)!, sessionId: currentSessionId(c) }, accountId(c));
+  const scope = userScopeOf(c);
   if (!canManageSlaPolicies(scope)) throw new Forbidden();
   return scope;
 }
-
-const idOf = (raw: string | undefined) => {
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new NotFound("SLA policy");
-  return Number(raw);
-};
 
 const itemOf = (p: SlaPolicyRow): SlaPolicyItem => ({
   id: p.id,
@@ -44,9 +39,7 @@ const itemOf = (p: SlaPolicyRow): SlaPolicyItem => ({
 });
 
 async function submitted(c: WebContext): Promise<SlaPolicyFormValues> {
-  const type = c.req.header("content-type") ?? "";
-  const body = type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data") ? await c.req.parseBody() : {};
-  const str = (k: string, max: number) => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+  const str = await postedText(c);
   const short = (k: string) => str(k, 20).trim();
   return {
     name: str("name", 1_000),
@@ -85,28 +78,12 @@ function inputOf(v: SlaPolicyFormValues): SlaPolicyInput {
 
 function listPage(c: WebContext, status: 200 | 422, extra: { values?: SlaPolicyFormValues; errors?: FieldErrors } = {}) {
   adminScope(c);
-  const items = listSlaPolicies(c.var.deps.db, accountId(c)).map(itemOf);
-  return render(
-    c,
-    <SlaPoliciesPage shell={shellOf(c, "settings", "SLA policies")} access={access(c)} items={items} notice={NOTICES[c.req.query("saved") ?? ""]} {...extra} />,
-    status,
-  );
+  const items = listSlaPolicies(c.var.deps.db, accountIdOf(c)).map(itemOf);
+  return render(c, <SlaPoliciesPage shell={shellOf(c, "settings", "SLA policies")} access={access(c)} items={items} notice={savedNotice(c, NOTICES)} {...extra} />, status);
 }
 
 function editPage(c: WebContext, row: SlaPolicyRow, status: 200 | 422, extra: { values?: SlaPolicyFormValues; errors?: FieldErrors } = {}) {
   return render(c, <SlaPolicyPage shell={shellOf(c, "settings", `${row.name} · SLA policies`)} access={access(c)} item={itemOf(row)} {...extra} />, status);
-}
-
-/** Saves, then redirects; a refused form is shown again (422) with the errors beside its fields. */
-function saveOr(c: WebContext, save: () => void, then: string, refused: (errors: FieldErrors) => Response | Promise<Response>) {
-  try {
-    save();
-    return c.redirect(then, 303);
-  } catch (err) {
-    const errors = fieldErrorsOf(err);
-    if (!errors) throw err;
-    return refused(errors);
-  }
 }
 
 /** Mounted at /app/accounts/:accountId/settings. */
@@ -115,21 +92,29 @@ export const slaSettingsRoutes = new Hono<AppEnv>()
   .post("/sla", async (c) => {
     const scope = adminScope(c);
     const values = await submitted(c);
-    return saveOr(c, () => void c.var.deps.tx((tx) => createSlaPolicy(tx, scope, inputOf(values))), `${listPath(c)}?saved=created`, (errors) => listPage(c, 422, { values, errors }));
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => createSlaPolicy(tx, scope, inputOf(values))),
+      then: () => `${listPath(c)}?saved=created`,
+      refused: (errors) => listPage(c, 422, { values, errors }),
+    });
   })
   .get("/sla/:id", (c) => {
     adminScope(c);
-    return editPage(c, getSlaPolicy(c.var.deps.db, accountId(c), idOf(c.req.param("id"))), 200);
+    return editPage(c, getSlaPolicy(c.var.deps.db, accountIdOf(c), policyId(c)), 200);
   })
   .post("/sla/:id", async (c) => {
     const scope = adminScope(c);
-    const row = getSlaPolicy(c.var.deps.db, accountId(c), idOf(c.req.param("id")));
+    const row = getSlaPolicy(c.var.deps.db, accountIdOf(c), policyId(c));
     const values = await submitted(c);
-    return saveOr(c, () => void c.var.deps.tx((tx) => updateSlaPolicy(tx, scope, row.id, inputOf(values))), `${listPath(c)}?saved=saved`, (errors) => editPage(c, row, 422, { values, errors }));
+    return submitForm(c, {
+      save: () => c.var.deps.tx((tx) => updateSlaPolicy(tx, scope, row.id, inputOf(values))),
+      then: () => `${listPath(c)}?saved=saved`,
+      refused: (errors) => editPage(c, row, 422, { values, errors }),
+    });
   })
   .post("/sla/:id/delete", (c) => {
     const scope = adminScope(c);
-    const id = idOf(c.req.param("id"));
+    const id = policyId(c);
     c.var.deps.tx((tx) => deleteSlaPolicy(tx, scope, id));
     return c.redirect(`${listPath(c)}?saved=deleted`, 303);
   });

@@ -3,7 +3,7 @@ import { Field, type FieldErrors, type Notice } from "../../components/form.tsx"
 import { BackLink, CardForm, FormCard, RowActions, SettingsTable } from "../../components/settings-list.tsx";
 import { accountPath, type Shell } from "../../layouts/app.tsx";
 import { SettingsFrame } from "./frame.tsx";
-import { TextArea } from "./inbox.tsx";
+import { Checkbox, TextArea } from "./inbox.tsx";
 import type { SettingsAccess } from "./layout.tsx";
 
 export type SlaPolicyItem = {
@@ -110,13 +110,12 @@ function SlaPolicyForm(props: { action: string; csrf: string; values: SlaPolicyF
       {SLA_TARGETS.map((t) => (
         <ThresholdField target={t} values={v} errors={props.errors} idPrefix={props.id} />
       ))}
-      <label class="checkbox settings-check">
-        <input type="checkbox" name="only_during_business_hours" value="1" checked={v.only_during_business_hours} />
-        <span>
-          <span class="settings-check-label">Only during business hours</span>
-          <span class="settings-check-hint">Count only the inbox's working hours (Inbox settings → Business hours); nights, weekends and closed days do not count.</span>
-        </span>
-      </label>
+      <Checkbox
+        name="only_during_business_hours"
+        checked={v.only_during_business_hours}
+        label="Only during business hours"
+        hint="Count only the inbox's working hours (Inbox settings → Business hours); nights, weekends and closed days do not count."
+      />
     </CardForm>
   );
 }
