@@ -2,41 +2,29 @@
 // limit of open conversations per agent, and a capacity policy that holds one agent to a single conversation in
 // that inbox; conversations then created through the API land on the right agents, and the inbox's settings page
 // names its policy.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { expect, test } from "bun:test";
 import { accountPath, addInboxMembers, caller, createApiInbox, setAvailability, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, screenshot, watchForErrors } from "./browser.ts";
+import { createAdmin, createAgent } from "../server.ts";
+import { browserSuite, screenshot, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("create a balanced policy with a capacity limit, attach it to an inbox, and conversations land on the right agents", async () => {
-  const created = await createAdmin(server, { name: "Ada Admin" });
+  const created = await createAdmin(suite.server, { name: "Ada Admin" });
   const admin = { ...created, user: { id: created.user.id as number } };
-  const call = caller(server);
-  const inbox = await createApiInbox(server, admin, { name: "Support" });
-  await createApiInbox(server, admin, { name: "Sales" });
-  const ann = await createAgent(server, admin, { name: "Ann Agent" });
-  const bob = await createAgent(server, admin, { name: "Bob Agent" });
-  await addInboxMembers(server, admin, inbox.id, [ann.user.id, bob.user.id]);
-  await setAvailability(server, admin, ann.user.id, "online");
-  await setAvailability(server, admin, bob.user.id, "online");
-  const base = `${server.url}/app/accounts/${admin.account.id}`;
+  const call = caller(suite.server);
+  const inbox = await createApiInbox(suite.server, admin, { name: "Support" });
+  await createApiInbox(suite.server, admin, { name: "Sales" });
+  const ann = await createAgent(suite.server, admin, { name: "Ann Agent" });
+  const bob = await createAgent(suite.server, admin, { name: "Bob Agent" });
+  await addInboxMembers(suite.server, admin, inbox.id, [ann.user.id, bob.user.id]);
+  await setAvailability(suite.server, admin, ann.user.id, "online");
+  await setAvailability(suite.server, admin, bob.user.id, "online");
+  const base = `${suite.server.url}/app/accounts/${admin.account.id}`;
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = watchForErrors(page);
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.fill("#f-email", created.email);
   await page.fill("#f-password", created.password);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click("button[type=submit]")]);
@@ -84,7 +72,7 @@ test("create a balanced policy with a capacity limit, attach it to an inbox, and
 
   // Conversations through the API: balanced, Bob stops at one (his capacity), Ann at two (the inbox's limit).
   const assignees: (number | null)[] = [];
-  for (let i = 0; i < 4; i++) assignees.push((await startConversation(server, admin, inbox.id)).meta.assignee?.id ?? null);
+  for (let i = 0; i < 4; i++) assignees.push((await startConversation(suite.server, admin, inbox.id)).meta.assignee?.id ?? null);
   expect(assignees.filter((id) => id === ann.user.id)).toHaveLength(2);
   expect(assignees.filter((id) => id === bob.user.id)).toHaveLength(1);
   expect(assignees.filter((id) => id === null)).toHaveLength(1);

@@ -1,42 +1,30 @@
 // Settings → Automation and Settings → Macros in a real browser: a support lead builds "VIP customers go to Tier 2
 // with high priority" with the condition/action builders and watches it happen to a new conversation; then a macro
 // built with the ordered action editor runs from the conversation header's menu in one click.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { SCREENSHOTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
-import { createAgent, startTestServer, type TestServer } from "../server.ts";
+import { browserSuite, SCREENSHOTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
+import { createAgent } from "../server.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("automation rule and macro built in the dashboard act on conversations", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Lena Lead", account: "Support Co", email: "lena@support.test" });
   const token = await apiTokenFromProfile(page, accountBase);
   const api = async (method: string, path: string, json?: unknown) => {
-    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token, json });
+    const res = await suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method, token, json });
     expect(res.status).toBe(200);
     return res.json() as Promise<any>;
   };
   const inbox = await api("POST", "/inboxes", { name: "Support API", channel: { type: "api" } });
   const team = await api("POST", "/teams", { name: "Tier 2" });
   await api("POST", "/labels", { title: "vip" });
-  const agent = await createAgent(server, { account: { id: accountId }, token }, { name: "Theo Tier" });
+  const agent = await createAgent(suite.server, { account: { id: accountId }, token }, { name: "Theo Tier" });
   await api("POST", "/inbox_members", { inbox_id: inbox.id, user_ids: [agent.user.id] });
   await api("POST", `/teams/${team.id}/team_members`, { user_ids: [agent.user.id] });
 
@@ -123,7 +111,7 @@ test("automation rule and macro built in the dashboard act on conversations", as
   // An ordinary customer's conversation is left alone.
   const plain = await api("POST", "/contacts", { name: "Paul Plain", email: "paul@plain.example", inbox_id: inbox.id });
   const other = await api("POST", "/conversations", { inbox_id: inbox.id, contact_id: plain.payload.contact.id });
-  await server.runner.runUntilEmpty();
+  await suite.server.runner.runUntilEmpty();
   expect((await api("GET", `/conversations/${other.id}`)).priority).toBeNull();
 
   // Settings → Macros: an ordered macro.

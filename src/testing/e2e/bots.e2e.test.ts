@@ -1,36 +1,23 @@
 // Settings → Bots and the inbox bot picker in a real browser (Chromium under the dashboard's CSP).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { ARTIFACTS, apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
-import { startTestServer, type TestServer } from "../server.ts";
+import { browserSuite, ARTIFACTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
 
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("create a bot in Settings → Bots and connect it to an inbox", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/app/onboarding");
+  await page.goto(suite.server.url + "/app/onboarding");
   const { accountBase: accountUrl, accountId } = await submitOnboarding(page, { name: "Olivia Owner", account: "Acme Support", email: "olivia@acme.test" });
 
   // An API inbox to connect (inboxes are created through the API), with the owner's token from the profile page.
   const token = await apiTokenFromProfile(page, accountUrl);
   const api = (method: string, path: string, json?: unknown) =>
-    server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: token!, json }).then((r) => r.json());
+    suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: token!, json }).then((r) => r.json());
   const inbox = await api("POST", "/inboxes", { name: "Website API", channel: { type: "api", webhook_url: "" } });
 
   // Settings → Bots from the settings navigation.

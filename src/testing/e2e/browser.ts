@@ -1,7 +1,9 @@
 // Shared set-up of the browser tests: Debian's Chromium driven by playwright-core, and the first-run steps.
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { startTestServer, type TestServer } from "../server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = join(import.meta.dir, "../../../.test-artifacts");
@@ -43,6 +45,23 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * The usual browser-test file: a test server (started with these arguments) and a browser, both ready before the
+ * file's tests and closed after them. Read `suite.server` and `suite.browser` inside tests and hooks.
+ */
+export function browserSuite(...args: Parameters<typeof startTestServer>): { readonly server: TestServer; readonly browser: Browser } {
+  const suite = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    suite.server = startTestServer(...args);
+    suite.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
 
 /** Collects script errors and CSP violations: the dashboard must run under its own policy. */

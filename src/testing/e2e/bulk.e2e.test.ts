@@ -1,37 +1,25 @@
 // Bulk actions in the workspace: tick conversations, the selection bar appears with the count, an action applies
 // to every ticked one (through the same domain as POST /bulk_actions) and the list follows.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { accountPath, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
+import { createAdmin } from "../server.ts";
+import { browserSuite, SCREENSHOTS, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("tick two conversations, resolve them together; assign the third through the bar", async () => {
-  const created = await createAdmin(server, { name: "Olivia Owner" });
+  const created = await createAdmin(suite.server, { name: "Olivia Owner" });
   const admin = { ...created, user: { id: created.user.id as number } };
-  const inbox = await createApiInbox(server, admin, { enable_auto_assignment: false });
+  const inbox = await createApiInbox(suite.server, admin, { enable_auto_assignment: false });
   const ids: number[] = [];
-  for (let i = 0; i < 3; i++) ids.push((await startConversation(server, admin, inbox.id)).id);
-  const call = caller(server);
+  for (let i = 0; i < 3; i++) ids.push((await startConversation(suite.server, admin, inbox.id)).id);
+  const call = caller(suite.server);
   const status = async (id: number) => (await call(admin.token, "GET", accountPath(admin.account.id, `/conversations/${id}`))).body;
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 720 } });
   const problems = watchForErrors(page);
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.fill("#f-email", created.email);
   await page.fill("#f-password", created.password);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click("button[type=submit]")]);

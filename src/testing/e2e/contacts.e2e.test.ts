@@ -1,30 +1,17 @@
 // Contacts in a real browser: search as you type (htmx), open a contact, edit it (inline error, then saved), add a
 // note without a page load, import a CSV with one bad row and watch it to the per-row report, export the list.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { parseCsv } from "../../domain/contacts/csv.ts";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
-import { startTestServer, type TestServer } from "../server.ts";
+import { browserSuite, apiTokenFromProfile, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
 
 const SHOTS = SCREENSHOTS;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("search, open, edit, note, import with a bad row, export", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   // The realtime socket goes through playwright's WebSocket route (forwarded to the real /cable): with Chromium's own
   // socket, playwright-core sometimes reports a frame before the socket itself and fails ("Cannot find object to
   // frameReceived").
@@ -32,11 +19,11 @@ test("search, open, edit, note, import with a bad row, export", async () => {
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Cora Contacts", account: "Contactful", email: "cora@contacts.test" });
   const token = await apiTokenFromProfile(page, accountBase);
   const api = async (path: string, json: unknown) => {
-    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method: "POST", token, json });
+    const res = await suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method: "POST", token, json });
     expect(res.status).toBe(200);
     return res.json() as Promise<any>;
   };
@@ -129,7 +116,7 @@ test("search, open, edit, note, import with a bad row, export", async () => {
   await context.close();
 
   // Phone width: the list stays readable (name column with the email under it).
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await phone.routeWebSocket(/\/cable$/, (ws) => void ws.connectToServer());
   const phonePage = await phone.newPage();
   const phoneProblems = watchForErrors(phonePage);

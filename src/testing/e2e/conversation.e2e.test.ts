@@ -1,48 +1,36 @@
 // The conversation pane in a real browser: open a conversation, reply with Enter, write a private note with an
 // @-mention picked from the autocomplete, attach a file, see an API message and a teammate typing arrive live,
 // snooze with a preset, resolve. Screenshots at desktop and phone width.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
-import { createAgent, startTestServer, type TestServer } from "../server.ts";
+import { browserSuite, apiTokenFromProfile, submitOnboarding, watchForErrors, SCREENSHOTS } from "./browser.ts";
+import { createAgent } from "../server.ts";
 
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAKklEQVR42mNkYPhfz0AEYBxVSF+FjMRqGFVIX4WMxGoYVUhfhYzEahhVCAB8jxARp7T8iQAAAABJRU5ErkJggg==",
   "base64",
 );
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("open a conversation, reply, note with a mention, attach, live messages and typing, snooze, resolve", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Olivia Owner", account: "Acme", email: "olivia@acme.test" });
   const token = await apiTokenFromProfile(page, accountBase);
   const api = async (path: string, json: unknown, as = token) => {
-    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method: "POST", token: as, json });
+    const res = await suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method: "POST", token: as, json });
     expect(res.status).toBe(200);
     return res.json() as Promise<any>;
   };
   const inbox = await api("/inboxes", { name: "Support", channel: { type: "api" } });
-  const alex = await createAgent(server, { account: { id: accountId }, token }, { name: "Alex Agent" });
+  const alex = await createAgent(suite.server, { account: { id: accountId }, token }, { name: "Alex Agent" });
   await api("/inbox_members", { inbox_id: inbox.id, user_ids: [alex.user.id] });
   const contact = await api("/contacts", { name: "Casey Customer", email: "casey@customer.test", inbox_id: inbox.id });
-  const me = await (await server.api("/api/v1/profile", { token })).json();
+  const me = await (await suite.server.api("/api/v1/profile", { token })).json();
   // A second conversation, older, so that "Resolve and next" has somewhere to go (both are the owner's).
   const other = await api("/contacts", { name: "Dana Doe", email: "dana@customer.test", inbox_id: inbox.id });
   const second = await api("/conversations", { source_id: other.payload.contact_inbox.source_id, inbox_id: inbox.id, assignee_id: me.id });
@@ -79,7 +67,7 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await note.waitFor();
   expect(await note.locator(".mention").textContent()).toBe("@Alex Agent");
   expect(await note.locator(".message-tag-private").textContent()).toContain("Private note");
-  const mentions = await server.api(`/api/v1/accounts/${accountId}/conversations?conversation_type=mention`, { token: alex.token });
+  const mentions = await suite.server.api(`/api/v1/accounts/${accountId}/conversations?conversation_type=mention`, { token: alex.token });
   expect((await mentions.json()).data.payload.map((c: { id: number }) => c.id)).toEqual([conversation.id]);
 
   // Attach a file with the picker and send it as a reply.
@@ -134,7 +122,7 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await page.locator('#conversation-header[data-status="open"]').waitFor();
   await page.click('[data-shortcut="resolve"]');
   await page.locator('#conversation-header[data-status="resolved"]').waitFor();
-  const state = await (await server.api(`/api/v1/accounts/${accountId}/conversations/${conversation.id}`, { token })).json();
+  const state = await (await suite.server.api(`/api/v1/accounts/${accountId}/conversations/${conversation.id}`, { token })).json();
   expect(state.status).toBe("resolved");
   // The activity lines of the status changes were fetched into the timeline.
   await page.locator(".message-activity", { hasText: "resolved" }).waitFor({ timeout: 5000 });
@@ -147,7 +135,7 @@ test("open a conversation, reply, note with a mention, attach, live messages and
   await page.locator(`#conversation-pane[data-conversation-id="${second.id}"]`).waitFor();
   expect(await page.locator("#conversation-heading").textContent()).toBe("Dana Doe");
   await page.waitForURL(new RegExp(`/conversations/${second.id}`));
-  const first = await (await server.api(`/api/v1/accounts/${accountId}/conversations/${conversation.id}`, { token })).json();
+  const first = await (await suite.server.api(`/api/v1/accounts/${accountId}/conversations/${conversation.id}`, { token })).json();
   expect(first.status).toBe("resolved");
 
   // A long conversation: the latest 50 first, older pages load when scrolling up.

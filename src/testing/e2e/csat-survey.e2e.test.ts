@@ -1,35 +1,23 @@
 // The public CSAT survey page in a real browser (Chromium under our CSP): rate, comment, submit (a plain form post).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import type { Browser } from "playwright-core";
 import { conversations } from "../../db/schema/conversations.ts";
 import { createSession, postContactMessage, startConversation } from "../../domain/public-client/commands.ts";
 import { findPublicInbox } from "../../domain/public-client/session.ts";
-import { createAdmin, startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
+import { createAdmin } from "../server.ts";
+import { browserSuite, SCREENSHOTS, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("a contact rates a resolved conversation on the survey page", async () => {
-  const admin = await createAdmin(server);
-  const api = (method: string, path: string, json?: unknown) => server.api(`/api/v1/accounts/${admin.account.id}${path}`, { method, token: admin.token, json });
+  const admin = await createAdmin(suite.server);
+  const api = (method: string, path: string, json?: unknown) => suite.server.api(`/api/v1/accounts/${admin.account.id}${path}`, { method, token: admin.token, json });
   const inbox = await (
     await api("POST", "/inboxes", { name: "Acme Support", business_name: "Acme Support", channel: { type: "api" }, csat_survey_enabled: true, csat_config: { display_type: "emoji" } })
   ).json();
-  const where = findPublicInbox(server.deps.db, inbox.inbox_identifier);
-  const conversation = server.deps.tx((tx) => {
+  const where = findPublicInbox(suite.server.deps.db, inbox.inbox_identifier);
+  const conversation = suite.server.deps.tx((tx) => {
     const session = createSession(tx, where, { name: "Casey", email: "casey@customer.example" }, false);
     const c = startConversation(tx, session, {});
     postContactMessage(tx, session, tx.db.select().from(conversations).where(eq(conversations.id, c.id)).get()!, { content: "My order is late" });
@@ -37,10 +25,10 @@ test("a contact rates a resolved conversation on the survey page", async () => {
   });
   expect((await api("POST", `/conversations/${conversation.display_id}/toggle_status`, { status: "resolved" })).status).toBe(200);
 
-  const context = await browser.newContext({ viewport: { width: 720, height: 860 } });
+  const context = await suite.browser.newContext({ viewport: { width: 720, height: 860 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
-  await page.goto(`${server.url}/survey/responses/${conversation.uuid}`);
+  await page.goto(`${suite.server.url}/survey/responses/${conversation.uuid}`);
   expect(await page.locator("h1").textContent()).toBe("Rate your conversation");
   expect(await page.locator(".survey-message").textContent()).toBe("Please rate the conversation");
   await page.check("#rating-4", { force: true });

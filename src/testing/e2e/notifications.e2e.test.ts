@@ -1,43 +1,31 @@
 // Notifications in a real browser: a teammate's @-mention raises the rail badge live (over /cable), the page lists
 // it; mark read and snooze swap the list in place and move the badge; a new one appears live; opening one lands on the
 // conversation; mark all read; the preferences table in the profile saves.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { accountPath, addInboxMembers, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
+import { createAdmin, createAgent } from "../server.ts";
+import { browserSuite, SCREENSHOTS, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("a mention raises the badge live; mark read, snooze, live arrival, open, mark all read; preferences", async () => {
-  const admin = await createAdmin(server, { name: "Olivia Owner" });
-  const agent = await createAgent(server, admin, { name: "Alex Agent" });
+  const admin = await createAdmin(suite.server, { name: "Olivia Owner" });
+  const agent = await createAgent(suite.server, admin, { name: "Alex Agent" });
   const owner = { ...admin, user: { id: admin.user.id as number } };
-  const inbox = await createApiInbox(server, owner);
-  await addInboxMembers(server, owner, inbox.id, [agent.user.id]);
-  const conv = await startConversation(server, owner, inbox.id);
-  const call = caller(server);
+  const inbox = await createApiInbox(suite.server, owner);
+  await addInboxMembers(suite.server, owner, inbox.id, [agent.user.id]);
+  const conv = await startConversation(suite.server, owner, inbox.id);
+  const call = caller(suite.server);
   const mention = (text: string) =>
     call(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/messages`), {
       content: `[@Alex Agent](mention://user/${agent.user.id}/Alex%20Agent) ${text}`,
       private: true,
     });
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 720 } });
   const problems = watchForErrors(page);
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.fill("#f-email", agent.email);
   await page.fill("#f-password", agent.password);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click("button[type=submit]")]);

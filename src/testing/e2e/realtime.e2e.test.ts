@@ -1,24 +1,12 @@
 // The dashboard page's realtime client (static/js/realtime.js) against /cable in a real browser: it subscribes
 // with the page's <meta name="parley-realtime">, re-dispatches broadcasts as `parley:realtime` DOM events,
 // reports presence, and reconnects after the server drops the socket.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { realtimeFor } from "../../realtime/index.ts";
-import { startTestServer, type TestServer } from "../server.ts";
-import { apiTokenFromProfile, launchBrowser, submitOnboarding, watchForErrors } from "./browser.ts";
+import { browserSuite, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 type Detail = { event: string; data: any };
 type PageWindow = { __rt: Detail[]; __status: boolean[]; parleyRealtime: { connected: boolean; perform(a: string, d?: object): boolean } };
@@ -41,9 +29,9 @@ const waitForEvent = (page: Page, event: string, field: string, value: unknown) 
   );
 
 test("the dashboard receives parley:realtime events for new conversations and messages, reports presence and reconnects", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 720 } });
   const problems = watchForErrors(page);
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Rita Realtime", account: "Live Co", email: "rita@live.test" });
   const token = await apiTokenFromProfile(page, accountBase);
   await page.goto(`${accountBase}/dashboard`);
@@ -51,7 +39,7 @@ test("the dashboard receives parley:realtime events for new conversations and me
   await page.waitForFunction(() => (window as unknown as PageWindow).parleyRealtime.connected === true, null, { timeout: 5000 });
 
   const api = (path: string, json?: unknown) =>
-    server.api(`/api/v1/accounts/${accountId}${path}`, { token, method: json === undefined ? "GET" : "POST", json }).then(async (r) => {
+    suite.server.api(`/api/v1/accounts/${accountId}${path}`, { token, method: json === undefined ? "GET" : "POST", json }).then(async (r) => {
       expect(r.status).toBe(200);
       return r.json();
     });
@@ -73,7 +61,7 @@ test("the dashboard receives parley:realtime events for new conversations and me
   expect(Object.keys(presence.users).length).toBe(1);
 
   // The server drops every socket: the page reports it, reconnects by itself, and events flow again.
-  realtimeFor(server.deps).cable.closeAll();
+  realtimeFor(suite.server.deps).cable.closeAll();
   await page.waitForFunction(() => (window as unknown as PageWindow).__status.includes(false), null, { timeout: 5000 });
   await page.waitForFunction(() => (window as unknown as PageWindow).parleyRealtime.connected === true, null, { timeout: 10_000 });
   await api(`/conversations/${conversation.id}/messages`, { content: "After reconnect", message_type: "outgoing" });
@@ -84,11 +72,11 @@ test("the dashboard receives parley:realtime events for new conversations and me
 }, 60_000);
 
 test("pages without a signed-in user do not open a socket", async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const problems = watchForErrors(page);
   const sockets: string[] = [];
   page.on("websocket", (ws) => sockets.push(ws.url()));
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => (window as unknown as PageWindow).parleyRealtime?.connected)).toBe(false);
   expect(sockets).toEqual([]);

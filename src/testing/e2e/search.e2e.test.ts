@@ -1,40 +1,29 @@
 // Global search and Settings → Canned responses in a real browser: "/" leads to search, typing searches live
 // (htmx), matches are highlighted, markup in messages stays text, tabs narrow the results and keep the URL,
 // a result opens its conversation, and an agent never sees an inbox they are not a member of.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
-import { createAdmin, createAgent, startTestServer, type TestServer } from "../server.ts";
+import type { Page } from "playwright-core";
+import { browserSuite, ARTIFACTS, SCREENSHOTS, watchForErrors } from "./browser.ts";
+import { createAdmin, createAgent } from "../server.ts";
 
 const SHOTS = SCREENSHOTS;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 async function login(page: Page, email: string, password: string) {
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.fill("#f-email", email);
   await page.fill("#f-password", password);
   await Promise.all([page.waitForURL(/\/app\/accounts\/\d+\/dashboard$/), page.click("button[type=submit]")]);
 }
 
 test("search from the rail: live results, highlighted and escaped, tabs, open a result; agents see only their inboxes; canned responses settings", async () => {
-  const admin = await createAdmin(server, { name: "Olivia Owner", accountName: "Fruit Co" });
+  const admin = await createAdmin(suite.server, { name: "Olivia Owner", accountName: "Fruit Co" });
   const accountId = admin.account.id as number;
-  const agent = await createAgent(server, { account: { id: accountId }, token: admin.token }, { name: "Alex Agent" });
+  const agent = await createAgent(suite.server, { account: { id: accountId }, token: admin.token }, { name: "Alex Agent" });
   const api = async (method: string, path: string, json?: unknown) => {
-    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: admin.token, json });
+    const res = await suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method, token: admin.token, json });
     expect(res.status).toBeLessThan(300);
     return res.json() as Promise<any>;
   };
@@ -62,14 +51,14 @@ test("search from the rail: live results, highlighted and escaped, tabs, open a 
     ["hours", "Our support team is available Monday to Friday, 9:00–17:00 CET."],
   ]) await api("POST", "/canned_responses", { canned_response: { short_code, content } });
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
   await login(page, admin.email, admin.password);
 
   // "/" on a page without a search box of its own follows the rail's Search link; on the search page it
   // focuses the box.
-  await page.goto(`${server.url}/app/accounts/${accountId}/settings/profile`);
+  await page.goto(`${suite.server.url}/app/accounts/${accountId}/settings/profile`);
   await page.keyboard.press("/");
   await page.waitForURL(/\/search$/);
   await page.waitForSelector("#search-input");
@@ -107,11 +96,11 @@ test("search from the rail: live results, highlighted and escaped, tabs, open a 
   expect(await page.locator('[data-testid="search-contacts"] mark.search-mark').first().textContent()).toBe("orchard");
 
   // A result opens its conversation.
-  await page.goto(`${server.url}/app/accounts/${accountId}/search?q=4471`);
+  await page.goto(`${suite.server.url}/app/accounts/${accountId}/search?q=4471`);
   await Promise.all([page.waitForURL(new RegExp(`/conversations/${priya}`)), page.click(`[data-testid="search-messages"] a[href*="/conversations/${priya}#message-"]`)]);
 
   // Settings → Canned responses.
-  await page.goto(`${server.url}/app/accounts/${accountId}/settings/canned-responses`);
+  await page.goto(`${suite.server.url}/app/accounts/${accountId}/settings/canned-responses`);
   expect(await page.locator("#canned-responses-table tbody tr").count()).toBe(3);
   await page.fill("#add-canned-form #f-short_code", "bye");
   await page.fill("#add-canned-form #f-content", "Thanks for chatting with us — have a lovely day!");
@@ -126,11 +115,11 @@ test("search from the rail: live results, highlighted and escaped, tabs, open a 
   expect(problems).toEqual([]);
 
   // The agent (a member of Support only) sees nothing from the VIP desk.
-  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const agentContext = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const agentPage = await agentContext.newPage();
   const agentProblems = watchForErrors(agentPage);
   await login(agentPage, agent.email, agent.password);
-  await agentPage.goto(`${server.url}/app/accounts/${accountId}/search?q=refund`);
+  await agentPage.goto(`${suite.server.url}/app/accounts/${accountId}/search?q=refund`);
   await agentPage.waitForSelector('[data-testid="search-messages"]');
   const seen = (await agentPage.locator("#search-results").textContent()) ?? "";
   expect(seen).toContain("Priya Patel");

@@ -2,23 +2,11 @@
 // its empty state, then the rows made through the API with their Edit links and Delete buttons; Delete asks first
 // (dismissed: the row stays; accepted: it is gone and the page says so), Edit opens the row's form, and a bad
 // submit shows the error under the field. Screenshots of every list: SCREENSHOTS (browser.ts).
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { startTestServer, type TestServer } from "../server.ts";
-import { apiTokenFromProfile, launchBrowser, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { browserSuite, apiTokenFromProfile, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer({}, { startJobs: false });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite({}, { startJobs: false });
 
 /** The list pages: path under settings/, the table's id, and the empty-state title. */
 const LISTS = [
@@ -39,16 +27,16 @@ async function open(page: Page, url: string) {
 }
 
 test("every settings list: empty state, rows with Edit and Delete, delete asks first, edit opens the form", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Lisa Lister", account: "Listed", email: "lisa@listed.test" });
   const settings = `${accountBase}/settings`;
   const token = await apiTokenFromProfile(page, accountBase);
   const api = async (method: string, path: string, json?: unknown) => {
-    const res = await server.api(`/api/v1/accounts/${accountId}${path}`, { method, token, json });
+    const res = await suite.server.api(`/api/v1/accounts/${accountId}${path}`, { method, token, json });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;

@@ -1,29 +1,16 @@
 // Settings → Add inbox → Website and the Widget tab in a real browser: the live preview follows the form as the
 // admin types (Alpine, under the dashboard's CSP), and saving reaches the widget API. Screenshot: SCREENSHOTS.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { apiTokenFromProfile, launchBrowser, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
-import { startTestServer, type TestServer } from "../server.ts";
+import { expect, test } from "bun:test";
+import { browserSuite, apiTokenFromProfile, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("a website inbox is created, its widget preview follows the form, and the saved settings reach the widget", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase, accountId } = await submitOnboarding(page, { name: "Wendy Web", account: "Webshop", email: "wendy@webshop.test" });
   const token = await apiTokenFromProfile(page, accountBase);
 
@@ -34,7 +21,7 @@ test("a website inbox is created, its widget preview follows the form, and the s
   await page.fill("#f-welcome_title", "Hello from Webshop");
   await Promise.all([page.waitForURL(/\/settings\/inboxes\/\d+\/widget\?created=1$/), page.click('#new-website-form button[type="submit"]')]);
   const inboxId = Number(/inboxes\/(\d+)\/widget/.exec(page.url())![1]);
-  const inbox = (await (await server.api(`/api/v1/accounts/${accountId}/inboxes/${inboxId}`, { token })).json()) as { website_token: string };
+  const inbox = (await (await suite.server.api(`/api/v1/accounts/${accountId}/inboxes/${inboxId}`, { token })).json()) as { website_token: string };
   await page.locator("#inbox-created").waitFor();
   expect(await page.locator('[data-testid="widget-snippet"]').textContent()).toContain(inbox.website_token);
   // The tab as an admin finds it later (no "created" banner).
@@ -57,7 +44,7 @@ test("a website inbox is created, its widget preview follows the form, and the s
 
   await Promise.all([page.waitForURL(/\/widget\?saved=1$/), page.click('#widget-form button[type="submit"]')]);
   await page.locator("text=Widget settings saved").waitFor();
-  const cfg = (await (await server.api(`/api/v1/widget/config?website_token=${inbox.website_token}`, { method: "POST" })).json()) as { website_channel_config: Record<string, unknown> };
+  const cfg = (await (await suite.server.api(`/api/v1/widget/config?website_token=${inbox.website_token}`, { method: "POST" })).json()) as { website_channel_config: Record<string, unknown> };
   expect(cfg.website_channel_config).toMatchObject({ welcome_title: "Need a hand?", widget_color: "#aa3300", reply_time: "in_a_few_hours" });
   expect(problems).toEqual([]);
   await context.close();

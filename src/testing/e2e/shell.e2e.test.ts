@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, PASSWORD, launchBrowser, watchForErrors } from "./browser.ts";
-import { startTestServer, type TestServer } from "../server.ts";
+import type { Page } from "playwright-core";
+import { browserSuite, ARTIFACTS, PASSWORD, watchForErrors } from "./browser.ts";
 
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
 
 test("onboarding → logout → login → availability busy survives a reload", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
   // First run: every page leads to onboarding.
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   expect(new URL(page.url()).pathname).toBe("/app/onboarding");
   await shot(page, "onboarding");
   await page.fill("#f-name", "Olivia Owner");
@@ -73,8 +61,8 @@ test("onboarding → logout → login → availability busy survives a reload", 
   await shot(page, "profile");
 
   // A password-reset mail from a signed-out visitor, read in the outbox.
-  const visitor = await browser.newPage();
-  await visitor.goto(server.url + "/app/auth/password");
+  const visitor = await suite.browser.newPage();
+  await visitor.goto(suite.server.url + "/app/auth/password");
   await visitor.fill("#f-email", "olivia@acme.test");
   await visitor.click("button[type=submit]");
   await visitor.locator("#reset-sent").waitFor();

@@ -1,39 +1,27 @@
 // SLA policies in the browser: an administrator creates a policy in Settings → SLA policies, applies it to a
 // conversation from the sidebar's SLA card, sees the badge in the conversation list, and the card follows a reply
 // made elsewhere (realtime conversation.updated).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { accountPath, caller, createApiInbox, startConversation } from "../../api/v1/accounts/conversation-test-kit.ts";
-import { createAdmin, startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, SCREENSHOTS, watchForErrors } from "./browser.ts";
+import { createAdmin } from "../server.ts";
+import { browserSuite, SCREENSHOTS, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 test("create a policy in settings, apply it in the sidebar, see the badge and the card follow a reply", async () => {
-  const created = await createAdmin(server, { name: "Olivia Owner" });
+  const created = await createAdmin(suite.server, { name: "Olivia Owner" });
   const admin = { ...created, user: { id: created.user.id as number } };
-  const inbox = await createApiInbox(server, admin, { enable_auto_assignment: false });
-  const conv = await startConversation(server, admin, inbox.id);
-  await caller(server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/messages`), { content: "My order never arrived", message_type: "incoming" });
+  const inbox = await createApiInbox(suite.server, admin, { enable_auto_assignment: false });
+  const conv = await startConversation(suite.server, admin, inbox.id);
+  await caller(suite.server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/messages`), { content: "My order never arrived", message_type: "incoming" });
   // Assigned to the administrator, so it is in their "Mine" list.
-  await caller(server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/assignments`), { assignee_id: admin.user.id });
-  const base = `${server.url}/app/accounts/${admin.account.id}`;
+  await caller(suite.server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/assignments`), { assignee_id: admin.user.id });
+  const base = `${suite.server.url}/app/accounts/${admin.account.id}`;
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchForErrors(page);
-  await page.goto(server.url + "/app/login");
+  await page.goto(suite.server.url + "/app/login");
   await page.fill("#f-email", created.email);
   await page.fill("#f-password", created.password);
   await Promise.all([page.waitForURL(/\/dashboard$/), page.click("button[type=submit]")]);
@@ -58,7 +46,7 @@ test("create a policy in settings, apply it in the sidebar, see the badge and th
   await card.locator('button:has-text("Apply")').click();
   await page.locator("#sidebar-section-sla .sla-policy-name:has-text('Priority support')").waitFor();
   await expect(page.locator("#sidebar-section-sla .sla-headline").textContent()).resolves.toMatch(/First response due in (59m|1h)/);
-  const applied = await caller(server)(admin.token, "GET", accountPath(admin.account.id, `/conversations/${conv.id}`));
+  const applied = await caller(suite.server)(admin.token, "GET", accountPath(admin.account.id, `/conversations/${conv.id}`));
   expect(applied.body.applied_sla).toMatchObject({ sla_name: "Priority support", sla_status: "active" });
 
   // The list row shows the badge (the list refreshes on the conversation.updated the policy caused).
@@ -67,7 +55,7 @@ test("create a policy in settings, apply it in the sidebar, see the badge and th
 
   // A reply through the API (another agent's tab): the first response target is met, the card moves on to the
   // resolution target without a reload.
-  await caller(server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/messages`), { content: "Looking into it", message_type: "outgoing" });
+  await caller(suite.server)(admin.token, "POST", accountPath(admin.account.id, `/conversations/${conv.id}/messages`), { content: "Looking into it", message_type: "outgoing" });
   await page.locator("#sidebar-section-sla .sla-headline:has-text('Resolution due in')").waitFor();
   await expect(page.locator("#sidebar-section-sla .sla-target").count()).resolves.toBe(1);
   await page.locator("#sidebar-section-sla").screenshot({ path: join(SCREENSHOTS, "conversation-sla-card.png") });

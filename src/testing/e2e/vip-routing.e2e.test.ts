@@ -6,30 +6,18 @@
 // client API with the inbox identifier the inbox page shows): a contact whose VIP checkbox attribute is set, and one
 // whose is not. The lead's open dashboard shows the VIP conversation arrive with priority High and the SLA badge,
 // and its sidebar names the Tier-2 team and the first response due; the other conversation gets none of it.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { and, eq, inArray } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { jobs } from "../../db/schema/jobs.ts";
-import { startTestServer, type TestServer } from "../server.ts";
-import { launchBrowser, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
+import { browserSuite, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 /** The customer's side: the public client API of the API channel (what an app or website integration calls). */
 async function customerWritesIn(inboxIdentifier: string, contact: { name: string; email: string; custom_attributes: Record<string, unknown> }, text: string) {
   const pub = async (path: string, json: unknown) => {
-    const res = await fetch(`${server.url}/public/api/v1/inboxes/${inboxIdentifier}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json) });
+    const res = await fetch(`${suite.server.url}/public/api/v1/inboxes/${inboxIdentifier}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json) });
     expect(res.status).toBe(200);
     return res.json() as Promise<any>;
   };
@@ -42,7 +30,7 @@ async function customerWritesIn(inboxIdentifier: string, contact: { name: string
 /** No automation job waiting or running: every rule has had its say. */
 async function automationSettled() {
   for (let i = 0; i < 300; i++) {
-    const open = server.deps.db
+    const open = suite.server.deps.db
       .select({ id: jobs.id })
       .from(jobs)
       .where(and(eq(jobs.kind, "automation.run"), inArray(jobs.status, ["pending", "blocked", "running"])))
@@ -63,12 +51,12 @@ async function submitAndWait(page: Page, url: RegExp, button: string) {
 }
 
 test("a lead routes VIP customers to Tier-2 with high priority and a 1-hour SLA, from the dashboard alone", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = watchForErrors(page);
 
   // The lead's account (first run: onboarding).
-  await page.goto(server.url + "/");
+  await page.goto(suite.server.url + "/");
   const { accountBase } = await submitOnboarding(page, { name: "Lena Lead", account: "Acme Support", email: "lena@acme.test" });
 
   // Settings → Inboxes: an API channel for the customer app; its page shows the identifier the app uses.
