@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { inArray } from "drizzle-orm";
-import { jobs } from "../../../db/schema/jobs.ts";
 import { ManualClock } from "../../../lib/clock.ts";
 import { realtimeFor } from "../../../realtime/index.ts";
 import { PRESENCE_DURATION_MS } from "../../../realtime/presence.ts";
 import { CableClient } from "../../../realtime/test-client.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
-import { accountPath, addInboxMembers, caller, createApiInbox, createContact, setAvailability, startConversation, type Admin } from "./conversation-test-kit.ts";
+import { accountPath, addInboxMembers, caller, createApiInbox, createContact, setAvailability, startConversation, drainJobs, type Admin } from "./conversation-test-kit.ts";
 
 let server: TestServer;
 let admin: Admin;
@@ -22,22 +20,7 @@ afterAll(() => server.close());
 const path = (rest = "") => accountPath(admin.account.id, rest);
 const conv = (id: number, rest = "") => path(`/conversations/${id}${rest}`);
 
-/** Runs due jobs until none is due or running (the background runner may hold one when runUntilEmpty looks). */
-async function drain() {
-  for (let i = 0; i < 400; i++) {
-    await server.runner.runUntilEmpty();
-    const now = Date.now();
-    const busy = server.deps.db
-      .select({ status: jobs.status, run_at: jobs.run_at })
-      .from(jobs)
-      .where(inArray(jobs.status, ["pending", "blocked", "running"]))
-      .all()
-      .some((j) => j.status === "running" || j.run_at <= now);
-    if (!busy) return;
-    await Bun.sleep(10);
-  }
-  throw new Error("jobs did not settle");
-}
+const drain = () => drainJobs(server);
 
 async function onlineAgents(inboxId: number, names: string[]) {
   const agents = [];

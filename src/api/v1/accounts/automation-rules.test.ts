@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { inArray } from "drizzle-orm";
 import { jobs } from "../../../db/schema/jobs.ts";
 import { mail_outbox } from "../../../db/schema/mail.ts";
 import { startReceiver, type Receiver } from "../../../testing/receiver.ts";
 import { createAdmin, createAgent, startTestServer, type TestServer } from "../../../testing/server.ts";
-import { accountPath, addInboxMembers, caller, createApiInbox, startConversation, type Admin } from "./conversation-test-kit.ts";
+import { accountPath, addInboxMembers, caller, createApiInbox, startConversation, drainJobs, type Admin } from "./conversation-test-kit.ts";
 
 let server: TestServer;
 let admin: Admin;
@@ -19,22 +18,7 @@ let receiver: Receiver;
 const rules = (rest = "") => accountPath(admin.account.id, `/automation_rules${rest}`);
 const conv = (id: number, rest = "") => accountPath(admin.account.id, `/conversations/${id}${rest}`);
 
-/** Runs due jobs until none is due or running (the background runner may hold one when runUntilEmpty looks). */
-async function drain() {
-  for (let i = 0; i < 400; i++) {
-    await server.runner.runUntilEmpty();
-    const now = Date.now();
-    const busy = server.deps.db
-      .select({ status: jobs.status, run_at: jobs.run_at })
-      .from(jobs)
-      .where(inArray(jobs.status, ["pending", "blocked", "running"]))
-      .all()
-      .some((j) => j.status === "running" || j.run_at <= now);
-    if (!busy) return;
-    await Bun.sleep(10);
-  }
-  throw new Error("jobs did not finish");
-}
+const drain = () => drainJobs(server);
 
 async function messagesOf(id: number): Promise<{ content: string; message_type: number; private: boolean; content_attributes: Record<string, unknown> }[]> {
   const res = await call(admin.token, "GET", conv(id, "/messages"));

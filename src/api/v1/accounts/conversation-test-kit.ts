@@ -3,6 +3,19 @@
 import { expect } from "bun:test";
 import type { TestServer } from "../../../testing/server.ts";
 
+/** Runs due jobs until none is due or running (the background runner may hold one when runUntilEmpty looks). */
+export async function drainJobs(server: TestServer): Promise<void> {
+  const unsettled = server.deps.db.$client.prepare<{ n: number }, [number]>(
+    "SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status IN ('pending', 'blocked') AND run_at <= ?1)",
+  );
+  for (let i = 0; i < 400; i++) {
+    await server.runner.runUntilEmpty();
+    if (unsettled.get(Date.now())!.n === 0) return;
+    await Bun.sleep(10);
+  }
+  throw new Error("jobs did not settle");
+}
+
 export type Admin = { account: { id: number }; token: string; user: { id: number } };
 export type Reply = { status: number; body: any; headers: Headers };
 
