@@ -6,8 +6,9 @@ import { automationFiles } from "../../db/schema/automation.ts";
 import type { Tx } from "../../db/tx.ts";
 import { randomToken } from "../../lib/ids.ts";
 import type { AccountScope } from "../accounts/access.ts";
-import { storagePath, type StoredFile } from "../attachments/storage.ts";
-import { Forbidden } from "../errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { removeStored, storagePath, storeUploads, type StoredFile } from "../attachments/storage.ts";
+import { Forbidden, Validation } from "../errors.ts";
 import type { NewAttachment } from "../messages/commands.ts";
 
 export type AutomationFileRow = typeof automationFiles.$inferSelect;
@@ -34,6 +35,18 @@ export function attachAutomationFile(tx: Tx, scope: AccountScope, file: StoredFi
     })
     .returning()
     .get();
+}
+
+/** The upload of attach_file (the multipart field `attachment`): stored, recorded, and answered as JSON; a refused one leaves no file behind. */
+export async function uploadAutomationFile(deps: Pick<AppDeps, "config" | "tx">, scope: AccountScope, attachment: unknown) {
+  if (!(attachment instanceof File)) throw Validation.field("attachment", "can't be blank");
+  const [stored] = await storeUploads(deps.config.dataDir, [attachment], deps.config.maxUploadBytes);
+  try {
+    return automationFileJson(deps.tx((tx) => attachAutomationFile(tx, scope, stored)));
+  } catch (err) {
+    await removeStored(deps.config.dataDir, [stored.storage_key]);
+    throw err;
+  }
 }
 
 export function automationFileJson(f: AutomationFileRow) {

@@ -16,9 +16,7 @@ import {
   type AutomationRuleRow,
 } from "../../domain/automation/commands.ts";
 import { builderOptions } from "../../domain/automation/options.ts";
-import { removeStored, storeUploads } from "../../domain/attachments/storage.ts";
-import { attachAutomationFile, automationFileJson } from "../../domain/automation/files.ts";
-import { Validation } from "../../domain/errors.ts";
+import { uploadAutomationFile } from "../../domain/automation/files.ts";
 import type { FieldErrors, Notice } from "../../../views/components/form.tsx";
 import { accountPath } from "../../../views/layouts/app.tsx";
 import { AutomationRulePage, AutomationRulesPage, type ActionValue, type ConditionValue, type RuleFormValues } from "../../../views/pages/settings/automation.tsx";
@@ -63,16 +61,7 @@ export function submitBuilt<T>(c: WebContext, invalid: FieldErrors, step: Parame
 /** The builders' file picker uploads here (fetch with the CSRF header): → {blob_id, file_name, …} as JSON. */
 export async function attachFile(c: WebContext) {
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  const file = (body as Record<string, unknown>).attachment;
-  if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
-  const deps = c.var.deps;
-  const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
-  try {
-    return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, userScopeOf(c), stored))));
-  } catch (err) {
-    await removeStored(deps.config.dataDir, [stored.storage_key]);
-    throw err;
-  }
+  return c.json(await uploadAutomationFile(c.var.deps, userScopeOf(c), (body as Record<string, unknown>).attachment));
 }
 
 /** The posted rule: the form's values (to show again when refused), builder rows that could not be read, the domain's input. */

@@ -12,9 +12,7 @@ import {
   updateAutomationRule,
 } from "../../../domain/automation/commands.ts";
 import { idParam, readBody } from "../../validate.ts";
-import { storeUploads, removeStored } from "../../../domain/attachments/storage.ts";
-import { attachAutomationFile, automationFileJson } from "../../../domain/automation/files.ts";
-import { Validation } from "../../../domain/errors.ts";
+import { uploadAutomationFile } from "../../../domain/automation/files.ts";
 
 /** Rails wrap_parameters: the fields at the top level or inside `automation_rule`. */
 const body = z
@@ -27,16 +25,7 @@ export const automationRuleRoutes = new Hono<AppEnv>()
   .post("/attach_file", async (c) => {
     authorizeAutomation(c.var.scope);
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const file = (body as Record<string, unknown>).attachment;
-    if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
-    const deps = c.var.deps;
-    const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
-    try {
-      return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, c.var.scope, stored))));
-    } catch (err) {
-      await removeStored(deps.config.dataDir, [stored.storage_key]);
-      throw err;
-    }
+    return c.json(await uploadAutomationFile(c.var.deps, c.var.scope, (body as Record<string, unknown>).attachment));
   })
   .get("/", (c) => {
     authorizeAutomation(c.var.scope);

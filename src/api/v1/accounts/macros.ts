@@ -3,9 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../../deps.ts";
 import { createMacro, deleteMacro, executeMacro, getMacro, listMacros, macrosJson, updateMacro } from "../../../domain/macros/commands.ts";
 import { idParam, readBody } from "../../validate.ts";
-import { storeUploads, removeStored } from "../../../domain/attachments/storage.ts";
-import { attachAutomationFile, automationFileJson } from "../../../domain/automation/files.ts";
-import { Validation } from "../../../domain/errors.ts";
+import { uploadAutomationFile } from "../../../domain/automation/files.ts";
 
 const body = z
   .record(z.string(), z.unknown())
@@ -19,16 +17,7 @@ export const macroRoutes = new Hono<AppEnv>()
   // attach_file: a file for send_attachment (multipart field \`attachment\`) → {blob_key, blob_id}.
   .post("/attach_file", async (c) => {
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const file = (body as Record<string, unknown>).attachment;
-    if (!(file instanceof File)) throw Validation.field("attachment", "can't be blank");
-    const deps = c.var.deps;
-    const [stored] = await storeUploads(deps.config.dataDir, [file], deps.config.maxUploadBytes);
-    try {
-      return c.json(automationFileJson(deps.tx((tx) => attachAutomationFile(tx, c.var.scope, stored))));
-    } catch (err) {
-      await removeStored(deps.config.dataDir, [stored.storage_key]);
-      throw err;
-    }
+    return c.json(await uploadAutomationFile(c.var.deps, c.var.scope, (body as Record<string, unknown>).attachment));
   })
   .get("/", (c) => c.json({ payload: macrosJson(c.var.deps.db, listMacros(c.var.deps.db, c.var.scope)) }))
   .post("/", async (c) => {
