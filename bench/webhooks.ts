@@ -53,15 +53,7 @@ export async function runWebhookBench(): Promise<string> {
   const counts = async () => (await (await fetch(`${receiverUrl}/__count`)).json()) as { received: number; paced: number };
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN }, 20_000);
   try {
-    const req = async (path: string, token: string, method: string, json?: unknown, platform = false) => {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: { "content-type": "application/json", api_access_token: token, ...(platform ? {} : {}) },
-        body: json === undefined ? undefined : JSON.stringify(json),
-      });
-      if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<any>;
-    };
+    const req = server.request;
     const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "Bench" });
     const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: "Bench Admin", email: "bench@example.com", password: "Passw0rd!long" });
     await req(`/platform/api/v1/accounts/${account.id}/account_users`, PLATFORM_TOKEN, "POST", { user_id: user.id, role: "administrator" });

@@ -77,15 +77,7 @@ export async function runWhatsappBench(): Promise<string> {
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN, PARLEY_WHATSAPP_API_URL: fake.url }, 20_000);
   let socket: WebSocket | null = null;
   try {
-    const req = async (path: string, token: string, method: string, json?: unknown) => {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: { "content-type": "application/json", api_access_token: token },
-        body: json === undefined ? undefined : JSON.stringify(json),
-      });
-      if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<any>;
-    };
+    const req = server.request;
     const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "WhatsApp bench" });
     const addUser = async (role: "administrator" | "agent") => {
       const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: `Bench ${role}`, email: `wa-${role}@example.com`, password: "Passw0rd!long" });
