@@ -47,6 +47,22 @@ export function insertJobRow(db: Db, now: number, opts: EnqueueOptions): number 
   return changes ? Number(lastInsertRowid) : null;
 }
 
+/**
+ * Deletes the pending jobs whose idempotency key starts with `prefix`, except the one keyed `keep` (a timer that replaces
+ * the earlier ones). The keys between the prefix and the prefix with its last character raised are found through the
+ * unique index.
+ */
+export function cancelPendingJobs(db: Db, prefix: string, keep: string | null): number {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return cancelPendingInRange(db).run(prefix, upper, keep ?? "").changes;
+}
+
+const cancelPendingInRange = preparedFor((db) =>
+  db.$client.prepare<never, [string, string, string]>(
+    "DELETE FROM jobs WHERE idempotency_key >= ?1 AND idempotency_key < ?2 AND idempotency_key != ?3 AND status = 'pending'",
+  ),
+);
+
 const insertJob = preparedFor((db) =>
   // No RETURNING (it doubles an insert's cost): every message with webhooks, bots or channel sends enqueues.
   db.$client.prepare<never, [string, string, string, string, number, string | null, string | null, number, number]>(

@@ -7,7 +7,7 @@ import { inboxes } from "../../db/schema/inboxes.ts";
 import { applied_slas, sla_events, type SlaEventType, type SlaStatus } from "../../db/schema/sla.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { ChangedAttributes, EventPerformer } from "../../events/types.ts";
-import { enqueue } from "../../jobs/queue.ts";
+import { cancelPendingJobs, enqueue } from "../../jobs/queue.ts";
 import type { AccountScope } from "../accounts/access.ts";
 import type { ConversationRow } from "../conversations/records.ts";
 import { performerOf } from "../messages/commands.ts";
@@ -188,15 +188,15 @@ export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: 
     applied = setStatus(tx, conv, applied, applied.sla_status === "active" ? "hit" : "missed", announce);
   }
 
-  // The next moment something can be missed: a timer then (one per SLA and due time; stale ones re-check and stop).
+  // The next moment something can be missed: a timer then, replacing the SLA's other waiting timers (one already
+  // running re-checks and stops; a chatty conversation would otherwise leave one timer per message).
   const pending: number[] = [];
   if (due.frt != null && conv.first_reply_created_at == null && !missed("frt", {})) pending.push(due.frt);
   if (due.nrt != null && !resolved && !missed("nrt", nrtMeta())) pending.push(due.nrt);
   if (due.rt != null && !resolved && !missed("rt", {})) pending.push(due.rt);
   const next = pending.filter((t) => t > now).sort((a, b) => a - b)[0];
-  // One waiting timer per SLA: the new one replaces the others (a chatty conversation would otherwise leave one per message).
   const key = `${SLA_EVALUATE_JOB}:${applied.id}:`;
-  dropOtherTimers(tx.db).run(key, `${SLA_EVALUATE_JOB}:${applied.id};`, next == null ? "" : `${key}${next}`);
+  cancelPendingJobs(tx.db, key, next == null ? null : `${key}${next}`);
   if (next != null) {
     enqueue(tx, {
       kind: SLA_EVALUATE_JOB,
@@ -207,13 +207,6 @@ export function evaluateSla(tx: Tx, conversationId: number, opts: { endedWait?: 
     });
   }
 }
-
-// Keys `sla.evaluate:<applied id>:<due>` sort between `…:` and `…;` (';' follows ':'), so the unique index finds them.
-const dropOtherTimers = preparedFor((db) =>
-  db.$client.prepare<never, [string, string, string]>(
-    "DELETE FROM jobs WHERE idempotency_key >= ?1 AND idempotency_key < ?2 AND idempotency_key != ?3 AND status = 'pending'",
-  ),
-);
 
 const slaPolicyOfConversation = preparedFor((db) => db.$client.prepare<{ sla_policy_id: number | null }, [number]>("SELECT sla_policy_id FROM conversations WHERE id = ?1"));
 const TIMING_KEYS = ["status", "waiting_since", "first_reply_created_at"];
