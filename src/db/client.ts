@@ -2,6 +2,7 @@ import { Database, type SQLQueryBindings, type Statement } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { opaqueParameters } from "./opaque-parameters.ts";
 import * as schema from "./schema/index.ts";
 
 export const BUSY_TIMEOUT_MS = 5000;
@@ -11,20 +12,32 @@ export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 /**
  * Drizzle compiles every statement on every call (~17 % of a message create). This connection keeps the
  * compiled statements by SQL text (bounded), so a repeated query is only bound and stepped. Safe because
- * Drizzle runs each statement to completion (all/get/run/values) before the next use.
+ * Drizzle runs each statement to completion (all/get/run/values) before the next use. Every statement it
+ * prepares has its parameters made opaque to the planner (opaque-parameters.ts), so it stays compiled.
  */
 class StatementCachingDatabase extends Database {
   private compiled = new Map<string, Statement<any, any>>();
+  private rewritten = new Map<string, string>();
 
   override prepare<R, P extends SQLQueryBindings | SQLQueryBindings[]>(sql: string, params?: P): Statement<R, P extends any[] ? P : [P]> {
-    if (params !== undefined) return super.prepare<R, P>(sql, params);
+    if (params !== undefined) return super.prepare<R, P>(opaqueParameters(sql), params);
     let statement = this.compiled.get(sql);
     if (!statement) {
       if (this.compiled.size >= 1000) this.compiled.clear();
-      statement = super.prepare<R, P>(sql);
+      statement = super.prepare<R, P>(opaqueParameters(sql));
       this.compiled.set(sql, statement);
     }
     return statement;
+  }
+
+  override query<R, P extends SQLQueryBindings | SQLQueryBindings[]>(sql: string): Statement<R, P extends any[] ? P : [P]> {
+    let opaque = this.rewritten.get(sql);
+    if (opaque === undefined) {
+      if (this.rewritten.size >= 1000) this.rewritten.clear();
+      opaque = opaqueParameters(sql);
+      this.rewritten.set(sql, opaque);
+    }
+    return super.query<R, P>(opaque);
   }
 }
 
