@@ -155,3 +155,68 @@ describe("read cache", () => {
     expect(name()).toBe("");
   });
 });
+
+describe("before commit and savepoints", () => {
+  test("beforeCommit runs after the body, inside its transaction (also in a group commit); what it leaves runs too", async () => {
+    const { db } = freshDb();
+    const { hooks, committed } = recordingHooks();
+    const order: string[] = [];
+    runInTx(db, Date.now(), hooks, (tx) => {
+      tx.beforeCommit(() => {
+        order.push(`finisher sees ${count(tx.db)}`);
+        insert(tx.db, "by finisher");
+        tx.emit("inbox.created", ev(2));
+        tx.beforeCommit(() => order.push("nested finisher"));
+      });
+      insert(tx.db, "body");
+      tx.emit("inbox.created", ev(1));
+      order.push("body done");
+    });
+    expect(order).toEqual(["body done", "finisher sees 1", "nested finisher"]);
+    expect(count(db)).toBe(2);
+    expect(committed.map((e) => (e.data as { account_id: number }).account_id)).toEqual([1, 2]);
+
+    // In a group commit a failing finisher fails its own body only.
+    const group = new GroupCommit(db, () => Date.now(), hooks);
+    const results = await Promise.allSettled([
+      group.run((tx) => tx.beforeCommit(() => insert(tx.db, "kept"))),
+      group.run((tx) => {
+        insert(tx.db, "dropped");
+        tx.beforeCommit(() => {
+          throw new Error("finisher failed");
+        });
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+    expect((db.$client.query("SELECT body FROM notes_t ORDER BY id").all() as { body: string }[]).map((r) => r.body)).toEqual(["body", "by finisher", "kept"]);
+  });
+
+  test("a failing savepoint undoes its writes, events, callbacks and finishers; the transaction goes on", () => {
+    const { db } = freshDb();
+    const { hooks, committed } = recordingHooks();
+    const ran: string[] = [];
+    runInTx(db, Date.now(), hooks, (tx) => {
+      insert(tx.db, "before");
+      expect(
+        tx.savepoint(() => {
+          insert(tx.db, "inside, kept");
+          return 7;
+        }),
+      ).toBe(7);
+      expect(() =>
+        tx.savepoint(() => {
+          insert(tx.db, "inside, undone");
+          tx.emit("inbox.created", ev(9));
+          tx.afterCommit(() => ran.push("undone callback"));
+          tx.beforeCommit(() => ran.push("undone finisher"));
+          throw new Error("step failed");
+        }),
+      ).toThrow("step failed");
+      tx.emit("inbox.created", ev(1));
+      tx.afterCommit(() => ran.push("callback"));
+    });
+    expect((db.$client.query("SELECT body FROM notes_t ORDER BY id").all() as { body: string }[]).map((r) => r.body)).toEqual(["before", "inside, kept"]);
+    expect(committed.map((e) => (e.data as { account_id: number }).account_id)).toEqual([1]);
+    expect(ran).toEqual(["callback"]);
+  });
+});

@@ -9,6 +9,16 @@ export interface Tx {
   readonly now: number;
   emit<K extends EventName>(name: K, data: EventMap[K]): void;
   afterCommit(fn: () => void): void;
+  /**
+   * Runs fn when the transaction's body has returned, still inside the transaction (before COMMIT; in a group commit,
+   * inside the body's savepoint): for reactions to the body's final state. What fn emits is handled as the body's.
+   */
+  beforeCommit(fn: () => void): void;
+  /**
+   * Runs fn in a savepoint: when it throws, its writes, its events and its afterCommit callbacks are undone and the
+   * error propagates; the rest of the transaction goes on.
+   */
+  savepoint<T>(fn: () => T): T;
 }
 
 export type TxHooks = {
@@ -22,6 +32,8 @@ export type TxHooks = {
 function openTx(db: Db, now: number, hooks: TxHooks) {
   const events: DomainEvent[] = [];
   const callbacks: (() => void)[] = [];
+  const finishers: (() => void)[] = [];
+  let savepoints = 0;
   const tx: Tx = {
     db,
     now,
@@ -33,18 +45,39 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
     afterCommit(cb) {
       callbacks.push(cb);
     },
+    beforeCommit(fn) {
+      finishers.push(fn);
+    },
+    savepoint(fn) {
+      const name = `step${++savepoints}`;
+      const marks = [events.length, callbacks.length, finishers.length];
+      db.$client.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = fn();
+        db.$client.exec(`RELEASE ${name}`);
+        return result;
+      } catch (err) {
+        db.$client.exec(`ROLLBACK TO ${name}`);
+        db.$client.exec(`RELEASE ${name}`);
+        events.length = marks[0]!;
+        callbacks.length = marks[1]!;
+        finishers.length = marks[2]!;
+        throw err;
+      }
+    },
+  };
+  /** The body, then what it left for before COMMIT (which may leave more). */
+  const run = <T>(fn: (tx: Tx) => T): T => {
+    const result = fn(tx);
+    if (result instanceof Promise) throw new Error("runInTx: the transaction body must be synchronous");
+    for (let i = 0; i < finishers.length; i++) finishers[i]!();
+    return result;
   };
   const announce = () => {
     hooks.onCommit(events);
     for (const cb of callbacks) cb();
   };
-  return { tx, announce };
-}
-
-function runBody<T>(fn: (tx: Tx) => T, tx: Tx): T {
-  const result = fn(tx);
-  if (result instanceof Promise) throw new Error("runInTx: the transaction body must be synchronous");
-  return result;
+  return { tx, run, announce };
 }
 
 /**
@@ -55,11 +88,11 @@ function runBody<T>(fn: (tx: Tx) => T, tx: Tx): T {
 export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => T): T {
   const sqlite = db.$client;
   if (sqlite.inTransaction) throw new Error("runInTx: nested transactions are not supported");
-  const { tx, announce } = openTx(db, now, hooks);
+  const { run, announce } = openTx(db, now, hooks);
   sqlite.exec("BEGIN IMMEDIATE");
   let result: T;
   try {
-    result = runBody(fn, tx);
+    result = run(fn);
     sqlite.exec("COMMIT");
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
@@ -151,10 +184,10 @@ export class GroupCommit {
     const batch = this.queue.splice(0);
     const done: { item: Queued; result: unknown; announce: () => void }[] = [];
     for (const item of batch) {
-      const { tx, announce } = openTx(this.db, this.clock(), this.hooks);
+      const { run, announce } = openTx(this.db, this.clock(), this.hooks);
       sqlite.exec("SAVEPOINT grouped");
       try {
-        const result = runBody(item.fn, tx);
+        const result = run(item.fn);
         sqlite.exec("RELEASE grouped");
         done.push({ item, result, announce });
       } catch (err) {

@@ -4,7 +4,7 @@ import { sendMessageToBot, sendStatusToBot } from "../domain/agent-bots/events.t
 import { enqueueAgentCleanup } from "../domain/agents/commands.ts";
 import { scheduleSnoozeReopen } from "../domain/conversations/snooze.ts";
 import { runMessageTemplateHooks, sendCsatSurveyOnResolve } from "../domain/message-templates/hooks.ts";
-import { enqueueAutomation } from "../domain/automation/runner.ts";
+import { automateInTx } from "../domain/automation/runner.ts";
 import { onConversationUpdated as evaluateSlaOnChange } from "../domain/sla/engine.ts";
 import { dispatchWebhookEvent } from "../domain/webhooks/dispatch.ts";
 import { WEBHOOK_SOURCE_EVENTS } from "../domain/webhooks/payloads.ts";
@@ -39,8 +39,9 @@ export function wireListeners(deps: AppDeps): void {
   // out-of-office, greeting and email collect on a contact's message; the CSAT survey when a conversation is resolved.
   deps.bus.onDurable("message.created", (tx, e) => runMessageTemplateHooks(tx, e.data, realtimeFor(deps).agentOnline));
   deps.bus.onDurable("conversation.status_changed", (tx, e) => sendCsatSurveyOnResolve(tx, e.data));
-  // Automation rules: an event a rule listens to (not caused by a rule) becomes an automation.run job.
-  deps.bus.onDurable("*", (tx, e) => enqueueAutomation(tx, e));
+  // Automation rules: an event a rule listens to (not caused by a rule) is evaluated, and the matching rules act,
+  // before its transaction commits.
+  deps.bus.onDurable("*", (tx, e) => automateInTx(deps, tx, e));
   // Channels (src/channels/*): an outgoing message in an inbox whose kind has a sender becomes a channel.send job.
   wireChannelListeners(deps);
   // Realtime (/cable): after commit, each event's Chatwoot payload goes to the sockets allowed to see it.

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { account_users, users } from "../../db/schema/accounts.ts";
 import type { RuleAction } from "../../db/schema/automation.ts";
 import { contacts } from "../../db/schema/contacts.ts";
@@ -7,6 +7,7 @@ import { inboxes } from "../../db/schema/inboxes.ts";
 import { labels, taggings } from "../../db/schema/labels.ts";
 import { team_members, teams } from "../../db/schema/teams.ts";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import { isAssignable } from "../assignment/round-robin.ts";
 import { ACTIVITY, fill } from "../conversations/activity.ts";
@@ -229,17 +230,24 @@ export type ActionContext = {
   log?: (tx: Tx, c: ConversationRow, text: string) => void;
 };
 
+// Prepared once: every action of a rule or macro reads the conversation again, and label actions its labels.
+const conversationById = preparedFor((db) => db.select().from(conversations).where(eq(conversations.id, sql.placeholder("id"))).prepare());
+const labelsOf = preparedFor((db) =>
+  db
+    .select({ label: taggings.label })
+    .from(taggings)
+    .where(and(eq(taggings.taggable_type, "Conversation"), eq(taggings.taggable_id, sql.placeholder("id"))))
+    .orderBy(asc(taggings.id))
+    .prepare(),
+);
+
 function reload(tx: Tx, id: number): ConversationRow {
-  return tx.db.select().from(conversations).where(eq(conversations.id, id)).get()!;
+  return conversationById(tx.db).get({ id })!;
 }
 
 function currentLabels(tx: Tx, conversationId: number): string[] {
-  return tx.db
-    .select({ label: taggings.label })
-    .from(taggings)
-    .where(and(eq(taggings.taggable_type, "Conversation"), eq(taggings.taggable_id, conversationId)))
-    .orderBy(asc(taggings.id))
-    .all()
+  return labelsOf(tx.db)
+    .all({ id: conversationId })
     .map((r) => r.label);
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { automationRules } from "../../db/schema/automation.ts";
 import type { Db } from "../../db/client.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import { isAdministrator, type AccountScope } from "../accounts/access.ts";
 import { Forbidden, NotFound, Validation } from "../errors.ts";
@@ -107,6 +108,26 @@ export function cloneAutomationRule(tx: Tx, scope: AccountScope, id: number): Au
     })
     .returning()
     .get();
+}
+
+/**
+ * What ruleProblem depends on besides the rule: the account's labels, teams, agents, SLA policies, attached files and
+ * custom attribute definitions (ids, counts and label/attribute edits). While it reads the same, a rule's problem
+ * (or none) stays what it was.
+ */
+const referencesStatement = preparedFor((db) =>
+  db.$client.prepare<{ f: string }, [number]>(
+    `SELECT (SELECT count(*) || ',' || coalesce(sum(id), 0) || ',' || coalesce(sum(updated_at % 1000003), 0) FROM labels WHERE account_id = ?1)
+       || '|' || (SELECT count(*) || ',' || coalesce(sum(id), 0) FROM teams WHERE account_id = ?1)
+       || '|' || (SELECT count(*) || ',' || coalesce(sum(user_id), 0) FROM account_users WHERE account_id = ?1)
+       || '|' || (SELECT count(*) || ',' || coalesce(sum(id), 0) FROM sla_policies WHERE account_id = ?1)
+       || '|' || (SELECT count(*) || ',' || coalesce(sum(id), 0) FROM automation_files WHERE account_id = ?1)
+       || '|' || (SELECT count(*) || ',' || coalesce(sum(id), 0) || ',' || coalesce(sum(updated_at % 1000003), 0) FROM custom_attribute_definitions WHERE account_id = ?1) AS f`,
+  ),
+);
+
+export function ruleReferences(db: Db, accountId: number): string {
+  return referencesStatement(db).get(accountId)!.f;
 }
 
 /**

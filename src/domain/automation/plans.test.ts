@@ -1,6 +1,7 @@
 // The automation runner's plans (plans.ts): the prepared, three-valued evaluation decides exactly what
 // conditionsMatch decides, for every rule of a varied set over varied conversations and messages; the listener's
-// pre-check never rules out a rule that matches (and does skip the job when the message rules them all out);
+// pre-check never rules out a rule that matches; rules act inside the transaction of their event (no job), a failing
+// action undone alone;
 // plans follow rule writes (also under a frozen clock and from outside commands.ts) and custom attribute changes.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, inArray } from "drizzle-orm";
@@ -144,7 +145,7 @@ describe("automation plans", () => {
     expect(ruledOut).toBeGreaterThan(20);
   });
 
-  test("no job when the message rules every rule out; a job that acts when one may match", async () => {
+  test("rules act before the request returns, in its transaction, and never through a job", async () => {
     await deactivateAll();
     const rule = await ok("POST", "/automation_rules", {
       name: "Incoming refunds",
@@ -158,33 +159,51 @@ describe("automation plans", () => {
     const before = await automationJobs();
     await ok("POST", `/conversations/${c.id}/messages`, { content: "We sent the refund", message_type: "outgoing" });
     await ok("POST", `/conversations/${c.id}/messages`, { content: "Where is my order?", message_type: "incoming" });
-    expect(await automationJobs()).toBe(before);
+    expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual([]);
     await ok("POST", `/conversations/${c.id}/messages`, { content: "I want a refund", message_type: "incoming" });
-    expect(await automationJobs()).toBe(before + 1);
-    await drain();
     expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual(["billing"]);
 
-    // conversation_updated with attribute_changed: a status change enqueues nothing, the named priority change does.
+    // conversation_updated with attribute_changed: a status change does nothing, the named priority change acts.
     await ok("POST", "/automation_rules", {
       name: "Priority raised",
       event_name: "conversation_updated",
       conditions: [{ attribute_key: "priority", filter_operator: "attribute_changed", values: { from: ["low"], to: ["urgent"] }, query_operator: null }],
       actions: [{ action_name: "add_private_note", action_params: ["Raised!"] }],
     });
+    const raised = async () => (await ok("GET", `/conversations/${c.id}/messages`)).payload.filter((m: { content: string }) => m.content === "Raised!").length;
     await ok("POST", `/conversations/${c.id}/toggle_priority`, { priority: "low" });
-    await drain();
-    const mid = await automationJobs();
     await ok("POST", `/conversations/${c.id}/toggle_status`, { status: "pending" });
-    expect(await automationJobs()).toBe(mid);
+    expect(await raised()).toBe(0);
     await ok("POST", `/conversations/${c.id}/toggle_priority`, { priority: "urgent" });
-    expect(await automationJobs()).toBe(mid + 1);
-    await drain();
-    const notes = (await ok("GET", `/conversations/${c.id}/messages`)).payload.filter((m: { content: string }) => m.content === "Raised!");
-    expect(notes.length).toBe(1);
+    expect(await raised()).toBe(1);
+    expect(await automationJobs()).toBe(before);
     expect(rule.payload.id).toBeGreaterThan(0);
   });
 
-  test("a message that also updates its conversation is one job carrying both events, run in order", async () => {
+  test("a failing action is undone alone: the rule's other actions and the triggering message stay", async () => {
+    await deactivateAll();
+    await ok("POST", "/labels", { title: "escalated" });
+    const stranger = await ok("POST", "/agents", { name: "Stray Agent", email: `stray-${Date.now()}@example.com`, role: "agent" });
+    await ok("POST", "/automation_rules", {
+      name: "Half fails",
+      event_name: "message_created",
+      conditions: [cond("content", "contains", ["escalate"], null)],
+      // The agent is not a member of the inbox: assign_agent fails when it runs (the rule itself stays valid).
+      actions: [
+        { action_name: "add_label", action_params: ["escalated"] },
+        { action_name: "assign_agent", action_params: [stranger.id] },
+        { action_name: "change_priority", action_params: ["high"] },
+      ],
+    });
+    const contact = (await ok("POST", "/contacts", { name: "Esme Escalate", inbox_id: inbox.id })).payload.contact;
+    const c = await ok("POST", "/conversations", { inbox_id: inbox.id, contact_id: contact.id });
+    const message = await ok("POST", `/conversations/${c.id}/messages`, { content: "Please escalate this", message_type: "incoming" });
+    const after = await ok("GET", `/conversations/${c.id}`);
+    expect({ labels: after.labels, priority: after.priority, assignee: after.meta.assignee ?? null }).toEqual({ labels: ["escalated"], priority: "high", assignee: null });
+    expect((await ok("GET", `/conversations/${c.id}/messages`)).payload.map((m: { id: number }) => m.id)).toContain(message.id);
+  });
+
+  test("a message that also updates its conversation: both events, in order, in the request's transaction", async () => {
     await deactivateAll();
     await ok("POST", "/automation_rules", {
       name: "Updated while open",
@@ -201,17 +220,10 @@ describe("automation plans", () => {
     const contact = (await ok("POST", "/contacts", { name: "Bo Both", inbox_id: inbox.id })).payload.contact;
     const c = await ok("POST", "/conversations", { inbox_id: inbox.id, contact_id: contact.id });
     await ok("POST", `/conversations/${c.id}/messages`, { content: "Hello?", message_type: "incoming" });
-    await drain();
     expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual([]);
-    const before = server.deps.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.kind, "automation.run")).all().length;
-    // The first reply: conversation.updated (waiting_since, first_reply_created_at) then message.created.
+    // The first reply: conversation.updated (waiting_since, first_reply_created_at) then message.created. In order:
+    // the update's rule labels it vip, so the message's rule (which needs the label) runs too.
     await ok("POST", `/conversations/${c.id}/messages`, { content: "We will do both", message_type: "outgoing" });
-    const added = server.deps.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.kind, "automation.run")).all().slice(before);
-    expect(added.length).toBe(1);
-    const payload = (typeof added[0]!.payload === "string" ? JSON.parse(added[0]!.payload) : added[0]!.payload) as { events: { event_name: string }[] };
-    expect(payload.events.map((e) => e.event_name)).toEqual(["conversation_updated", "message_created"]);
-    await drain();
-    // In order: the update's rule labelled it vip, so the message's rule (which needs the label) ran too.
     expect((await ok("GET", `/conversations/${c.id}`)).labels).toEqual(["vip"]);
     const notes = (await ok("GET", `/conversations/${c.id}/messages`)).payload.filter((m: { content: string }) => m.content === "Both ran");
     expect(notes.length).toBe(1);

@@ -42,8 +42,8 @@ export type RulePlan = {
   rule: AutomationRuleRow;
   /** Its position in the plan (the column of the conversation statement). */
   index: number;
-  /** Its conditions (not attribute_changed): joins, and the message statement's column of those on the message. */
-  parts: (Pick<ConditionPart, "onMessage" | "joinNext"> & { column: string })[];
+  /** Its conditions (not attribute_changed): joins, and the message statement's column (position) of those on the message. */
+  parts: (Pick<ConditionPart, "onMessage" | "joinNext"> & { column: number })[];
   /** Why the conditions could not be compiled (a custom attribute they name is gone…): the rule does not match. */
   compileError: unknown;
   /** days_before: evaluated with the clock at each run (conditionsMatch), not by the plan's statements. */
@@ -55,7 +55,7 @@ export type RulePlan = {
 export type Plan = {
   rules: RulePlan[];
   /** Evaluates the message's conditions (no table): each one's truth by column. */
-  evaluateMessage(message: ConditionMessage | null): Record<string, Truth>;
+  evaluateMessage(message: ConditionMessage | null): Truth[];
   /**
    * Evaluates the whole conditions of the given rules over the conversation and its contact (one statement per set
    * of rules, prepared once): which hold, or found false when the conversation is not in the account.
@@ -132,13 +132,15 @@ function markChecked(state: PlanState, key: string): void {
  * ORed) in three-valued logic. false: it cannot match; null: the conversation decides (it must exist, even for a
  * rule the message alone satisfies, so true is never returned).
  */
-export function ruleMayHold(r: RulePlan, changed: ChangedValues | null, message: Record<string, Truth>): false | null {
+export function ruleMayHold(r: RulePlan, changed: ChangedValues | null, message: Truth[]): false | null {
   if (r.hasChanges && !changesMatch(r.rule.conditions, changed)) return false;
   let any: Truth = false;
   let group: Truth = true;
-  for (const [i, p] of r.parts.entries()) {
+  const parts = r.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     group = and3(group, p.onMessage ? message[p.column]! : null);
-    if (p.joinNext === "or" || i === r.parts.length - 1) {
+    if (p.joinNext === "or" || i === parts.length - 1) {
       any = or3(any, group);
       group = true;
     }
@@ -164,11 +166,8 @@ function truthColumn(condition: SQL, column: string): SQL {
   return sql`NOT NOT (${condition}) AS ${sql.identifier(column)}`;
 }
 
-function toTruth(row: Record<string, number | null> | null | undefined): Record<string, Truth> | null {
-  if (!row) return null;
-  const out: Record<string, Truth> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = v === null ? null : v !== 0;
-  return out;
+function toTruth(row: (number | null)[]): Truth[] {
+  return row.map((v) => (v === null ? null : v !== 0));
 }
 
 const MAX_STATEMENTS = 64;
@@ -192,9 +191,9 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
       // `now` only matters to days_before, which is not planned.
       const parts = compileConditionParts(db, accountId, rule.conditions, 0);
       plan.parts = parts.map((p, j) => {
-        const column = `m${index}_${j}`;
-        if (p.onMessage) messageColumns.push(truthColumn(p.sql, column));
-        return { onMessage: p.onMessage, joinNext: p.joinNext, column };
+        if (!p.onMessage) return { onMessage: false, joinNext: p.joinNext, column: -1 };
+        messageColumns.push(truthColumn(p.sql, `m${index}_${j}`));
+        return { onMessage: true, joinNext: p.joinNext, column: messageColumns.length - 1 };
       });
       wheres[index] = whereOf(parts);
       return plan;
@@ -215,7 +214,13 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
     const statement = db.$client.prepare<Record<string, number | null>, any[]>(text);
     return (values: Record<string, unknown>) => statement.get(...(fillPlaceholders(params, values) as any[]));
   };
-  const messageStatement = messageColumns.length ? prepare(sql`SELECT ${sql.join(messageColumns, sql`, `)}`) : null;
+  /** The message statement's one row as an array (its columns by position). */
+  const prepareValues = (query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const statement = db.$client.prepare<(number | null)[], any[]>(text);
+    return (values: Record<string, unknown>) => statement.values(...(fillPlaceholders(params, values) as any[]))[0] as (number | null)[];
+  };
+  const messageStatement = messageColumns.length ? prepareValues(sql`SELECT ${sql.join(messageColumns, sql`, `)}`) : null;
   // One statement per set of rules a job asks about (the message leaves few distinct sets undecided).
   const conversationStatements = new Map<string, ReturnType<typeof prepare>>();
   const conversationStatement = (asked: RulePlan[]) => {
@@ -241,7 +246,7 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
   };
   return {
     rules,
-    evaluateMessage: (message) => (messageStatement ? toTruth(messageStatement(messagePlaceholderValues(message)))! : {}),
+    evaluateMessage: (message) => (messageStatement ? toTruth(messageStatement(messagePlaceholderValues(message))) : []),
     matchConversation(conversationId, message, asked) {
       const row = conversationStatement(asked)({ conversation_id: conversationId, account_id: accountId, ...messagePlaceholderValues(message) });
       return { found: !!row, holds: new Set(asked.filter((r) => row?.[columnOf[r.index]!] === 1).map((r) => r.index)) };

@@ -3,13 +3,12 @@ import type { AppDeps } from "../../deps.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import type { Tx } from "../../db/tx.ts";
 import type { DomainEvent } from "../../events/types.ts";
-import { enqueue } from "../../jobs/queue.ts";
 import { applyAction, type ActionContext } from "./actions.ts";
-import { disableInvalidRule, ruleProblem, type AutomationEvent } from "./commands.ts";
+import { disableInvalidRule, ruleProblem, ruleReferences, type AutomationEvent } from "./commands.ts";
 import { changesMatch, conditionsMatch, type ChangedValues, type ConditionMessage } from "./conditions.ts";
-import { planFor, ruleMayHold, type RulePlan } from "./plans.ts";
+import { planFor, ruleMayHold, type Plan, type RulePlan } from "./plans.ts";
 
-/** The job that evaluates an account's rules for one event and runs the actions of those that match. */
+/** The job kind earlier versions evaluated rules in (runAutomation runs those still queued). */
 export const AUTOMATION_JOB = "automation.run";
 
 /** One event the rules look at. */
@@ -21,21 +20,15 @@ export type AutomationEventRef = {
 };
 
 /**
- * The job's payload: the events of one transaction for one conversation, in the order they happened (a message
- * that also updates its conversation is one job, not two). Jobs written before events were grouped carry a
- * single event at the top level.
+ * That job's payload: the events of one transaction for one conversation, in the order they happened; the oldest
+ * jobs carry a single event at the top level.
  */
 export type AutomationJobPayload = { account_id: number; conversation_id: number } & ({ events: AutomationEventRef[] } | AutomationEventRef);
-
-/** The automation job each transaction enqueued per conversation, so its further events join it. */
-const enqueuedIn = new WeakMap<Tx, Map<number, { jobId: number; payload: { account_id: number; conversation_id: number; events: AutomationEventRef[] } }>>();
-
-const updateJobPayload = preparedFor((db) => db.$client.prepare<never, [string, number]>("UPDATE jobs SET payload = ?1 WHERE id = ?2"));
 
 /** The name activity messages give a rule's changes (Chatwoot's). */
 export const AUTOMATION_SYSTEM = "Automation System";
 
-/** The message a message_created job looks at (its automation_rule_id: a rule's own message). */
+/** The message message_created rules look at (its automation_rule_id: a rule's own message). */
 const messageOf = preparedFor((db) =>
   db.$client.prepare<{ message_type: number; content: string | null; private: number; rule_id: unknown }, [number, number]>(
     "SELECT message_type, content, private, json_extract(content_attributes, '$.automation_rule_id') AS rule_id FROM messages WHERE id = ?1 AND account_id = ?2",
@@ -69,69 +62,72 @@ function messageForRules(db: Db, messageId: number, accountId: number): Conditio
 /**
  * Durable listener (every event): an event an automation rule listens to, not caused by a rule's own actions
  * (Chatwoot's performed_by_automation? guard, so rules never trigger each other into a loop), in an account with
- * active rules for it, becomes an automation.run job in the emitting transaction.
+ * active rules for it, is evaluated before its transaction commits — with the conversation as the transaction leaves
+ * it — and the matching rules act in that transaction. So automation costs no job, sees every event in order, and
+ * its changes commit (and are announced) with the change that caused them or not at all.
  */
-export function enqueueAutomation(tx: Tx, e: DomainEvent): void {
+export function automateInTx(deps: AppDeps, tx: Tx, e: DomainEvent): void {
   const mapped = automationEventOf(e);
   if (!mapped) return;
   const data = e.data as { account_id: number; performer?: { type: string } };
   if (data.performer?.type === "AutomationRule") return;
-  const plan = planFor(tx.db, data.account_id, mapped.event);
-  if (!plan.rules.length) return;
-  // The job would find nothing to do: no job. (Its message is an activity or a rule's own, or the message and the
-  // changes alone rule every rule out.)
-  let message: ConditionMessage | null = null;
-  if (mapped.message_id != null) {
-    message = messageForRules(tx.db, mapped.message_id, data.account_id);
-    if (!message) return;
-  }
-  const byMessage = plan.evaluateMessage(message);
-  if (!plan.rules.some((r) => mayHold(r, mapped.changed_attributes ?? null, byMessage))) return;
   const event: AutomationEventRef = {
     event_name: mapped.event,
     ...(mapped.message_id ? { message_id: mapped.message_id } : {}),
     ...(mapped.changed_attributes ? { changed_attributes: mapped.changed_attributes } : {}),
   };
-  // An event of a transaction that already enqueued a job for this conversation joins it: the row is this
-  // transaction's own (not committed, so no runner has it), and its events run in order as separate jobs would.
-  let mine = enqueuedIn.get(tx);
-  const earlier = mine?.get(mapped.conversation_id);
-  if (earlier && earlier.payload.account_id === data.account_id) {
-    earlier.payload.events.push(event);
-    updateJobPayload(tx.db).run(JSON.stringify(earlier.payload), earlier.jobId);
-    return;
-  }
-  const payload = { account_id: data.account_id, conversation_id: mapped.conversation_id, events: [event] };
-  const jobId = enqueue(tx, { kind: AUTOMATION_JOB, payload, orderingKey: `automation:${mapped.conversation_id}` });
-  if (jobId == null) return;
-  if (!mine) enqueuedIn.set(tx, (mine = new Map()));
-  mine.set(mapped.conversation_id, { jobId, payload });
+  const start = startEvent(tx.db, data.account_id, event);
+  if (start) tx.beforeCommit(() => runEvent(deps, tx, data.account_id, mapped.conversation_id, event, start));
 }
 
 /**
- * The automation.run job, for each of its events in turn: each active rule of the event whose conditions match the conversation (and message) runs
- * its actions in order, each in a transaction of its own; a failing action is logged and the next one still runs.
- * The conditions are evaluated by prepared statements (plans.ts): the message's, then — for the rules the message
- * and the changes did not rule out — the conversation's, read again after a rule acted, so each rule sees what the
- * rules before it changed (as when each was evaluated in turn).
+ * The automation.run job of earlier versions, which evaluated rules after the commit: jobs still queued when
+ * Parley was upgraded run as the listener now does, in a transaction of their own.
  */
 export function runAutomation(deps: AppDeps, payload: AutomationJobPayload): void {
   const events = "events" in payload ? payload.events : [payload];
-  for (const event of events) runEvent(deps, payload.account_id, payload.conversation_id, event);
+  deps.tx((tx) => {
+    for (const event of events) {
+      const start = startEvent(tx.db, payload.account_id, event);
+      if (start) runEvent(deps, tx, payload.account_id, payload.conversation_id, event, start);
+    }
+  });
 }
 
-function runEvent(deps: AppDeps, account_id: number, conversation_id: number, event: AutomationEventRef): void {
-  const { event_name, message_id } = event;
+/** What the event's message and changes tell about the account's rules for it, before the conversation is asked. */
+type EventStart = {
+  plan: Plan;
+  message: ConditionMessage | null;
+  /** The message's conditions' truths, by the plan's columns. */
+  byMessage: (boolean | null)[];
+  /** Per rule: not ruled out by the message and the changes. */
+  open: boolean[];
+};
+
+/** Null when there is nothing to do: no active rule, an activity message or a rule's own, or every rule ruled out. */
+function startEvent(db: Db, accountId: number, event: AutomationEventRef): EventStart | null {
+  const plan = planFor(db, accountId, event.event_name);
+  if (!plan.rules.length) return null;
   let message: ConditionMessage | null = null;
-  if (message_id != null) {
-    message = messageForRules(deps.db, message_id, account_id);
-    if (!message) return;
+  if (event.message_id != null) {
+    message = messageForRules(db, event.message_id, accountId);
+    if (!message) return null;
   }
-  const plan = planFor(deps.db, account_id, event_name);
-  const changed = event.changed_attributes ?? null;
   const byMessage = plan.evaluateMessage(message);
-  /** What the message and the changes leave open (the conversation decides those). */
-  const open = plan.rules.map((r) => mayHold(r, changed, byMessage));
+  const open = plan.rules.map((r) => mayHold(r, event.changed_attributes ?? null, byMessage));
+  return open.includes(true) ? { plan, message, byMessage, open } : null;
+}
+
+/**
+ * Each active rule of the event whose conditions match the conversation (and message) runs its actions in order,
+ * each in a savepoint: a failing action is logged and undone, and the next one still runs. The conditions are
+ * evaluated by prepared statements (plans.ts): the message's, then — for the rules the message and the changes did
+ * not rule out — the conversation's, read again after a rule acted, so each rule sees what the rules before it changed.
+ */
+function runEvent(deps: AppDeps, tx: Tx, account_id: number, conversation_id: number, event: AutomationEventRef, start: EventStart): void {
+  const { plan, message, byMessage, open } = start;
+  const { event_name } = event;
+  const changed = event.changed_attributes ?? null;
   /** The conversation's answer for the rules still undecided; read when first needed and again after a rule acted. */
   let byConversation: { found: boolean; holds: Set<number> } | null = null;
   for (const [i, r] of plan.rules.entries()) {
@@ -143,8 +139,8 @@ function runEvent(deps: AppDeps, account_id: number, conversation_id: number, ev
         throw r.compileError;
       }
       if (r.dependsOnNow) {
-        matches = conditionsMatch(deps.db, account_id, rule.conditions, conversation_id, message, deps.clock.now(), changed);
-      } else if (ruleMayHold(r, changed, byMessage) !== false) {
+        matches = conditionsMatch(tx.db, account_id, rule.conditions, conversation_id, message, tx.now, changed);
+      } else if (open[r.index] && ruleMayHold(r, changed, byMessage) !== false) {
         byConversation ??= plan.matchConversation(conversation_id, message, plan.rules.slice(i).filter((x) => !x.compileError && !x.dependsOnNow && open[x.index]));
         matches = byConversation.found && byConversation.holds.has(r.index);
       }
@@ -153,10 +149,10 @@ function runEvent(deps: AppDeps, account_id: number, conversation_id: number, ev
     }
     if (!matches) continue;
     // A label, agent or team it names was deleted since it was saved: disable it rather than act half-way.
-    const problem = ruleProblem(deps.db, rule, deps.clock.now());
+    const problem = problemOf(tx, r);
     if (problem) {
       deps.log.warn("automation rule disabled: no longer valid", { rule_id: rule.id, problem });
-      deps.tx((tx) => disableInvalidRule(tx, rule));
+      disableInvalidRule(tx, rule);
       continue;
     }
     const ctx: ActionContext = {
@@ -170,7 +166,7 @@ function runEvent(deps: AppDeps, account_id: number, conversation_id: number, ev
     };
     for (const [i, action] of rule.actions.entries()) {
       try {
-        deps.tx((tx) => applyAction(tx, ctx, conversation_id, action));
+        tx.savepoint(() => applyAction(tx, ctx, conversation_id, action));
       } catch (err) {
         deps.log.warn("automation action failed", { rule_id: rule.id, action: i, action_name: action.action_name, conversation_id, err: err instanceof Error ? err.message : String(err) });
       }
@@ -180,8 +176,20 @@ function runEvent(deps: AppDeps, account_id: number, conversation_id: number, ev
   }
 }
 
+/** A matched rule's problem (ruleProblem), kept with its plan while nothing the rule can name changed. */
+const problems = new WeakMap<RulePlan, { references: string; problem: string | null }>();
+
+function problemOf(tx: Tx, r: RulePlan): string | null {
+  const references = ruleReferences(tx.db, r.rule.account_id);
+  const known = problems.get(r);
+  if (known?.references === references) return known.problem;
+  const problem = ruleProblem(tx.db, r.rule, tx.now);
+  problems.set(r, { references, problem });
+  return problem;
+}
+
 /** Whether a rule may match the event, as far as the message and the changes tell (the conversation decides). */
-function mayHold(r: RulePlan, changed: ChangedValues | null, byMessage: Record<string, boolean | null>): boolean {
+function mayHold(r: RulePlan, changed: ChangedValues | null, byMessage: (boolean | null)[]): boolean {
   if (r.dependsOnNow || r.compileError) return true;
   try {
     return ruleMayHold(r, changed, byMessage) !== false;
