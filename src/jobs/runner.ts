@@ -47,6 +47,9 @@ export type RunnerOptions = {
 };
 
 const BOOT_ID = randomToken(8);
+/** Lock tokens need only be unique, not secret: this process's boot id and a counter (a CSPRNG draw per claim cost more than the claim's bookkeeping). */
+let claims = 0;
+const nextLockToken = () => `${BOOT_ID}.${++claims}`;
 
 /** Exponential backoff with jitter: between half and all of base·2^(attempt-1), capped. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -232,7 +235,7 @@ export class JobRunner {
 
   private claimArgs() {
     const now = this.opts.clock.now();
-    return [now + this.leaseMs, randomToken(16), this.workerId, now, this.queue] as const;
+    return [now + this.leaseMs, nextLockToken(), this.workerId, now, this.queue] as const;
   }
 
   /** One job: an expired lease or a due one (runUntilEmpty). */
