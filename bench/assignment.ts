@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
+import { platformAccount, startParleyServer } from "../src/testing/fixtures/parley-process.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const N = Number(process.env.BENCH_ASSIGNMENT_N) || 10_000;
@@ -36,12 +36,9 @@ export async function runAssignmentBench(): Promise<{ report: string; ok: boolea
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-assignment-"));
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN }, 20_000);
   try {
-    const req = server.request;
-    const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "Bench" });
-    const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: "Bench Admin", email: "bench@example.com", password: "Passw0rd!long" });
-    await req(`/platform/api/v1/accounts/${account.id}/account_users`, PLATFORM_TOKEN, "POST", { user_id: user.id, role: "administrator" });
-    const token = user.access_token as string;
-    const call = (method: string, path: string, json?: unknown) => req(`/api/v1/accounts/${account.id}${path}`, token, method, json);
+    const account = await platformAccount(server, PLATFORM_TOKEN, "Bench");
+    const admin = await account.addUser({ name: "Bench Admin", email: "bench@example.com", role: "administrator" });
+    const call = account.callAs(admin.token);
 
     // Agents: invited (auto-offline off), online.
     const agentIds: number[] = [];

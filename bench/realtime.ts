@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
+import { platformAccount, startParleyServer } from "../src/testing/fixtures/parley-process.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const CONTACTS_DEFAULT = Number(process.env.BENCH_RT_CONTACTS) || 1_000;
@@ -96,15 +96,10 @@ async function measure(o: Options): Promise<{ md: string; stats: Stats }> {
       return res.json() as Promise<any>;
     };
     const setupStart = performance.now();
-    const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "Realtime bench" });
-    const addUser = async (i: number, role: "administrator" | "agent") => {
-      const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: `Bench ${role} ${i}`, email: `rt-${role}-${i}@example.com`, password: "Passw0rd!long" });
-      await req(`/platform/api/v1/accounts/${account.id}/account_users`, PLATFORM_TOKEN, "POST", { user_id: user.id, role });
-      const profile = await req("/api/v1/profile", user.access_token, "GET");
-      return { id: profile.id as number, token: user.access_token as string, pubsub: profile.pubsub_token as string };
-    };
+    const account = await platformAccount(server, PLATFORM_TOKEN, "Realtime bench");
+    const addUser = (i: number, role: "administrator" | "agent") => account.addUser({ name: `Bench ${role} ${i}`, email: `rt-${role}-${i}@example.com`, role });
     const admin = await addUser(0, "administrator");
-    const call = (method: string, path: string, json?: unknown) => req(`/api/v1/accounts/${account.id}${path}`, admin.token, method, json);
+    const call = account.callAs(admin.token);
     const inbox = await call("POST", "/inboxes", { name: "Realtime bench API", channel: { type: "api" } });
     const identifier = (await call("GET", `/inboxes/${inbox.id}`)).inbox_identifier as string;
     const agents = await pool(

@@ -13,7 +13,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startParleyServer } from "../src/testing/fixtures/parley-process.ts";
+import { platformAccount, startParleyServer } from "../src/testing/fixtures/parley-process.ts";
 import { batchedWebhook, inboundWamid, signedWebhook, startFakeGraph, type BatchedMessage } from "../src/testing/fakes/whatsapp-graph.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -77,17 +77,11 @@ export async function runWhatsappBench(): Promise<string> {
   const server = await startParleyServer({ PARLEY_DATA_DIR: dataDir, PARLEY_PLATFORM_TOKEN: PLATFORM_TOKEN, PARLEY_WHATSAPP_API_URL: fake.url }, 20_000);
   let socket: WebSocket | null = null;
   try {
-    const req = server.request;
-    const account = await req("/platform/api/v1/accounts", PLATFORM_TOKEN, "POST", { name: "WhatsApp bench" });
-    const addUser = async (role: "administrator" | "agent") => {
-      const user = await req("/platform/api/v1/users", PLATFORM_TOKEN, "POST", { name: `Bench ${role}`, email: `wa-${role}@example.com`, password: "Passw0rd!long" });
-      await req(`/platform/api/v1/accounts/${account.id}/account_users`, PLATFORM_TOKEN, "POST", { user_id: user.id, role });
-      const profile = await req("/api/v1/profile", user.access_token, "GET");
-      return { id: profile.id as number, token: user.access_token as string, pubsub: profile.pubsub_token as string };
-    };
+    const account = await platformAccount(server, PLATFORM_TOKEN, "WhatsApp bench");
+    const addUser = (role: "administrator" | "agent") => account.addUser({ name: `Bench ${role}`, email: `wa-${role}@example.com`, role });
     const admin = await addUser("administrator");
     const agent = await addUser("agent");
-    const call = (method: string, path: string, json?: unknown) => req(`/api/v1/accounts/${account.id}${path}`, admin.token, method, json);
+    const call = account.callAs(admin.token);
     const inbox = await call("POST", "/inboxes", {
       name: "WhatsApp bench",
       channel: {
