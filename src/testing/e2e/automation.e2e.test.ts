@@ -3,7 +3,7 @@
 // built with the ordered action editor runs from the conversation header's menu in one click.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { browserSuite, SCREENSHOTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
+import { browserSuite, fillAutomationRule, SCREENSHOTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
 import { createAgent } from "../server.ts";
 
 const suite = browserSuite();
@@ -31,23 +31,12 @@ test("automation rule and macro built in the dashboard act on conversations", as
   // Settings → Automation: the rule, through the builders.
   await page.goto(`${accountBase}/settings/automation`);
   await page.locator("h1", { hasText: "Automation" }).waitFor();
-  const form = page.locator("#automation-rule-form");
-  await form.locator("#f-name").fill("VIP customers to Tier 2");
-  await form.locator("#f-description").fill("High priority for our VIP domain");
-  await form.locator("#f-event_name").selectOption("conversation_created");
-  const conditions = form.locator('[data-builder="conditions"]');
-  await conditions.locator("[data-builder-add]").click();
-  const cond = conditions.locator("[data-builder-rows] > [data-builder-row]").last();
-  await cond.locator('[data-role="attribute_key"]').selectOption("email");
-  await cond.locator('[data-role="filter_operator"]').selectOption("contains");
-  await cond.locator('[data-editor="text"] input').fill("@vip.example");
-  const actions = form.locator('[data-builder="actions"]');
-  const addAction = async (name: string) => {
-    await actions.locator("[data-builder-add]").click();
-    const row = actions.locator("[data-builder-rows] > [data-builder-row]").last();
-    await row.locator('[data-role="action_name"]').selectOption(name);
-    return row;
-  };
+  const { form, actions, addAction } = await fillAutomationRule(page, {
+    name: "VIP customers to Tier 2",
+    description: "High priority for our VIP domain",
+    event: "conversation_created",
+    condition: { attribute: "email", operator: "contains", value: "@vip.example" },
+  });
   const teamRow = await addAction("assign_team");
   await teamRow.locator('[data-editor="team"] select').selectOption(String(team.id));
   const priorityRow = await addAction("change_priority");

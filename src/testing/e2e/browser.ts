@@ -102,3 +102,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await capture({ path: join(SCREENSHOTS, `${name}.png`) });
   await capture({ path: join(ARTIFACTS, `${name}-full.png`), fullPage: true });
 }
+
+/**
+ * Settings → Automation's rule form, as a user fills it: name, description, event and one condition through the
+ * condition builder. Returns the form, the action builder and `addAction`, which adds an action row and picks its name.
+ */
+export async function fillAutomationRule(
+  page: Page,
+  rule: { name: string; description: string; event: string; condition: { attribute: string; operator: string; value: string } },
+) {
+  const form = page.locator("#automation-rule-form");
+  await form.locator("#f-name").fill(rule.name);
+  await form.locator("#f-description").fill(rule.description);
+  await form.locator("#f-event_name").selectOption(rule.event);
+  const conditions = form.locator('[data-builder="conditions"]');
+  await conditions.locator("[data-builder-add]").click();
+  const condition = conditions.locator("[data-builder-rows] > [data-builder-row]").last();
+  await condition.locator('[data-role="attribute_key"]').selectOption(rule.condition.attribute);
+  await condition.locator('[data-role="filter_operator"]').selectOption(rule.condition.operator);
+  await condition.locator('[data-editor="text"] input').fill(rule.condition.value);
+  const actions = form.locator('[data-builder="actions"]');
+  const addAction = async (name: string) => {
+    await actions.locator("[data-builder-add]").click();
+    const row = actions.locator("[data-builder-rows] > [data-builder-row]").last();
+    await row.locator('[data-role="action_name"]').selectOption(name);
+    return row;
+  };
+  return { form, actions, addAction };
+}

@@ -8,7 +8,7 @@
 // and its sidebar names the Tier-2 team and the first response due; the other conversation gets none of it.
 import { expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { browserSuite, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
+import { browserSuite, fillAutomationRule, screenshot, submitOnboarding, watchForErrors } from "./browser.ts";
 
 const suite = browserSuite();
 
@@ -92,23 +92,12 @@ test("a lead routes VIP customers to Tier-2 with high priority and a 1-hour SLA,
 
   // Settings → Automation: on a new conversation, VIP is true → Tier-2, high priority, the SLA.
   await page.goto(`${accountBase}/settings/automation`);
-  const form = page.locator("#automation-rule-form");
-  await form.locator("#f-name").fill("VIP customers to Tier-2");
-  await form.locator("#f-description").fill("High priority and a 1-hour first response for VIPs");
-  await form.locator("#f-event_name").selectOption("conversation_created");
-  const conditions = form.locator('[data-builder="conditions"]');
-  await conditions.locator("[data-builder-add]").click();
-  const condition = conditions.locator("[data-builder-rows] > [data-builder-row]").last();
-  await condition.locator('[data-role="attribute_key"]').selectOption("contact_attribute:vip");
-  await condition.locator('[data-role="filter_operator"]').selectOption("equal_to");
-  await condition.locator('[data-editor="text"] input').fill("true");
-  const actions = form.locator('[data-builder="actions"]');
-  const addAction = async (name: string) => {
-    await actions.locator("[data-builder-add]").click();
-    const row = actions.locator("[data-builder-rows] > [data-builder-row]").last();
-    await row.locator('[data-role="action_name"]').selectOption(name);
-    return row;
-  };
+  const { addAction } = await fillAutomationRule(page, {
+    name: "VIP customers to Tier-2",
+    description: "High priority and a 1-hour first response for VIPs",
+    event: "conversation_created",
+    condition: { attribute: "contact_attribute:vip", operator: "equal_to", value: "true" },
+  });
   await (await addAction("assign_team")).locator('[data-editor="team"] select').selectOption({ label: "tier-2" });
   await (await addAction("change_priority")).locator('[data-editor="priority"] select').selectOption("high");
   await (await addAction("add_sla")).locator('[data-editor="sla"] select').selectOption({ label: "1 hour first response" });
