@@ -209,18 +209,17 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
     if (!columnByWhere.has(key)) columnByWhere.set(key, `r${i}`);
     return columnByWhere.get(key)!;
   });
+  /** A statement prepared once; each run binds the placeholders and returns its one row (by name, or as an array). */
   const prepare = (query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
     const statement = db.$client.prepare<Record<string, number | null>, any[]>(text);
-    return (values: Record<string, unknown>) => statement.get(...(fillPlaceholders(params, values) as any[]));
+    const bind = (values: Record<string, unknown>) => fillPlaceholders(params, values) as any[];
+    return {
+      get: (values: Record<string, unknown>) => statement.get(...bind(values)),
+      values: (values: Record<string, unknown>) => statement.values(...bind(values))[0] as unknown as (number | null)[],
+    };
   };
-  /** The message statement's one row as an array (its columns by position). */
-  const prepareValues = (query: SQL) => {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    const statement = db.$client.prepare<(number | null)[], any[]>(text);
-    return (values: Record<string, unknown>) => statement.values(...(fillPlaceholders(params, values) as any[]))[0] as (number | null)[];
-  };
-  const messageStatement = messageColumns.length ? prepareValues(sql`SELECT ${sql.join(messageColumns, sql`, `)}`) : null;
+  const messageStatement = messageColumns.length ? prepare(sql`SELECT ${sql.join(messageColumns, sql`, `)}`) : null;
   // One statement per set of rules a job asks about (the message leaves few distinct sets undecided).
   const conversationStatements = new Map<string, ReturnType<typeof prepare>>();
   const conversationStatement = (asked: RulePlan[]) => {
@@ -246,9 +245,9 @@ function buildPlan(db: Db, accountId: number, event: AutomationEvent): Plan {
   };
   return {
     rules,
-    evaluateMessage: (message) => (messageStatement ? toTruth(messageStatement(messagePlaceholderValues(message))) : []),
+    evaluateMessage: (message) => (messageStatement ? toTruth(messageStatement.values(messagePlaceholderValues(message))) : []),
     matchConversation(conversationId, message, asked) {
-      const row = conversationStatement(asked)({ conversation_id: conversationId, account_id: accountId, ...messagePlaceholderValues(message) });
+      const row = conversationStatement(asked).get({ conversation_id: conversationId, account_id: accountId, ...messagePlaceholderValues(message) });
       return { found: !!row, holds: new Set(asked.filter((r) => row?.[columnOf[r.index]!] === 1).map((r) => r.index)) };
     },
   };
