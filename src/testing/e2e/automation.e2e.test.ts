@@ -3,7 +3,7 @@
 // built with the ordered action editor runs from the conversation header's menu in one click.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { browserSuite, fillAutomationRule, SCREENSHOTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
+import { actionAdder, browserSuite, fillAutomationRule, SCREENSHOTS, apiTokenFromProfile, submitOnboarding, watchForErrors } from "./browser.ts";
 import { createAgent } from "../server.ts";
 
 const suite = browserSuite();
@@ -108,13 +108,7 @@ test("automation rule and macro built in the dashboard act on conversations", as
   const macroForm = page.locator("#macro-form");
   await macroForm.locator("#f-name").fill("Escalate to Tier 2");
   await macroForm.locator('input[name="visibility"][value="global"]').check();
-  const macroActions = macroForm.locator('[data-builder="actions"]');
-  const addMacroAction = async (name: string) => {
-    await macroActions.locator("[data-builder-add]").click();
-    const row = macroActions.locator("[data-builder-rows] > [data-builder-row]").last();
-    await row.locator('[data-role="action_name"]').selectOption(name);
-    return row;
-  };
+  const addMacroAction = actionAdder(macroForm.locator('[data-builder="actions"]'));
   await (await addMacroAction("assign_agent")).locator('[data-editor="agent"] select').selectOption("self");
   await (await addMacroAction("add_private_note")).locator('[data-editor="text"] textarea').fill("Escalated: customer waited too long");
   await (await addMacroAction("change_status")).locator('[data-editor="status"] select').selectOption("pending");

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -122,11 +122,15 @@ export async function fillAutomationRule(
   await condition.locator('[data-role="filter_operator"]').selectOption(rule.condition.operator);
   await condition.locator('[data-editor="text"] input').fill(rule.condition.value);
   const actions = form.locator('[data-builder="actions"]');
-  const addAction = async (name: string) => {
+  return { form, actions, addAction: actionAdder(actions) };
+}
+
+/** An action builder (rules, macros): adds a row and picks its action name; returns the row. */
+export function actionAdder(actions: Locator): (name: string) => Promise<Locator> {
+  return async (name) => {
     await actions.locator("[data-builder-add]").click();
     const row = actions.locator("[data-builder-rows] > [data-builder-row]").last();
     await row.locator('[data-role="action_name"]').selectOption(name);
     return row;
   };
-  return { form, actions, addAction };
 }
