@@ -1,8 +1,10 @@
 // Webhook fan-out benchmark (`bun bench/webhooks.ts`, also run at the end of `npm run bench`): a real `parley serve`
 // process, 10 account webhooks subscribed to message_created pointing at a counting receiver in a process of its own,
 // BENCH_WEBHOOK_MESSAGES (2,000) messages created through the API with BENCH_WEBHOOK_CONNECTIONS (16) in flight.
-// After an unmeasured warm-up, BENCH_WEBHOOK_ROUNDS (3) rounds alternate without and with the webhooks (attached
-// before, deleted after each with-run, once all its deliveries arrived), so drift of a shared machine falls on both.
+// After an unmeasured warm-up, BENCH_WEBHOOK_ROUNDS (6) rounds each measure a run without and a run with the webhooks
+// (attached before, deleted after each with-run, once all its deliveries arrived), in alternating order, so drift of a
+// shared machine falls on both. A sustained pair (BENCH_WEBHOOK_SUSTAINED_MESSAGES, 8,000) shows the ratio when a
+// burst outlasts the deliveries' deferral bound.
 // Measures message-create throughput without and with (means over the rounds; target: with ≥ 80 % of without), the
 // serving thread's CPU per message, deliveries/s, create→receipt latency p50/p99, and checks exactly-once per
 // (message, webhook): no message lost, duplicates counted (at-least-once allows them; a clean run should have none).
@@ -16,7 +18,9 @@ import { platformAccount, startParleyServer } from "../src/testing/fixtures/parl
 const ROOT = resolve(import.meta.dir, "..");
 const MESSAGES = Number(process.env.BENCH_WEBHOOK_MESSAGES) || 2_000;
 const CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS) || 16;
-const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS) || 3;
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS) || 6;
+/** The sustained run's messages: long enough that deliveries stop waiting for the burst to pass. */
+const SUSTAINED_MESSAGES = Number(process.env.BENCH_WEBHOOK_SUSTAINED_MESSAGES) || 8_000;
 const TARGET_RATIO = 0.8;
 const WEBHOOKS = 10;
 /** The paced run: messages per second and seconds (its deliveries/s is 10× the rate). */
@@ -69,13 +73,13 @@ export async function runWebhookBench(): Promise<string> {
     }
 
     const sentAt = new Map<string, number>();
-    async function createMessages(prefix: string) {
+    async function createMessages(prefix: string, count = MESSAGES) {
       const latencies: number[] = [];
       let next = 0;
       const started = epoch();
       await Promise.all(
         Array.from({ length: CONNECTIONS }, async () => {
-          while (next < MESSAGES) {
+          while (next < count) {
             const i = next++;
             const content = `${prefix}-${i}`;
             const t0 = performance.now();
@@ -87,7 +91,7 @@ export async function runWebhookBench(): Promise<string> {
       );
       const seconds = (epoch() - started) / 1000;
       latencies.sort((a, b) => a - b);
-      return { perSecond: MESSAGES / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), started };
+      return { perSecond: count / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), started, ended: epoch() };
     }
 
     const pid = server.proc.pid;
@@ -100,39 +104,66 @@ export async function runWebhookBench(): Promise<string> {
       return (await counts()).received >= total;
     };
 
-    // Warm-up, not measured: the server's code paths are compiled and its caches filled before the first run.
-    await createMessages("warm");
-    type Round = { without: Awaited<ReturnType<typeof createMessages>>; with: Awaited<ReturnType<typeof createMessages>>; cpu: { withoutMain: number; withMain: number; untilLastMain: number; withoutOthers: number; withOthers: number }; lastArrival: number };
-    const rounds: Round[] = [];
     let expectedSoFar = 0;
     let timedOut = false;
-    for (let r = 0; r < ROUNDS; r++) {
-      const c0 = threadCpu(pid);
-      const without = await createMessages(`plain${r}`);
-      const c1 = threadCpu(pid);
+    /** Attaches the webhooks and sends one message through them (the first webhook event starts the delivery thread). */
+    async function attachWebhooks(tag: string): Promise<number[]> {
       const hooks: number[] = [];
       for (let w = 0; w < WEBHOOKS; w++) {
         hooks.push((await call("POST", "/webhooks", { url: `${receiverUrl}/hook/${w}`, subscriptions: ["message_created"] })).payload.webhook.id);
       }
-      // One message first: the first webhook event of a process's life starts the delivery thread; measure after it.
-      await call("POST", `/conversations/${conversations[0]}/messages`, { content: `warmup-${r}`, message_type: "outgoing" });
+      await call("POST", `/conversations/${conversations[0]}/messages`, { content: `warmup-${tag}`, message_type: "outgoing" });
       expectedSoFar += WEBHOOKS;
       await waitForDeliveries(expectedSoFar, 30_000);
-      const c2 = threadCpu(pid);
-      const withHooks = await createMessages(`hooked${r}`);
-      const c3 = threadCpu(pid);
-      expectedSoFar += MESSAGES * WEBHOOKS;
+      return hooks;
+    }
+    const detach = async (hooks: number[]) => {
+      for (const id of hooks) await call("DELETE", `/webhooks/${id}`);
+    };
+    async function runWithout(prefix: string, count = MESSAGES) {
+      const c0 = threadCpu(pid);
+      const run = await createMessages(prefix, count);
+      const c1 = threadCpu(pid);
+      return { run, main: main(c0, c1), others: others(c0, c1) };
+    }
+    /** A run with the webhooks attached (detached after it unless `keep`), until its last delivery arrived. */
+    async function runWith(prefix: string, count = MESSAGES, keep = false) {
+      const hooks = await attachWebhooks(prefix);
+      const c0 = threadCpu(pid);
+      const run = await createMessages(prefix, count);
+      const c1 = threadCpu(pid);
+      expectedSoFar += count * WEBHOOKS;
       if (!(await waitForDeliveries(expectedSoFar, 300_000))) timedOut = true;
-      const c4 = threadCpu(pid);
-      // The last round's webhooks stay for the paced run.
-      if (r < ROUNDS - 1) for (const id of hooks) await call("DELETE", `/webhooks/${id}`);
+      const c2 = threadCpu(pid);
+      if (!keep) await detach(hooks);
+      return { run, main: main(c0, c1), untilLastMain: main(c0, c2), others: others(c0, c2) };
+    }
+
+    // Warm-up, not measured: the server's code paths are compiled and its caches filled before the first run.
+    await createMessages("warm");
+    type Round = { without: Awaited<ReturnType<typeof runWithout>>; with: Awaited<ReturnType<typeof runWith>>; withFirst: boolean; lastArrival: number; arrivedDuring: number };
+    const rounds: Round[] = [];
+    // Rounds alternate the order (without, with / with, without), so a drift of the machine or the growing database
+    // does not always fall on the same side.
+    for (let r = 0; r < ROUNDS; r++) {
+      const withFirst = r % 2 === 1;
+      const first = withFirst ? await runWith(`hooked${r}`) : await runWithout(`plain${r}`);
+      const second = withFirst ? await runWithout(`plain${r}`) : await runWith(`hooked${r}`);
       rounds.push({
-        without,
-        with: withHooks,
-        cpu: { withoutMain: main(c0, c1), withMain: main(c2, c3), untilLastMain: main(c2, c4), withoutOthers: others(c0, c1), withOthers: others(c2, c4) },
+        without: (withFirst ? second : first) as Round["without"],
+        with: (withFirst ? first : second) as Round["with"],
+        withFirst,
         lastArrival: 0,
+        arrivedDuring: 0,
       });
     }
+
+    // Sustained: runs longer than the deliveries' deferral bound (src/jobs/give-way.ts), where deliveries run alongside.
+    const sustainedWithout = await runWithout("sustained-plain", SUSTAINED_MESSAGES);
+    const sustainedWith = await runWith("sustained-hooked", SUSTAINED_MESSAGES);
+    const sustainedRatio = sustainedWith.run.perSecond / sustainedWithout.run.perSecond;
+    await attachWebhooks("paced");
+
     const expected = ROUNDS * MESSAGES * WEBHOOKS;
     let arrivals = new Map<string, number[]>(Object.entries(await (await fetch(`${receiverUrl}/__arrivals`)).json()));
     const latencies: number[] = [];
@@ -148,14 +179,23 @@ export async function runWebhookBench(): Promise<string> {
           }
           duplicates += got.length - 1;
           latencies.push(got[0] - sentAt.get(`hooked${r}-${i}`)!);
+          if (got[0] < round.with.run.ended) round.arrivedDuring++;
           round.lastArrival = Math.max(round.lastArrival, got[0]);
         }
       }
     }
+    let sustainedMissing = 0;
+    for (let i = 0; i < SUSTAINED_MESSAGES; i++) {
+      for (let w = 0; w < WEBHOOKS; w++) {
+        const got = arrivals.get(`sustained-hooked-${i}|/hook/${w}`);
+        if (got) duplicates += got.length - 1;
+        else sustainedMissing++;
+      }
+    }
     const total = (pick: (r: Round) => number) => rounds.reduce((a, r) => a + pick(r), 0);
     const mean = (pick: (r: Round) => number) => total(pick) / rounds.length;
-    const without = { perSecond: mean((r) => r.without.perSecond), p50: Math.max(...rounds.map((r) => r.without.p50)), p99: Math.max(...rounds.map((r) => r.without.p99)) };
-    const withHooks = { perSecond: mean((r) => r.with.perSecond), p50: Math.max(...rounds.map((r) => r.with.p50)), p99: Math.max(...rounds.map((r) => r.with.p99)) };
+    const without = { perSecond: mean((r) => r.without.run.perSecond), p50: Math.max(...rounds.map((r) => r.without.run.p50)), p99: Math.max(...rounds.map((r) => r.without.run.p99)) };
+    const withHooks = { perSecond: mean((r) => r.with.run.perSecond), p50: Math.max(...rounds.map((r) => r.with.run.p50)), p99: Math.max(...rounds.map((r) => r.with.run.p99)) };
     const ratio = withHooks.perSecond / without.perSecond;
     const messages = ROUNDS * MESSAGES;
 
@@ -184,26 +224,32 @@ export async function runWebhookBench(): Promise<string> {
       }
     }
     pacedLatencies.sort((a, b) => a - b);
-    const stray = [...arrivals.keys()].filter((k) => k.startsWith("plain") || k.startsWith("warm-")).length;
+    const stray = [...arrivals.keys()].filter((k) => k.startsWith("plain") || k.startsWith("warm-") || k.startsWith("sustained-plain")).length;
     latencies.sort((a, b) => a - b);
-    const deliverySeconds = total((r) => r.lastArrival - r.with.started) / 1000;
+    const deliverySeconds = total((r) => r.lastArrival - r.with.run.started) / 1000;
+    const arrivedDuring = total((r) => r.arrivedDuring);
     const lines = [
       `## Webhooks (${WEBHOOKS} webhooks × ${MESSAGES} messages, ${CONNECTIONS} connections, ${ROUNDS} rounds of without / with)`,
       "",
-      `| Round | without: msg/s | with ${WEBHOOKS} webhooks: msg/s | with / without | serving thread CPU per message without / with |`,
-      "| --- | ---: | ---: | ---: | ---: |",
-      ...rounds.map((r, i) => `| ${i + 1} | ${fmt(r.without.perSecond, 0)} | ${fmt(r.with.perSecond, 0)} | ${fmt((r.with.perSecond / r.without.perSecond) * 100, 0)} % | ${µs(r.cpu.withoutMain, MESSAGES)} / ${µs(r.cpu.withMain, MESSAGES)} µs |`),
+      `| Round | order | without: msg/s | with ${WEBHOOKS} webhooks: msg/s | with / without | serving thread CPU per message without / with | deliveries arrived during the with-run |`,
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+      ...rounds.map(
+        (r, i) =>
+          `| ${i + 1} | ${r.withFirst ? "with, without" : "without, with"} | ${fmt(r.without.run.perSecond, 0)} | ${fmt(r.with.run.perSecond, 0)} | ${fmt((r.with.run.perSecond / r.without.run.perSecond) * 100, 0)} % | ${µs(r.without.main, MESSAGES)} / ${µs(r.with.main, MESSAGES)} µs | ${r.arrivedDuring} of ${MESSAGES * WEBHOOKS} |`,
+      ),
       "",
       "| Measure | Value |",
       "| --- | --- |",
       `| message create without webhooks (mean of rounds) | ${fmt(without.perSecond, 0)} msg/s (worst p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms) |`,
       `| message create with ${WEBHOOKS} webhooks (mean of rounds) | ${fmt(withHooks.perSecond, 0)} msg/s (worst p50 ${fmt(withHooks.p50)} ms, p99 ${fmt(withHooks.p99)} ms) — **${fmt(ratio * 100, 0)} % of without** (target ≥ ${TARGET_RATIO * 100} %: ${ratio >= TARGET_RATIO ? "PASS" : "FAIL"}) |`,
+      `| deliveries arrived while the with-runs were creating (the rest waited for the burst to pass: src/jobs/give-way.ts) | ${arrivedDuring} of ${expected} |`,
+      `| sustained: ${SUSTAINED_MESSAGES.toLocaleString("en-US")} messages, longer than the 1 s deferral bound (one run each, not the target) | ${fmt(sustainedWithout.run.perSecond, 0)} msg/s without, ${fmt(sustainedWith.run.perSecond, 0)} msg/s with ${WEBHOOKS} webhooks: ${fmt(sustainedRatio * 100, 0)} % |`,
       `| deliveries | ${expected - missing} of ${expected} in ${fmt(deliverySeconds)} s (from each with-run's first create to its last receipt) = ${fmt((expected - missing) / deliverySeconds, 0)} deliveries/s |`,
       `| create → receipt latency of those ${expected.toLocaleString("en-US")} (created as fast as possible: includes the wait behind the backlog) | p50 ${fmt(pct(latencies, 50), 0)} ms, p99 ${fmt(pct(latencies, 99), 0)} ms |`,
       `| create → receipt latency at ${PACED_RATE} messages/s (${PACED_RATE * WEBHOOKS} deliveries/s) for ${PACED_SECONDS} s | p50 ${fmt(pct(pacedLatencies, 50), 0)} ms, p99 ${fmt(pct(pacedLatencies, 99), 0)} ms (${pacedLatencies.length} of ${pacedTotal * WEBHOOKS} arrived) |`,
-      `| serving thread's CPU per message create (immune to other load on the machine) | ${µs(total((r) => r.cpu.withoutMain), messages)} µs without webhooks, ${µs(total((r) => r.cpu.withMain), messages)} µs with ${WEBHOOKS} (deliveries under way meanwhile: ${µs(total((r) => r.cpu.untilLastMain), messages)} µs until the last arrived) |`,
-      `| other threads' CPU per delivery (webhook thread, SQLite checkpoints, runtime) | ${µs(total((r) => r.cpu.withOthers - r.cpu.withoutOthers), expected)} µs |`,
-      `| exactly once per (message, webhook) | ${missing === 0 && duplicates === 0 && stray === 0 ? "yes" : "NO"} (missing ${missing}${timedOut ? " — still queued when the 300 s wait ended, not lost" : ""}, duplicates ${duplicates}, deliveries of messages created without webhooks ${stray}) |`,
+      `| serving thread's CPU per message create (immune to other load on the machine) | ${µs(total((r) => r.without.main), messages)} µs without webhooks, ${µs(total((r) => r.with.main), messages)} µs with ${WEBHOOKS} (deliveries under way meanwhile: ${µs(total((r) => r.with.untilLastMain), messages)} µs until the last arrived) |`,
+      `| other threads' CPU per delivery (webhook thread, SQLite checkpoints, runtime) | ${µs(total((r) => r.with.others - r.without.others), expected)} µs |`,
+      `| exactly once per (message, webhook) | ${missing + sustainedMissing === 0 && duplicates === 0 && stray === 0 ? "yes" : "NO"} (rounds and sustained run: missing ${missing + sustainedMissing}${timedOut ? " — still queued when the 300 s wait ended, not lost" : ""}, duplicates ${duplicates}, deliveries of messages created without webhooks ${stray}) |`,
       "",
     ];
     const md = lines.join("\n");

@@ -15,6 +15,7 @@ import { startSchedule } from "./jobs/schedule.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { createLog, type Log } from "./lib/log.ts";
 import { createMailer } from "./lib/mailer.ts";
+import { ServingLoad } from "./lib/serving-load.ts";
 import { realtimeFor } from "./realtime/index.ts";
 
 export type StartOptions = {
@@ -76,12 +77,14 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   const runner = new JobRunners(webhookThread ? [runnerFor(MAIN_QUEUE)] : [runnerFor(MAIN_QUEUE), runnerFor(WEBHOOK_QUEUE)]);
 
   const cable = realtimeFor(deps).cable;
+  // The webhook thread reads it to let bursts of requests pass before its deliveries (src/jobs/give-way.ts).
+  const servingLoad = new ServingLoad();
   const server = Bun.serve({
     port: config.port,
     // /cable upgrades to the ActionCable WebSocket before Hono sees the request.
     fetch: (req, srv) => {
       const upgraded = cable.fetch(req, srv);
-      return upgraded === null ? app.fetch(req, srv) : upgraded;
+      return upgraded === null ? servingLoad.track(() => app.fetch(req, srv)) : upgraded;
     },
     websocket: cable.websocket,
     maxRequestBodySize: config.maxUploadBytes + 1024 * 1024,
@@ -93,7 +96,7 @@ export function startServer(config: Config, options: StartOptions = {}): Running
   cable.attach(server);
   if (options.startJobs !== false) runner.start();
   const stopWebhookThread = webhookThread
-    ? startWebhookThread(deps, config.jobConcurrency, () => {
+    ? startWebhookThread(deps, { concurrency: config.jobConcurrency, servingLoad }, () => {
         const inProcess = runnerFor(WEBHOOK_QUEUE);
         runner.add(inProcess);
         inProcess.start();

@@ -23,6 +23,7 @@ import m20 from "../../migrations/0020_assignment_policies.sql" with { type: "te
 import m21 from "../../migrations/0021_webhook_events_queued.sql" with { type: "text" };
 import m22 from "../../migrations/0022_assignee_open_count_index.sql" with { type: "text" };
 import m23 from "../../migrations/0023_assignment_cursors.sql" with { type: "text" };
+import m24 from "../../migrations/0024_webhook_event_batches.sql" with { type: "text" };
 
 export const migrations: { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0 },
@@ -49,4 +50,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: "0021_webhook_events_queued", sql: m21 },
   { name: "0022_assignee_open_count_index", sql: m22 },
   { name: "0023_assignment_cursors", sql: m23 },
+  { name: "0024_webhook_event_batches", sql: m24 },
 ];

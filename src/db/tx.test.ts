@@ -7,7 +7,7 @@ import type { DomainEvent } from "../events/types.ts";
 import { openDatabase, type Db } from "./client.ts";
 import { migrate } from "./migrate.ts";
 import { cachedRead } from "./read-cache.ts";
-import { GroupCommit, runInTx, type TxHooks } from "./tx.ts";
+import { GroupCommit, runInTx, type CommitLog, type TxHooks } from "./tx.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -218,5 +218,70 @@ describe("before commit and savepoints", () => {
     expect((db.$client.query("SELECT body FROM notes_t ORDER BY id").all() as { body: string }[]).map((r) => r.body)).toEqual(["before", "inside, kept"]);
     expect(committed.map((e) => (e.data as { account_id: number }).account_id)).toEqual([1]);
     expect(ran).toEqual(["callback"]);
+  });
+});
+
+describe("commit logs", () => {
+  /** A log that writes each COMMIT's items as one row of notes_t (JSON). */
+  const log: CommitLog<string> = { write: (db, _now, items) => void insert(db, JSON.stringify(items)) };
+  const rows = (db: Db) => (db.$client.query("SELECT body FROM notes_t ORDER BY id").all() as { body: string }[]).map((r) => JSON.parse(r.body));
+
+  test("a group commit writes the items of all its committed bodies once, in order; a failed body's and an undone savepoint's are left out", async () => {
+    const { db } = freshDb();
+    const group = new GroupCommit(db, () => Date.now(), recordingHooks().hooks);
+    const results = await Promise.allSettled([
+      group.run((tx) => {
+        tx.append(log, "a1");
+        tx.append(log, "a2");
+      }),
+      group.run((tx) => {
+        tx.append(log, "b");
+        throw new Error("b fails");
+      }),
+      group.run((tx) => {
+        expect(() =>
+          tx.savepoint(() => {
+            tx.append(log, "c-undone");
+            throw new Error("step fails");
+          }),
+        ).toThrow("step fails");
+        tx.append(log, "c");
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(rows(db)).toEqual([["a1", "a2", "c"]]);
+  });
+
+  test("runInTx writes its items before COMMIT, nothing on rollback, and no write at all without items", () => {
+    const { db } = freshDb();
+    const { hooks } = recordingHooks();
+    runInTx(db, Date.now(), hooks, (tx) => tx.append(log, "kept"));
+    expect(() =>
+      runInTx(db, Date.now(), hooks, (tx) => {
+        tx.append(log, "rolled back");
+        throw new Error("no");
+      }),
+    ).toThrow("no");
+    runInTx(db, Date.now(), hooks, () => {});
+    expect(rows(db)).toEqual([["kept"]]);
+  });
+
+  test("a failing write fails the whole COMMIT: no body's writes stay, every caller gets the error", async () => {
+    const { db } = freshDb();
+    const group = new GroupCommit(db, () => Date.now(), recordingHooks().hooks);
+    const broken: CommitLog<string> = {
+      write: () => {
+        throw new Error("log write failed");
+      },
+    };
+    const results = await Promise.allSettled([
+      group.run((tx) => insert(tx.db, "x")),
+      group.run((tx) => {
+        insert(tx.db, "y");
+        tx.append(broken, "z");
+      }),
+    ]);
+    expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["Error: log write failed", "Error: log write failed"]);
+    expect(count(db)).toBe(0);
   });
 });

@@ -19,6 +19,28 @@ export interface Tx {
    * error propagates; the rest of the transaction goes on.
    */
   savepoint<T>(fn: () => T): T;
+  /**
+   * Adds an item to a log written once per COMMIT: the items of every transaction sharing the COMMIT (a group commit)
+   * reach `log.write` together, in order, just before it; the items of a body or savepoint that rolled back do not.
+   */
+  append<T>(log: CommitLog<T>, item: T): void;
+}
+
+/** A log that takes one write per COMMIT (an outbox whose items would each cost an insert in the hot path). */
+export type CommitLog<T> = { write(db: Db, now: number, items: T[]): void };
+
+type Appended = { log: CommitLog<unknown>; item: unknown };
+
+/** Writes the appended items, one `write` per log (in the order the logs were first appended to). */
+function writeCommitLogs(db: Db, now: number, appended: Appended[]): void {
+  if (!appended.length) return;
+  const byLog = new Map<CommitLog<unknown>, unknown[]>();
+  for (const { log, item } of appended) {
+    const items = byLog.get(log);
+    if (items) items.push(item);
+    else byLog.set(log, [item]);
+  }
+  for (const [log, items] of byLog) log.write(db, now, items);
 }
 
 export type TxHooks = {
@@ -33,6 +55,7 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
   const events: DomainEvent[] = [];
   const callbacks: (() => void)[] = [];
   const finishers: (() => void)[] = [];
+  const appended: Appended[] = [];
   let savepoints = 0;
   const tx: Tx = {
     db,
@@ -48,9 +71,12 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
     beforeCommit(fn) {
       finishers.push(fn);
     },
+    append(log, item) {
+      appended.push({ log: log as CommitLog<unknown>, item });
+    },
     savepoint(fn) {
       const name = `step${++savepoints}`;
-      const marks = [events.length, callbacks.length, finishers.length];
+      const marks = [events.length, callbacks.length, finishers.length, appended.length];
       db.$client.exec(`SAVEPOINT ${name}`);
       try {
         const result = fn();
@@ -62,6 +88,7 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
         events.length = marks[0]!;
         callbacks.length = marks[1]!;
         finishers.length = marks[2]!;
+        appended.length = marks[3]!;
         throw err;
       }
     },
@@ -77,7 +104,7 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
     hooks.onCommit(events);
     for (const cb of callbacks) cb();
   };
-  return { tx, run, announce };
+  return { tx, run, announce, appended };
 }
 
 /**
@@ -88,11 +115,12 @@ function openTx(db: Db, now: number, hooks: TxHooks) {
 export function runInTx<T>(db: Db, now: number, hooks: TxHooks, fn: (tx: Tx) => T): T {
   const sqlite = db.$client;
   if (sqlite.inTransaction) throw new Error("runInTx: nested transactions are not supported");
-  const { run, announce } = openTx(db, now, hooks);
+  const { run, announce, appended } = openTx(db, now, hooks);
   sqlite.exec("BEGIN IMMEDIATE");
   let result: T;
   try {
     result = run(fn);
+    writeCommitLogs(db, now, appended);
     sqlite.exec("COMMIT");
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
@@ -183,13 +211,16 @@ export class GroupCommit {
     // Bodies queued while the lock was busy join this batch.
     const batch = this.queue.splice(0);
     const done: { item: Queued; result: unknown; announce: () => void }[] = [];
+    const appendedByAll: Appended[] = [];
+    let now = 0;
     for (const item of batch) {
-      const { run, announce } = openTx(this.db, this.clock(), this.hooks);
+      const opened = openTx(this.db, (now = this.clock()), this.hooks);
       sqlite.exec("SAVEPOINT grouped");
       try {
-        const result = run(item.fn);
+        const result = opened.run(item.fn);
         sqlite.exec("RELEASE grouped");
-        done.push({ item, result, announce });
+        done.push({ item, result, announce: opened.announce });
+        appendedByAll.push(...opened.appended);
       } catch (err) {
         sqlite.exec("ROLLBACK TO grouped");
         sqlite.exec("RELEASE grouped");
@@ -197,6 +228,7 @@ export class GroupCommit {
       }
     }
     try {
+      writeCommitLogs(this.db, now, appendedByAll);
       sqlite.exec("COMMIT");
     } catch (err) {
       if (sqlite.inTransaction) sqlite.exec("ROLLBACK");

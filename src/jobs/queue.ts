@@ -90,6 +90,17 @@ const unfinishedOfKeys = preparedFor((db) =>
   ),
 );
 
+/** When the oldest job of a queue that is due now became due, or null if none is. */
+export function oldestDueJobAt(db: Db, queue: string, now: number): number | null {
+  return oldestDue(db).get(queue, now)?.run_at ?? null;
+}
+
+const oldestDue = preparedFor((db) =>
+  db.$client.prepare<{ run_at: number }, [string, number]>(
+    "SELECT run_at FROM jobs WHERE queue = ?1 AND status = 'pending' AND run_at <= ?2 ORDER BY run_at, id LIMIT 1",
+  ),
+);
+
 /** Whether a queue has work waiting (due now or later) or running. */
 export function hasQueuedJobs(db: Db, queue: string): boolean {
   return db.$client.query("SELECT 1 FROM jobs WHERE queue = ?1 AND status IN ('pending', 'blocked', 'running') LIMIT 1").get(queue) !== null;

@@ -275,6 +275,68 @@ describe("transactional enqueue", () => {
   });
 });
 
+describe("giving way", () => {
+  test("no job is claimed while giveWay holds back; it is asked again and the jobs run once it lets go", async () => {
+    let holdBack = 5;
+    let asked = 0;
+    let calls = 0;
+    const r = runner({ quick: () => void calls++ }, { pollMs: 60_000, giveWay: () => (asked++, holdBack) });
+    const ids = [add({ kind: "quick" }), add({ kind: "quick" })];
+    r.start();
+    await Bun.sleep(60);
+    expect(calls).toBe(0);
+    expect(ids.map((id) => jobRow(env.deps, id).status)).toEqual(["pending", "pending"]);
+    // Asked again every holdBack ms, without a poll or a wake-up.
+    expect(asked).toBeGreaterThan(3);
+    holdBack = 0;
+    await waitFor(() => ids.every((id) => jobRow(env.deps, id).status === "done"), 1_000);
+    expect(calls).toBe(2);
+  });
+
+  test("giveWay is asked again as the claim's write runs: a write that waited does not claim what came meanwhile", async () => {
+    let held = false;
+    let firstWrite = true;
+    let calls = 0;
+    const sqlite = env.deps.db.$client;
+    const r = runner(
+      { quick: () => void calls++ },
+      {
+        pollMs: 60_000,
+        giveWay: () => (held ? 5 : 0),
+        // A write that waits before it runs, like a group commit's window; the serving thread gets busy meanwhile.
+        write: async (fn) => {
+          if (firstWrite) {
+            firstWrite = false;
+            held = true;
+            await Bun.sleep(20);
+          }
+          return sqlite.transaction(fn).immediate();
+        },
+      },
+    );
+    const id = add({ kind: "quick" });
+    r.start();
+    await Bun.sleep(80);
+    expect(calls).toBe(0);
+    expect(jobRow(env.deps, id).status).toBe("pending");
+    held = false;
+    await waitFor(() => jobRow(env.deps, id).status === "done", 1_000);
+    expect(calls).toBe(1);
+  });
+
+  test("stop() while holding back ends the runner: no claim after it", async () => {
+    let calls = 0;
+    const r = runner({ quick: () => void calls++ }, { pollMs: 60_000, giveWay: () => 5 });
+    const id = add({ kind: "quick" });
+    r.start();
+    await Bun.sleep(20);
+    await r.stop();
+    await Bun.sleep(30);
+    expect(calls).toBe(0);
+    expect(jobRow(env.deps, id).status).toBe("pending");
+  });
+});
+
 describe("ordering keys", () => {
   test("a dead job lets the next of its key run, and a long blocked backlog stays out of the claim", async () => {
     const log: string[] = [];

@@ -44,6 +44,11 @@ export type RunnerOptions = {
    * (the webhooks queue takes new webhook events: the request that stored one did not also write its job).
    */
   intake?: (now: number) => void;
+  /**
+   * Asked before each claim: how many ms to hold back before asking again (0: claim now). A background queue gives
+   * way to more urgent work with it; bounding how long is the hook's business.
+   */
+  giveWay?: () => number;
 };
 
 const BOOT_ID = randomToken(8);
@@ -85,6 +90,8 @@ export class JobRunner {
   /** A claim under way (stop waits for it); wake-ups meanwhile set `again` so none is lost. */
   private claiming: Promise<void> | null = null;
   private again = false;
+  /** Looks again after the runner gave way. */
+  private giveWayTimer: Timer | null = null;
 
   constructor(private opts: RunnerOptions) {
     this.queue = opts.queue ?? MAIN_QUEUE;
@@ -137,6 +144,8 @@ export class JobRunner {
     jobSignal.removeEventListener(this.queue, this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.giveWayTimer) clearTimeout(this.giveWayTimer);
+    this.giveWayTimer = null;
     // Jobs of a claim still in flight start and are waited for like the others.
     await this.claiming;
     await Promise.allSettled([...this.inFlight]);
@@ -198,9 +207,12 @@ export class JobRunner {
     }
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return;
+    if (this.givesWay()) return;
     this.again = false;
     this.claiming = this.write(() => {
       const claimed: JobRow[] = [];
+      // Asked again as the claim runs: the write may have waited (a group commit's window) while requests came in.
+      if (this.givesWay()) return claimed;
       const args = this.claimArgs();
       this.opts.intake?.(args[3]);
       // Expired leases first (rare: usually one lookup finds none), then due jobs.
@@ -223,6 +235,17 @@ export class JobRunner {
         this.opts.log.warn("job claim failed", { err });
       },
     );
+  }
+
+  /** Whether giveWay holds claims back now; if so, the runner looks again when it says. */
+  private givesWay(): boolean {
+    const holdBack = this.opts.giveWay?.() ?? 0;
+    if (holdBack <= 0) return false;
+    this.giveWayTimer ??= setTimeout(() => {
+      this.giveWayTimer = null;
+      this.tick();
+    }, holdBack);
+    return true;
   }
 
   private launch(job: JobRow): void {

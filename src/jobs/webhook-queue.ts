@@ -5,6 +5,7 @@
 import type { Db } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { hasUnqueuedWebhookEvents, WEBHOOK_QUEUE } from "../domain/webhooks/fanout.ts";
+import type { ServingLoad } from "../lib/serving-load.ts";
 import { hasQueuedJobs, jobSignal } from "./queue.ts";
 import type { WebhookThreadMessage } from "./webhook-thread.ts";
 
@@ -14,7 +15,12 @@ function workerUrl(): string | URL {
 }
 
 /** Returns the stop function: the thread finishes the deliveries in flight, then exits. */
-export function startWebhookThread(deps: Pick<AppDeps, "config" | "log"> & { db: Db }, concurrency: number, fallBack: () => void): () => Promise<void> {
+export function startWebhookThread(
+  deps: Pick<AppDeps, "config" | "log"> & { db: Db },
+  options: { concurrency: number; servingLoad: ServingLoad },
+  fallBack: () => void,
+): () => Promise<void> {
+  const { concurrency, servingLoad } = options;
   const { log } = deps;
   let worker: Worker | null = null;
   let failed = false;
@@ -46,7 +52,7 @@ export function startWebhookThread(deps: Pick<AppDeps, "config" | "log"> & { db:
       if (event.data.stopped) onStopped();
     };
     worker.onerror = (event) => fail("webhook thread failed; webhooks are delivered by the serving thread", event.message);
-    post({ start: { config: deps.config, concurrency } });
+    post({ start: { config: deps.config, concurrency, servingLoad: servingLoad.buffer } });
   };
 
   // One wake-up per turn of the event loop, however many commits enqueued.

@@ -48,14 +48,26 @@ export const webhook_events = sqliteTable(
     body: text("body"),
     webhook_ids: text("webhook_ids", { mode: "json" }).$type<number[]>().notNull(),
     /**
-     * Set when the webhooks queue turned the event into its fan-out job. The serving thread only inserts the event;
-     * the webhook thread enqueues the job (src/domain/webhooks/fanout.ts takeNewWebhookEvents).
+     * Whether the event has its fan-out job. The intake writes events with their job (queued); rows an earlier version
+     * wrote from the request (queued = 0) get theirs from the intake too (src/domain/webhooks/fanout.ts).
      */
     queued: integer("queued", { mode: "boolean" }).notNull().default(false),
     created_at: integer("created_at").notNull(),
   },
   (t) => [index("webhook_events_created_idx").on(t.created_at), index("webhook_events_unqueued_idx").on(t.id).where(sql`queued = 0`)],
 );
+
+/**
+ * The webhook events of one COMMIT, as the request wrote them: a JSON array of {account_id, event, subject, source,
+ * webhook_ids}. The webhooks queue's intake turns each batch into webhook_events rows and their fan-out jobs, then
+ * deletes it (src/domain/webhooks/fanout.ts). One insert per COMMIT instead of one per event keeps webhooks cheap for
+ * the request that causes them.
+ */
+export const webhook_event_batches = sqliteTable("webhook_event_batches", {
+  id: integer("id").primaryKey(),
+  events: text("events").notNull(),
+  created_at: integer("created_at").notNull(),
+});
 
 /** One row per (event, webhook) delivery, written with its first attempt; its attempts are in webhook_delivery_attempts. */
 export const webhook_deliveries = sqliteTable(

@@ -1,8 +1,9 @@
-// Account webhook delivery. An event with subscribers is stored once (webhook_events: the event and the webhooks
-// subscribed at that moment), in the transaction that made the change; that is all the request pays. The webhooks
-// queue takes new events in id order into `webhook.fanout` jobs (takeNewWebhookEvents, its runner's intake). The job
-// builds the body, POSTs it to every webhook at once and records the body and all first attempts in one write. A
-// delivery that needs another attempt (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job.
+// Account webhook delivery. An event with subscribers is recorded once (the event and the webhooks subscribed at that
+// moment), in the transaction that made the change, together with the other events of its COMMIT as one
+// webhook_event_batches row; that is all the request pays. The webhooks queue's intake (takeNewWebhookEvents) turns
+// batches, oldest first, into webhook_events rows and `webhook.fanout` jobs. The job builds the body, POSTs it to every
+// webhook at once and records the body and all first attempts in one write. A delivery that needs another attempt
+// (or must wait behind an earlier one of its webhook) becomes a `webhook.deliver` job.
 //
 // Order: fan-out jobs of one subject (conversation, contact, inbox) run one after another; a webhook's retry job
 // for a subject holds back that webhook's later deliveries of the subject (they queue behind it), while the other
@@ -11,10 +12,10 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { preparedFor } from "../../db/prepared.ts";
-import type { Tx } from "../../db/tx.ts";
+import type { CommitLog, Tx } from "../../db/tx.ts";
 import type { AppDeps } from "../../deps.ts";
 import { PermanentFailure, RetryLater } from "../../jobs/errors.ts";
-import { enqueue, insertJobRow, keysWithUnfinishedJobs, wakeQueue } from "../../jobs/queue.ts";
+import { enqueue, insertJobRow, keysWithUnfinishedJobs, oldestDueJobAt, wakeQueue } from "../../jobs/queue.ts";
 import type { JobContext } from "../../jobs/runner.ts";
 import { uuid } from "../../lib/ids.ts";
 import { DELIVERY_MAX_ATTEMPTS, postSigned, retryDelay, type PostOutcome } from "./delivery.ts";
@@ -34,38 +35,72 @@ export function webhookJobHandlers(deps: WebhookJobDeps) {
   return { [WEBHOOK_FANOUT_JOB]: createWebhookFanoutHandler(deps), [WEBHOOK_DELIVER_JOB]: createWebhookDeliverHandler(deps) };
 }
 
+/** A webhook event as the request records it (webhook_event_batches); the intake gives it its row and fan-out job. */
+type RecordedEvent = { account_id: number; event: string; subject: string; source: { name: string; data: unknown }; webhook_ids: number[] };
+
+/** The events of one COMMIT, written as one webhook_event_batches row. */
+const webhookEventLog: CommitLog<RecordedEvent> = {
+  write: (db, now, events) => void statements(db).insertBatch.run(JSON.stringify(events), now),
+};
+
 /**
- * Stores the event and enqueues its fan-out, in the caller's transaction. The body is built by the fan-out, from the
- * database as it is then (as Chatwoot's webhook listener does in its background job), and stored with the first
- * attempts: every attempt and redelivery sends those bytes.
+ * Records the event for its fan-out, in the caller's transaction (with the other events of its COMMIT: one insert).
+ * The body is built by the fan-out, from the database as it is then (as Chatwoot's webhook listener does in its
+ * background job), and stored with the first attempts: every attempt and redelivery sends those bytes.
  */
 export function enqueueWebhookEvent(tx: Tx, accountId: number, hooks: WebhookTarget[], event: string, source: WebhookSourceEvent, subject: string): void {
-  const ids = JSON.stringify(hooks.map((h) => h.id));
-  statements(tx.db).insertEvent.run(accountId, uuid(), event, subject, JSON.stringify({ name: source.name, data: source.data }), ids, tx.now);
+  tx.append(webhookEventLog, { account_id: accountId, event, subject, source: { name: source.name, data: source.data }, webhook_ids: hooks.map((h) => h.id) });
   tx.afterCommit(() => wakeQueue(WEBHOOK_QUEUE));
 }
 
-/** How many new events one claim of the webhooks queue takes at most. */
-const INTAKE_BATCH = 500;
+/** How many new events one claim of the webhooks queue takes at most (it stops after the batch that reaches it). */
+const INTAKE_EVENTS = 500;
 
 /**
- * The webhooks queue's intake: new events, oldest first, become their fan-out jobs (one subject's fan-outs run one after
- * another, in event order). Writing the job here rather than in the request keeps the jobs table, which this thread
- * churns, off the request's path.
+ * The webhooks queue's intake: new events, oldest first, get their webhook_events row and fan-out job (one subject's
+ * fan-outs run one after another, in event order). Writing them here rather than in the request keeps both tables,
+ * which this thread churns, off the request's path. Events stored one per row by an earlier version go first.
  */
 export function takeNewWebhookEvents(db: Db, now: number): number {
   const st = statements(db);
-  const fresh = st.unqueued.all(INTAKE_BATCH);
-  for (const ev of fresh) {
-    insertJobRow(db, now, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: ev.id }, orderingKey: `webhooks:${ev.subject}` });
+  const fanOut = (eventId: number, subject: string) =>
+    insertJobRow(db, now, { kind: WEBHOOK_FANOUT_JOB, queue: WEBHOOK_QUEUE, payload: { event_id: eventId }, orderingKey: `webhooks:${subject}` });
+  const legacy = st.unqueued.all(INTAKE_EVENTS);
+  for (const ev of legacy) {
+    fanOut(ev.id, ev.subject);
     st.markQueued.run(ev.id);
   }
-  return fresh.length;
+  let taken = legacy.length;
+  while (taken < INTAKE_EVENTS) {
+    const batch = st.oldestBatch.get();
+    if (!batch) break;
+    for (const ev of JSON.parse(batch.events) as RecordedEvent[]) {
+      const source = JSON.stringify(ev.source);
+      // Nothing for an account deleted since (its webhooks went with it).
+      const { changes, lastInsertRowid } = st.insertEvent.run(ev.account_id, uuid(), ev.event, ev.subject, source, JSON.stringify(ev.webhook_ids), batch.created_at);
+      if (changes) fanOut(Number(lastInsertRowid), ev.subject);
+      taken++;
+    }
+    st.deleteBatch.run(batch.id);
+  }
+  return taken;
+}
+
+/** Since when the oldest webhook work due now (an event not yet taken, a due delivery job) has waited; null if none waits. */
+export function oldestWebhookWorkSince(db: Db, now: number): number | null {
+  const st = statements(db);
+  const since = Math.min(
+    st.oldestBatch.get()?.created_at ?? Infinity,
+    st.oldestUnqueued.get()?.created_at ?? Infinity,
+    oldestDueJobAt(db, WEBHOOK_QUEUE, now) ?? Infinity,
+  );
+  return since === Infinity ? null : since;
 }
 
 /** Whether stored events still wait for their fan-out job (the webhook thread starts at once if so). */
 export function hasUnqueuedWebhookEvents(db: Db): boolean {
-  return statements(db).unqueued.all(1).length > 0;
+  const st = statements(db);
+  return st.oldestBatch.get() !== null || st.unqueued.all(1).length > 0;
 }
 
 /** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
@@ -202,13 +237,18 @@ type EventRow = { id: number; account_id: number; uuid: string; event: string; s
 type DeliveryJobRow = { id: number; webhook_id: number; attempts: number; delivery_uuid: string; event: string; body: string };
 
 const statements = preparedFor((db) => ({
+  insertBatch: db.$client.prepare<never, [string, number]>("INSERT INTO webhook_event_batches (events, created_at) VALUES (?1, ?2)"),
+  oldestBatch: db.$client.prepare<{ id: number; events: string; created_at: number }, []>("SELECT id, events, created_at FROM webhook_event_batches ORDER BY id LIMIT 1"),
+  deleteBatch: db.$client.prepare<never, [number]>("DELETE FROM webhook_event_batches WHERE id = ?1"),
   insertEvent: db.$client.prepare<never, [number, string, string, string, string, string, number]>(
-    `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+    `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, queued, created_at)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, 1, ?7 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1)`,
   ),
   event: db.$client.prepare<EventRow, [number]>("SELECT id, account_id, uuid, event, subject, source, body, webhook_ids FROM webhook_events WHERE id = ?1"),
   storeBody: db.$client.prepare<never, [number, string]>("UPDATE webhook_events SET body = ?2 WHERE id = ?1 AND body IS NULL"),
   deleteEvent: db.$client.prepare<never, [number]>("DELETE FROM webhook_events WHERE id = ?1"),
   unqueued: db.$client.prepare<{ id: number; subject: string }, [number]>("SELECT id, subject FROM webhook_events WHERE queued = 0 ORDER BY id LIMIT ?1"),
+  oldestUnqueued: db.$client.prepare<{ created_at: number }, []>("SELECT created_at FROM webhook_events WHERE queued = 0 ORDER BY id LIMIT 1"),
   markQueued: db.$client.prepare<never, [number]>("UPDATE webhook_events SET queued = 1 WHERE id = ?1"),
   recordedWebhooks: db.$client.prepare<{ webhook_id: number }, [number]>("SELECT webhook_id FROM webhook_deliveries WHERE event_id = ?1"),
   delivery: db.$client.prepare<DeliveryJobRow, [number]>(

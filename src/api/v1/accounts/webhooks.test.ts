@@ -3,6 +3,7 @@
 // runner so retries, auto-disable and pruning are deterministic.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { oldestWebhookWorkSince } from "../../../domain/webhooks/fanout.ts";
 import { ManualClock } from "../../../lib/clock.ts";
 import { periodic } from "../../../jobs/schedule.ts";
 import { forEvent, startReceiver, type ReceivedRequest, type Receiver } from "../../../testing/receiver.ts";
@@ -353,23 +354,81 @@ describe("deliveries", () => {
     for (const h of [slow, fast]) await call("DELETE", `/webhooks/${h.id}`);
   });
 
-  test("the request stores only the event; the webhooks queue turns new events into fan-out jobs, oldest first", async () => {
+  test("the request stores only its COMMIT's batch of events; the queue turns batches into events and fan-out jobs, oldest first", async () => {
     const hook = await newWebhook(["message_created"]);
     const { conversation } = await conversationIn();
     await run();
     receiver.reset();
     const db = server.deps.db.$client;
-    const fanouts = () => (db.query("SELECT count(*) AS n FROM jobs WHERE kind = 'webhook.fanout'").get() as { n: number }).n;
-    const before = fanouts();
-    for (const content of ["first", "second", "third"]) {
-      expect((await call("POST", `/conversations/${conversation.id}/messages`, { content, message_type: "outgoing" })).status).toBe(200);
-    }
-    expect(db.query("SELECT count(*) AS n FROM webhook_events WHERE queued = 0").get()).toEqual({ n: 3 });
-    expect(fanouts()).toBe(before);
+    const n = (sql: string) => (db.query(sql).get() as { n: number }).n;
+    const fanouts = () => n("SELECT count(*) AS n FROM jobs WHERE kind = 'webhook.fanout'");
+    const [jobsBefore, eventsBefore] = [fanouts(), n("SELECT count(*) AS n FROM webhook_events")];
+    const post = (content: string) => call("POST", `/conversations/${conversation.id}/messages`, { content, message_type: "outgoing" });
+    expect((await post("legacy")).status).toBe(200);
+    // An event an earlier version stored as its own row, not yet taken: it goes first.
+    const batch = db.query("SELECT id, events, created_at FROM webhook_event_batches").get() as { id: number; events: string; created_at: number };
+    const [legacy] = JSON.parse(batch.events);
+    db.query("DELETE FROM webhook_event_batches WHERE id = ?1").run(batch.id);
+    db.query("INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, queued, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)").run(
+      legacy.account_id, crypto.randomUUID(), legacy.event, legacy.subject, JSON.stringify(legacy.source), JSON.stringify(legacy.webhook_ids), batch.created_at,
+    );
+    for (const content of ["first", "second", "third"]) expect((await post(content)).status).toBe(200);
+    // Requests one after another commit one after another: a batch each, nothing else written for the webhooks yet.
+    const batches = db.query("SELECT events FROM webhook_event_batches ORDER BY id").all() as { events: string }[];
+    expect(batches.map((b) => JSON.parse(b.events).map((e: { event: string; webhook_ids: number[] }) => [e.event, e.webhook_ids]))).toEqual([
+      [["message_created", [hook.id]]],
+      [["message_created", [hook.id]]],
+      [["message_created", [hook.id]]],
+    ]);
+    expect(n("SELECT count(*) AS n FROM webhook_events")).toBe(eventsBefore + 1);
+    expect(fanouts()).toBe(jobsBefore);
     await run();
-    expect(db.query("SELECT count(*) AS n FROM webhook_events WHERE queued = 0").get()).toEqual({ n: 0 });
-    expect(fanouts()).toBe(before + 3);
-    expect(receiver.requests.filter(toHook(hook)).map((r) => r.json().content)).toEqual(["first", "second", "third"]);
+    expect(n("SELECT count(*) AS n FROM webhook_event_batches") + n("SELECT count(*) AS n FROM webhook_events WHERE queued = 0")).toBe(0);
+    expect(n("SELECT count(*) AS n FROM webhook_events")).toBe(eventsBefore + 4);
+    expect(fanouts()).toBe(jobsBefore + 4);
+    expect(receiver.requests.filter(toHook(hook)).map((r) => r.json().content)).toEqual(["legacy", "first", "second", "third"]);
+    await call("DELETE", `/webhooks/${hook.id}`);
+  });
+
+  test("an event of an account deleted before the intake took it is dropped without holding up the others", async () => {
+    const other = await createAdmin(server, { accountName: "Short-lived" });
+    const otherCall = client(server, other);
+    const gone = await newWebhook(["message_created"], otherCall);
+    const { conversation: goneConversation } = await conversationIn(otherCall);
+    const hook = await newWebhook(["message_created"]);
+    const { conversation } = await conversationIn();
+    await run();
+    receiver.reset();
+    await otherCall("POST", `/conversations/${goneConversation.id}/messages`, { content: "into the void", message_type: "outgoing" });
+    await call("POST", `/conversations/${conversation.id}/messages`, { content: "still here", message_type: "outgoing" });
+    server.deps.db.$client.query("DELETE FROM accounts WHERE id = ?1").run(other.account.id);
+    await run();
+    expect(receiver.requests.filter(toHook(gone))).toEqual([]);
+    expect(receiver.requests.filter(toHook(hook)).map((r) => r.json().content)).toEqual(["still here"]);
+    expect(server.deps.db.$client.query("SELECT count(*) AS n FROM webhook_event_batches").get()).toEqual({ n: 0 });
+    await call("DELETE", `/webhooks/${hook.id}`);
+  });
+
+  test("oldestWebhookWorkSince: since when the oldest waiting event or due delivery job has waited (what the thread's give-way bounds)", async () => {
+    const { conversation } = await conversationIn();
+    const hook = await newWebhook(["message_created"]);
+    await run();
+    const age = () => {
+      const since = oldestWebhookWorkSince(server.deps.db, clock.now());
+      return since === null ? null : clock.now() - since;
+    };
+    expect(age()).toBeNull();
+    await call("POST", `/conversations/${conversation.id}/messages`, { content: "waiting", message_type: "outgoing" });
+    clock.advance(300);
+    expect(age()).toBe(300);
+    receiver.failNext(1, 503);
+    await run();
+    // The failed first attempt's retry is not due yet: nothing waits.
+    expect(age()).toBeNull();
+    clock.advance(RETRY_DELAYS_MS[0] * 1.1 + 250);
+    expect(age()).toBeGreaterThanOrEqual(250);
+    await run();
+    expect(age()).toBeNull();
     await call("DELETE", `/webhooks/${hook.id}`);
   });
 
