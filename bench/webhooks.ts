@@ -126,8 +126,8 @@ export async function runWebhookBench(): Promise<string> {
       const c1 = threadCpu(pid);
       return { run, main: main(c0, c1), others: others(c0, c1) };
     }
-    /** A run with the webhooks attached (detached after it unless `keep`), until its last delivery arrived. */
-    async function runWith(prefix: string, count = MESSAGES, keep = false) {
+    /** A run with the webhooks attached (detached after it), until its last delivery arrived. */
+    async function runWith(prefix: string, count = MESSAGES) {
       const hooks = await attachWebhooks(prefix);
       const c0 = threadCpu(pid);
       const run = await createMessages(prefix, count);
@@ -135,7 +135,7 @@ export async function runWebhookBench(): Promise<string> {
       expectedSoFar += count * WEBHOOKS;
       if (!(await waitForDeliveries(expectedSoFar, 300_000))) timedOut = true;
       const c2 = threadCpu(pid);
-      if (!keep) await detach(hooks);
+      await detach(hooks);
       return { run, main: main(c0, c1), untilLastMain: main(c0, c2), others: others(c0, c2) };
     }
 
@@ -147,15 +147,9 @@ export async function runWebhookBench(): Promise<string> {
     // does not always fall on the same side.
     for (let r = 0; r < ROUNDS; r++) {
       const withFirst = r % 2 === 1;
-      const first = withFirst ? await runWith(`hooked${r}`) : await runWithout(`plain${r}`);
-      const second = withFirst ? await runWithout(`plain${r}`) : await runWith(`hooked${r}`);
-      rounds.push({
-        without: (withFirst ? second : first) as Round["without"],
-        with: (withFirst ? first : second) as Round["with"],
-        withFirst,
-        lastArrival: 0,
-        arrivedDuring: 0,
-      });
+      const hooked = withFirst ? await runWith(`hooked${r}`) : null;
+      const without = await runWithout(`plain${r}`);
+      rounds.push({ without, with: hooked ?? (await runWith(`hooked${r}`)), withFirst, lastArrival: 0, arrivedDuring: 0 });
     }
 
     // Sustained: runs longer than the deliveries' deferral bound (src/jobs/give-way.ts), where deliveries run alongside.

@@ -71,15 +71,19 @@ export function takeNewWebhookEvents(db: Db, now: number): number {
     st.markQueued.run(ev.id);
   }
   let taken = legacy.length;
-  while (taken < INTAKE_EVENTS) {
-    const batch = st.oldestBatch.get();
-    if (!batch) break;
-    for (const ev of JSON.parse(batch.events) as RecordedEvent[]) {
-      const source = JSON.stringify(ev.source);
+  // Read (oldest first, only as far as needed), then written: no write under the open cursor.
+  const batches: { id: number; created_at: number; events: RecordedEvent[] }[] = [];
+  for (const batch of st.oldestBatches.iterate()) {
+    if (taken >= INTAKE_EVENTS) break;
+    const events = JSON.parse(batch.events) as RecordedEvent[];
+    batches.push({ id: batch.id, created_at: batch.created_at, events });
+    taken += events.length;
+  }
+  for (const batch of batches) {
+    for (const ev of batch.events) {
       // Nothing for an account deleted since (its webhooks went with it).
-      const { changes, lastInsertRowid } = st.insertEvent.run(ev.account_id, uuid(), ev.event, ev.subject, source, JSON.stringify(ev.webhook_ids), batch.created_at);
+      const { changes, lastInsertRowid } = st.insertEvent.run(ev.account_id, uuid(), ev.event, ev.subject, JSON.stringify(ev.source), JSON.stringify(ev.webhook_ids), batch.created_at);
       if (changes) fanOut(Number(lastInsertRowid), ev.subject);
-      taken++;
     }
     st.deleteBatch.run(batch.id);
   }
@@ -90,7 +94,7 @@ export function takeNewWebhookEvents(db: Db, now: number): number {
 export function oldestWebhookWorkSince(db: Db, now: number): number | null {
   const st = statements(db);
   const since = Math.min(
-    st.oldestBatch.get()?.created_at ?? Infinity,
+    st.oldestBatchAt.get()?.created_at ?? Infinity,
     st.oldestUnqueued.get()?.created_at ?? Infinity,
     oldestDueJobAt(db, WEBHOOK_QUEUE, now) ?? Infinity,
   );
@@ -100,7 +104,7 @@ export function oldestWebhookWorkSince(db: Db, now: number): number | null {
 /** Whether stored events still wait for their fan-out job (the webhook thread starts at once if so). */
 export function hasUnqueuedWebhookEvents(db: Db): boolean {
   const st = statements(db);
-  return st.oldestBatch.get() !== null || st.unqueued.all(1).length > 0;
+  return st.oldestBatchAt.get() !== null || st.oldestUnqueued.get() !== null;
 }
 
 /** X-Chatwoot-Delivery of one (event, webhook): derived, so a fan-out re-run after a crash sends the same id. */
@@ -238,7 +242,8 @@ type DeliveryJobRow = { id: number; webhook_id: number; attempts: number; delive
 
 const statements = preparedFor((db) => ({
   insertBatch: db.$client.prepare<never, [string, number]>("INSERT INTO webhook_event_batches (events, created_at) VALUES (?1, ?2)"),
-  oldestBatch: db.$client.prepare<{ id: number; events: string; created_at: number }, []>("SELECT id, events, created_at FROM webhook_event_batches ORDER BY id LIMIT 1"),
+  oldestBatches: db.$client.prepare<{ id: number; events: string; created_at: number }, []>("SELECT id, events, created_at FROM webhook_event_batches ORDER BY id"),
+  oldestBatchAt: db.$client.prepare<{ created_at: number }, []>("SELECT created_at FROM webhook_event_batches ORDER BY id LIMIT 1"),
   deleteBatch: db.$client.prepare<never, [number]>("DELETE FROM webhook_event_batches WHERE id = ?1"),
   insertEvent: db.$client.prepare<never, [number, string, string, string, string, string, number]>(
     `INSERT INTO webhook_events (account_id, uuid, event, subject, source, webhook_ids, queued, created_at)
